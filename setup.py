@@ -1,0 +1,15 @@
+from setuptools import setup
+
+setup(
+    name="ladderbook",
+    version="0.1.0",
+    description="HR promotion policy as Excel functions (xlwings) and a headless workbook tool",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    python_requires=">=3.11",
+    packages=["xlfuncs", "workbook"],
+    package_data={"xlfuncs": ["default_policy.toml"]},
+    install_requires=["pandas>=2.2", "openpyxl>=3.1", "xlwings>=0.30"],
+    extras_require={"test": ["pytest>=8"]},
+    entry_points={"console_scripts": ["ladderbook = workbook.cli:main"]},
+)

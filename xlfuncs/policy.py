@@ -1,0 +1,385 @@
+"""The department's promotion policy as data, and the checks that make it safe to compute with.
+
+A policy comes from a plain dict: the shipped default (`default_policy.toml`, which restates
+POLICY.md) or the tables of a workbook's policy sheet. Nothing in the rules hard-codes a number;
+they all come from here. `Policy.from_dict` collects every problem before it refuses, so HR sees
+the whole list at once, each naming the ladder, role or row in Chinese and English.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from .problems import PolicyError, Problem
+
+ALL_DUTIES = "all"
+AVERAGE_BASES = ("trailing", "calendar_year")
+
+
+@dataclass(frozen=True)
+class Named:
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Item(Named):
+    weight: float
+
+
+@dataclass(frozen=True)
+class Metric(Named):
+    id: str
+    min: float
+    max: float
+
+
+@dataclass(frozen=True)
+class Role(Named):
+    id: str
+    metric: str
+    cycle_months: int | None = None
+    items: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True)
+class Band:
+    """Averages from `lower` up (strictly above it unless inclusive); None: open below."""
+
+    outcome: str
+    outcome_en: str
+    lower: float | None
+    inclusive: bool
+    move: int
+    probation: bool = False
+
+
+@dataclass(frozen=True)
+class Rung(Named):
+    role: str
+    tenure_months: int | None = None
+    min_average: float | None = None
+    leave_window_months: int | None = None
+    max_sick_days: float | None = None
+    max_personal_days: float | None = None
+    min_duties: int | str | None = None
+    demote_below: float | None = None
+    demote_consecutive: int | None = None
+    demote_on_serious_error: bool = False
+    raise_min: float | None = None
+    raise_max: float | None = None
+    horizontal: tuple[Named, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ladder(Named):
+    id: str
+    rungs: tuple[Rung, ...]
+
+    def rung_index(self, name: str) -> int | None:
+        for i, rung in enumerate(self.rungs):
+            if rung.name == name:
+                return i
+        return None
+
+
+@dataclass(frozen=True)
+class Settings:
+    min_months_at_company: int
+    min_months_between_moves: int
+    average_window_months: int
+    average_basis: str
+    review_probation_months: int
+    new_staff_probation_months: int
+    training_window_months: int
+    training_bottom_share: float
+    training_new_staff_months: int
+
+
+@dataclass(frozen=True)
+class Policy:
+    settings: Settings
+    duties: tuple[Named, ...]
+    metrics: tuple[Metric, ...]
+    bands: tuple[Band, ...]
+    roles: tuple[Role, ...]
+    ladders: tuple[Ladder, ...]
+    dismissal: Named
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Policy:
+        reader = _Reader()
+        policy = reader.policy(data)
+        problems = reader.problems or check(policy)
+        if problems:
+            raise PolicyError(problems)
+        return policy
+
+    def role(self, key) -> Role | None:
+        """A role by id or Chinese name (trimmed, case-insensitive for ids)."""
+        return _find(self.roles, key)
+
+    def ladder(self, key) -> Ladder | None:
+        """A ladder by id or Chinese name."""
+        return _find(self.ladders, key)
+
+    def metric(self, metric_id: str) -> Metric:
+        return next(m for m in self.metrics if m.id == metric_id)
+
+    def required_duties(self, rung: Rung) -> int | None:
+        if rung.min_duties == ALL_DUTIES:
+            return len(self.duties)
+        return rung.min_duties
+
+    def raise_range(self, ladder: Ladder, frm: int, to: int) -> tuple[float, float] | None:
+        """The raise of a one-rung step up; None for other moves or where the policy sets none."""
+        if to != frm + 1 or not 0 <= frm < len(ladder.rungs) - 1:
+            return None
+        rung = ladder.rungs[to]
+        if rung.raise_min is None:
+            return None
+        return rung.raise_min, rung.raise_max
+
+
+@cache
+def default_policy() -> Policy:
+    text = files(__package__).joinpath("default_policy.toml").read_text(encoding="utf-8")
+    return Policy.from_dict(tomllib.loads(text))
+
+
+def _find(entries, key):
+    if not isinstance(key, str):
+        return None
+    key = key.strip()
+    for entry in entries:
+        if entry.id.lower() == key.lower() or entry.name == key:
+            return entry
+    return None
+
+
+class _Reader:
+    """Turns a plain dict into a Policy, noting each field it cannot read instead of stopping."""
+
+    def __init__(self):
+        self.problems: list[Problem] = []
+
+    def fail(self, zh: str, en: str):
+        self.problems.append(Problem(zh, en))
+
+    def text(self, d: dict, key: str, where: tuple[str, str], default=None) -> str | None:
+        value = d.get(key, default)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if default is None:
+                self.fail(f"{where[0]}：缺少 {key}", f"{where[1]}: {key} is missing")
+            return default
+        return str(value).strip()
+
+    def number(self, d: dict, key: str, where, *, required=False, integer=False, minimum=0):
+        value = d.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(f"{where[0]}：缺少 {key}", f"{where[1]}: {key} is missing")
+            return None
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        bad = math.isnan(number) or (integer and not number.is_integer())
+        if bad or (minimum is not None and number < minimum):
+            kind_zh, kind_en = ("非负整数", "a whole number ≥ 0") if integer else ("非负数", "a number ≥ 0")
+            self.fail(f"{where[0]}：{key} 应为{kind_zh}，现为 {value!r}",
+                      f"{where[1]}: {key} must be {kind_en}, not {value!r}")
+            return None
+        return int(number) if integer else number
+
+    def flag(self, d: dict, key: str) -> bool:
+        value = d.get(key, False)
+        if isinstance(value, str):
+            return value.strip().lower() in ("true", "yes", "y", "1", "是", "√")
+        return bool(value)
+
+    def named(self, d: dict, where) -> dict:
+        return {"name": self.text(d, "name", where), "name_en": self.text(d, "name_en", where, "")}
+
+    def policy(self, data: dict) -> Policy:
+        s = data.get("settings", {})
+        where = ("政策设置", "Policy settings")
+        ints = {k: self.number(s, k, where, required=True, integer=True) for k in (
+            "min_months_at_company", "min_months_between_moves", "average_window_months",
+            "review_probation_months", "new_staff_probation_months", "training_window_months",
+            "training_new_staff_months")}
+        settings = Settings(
+            **ints,
+            average_basis=self.text(s, "average_basis", where, "trailing"),
+            training_bottom_share=self.number(s, "training_bottom_share", where, required=True),
+        )
+        duties = tuple(Named(**self.named(d, (f"职责第{i}行", f"Duty row {i}")))
+                       for i, d in enumerate(data.get("duties", []), 1))
+        metrics = tuple(self.metric(m) for m in data.get("metrics", []))
+        bands = tuple(self.band(b, i) for i, b in enumerate(data.get("bands", []), 1))
+        roles = tuple(self.role(r) for r in data.get("roles", []))
+        ladders = tuple(self.ladder(ld) for ld in data.get("ladders", []))
+        dismissal = Named(**self.named(data.get("dismissal", {}), ("劝退结果", "Dismissal outcome")))
+        return Policy(settings, duties, metrics, bands, roles, ladders, dismissal)
+
+    def metric(self, m: dict) -> Metric:
+        where = (f"指标 {m.get('id')}", f"Metric {m.get('id')}")
+        return Metric(id=self.text(m, "id", where), **self.named(m, where),
+                      min=self.number(m, "min", where, required=True, minimum=None),
+                      max=self.number(m, "max", where, required=True, minimum=None))
+
+    def band(self, b: dict, i: int) -> Band:
+        where = (f"评审档位第{i}行", f"Review band row {i}")
+        move = self.number(b, "move", where, required=True, integer=True, minimum=-1)
+        return Band(outcome=self.text(b, "outcome", where),
+                    outcome_en=self.text(b, "outcome_en", where, ""),
+                    lower=self.number(b, "lower", where),
+                    inclusive=self.flag(b, "inclusive"),
+                    move=move, probation=self.flag(b, "probation"))
+
+    def role(self, r: dict) -> Role:
+        rid = r.get("id")
+        where = (f"角色 {rid}", f"Role {rid}")
+        items = tuple(
+            Item(**self.named(it, (f"{where[0]} 考核项第{j}项", f"{where[1]} item {j}")),
+                 weight=self.number(it, "weight", where, required=True))
+            for j, it in enumerate(r.get("items", []), 1))
+        return Role(id=self.text(r, "id", where), **self.named(r, where),
+                    metric=self.text(r, "metric", where),
+                    cycle_months=self.number(r, "cycle_months", where, integer=True, minimum=1),
+                    items=items)
+
+    def ladder(self, ld: dict) -> Ladder:
+        lid = ld.get("id")
+        where = (f"序列 {lid}", f"Ladder {lid}")
+        rungs = tuple(self.rung(r, (f"{where[0]} 职级「{r.get('name')}」",
+                                    f"{where[1]} rung '{r.get('name')}'"))
+                      for r in ld.get("rungs", []))
+        return Ladder(id=self.text(ld, "id", where), **self.named(ld, where), rungs=rungs)
+
+    def rung(self, r: dict, where) -> Rung:
+        duties = r.get("min_duties")
+        if isinstance(duties, str) and duties.strip().lower() in (ALL_DUTIES, "全部"):
+            min_duties = ALL_DUTIES
+        else:
+            min_duties = self.number(r, "min_duties", where, integer=True)
+        horizontal = tuple(Named(**self.named(h, where)) for h in r.get("horizontal", []))
+        ints = {k: self.number(r, k, where, integer=True) for k in (
+            "tenure_months", "leave_window_months", "demote_consecutive")}
+        nums = {k: self.number(r, k, where) for k in (
+            "min_average", "max_sick_days", "max_personal_days", "demote_below",
+            "raise_min", "raise_max")}
+        return Rung(**self.named(r, where), role=self.text(r, "role", where), **ints, **nums,
+                    min_duties=min_duties,
+                    demote_on_serious_error=self.flag(r, "demote_on_serious_error"),
+                    horizontal=horizontal)
+
+
+def check(policy: Policy) -> list[Problem]:
+    """Every reason the policy cannot be computed with, each naming where to fix it."""
+    out: list[Problem] = []
+
+    def fail(zh, en):
+        out.append(Problem(zh, en))
+
+    s = policy.settings
+    if s.average_basis not in AVERAGE_BASES:
+        fail(f"政策设置：average_basis 应为 trailing 或 calendar_year，现为 {s.average_basis!r}",
+             f"Policy settings: average_basis must be trailing or calendar_year, not {s.average_basis!r}")
+    if not 0 < s.training_bottom_share <= 1:
+        fail(f"政策设置：training_bottom_share 应在 0 到 1 之间，现为 {s.training_bottom_share}",
+             f"Policy settings: training_bottom_share must be above 0 and at most 1, "
+             f"not {s.training_bottom_share}")
+    for key in ("average_window_months", "training_window_months"):
+        if getattr(s, key) < 1:
+            fail(f"政策设置：{key} 至少为 1", f"Policy settings: {key} must be at least 1")
+
+    for kind, entries in (("角色|role", policy.roles), ("序列|ladder", policy.ladders)):
+        zh, en = kind.split("|")
+        for attr in ("id", "name"):
+            seen = set()
+            for entry in entries:
+                key = getattr(entry, attr)
+                if key in seen:
+                    fail(f"{zh}的{'编号' if attr == 'id' else '名称'}「{key}」重复",
+                         f"Duplicate {en} {attr} '{key}'")
+                seen.add(key)
+
+    metric_ids = {m.id for m in policy.metrics}
+    for m in policy.metrics:
+        if m.min >= m.max:
+            fail(f"指标 {m.id}：下限 {m.min} 不小于上限 {m.max}",
+                 f"Metric {m.id}: min {m.min} is not below max {m.max}")
+    for role in policy.roles:
+        if role.metric not in metric_ids:
+            fail(f"角色 {role.id}：未知指标「{role.metric}」（应为 {'、'.join(sorted(metric_ids))}）",
+                 f"Role {role.id}: unknown metric '{role.metric}' "
+                 f"(expected one of {', '.join(sorted(metric_ids))})")
+        total = sum(item.weight for item in role.items)
+        if role.items and not math.isclose(total, 100, abs_tol=1e-9):
+            fail(f"角色 {role.id}（{role.name}）：考核项权重合计 {total:g}%，应为 100%",
+                 f"Role {role.id} ({role.name_en}): item weights add up to {total:g}%, not 100%")
+        names = [item.name for item in role.items]
+        for dup in sorted({n for n in names if names.count(n) > 1}):
+            fail(f"角色 {role.id}：考核项「{dup}」重复", f"Role {role.id}: duplicate item '{dup}'")
+
+    _check_bands(policy.bands, fail)
+
+    for ladder in policy.ladders:
+        if not ladder.rungs:
+            fail(f"序列 {ladder.id}：没有职级", f"Ladder {ladder.id}: has no rungs")
+        names = [r.name for r in ladder.rungs]
+        for dup in sorted({n for n in names if names.count(n) > 1}):
+            fail(f"序列 {ladder.id}：职级「{dup}」重复", f"Ladder {ladder.id}: duplicate rung '{dup}'")
+        for i, rung in enumerate(ladder.rungs):
+            _check_rung(policy, ladder, i, rung, fail)
+    return out
+
+
+def _check_bands(bands: tuple[Band, ...], fail) -> None:
+    if not bands:
+        fail("评审档位为空", "There are no review bands")
+        return
+    lowers = [b.lower for b in bands[:-1]]
+    if any(lo is None for lo in lowers) or bands[-1].lower is not None:
+        fail("评审档位：除最后一档外每档都要有下限，最后一档不设下限",
+             "Review bands: every band but the last needs a lower bound; the last has none")
+        return
+    for upper, lower in zip(bands, bands[1:-1]):
+        if lower.lower >= upper.lower:
+            fail(f"评审档位顺序有误：「{lower.outcome}」的下限 {lower.lower:g} 不低于"
+                 f"「{upper.outcome}」的下限 {upper.lower:g}（应从高到低排列）",
+                 f"Review bands out of order: '{lower.outcome_en or lower.outcome}' starts at "
+                 f"{lower.lower:g}, not below '{upper.outcome_en or upper.outcome}' at "
+                 f"{upper.lower:g} (list them highest first)")
+    outcomes = [b.outcome for b in bands]
+    for dup in sorted({o for o in outcomes if outcomes.count(o) > 1}):
+        fail(f"评审档位：结果「{dup}」重复", f"Review bands: duplicate outcome '{dup}'")
+
+
+def _check_rung(policy: Policy, ladder: Ladder, i: int, rung: Rung, fail) -> None:
+    zh, en = f"序列 {ladder.id} 职级「{rung.name}」", f"Ladder {ladder.id} rung '{rung.name}'"
+    if policy.role(rung.role) is None:
+        fail(f"{zh}：未知角色「{rung.role}」", f"{en}: unknown role '{rung.role}'")
+    if (rung.raise_min is None) != (rung.raise_max is None):
+        fail(f"{zh}：加薪范围要同时填写下限和上限", f"{en}: a raise range needs both min and max")
+    elif rung.raise_min is not None:
+        if i == 0:
+            fail(f"{zh}：最低职级没有晋升加薪", f"{en}: the bottom rung has no raise on promotion")
+        if rung.raise_min > rung.raise_max:
+            fail(f"{zh}：加薪下限 {rung.raise_min:g} 高于上限 {rung.raise_max:g}",
+                 f"{en}: raise min {rung.raise_min:g} is above max {rung.raise_max:g}")
+    has_leave_limit = rung.max_sick_days is not None or rung.max_personal_days is not None
+    if has_leave_limit and not rung.leave_window_months:
+        fail(f"{zh}：设了假期上限就要设考察月数", f"{en}: leave limits need leave_window_months")
+    if (rung.demote_below is None) != (rung.demote_consecutive is None):
+        fail(f"{zh}：降级标准要同时填写系数和连续次数",
+             f"{en}: demotion needs both demote_below and demote_consecutive")
+    required = policy.required_duties(rung)
+    if required is not None and required > len(policy.duties):
+        fail(f"{zh}：要求掌握 {required} 项职责，但职责清单只有 {len(policy.duties)} 项",
+             f"{en}: requires {required} duties but the duty list has {len(policy.duties)}")

@@ -1,0 +1,154 @@
+"""Which tables a department workbook holds and which headers mean which field.
+
+One place for the Chinese and English names of every sheet and column: the reader maps headers
+to fields with it, the writer and the templates take their headers from it, and `clean` turns a
+table of raw cells into typed columns plus the problems it found, named by row and employee.
+Column order is free, headers are trimmed and case-insensitive, extra columns are kept.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import values
+from .problems import Problem
+
+_READERS = {
+    "id": values.employee_ids,
+    "text": values.texts,
+    "date": values.dates,
+    "month": values.months,
+    "flag": values.flags,
+    "number": values.numbers,
+}
+_KIND_TEXT = {
+    "id": ("工号", "an employee id"),
+    "date": ("日期（如 2024-11-01）", "a date (e.g. 2024-11-01)"),
+    "month": ("月份（如 2026-10）", "a month (e.g. 2026-10)"),
+    "flag": ("是/否", "yes/no"),
+    "number": ("数字", "a number"),
+    "text": ("文字", "text"),
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    zh: str
+    en: str
+    kind: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.zh, self.en, *self.aliases)
+
+    @property
+    def header(self) -> str:
+        return f"{self.zh}|{self.en}"
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    zh: str
+    en: str
+    fields: tuple[Field, ...]
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.zh, self.en, *self.aliases)
+
+    def field(self, key: str) -> Field:
+        return next(f for f in self.fields if f.key == key)
+
+
+ROSTER = Table("roster", "员工名册", "Roster", (
+    Field("employee", "工号", "Employee ID", "id", True, ("员工编号", "ID")),
+    Field("name", "姓名", "Name", "text"),
+    Field("ladder", "序列", "Ladder", "text", True, ("职级序列",)),
+    Field("level", "职级", "Level", "text", True, ("岗位级别",)),
+    Field("hire_date", "入职日期", "Hire date", "date", True),
+    Field("level_since", "本职级起始日", "Level since", "date"),
+    Field("duties", "掌握技能数", "Duties mastered", "number", False, ("掌握职责数",)),
+    Field("gm_approval", "总经理特批", "GM approval", "flag"),
+    Field("probation_until", "试用期截止", "Probation until", "date"),
+    Field("recommended", "主管推荐", "Recommended", "flag"),
+    Field("exam_passed", "考核通过", "Exam passed", "flag"),
+))
+
+RECORDS = Table("records", "历史记录", "History", (
+    Field("month", "月份", "Month", "month", True),
+    Field("employee", "工号", "Employee ID", "id", True, ("员工编号", "ID")),
+    Field("score", "得分", "Score", "number", False,
+          ("绩效得分", "绩效系数", "Coefficient", "KPI score")),
+    Field("sick_days", "病假天数", "Sick days", "number"),
+    Field("personal_days", "事假天数", "Personal days", "number"),
+    Field("absence_days", "旷工天数", "Absence days", "number"),
+    Field("serious_error", "严重失误", "Serious error", "flag"),
+    Field("business_deduction", "业务扣分", "Business deduction", "number"),
+    Field("override", "部门审核结果", "Review override", "text", False, ("HR审核结果",)),
+))
+
+
+def _fold(header) -> str:
+    return unicodedata.normalize("NFKC", str(header)).strip().casefold()
+
+
+def match_headers(table: Table, headers, extra: tuple[Field, ...] = ()) -> tuple[dict, list[Problem]]:
+    """Map each header position to a field key; a problem names each required field not found.
+
+    `extra` adds fields the policy defines (KPI item columns), matched by their names too.
+    """
+    wanted = {_fold(name): f.key for f in (*table.fields, *extra) for name in f.names}
+    mapping = {}
+    for pos, header in enumerate(headers):
+        key = wanted.get(_fold(header)) if header is not None else None
+        if key and key not in mapping.values():
+            mapping[pos] = key
+    found = set(mapping.values())
+    problems = [
+        Problem(f"工作表「{table.zh}」缺少列「{f.zh}」", f"Sheet '{table.en}' lacks the column '{f.en}'")
+        for f in table.fields if f.required and f.key not in found
+    ]
+    return mapping, problems
+
+
+def clean(table: Table, frame: pd.DataFrame, extra: tuple[Field, ...] = ()) -> tuple[pd.DataFrame, list[Problem]]:
+    """Typed columns for every field of `table` (absent ones blank) and a problem per bad cell.
+
+    The frame's index is taken as the row label of each message (the reader passes Excel rows).
+    """
+    out = pd.DataFrame(index=frame.index)
+    problems: list[Problem] = []
+    ids = None
+    if "employee" in frame:
+        ids, _ = values.employee_ids(frame["employee"])
+    for f in (*table.fields, *extra):
+        if f.key not in frame:
+            out[f.key] = _READERS[f.kind](pd.Series([None] * len(frame), index=frame.index, dtype=object))[0]
+            continue
+        column, bad = _READERS[f.kind](frame[f.key])
+        out[f.key] = column
+        missing = column.isna() & f.required
+        for row in frame.index[bad.to_numpy() | missing.to_numpy()]:
+            problems.append(_cell_problem(table, f, row, frame.at[row, f.key],
+                                          None if ids is None else ids.at[row]))
+    return out, problems
+
+
+def _cell_problem(table: Table, f: Field, row, raw, employee) -> Problem:
+    kind_zh, kind_en = _KIND_TEXT[f.kind]
+    who_zh = f"（工号 {employee}）" if employee else ""
+    who_en = f" (employee {employee})" if employee else ""
+    if values.is_blank(raw):
+        return Problem(f"「{table.zh}」第 {row} 行{who_zh}：「{f.zh}」不能为空",
+                       f"'{table.en}' row {row}{who_en}: '{f.en}' must not be blank", employee)
+    return Problem(f"「{table.zh}」第 {row} 行{who_zh}：「{f.zh}」应为{kind_zh}，现为「{raw}」",
+                   f"'{table.en}' row {row}{who_en}: '{f.en}' should be {kind_en}, not '{raw}'",
+                   employee)
