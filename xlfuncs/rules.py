@@ -378,11 +378,11 @@ class _Evaluation:
         metric = p["metric"].map({m.id: (m.name, m.name_en) for m in self.policy.metrics})
         has_need = go & ~np.isnan(need_avg)
         need(has_need & (avg_n == 0),
-             lambda i: f"近 {self._window_text()[0]} 无{metric.iloc[i][0]}记录",
+             lambda i: f"{self._window_text()[0]}无{metric.iloc[i][0]}记录",
              lambda i: f"no {metric.iloc[i][1]} on record in {self._window_text()[1]}")
         need(has_need & (avg_n > 0) & ~(avg >= need_avg - 1e-9),
              lambda i: f"平均{metric.iloc[i][0]} {avg[i]:.2f} < {_n(need_avg[i])}",
-             lambda i: f"average {metric.iloc[i][1]} {avg[i]:.2f} < {_n(need_avg[i])}")
+             lambda i: f"{metric.iloc[i][1]} average {avg[i]:.2f} < {_n(need_avg[i])}")
 
         window = p["leave_window"].to_numpy(int)
         for column, limit, zh, en in (("sick_days", "max_sick", "病假", "sick leave"),
@@ -418,7 +418,7 @@ class _Evaluation:
         s = self.policy.settings
         if s.average_basis == "calendar_year":
             return "本年度", "this calendar year"
-        return f"{s.average_window_months} 个月", f"the last {s.average_window_months} months"
+        return f"近 {s.average_window_months} 个月", f"the last {s.average_window_months} months"
 
     def demotion(self, outcome: dict) -> np.ndarray:
         p = self.people

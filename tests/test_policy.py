@@ -1,0 +1,110 @@
+import copy
+import tomllib
+from importlib.resources import files
+
+import pytest
+
+from xlfuncs.policy import Policy, default_policy
+from xlfuncs.problems import PolicyError
+
+LADDERS = {
+    "cs_grade": ["初级客服", "中级客服", "高级客服", "客服主管"],
+    "cs_rep": ["普通客服代表-中级", "普通客服代表-高级", "大客户客服代表-中级", "大客户客服代表-高级",
+               "高级客服代表-中级", "高级客服代表-高级"],
+    "tech_support": ["技术支持-中级", "技术支持-高级", "技术支持组长-中级", "技术支持组长-高级"],
+    "reviewer": ["一级审核员", "二级审核员", "三级审核员", "四级审核员"],
+    "review_assistant": ["审核助理"],
+    "supervisor": ["客服主管-中级", "客服主管-高级"],
+    "vip": ["客服助理", "VIP客户经理", "高级VIP客户经理", "客服主管"],
+}
+
+
+def raw():
+    text = files("xlfuncs").joinpath("default_policy.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def problems_of(data):
+    with pytest.raises(PolicyError) as err:
+        Policy.from_dict(data)
+    return err.value.problems
+
+
+def test_default_ladders_and_rungs_are_exactly_the_issue_table():
+    policy = default_policy()
+    assert {ld.id: [r.name for r in ld.rungs] for ld in policy.ladders} == LADDERS
+
+
+def test_roles_by_id_or_chinese_name_with_weights_and_cycles_from_policy_md():
+    policy = default_policy()
+    expected = {  # role: (Chinese name, weights in order, cycle months), POLICY.md §3
+        "cs_rep": ("客户代表", [20, 20, 25, 25, 10], 3),
+        "tech_support": ("技术支持", [40, 40, 10, 10], 6),
+        "tech_lead": ("技术支持组长", [20, 20, 15, 15, 20, 10], 12),
+        "reviewer": ("审核员", [45, 45, 10], 6),
+        "supervisor": ("客服主管", [25, 25, 20, 20, 10], 12),
+    }
+    for role_id, (name, weights, cycle) in expected.items():
+        role = policy.role(role_id)
+        assert policy.role(name) is role
+        assert [i.weight for i in role.items] == weights
+        assert role.cycle_months == cycle
+    assert policy.role(" CS_REP ") is policy.role("cs_rep")
+    assert policy.role("nobody") is None
+
+
+def test_cs_grade_criteria_and_raises_from_policy_md():
+    policy = default_policy()
+    ladder = policy.ladder("cs_grade")
+    middle, senior, head = ladder.rungs[1:]
+    assert (middle.tenure_months, middle.min_average, middle.leave_window_months,
+            middle.max_sick_days, middle.max_personal_days, policy.required_duties(middle)) == (18, 1.2, 2, 3, 3, 3)
+    assert (senior.tenure_months, senior.min_average, policy.required_duties(senior)) == (24, 1.3, 5)
+    assert (head.tenure_months, head.min_average, head.leave_window_months,
+            head.max_personal_days, head.max_sick_days) == (30, 1.4, 3, 0, 3)
+    assert [policy.raise_range(ladder, i, i + 1) for i in range(3)] == [(500, 800), (1000, 1200), (1200, 1500)]
+    assert policy.raise_range(ladder, 0, 2) is None  # a skip has no range in the policy
+    assert policy.raise_range(ladder, 2, 1) is None
+    assert policy.raise_range(ladder, 3, 4) is None
+
+
+def test_weights_not_adding_up_name_the_role_and_the_total():
+    data = raw()
+    data["roles"][0]["items"][0]["weight"] = 10
+    (problem,) = problems_of(data)
+    assert "cs_rep" in problem.zh and "90%" in problem.zh and "100%" in problem.zh
+    assert "cs_rep" in problem.en and "90%" in problem.en
+
+
+def test_unknown_role_on_a_rung_names_ladder_and_rung():
+    data = raw()
+    data["ladders"][1]["rungs"][2]["role"] = "ghost"
+    (problem,) = problems_of(data)
+    assert "cs_rep" in problem.zh and "大客户客服代表-中级" in problem.zh and "ghost" in problem.zh
+
+
+def test_bands_out_of_order_and_raise_min_above_max_and_duplicate_rungs_all_reported():
+    data = raw()
+    data["bands"][1]["lower"] = 85
+    data["ladders"][0]["rungs"][1]["raise_min"] = 900
+    data["ladders"][3]["rungs"][1]["name"] = "一级审核员"
+    problems = problems_of(data)
+    assert len(problems) == 3
+    text = "\n".join(p.en for p in problems)
+    assert "out of order" in text and "85" in text
+    assert "raise min 900 is above max 800" in text
+    assert "duplicate rung '一级审核员'" in text
+
+
+def test_unreadable_numbers_are_named_not_crashed():
+    data = copy.deepcopy(raw())
+    data["roles"][0]["items"][1]["weight"] = "二十"
+    data["settings"]["min_months_at_company"] = 1.5
+    problems = problems_of(data)
+    text = "\n".join(p.en for p in problems)
+    assert "weight must be a number ≥ 0, not '二十'" in text
+    assert "min_months_at_company must be a whole number ≥ 0, not 1.5" in text
+
+
+def test_the_default_policy_checks_clean():
+    assert Policy.from_dict(raw()) == default_policy()

@@ -1,0 +1,63 @@
+"""What the rules do with inputs they cannot use: say so, by employee, never a silent zero."""
+
+import pandas as pd
+
+from conftest import history, person, review
+from xlfuncs.rules import evaluate
+
+
+def test_ids_match_across_full_width_digits_spaces_and_floats():
+    result = review(person(employee=" 1001 ", hire_date="2025-04-01", duties=3),
+                    history(1001.0, [1.2] * 6) + history("１００１", [1.2] * 6, last="2026-04"))
+    row = result.table.loc["1001"]
+    assert row.average_months == 12 and row.eligible is True
+    assert result.problems == []
+
+
+def test_unknown_ladder_and_level_are_problems_of_that_employee_only():
+    people = [person(employee="1", ladder="sales"), person(employee="2", level="组长"),
+              person(employee="3")]
+    result = review(people, history("3", [1.0]))
+    table = result.table
+    assert "未知序列「sales」" in table.at["1", "problem"]
+    assert "没有职级「组长」" in table.at["2", "problem"]
+    assert table.at["1", "eligible"] is None and table.at["2", "demotion_due"] is None
+    assert table.at["3", "problem"] == "" and table.at["3", "eligible"] is False
+
+
+def test_unreadable_cells_name_the_row_the_column_and_the_employee():
+    people = pd.DataFrame([person(employee="1", hire_date="2024-13-01")], index=[5])
+    result = evaluate(people, pd.DataFrame(history("1", [1.0])), None, "2026-10")
+    (problem,) = result.problems
+    assert problem.zh == "「员工名册」第 5 行（工号 1）：「入职日期」应为日期（如 2024-11-01），现为「2024-13-01」"
+    assert problem.en == "'Roster' row 5 (employee 1): 'Hire date' should be a date (e.g. 2024-11-01), not '2024-13-01'"
+    assert result.table.at["1", "problem"] == str(problem)
+    assert result.table.at["1", "eligible"] is None
+
+
+def test_records_of_strangers_duplicates_and_out_of_range_scores():
+    records = history("1", [1.3, 9.0]) + history("1", [1.2]) + history("99", [1.0])
+    result = review(person(employee="1"), records)
+    text = "\n".join(p.en for p in result.problems)
+    assert "employee 99, who is not on the roster" in text
+    assert "more than one record for 2026-10" in text
+    assert "Performance coefficient 9 is outside 0–3; left out" in text
+    assert result.table.at["1", "average"] == 1.3  # the out-of-range month is not averaged
+
+
+def test_duplicate_roster_ids_keep_the_first_and_say_so():
+    result = review([person(employee="1", level="中级客服"), person(employee="1.0")], history("1", [1.3]))
+    assert result.table.at["1", "level"] == "中级客服" and len(result.table) == 1
+    assert "appears more than once" in result.problems[0].en
+
+
+def test_malformed_review_month_and_no_records_at_all():
+    result = review(person(), history("1001", [1.0]), as_of="2026-13")
+    assert "2026-13" in result.problems[0].zh and result.month is None
+    result = review(person(), [], as_of=None)
+    assert result.problems[0].en == "There are no monthly records to choose a review month from"
+
+
+def test_review_month_defaults_to_the_latest_on_record():
+    result = review(person(), history("1001", [1.0, 1.0], last="2026-08"), as_of=None)
+    assert result.month_label == "2026-08"
