@@ -8,7 +8,8 @@ from xlfuncs import values
 
 def test_employee_ids_match_after_trim_nfkc_and_float():
     ids, bad = values.employee_ids([" 1001 ", "１００１", 1001.0, 1001, "1001.0", "A-7", None, True])
-    assert ids.tolist() == ["1001"] * 5 + ["A-7", None, None]
+    assert [None if pd.isna(i) else i for i in ids] == ["1001"] * 5 + ["A-7", None, None]
+    assert list(ids.cat.categories) == ["1001", "A-7"]
     assert bad.tolist() == [False] * 7 + [True]
 
 
@@ -59,3 +60,8 @@ def test_numbers_from_text_and_full_width_digits():
     assert column.tolist()[:4] == [3.0, 3.0, 2.5, 1200.0]
     assert bad.tolist() == [False] * 4 + [True, False, True]
     assert pd.isna(column.iloc[5])
+
+
+def test_integer_ids_as_excel_gives_them():
+    ids, bad = values.employee_ids(pd.Series([1002, 1001, 1002]))
+    assert list(ids) == ["1002", "1001", "1002"] and not bad.any()

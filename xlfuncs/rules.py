@@ -109,7 +109,7 @@ def evaluate(roster: pd.DataFrame, records: pd.DataFrame, policy: Policy | None 
     return Review(month, table, problems)
 
 
-def _review_month(as_of, records: pd.DataFrame, problems: list[Problem]) -> int | None:
+def _review_month(as_of, records: _Records, problems: list[Problem]) -> int | None:
     if as_of is not None and not values.is_blank(as_of):
         month = values.month(as_of)
         if month is None or month is values._INVALID:
@@ -117,8 +117,8 @@ def _review_month(as_of, records: pd.DataFrame, problems: list[Problem]) -> int 
                                     f"Review month '{as_of}' is not a month (e.g. 2026-10)"))
             return None
         return int(month)
-    if records["month"].notna().any():
-        return int(records["month"].max())
+    if len(records.month):
+        return int(records.month.max())
     problems.append(Problem("没有任何月度记录，无法确定评审月份",
                             "There are no monthly records to choose a review month from"))
     return None
@@ -126,7 +126,7 @@ def _review_month(as_of, records: pd.DataFrame, problems: list[Problem]) -> int 
 
 def _people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -> pd.DataFrame:
     """The roster keyed by employee id, each with its rung's parameters, or a problem."""
-    roster = roster[roster["employee"].notna()]
+    roster = roster[roster["employee"].notna()].astype({"employee": object})
     dup = roster["employee"].duplicated(keep="first")
     for emp in roster.loc[dup, "employee"].unique():
         problems.append(Problem(f"员工名册中工号 {emp} 重复，只采用第一行",
@@ -138,23 +138,25 @@ def _people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -> pd
     for ladder in policy.ladders:
         ladder_ids[ladder.id.casefold()] = ladder.id
         ladder_ids[ladder.name.casefold()] = ladder.id
-    ladder = roster["ladder"].map(lambda v: ladder_ids.get(v.casefold()) if isinstance(v, str) else None)
+    ladder = values.by_distinct(roster["ladder"], lambda v: ladder_ids.get(v.casefold()))[0]
+    ladder = pd.Series(ladder, index=roster.index, dtype=object)
 
     rungs = rung_table(policy)
-    by_name = {(r.ladder, r.level.casefold()): r.rung for r in rungs.itertuples()}
-    by_name.update({(r.ladder, r.level_en.casefold()): r.rung for r in rungs.itertuples() if r.level_en})
-    rung = pd.Series([by_name.get((lad, lev.casefold())) if isinstance(lev, str) else None
-                      for lad, lev in zip(ladder, roster["level"])], index=roster.index, dtype=float)
+    by_name = {f"{r.ladder}\n{r.level.casefold()}": r.rung for r in rungs.itertuples()}
+    by_name.update({f"{r.ladder}\n{r.level_en.casefold()}": r.rung for r in rungs.itertuples()})
+    pair = ladder.fillna("") + "\n" + roster["level"].fillna("").str.casefold()
+    rung = values.by_distinct(pair, by_name.get, dtype=float, fill=np.nan)[0]
+    rung = pd.Series(rung, index=roster.index)
 
     problem = pd.Series("", index=roster.index, dtype=object)
-    for emp, raw in roster.loc[ladder.isna(), "ladder"].items():
+    for emp, raw in roster.loc[ladder.isna() & roster["ladder"].notna(), "ladder"].items():
         names = "、".join(ld.name for ld in policy.ladders)
         p = Problem(f"工号 {emp}：未知序列「{raw}」（可选：{names}）",
                     f"Employee {emp}: unknown ladder '{raw}' (one of {', '.join(ld.id for ld in policy.ladders)})",
                     emp)
         problems.append(p)
         problem[emp] = str(p)
-    for emp in roster.index[ladder.notna() & rung.isna()]:
+    for emp in roster.index[ladder.notna() & rung.isna() & roster["level"].notna()]:
         lad = policy.ladder(ladder[emp])
         p = Problem(f"工号 {emp}：序列「{lad.name}」没有职级「{roster.at[emp, 'level']}」"
                     f"（可选：{'、'.join(r.name for r in lad.rungs)}）",
@@ -172,43 +174,81 @@ def _people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -> pd
     return people.set_index(roster.index)
 
 
+@dataclass
+class _Records:
+    """Known employees' records, one per month: `pos` is the employee's row in `people`."""
+
+    pos: np.ndarray
+    month: np.ndarray
+    columns: dict[str, np.ndarray]
+
+
 def _records(records: pd.DataFrame, people: pd.DataFrame, policy: Policy,
-             problems: list[Problem]) -> pd.DataFrame:
-    """Known employees' records, one per month, with the monthly metric filled from KPI items."""
-    records = records[records["employee"].notna() & records["month"].notna()]
-    unknown = ~records["employee"].isin(people.index)
-    for emp in records.loc[unknown, "employee"].unique():
+             problems: list[Problem]) -> _Records:
+    """The records the rules use, with the monthly metric filled in from KPI items; strangers,
+    repeats and out-of-range scores are left out and said."""
+    employees = records["employee"].astype("category")
+    codes, ids = employees.cat.codes.to_numpy(), employees.cat.categories
+    known = people.index.get_indexer(ids)
+    pos = np.append(known, -2)[codes]  # -1: not on the roster, -2: blank (said by the schema)
+    for emp in ids[known < 0]:
         problems.append(Problem(f"月度记录中的工号 {emp} 不在员工名册中，已忽略",
                                 f"Monthly records name employee {emp}, who is not on the roster; "
                                 f"ignored", emp))
-    records = records[~unknown]
-    dup = records.duplicated(["employee", "month"], keep="first")
-    for emp, month in records.loc[dup, ["employee", "month"]].drop_duplicates().itertuples(index=False):
-        problems.append(Problem(f"工号 {emp} 在 {values.month_label(month)} 有多条记录，只采用第一条",
-                                f"Employee {emp} has more than one record for "
-                                f"{values.month_label(month)}; the first is used", emp))
-    records = records[~dup]
+    month = records["month"].to_numpy(float)
+    rows = np.flatnonzero((pos >= 0) & ~np.isnan(month))
+    dup = _repeated(pos[rows], month[rows].astype(np.int64))
+    for i in rows[dup]:
+        emp, label = ids[codes[i]], values.month_label(month[i])
+        problems.append(Problem(f"工号 {emp} 在 {label} 有多条记录，只采用第一条",
+                                f"Employee {emp} has more than one record for {label}; "
+                                f"the first is used", emp))
+    rows = rows[~dup]
+    pos = pos[rows]
 
-    role = records["employee"].map(people["role"])
-    score = records["score"].copy()
+    score = records["score"].to_numpy(float)[rows]
+    missing = np.flatnonzero(np.isnan(score))
+    role = people["role"].to_numpy(object)[pos[missing]]
     for r in policy.roles:
         columns = [item.name for item in r.items]
-        rows = (role == r.id) & score.isna() & records[columns].notna().all(axis=1) if columns else None
-        if rows is not None and rows.any():
-            score[rows] = kpi_scores(records.loc[rows, columns], r)
+        blank = missing[role == r.id] if columns else []
+        if len(blank):
+            items = records[columns].iloc[rows[blank]]
+            complete = items.notna().all(axis=1).to_numpy()
+            score[blank[complete]] = kpi_scores(items[complete], r).to_numpy()
 
-    metric = role.map(people.drop_duplicates("role").set_index("role")["metric"])
-    for m in policy.metrics:
-        out = (metric == m.id) & ((score < m.min) | (score > m.max))
-        for row in records.index[out]:
-            emp = records.at[row, "employee"]
-            problems.append(Problem(
-                f"「{schema.RECORDS.zh}」第 {row} 行（工号 {emp}）：{m.name} {score[row]:g} "
-                f"超出范围 {m.min:g}–{m.max:g}，未计入",
-                f"'{schema.RECORDS.en}' row {row} (employee {emp}): {m.name_en} {score[row]:g} is "
-                f"outside {m.min:g}–{m.max:g}; left out", emp))
-        score[out] = np.nan
-    return records.assign(score=score)
+    metrics = {m.id: m for m in policy.metrics}
+    low = people["metric"].map({k: m.min for k, m in metrics.items()}).to_numpy(float)
+    high = people["metric"].map({k: m.max for k, m in metrics.items()}).to_numpy(float)
+    for i in np.flatnonzero((score < low[pos]) | (score > high[pos])):
+        row, emp = records.index[rows[i]], people.index[pos[i]]
+        m = metrics[people["metric"].iloc[pos[i]]]
+        problems.append(Problem(
+            f"「{schema.RECORDS.zh}」第 {row} 行（工号 {emp}）：{m.name} {score[i]:g} "
+            f"超出范围 {m.min:g}–{m.max:g}，未计入",
+            f"'{schema.RECORDS.en}' row {row} (employee {emp}): {m.name_en} {score[i]:g} is "
+            f"outside {m.min:g}–{m.max:g}; left out", emp))
+        score[i] = np.nan
+
+    columns = {key: records[key].to_numpy()[rows] for key in (
+        "sick_days", "personal_days", "business_deduction", "serious_error", "override")}
+    return _Records(pos, month[rows].astype(np.int64), {"score": score, **columns})
+
+
+def _repeated(pos: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """True for each (employee, month) pair seen before; counted on a grid, as hashing
+    millions of pairs costs ten times more and repeats are rare."""
+    if not len(pos):
+        return np.zeros(0, bool)
+    first, span = month.min(), month.max() - month.min() + 1
+    if (pos.max() + 1) * span > 50_000_000:  # a stray date decades away: fall back to hashing
+        return pd.Series(pos * span + (month - first)).duplicated().to_numpy()
+    key = pos * span + (month - first)
+    counts = np.bincount(key)
+    dup = np.zeros(len(key), bool)
+    suspects = np.flatnonzero(counts[key] > 1)
+    dup[suspects] = pd.Series(key[suspects]).duplicated().to_numpy()
+    return dup
 
 
 def _empty_table(people: pd.DataFrame) -> pd.DataFrame:
@@ -225,32 +265,33 @@ class _Evaluation:
         self.policy = policy
         self.month = month
         self.end = values.month_end(month)
+        self.label = values.month_label(month)
         self.valid = (people["problem"] == "").to_numpy()
         self.n = len(people)
         s = policy.settings
         rungs = rung_table(policy)
-        self.depth = int(max(
-            12 if s.average_basis == "calendar_year" else s.average_window_months,
-            s.training_window_months, rungs["cycle"].max(), rungs["leave_window"].max(),
-            rungs["demote_run"].max(), 1))
-        self.matrix = _Matrix(records, people.index, month, self.depth)
-        self.reasons = {"eligible": ([], []), "demotion": ([], []), "training": ([], [])}
+        depth = int(max(12 if s.average_basis == "calendar_year" else s.average_window_months,
+                        s.training_window_months, rungs["cycle"].max(),
+                        rungs["leave_window"].max(), rungs["demote_run"].max(), 1))
+        self.matrix = _Matrix(records, len(people), month, depth)
+        self.reasons = {"eligible": [], "demotion": [], "training": []}
 
     def say(self, kind: str, mask, zh, en) -> None:
-        """Record a reason for the employees in `mask`; zh/en are callables of a row position."""
-        mask = np.asarray(mask, bool) & self.valid
-        zh_col, en_col = np.full(self.n, "", object), np.full(self.n, "", object)
-        rows = np.flatnonzero(mask)
-        zh_col[rows] = [zh(i) for i in rows]
-        en_col[rows] = [en(i) for i in rows]
-        self.reasons[kind][0].append(zh_col)
-        self.reasons[kind][1].append(en_col)
+        """Record a reason for the employees in `mask`: zh and en take the row positions and
+        return the texts of those rows (array expressions, not a Python call per row)."""
+        rows = np.flatnonzero(np.asarray(mask, bool) & self.valid)
+        if len(rows):
+            self.reasons[kind].append((rows, _texts(zh(rows), rows), _texts(en(rows), rows)))
 
     def joined(self, kind: str, lang: str) -> np.ndarray:
         out = np.full(self.n, "", object)
-        for col in self.reasons[kind][0 if lang == "zh" else 1]:
-            both = (out != "") & (col != "")
-            out = np.where(both, out + _SEP[lang] + col, np.where(col != "", col, out))
+        said = np.zeros(self.n, bool)
+        for rows, zh, en in self.reasons[kind]:
+            text = zh if lang == "zh" else en
+            more = said[rows]
+            out[rows[~more]] = text[~more]
+            out[rows[more]] = out[rows[more]] + _SEP[lang] + text[more]
+            said[rows] = True
         return out
 
     def table(self) -> pd.DataFrame:
@@ -258,19 +299,20 @@ class _Evaluation:
         tenure = months_completed(p["hire_date"], self.end).to_numpy()
         in_level = months_completed(p["level_since"].fillna(p["hire_date"]), self.end).to_numpy()
         avg, avg_n = self.window_average()
-        cycle_avg, cycle_n = self.matrix.window_mean(p["cycle"].fillna(0).to_numpy(int))
+        cycle_avg, cycle_n = self.matrix.window_mean(p["cycle"].to_numpy(int))
         outcome = self.review_outcome(cycle_avg, cycle_n)
         eligible = self.eligibility(tenure, in_level, avg, avg_n, cycle_avg, outcome)
-        demotion = self.demotion(outcome)
+        demotion = self.demotion(outcome, cycle_avg)
         training = self.training(tenure)
 
+        cycled = p["cycle"].to_numpy() > 0
         table = pd.DataFrame({
             "name": p["name"], "ladder": p["ladder"], "level": p["level"],
-            "next_level": p["next_level"], "metric": p["metric"],
+            "next_level": p["next_level"], "top": p["top"].astype(bool), "metric": p["metric"],
             "tenure_months": tenure, "months_in_level": in_level,
             "average": avg, "average_months": avg_n,
-            "cycle_average": np.where(p["cycle"] > 0, cycle_avg, np.nan),
-            "cycle_months": np.where(p["cycle"] > 0, cycle_n, np.nan),
+            "cycle_average": np.where(cycled, cycle_avg, np.nan),
+            "cycle_months": np.where(cycled, cycle_n, np.nan),
             **outcome,
             "eligible": eligible,
             "reasons": self.joined("eligible", "zh"), "reasons_en": self.joined("eligible", "en"),
@@ -281,7 +323,7 @@ class _Evaluation:
             "training_required": training,
             "training_reasons": self.joined("training", "zh"),
             "training_reasons_en": self.joined("training", "en"),
-            "horizontal": p["horizontal"], "horizontal_en": p["horizontal_en"],
+            "horizontal": p["horizontal"].fillna(""), "horizontal_en": p["horizontal_en"].fillna(""),
             "problem": p["problem"],
         }, index=p.index)
         for column in ("eligible", "demotion_due", "training_required"):
@@ -296,56 +338,55 @@ class _Evaluation:
     def review_outcome(self, avg: np.ndarray, count: np.ndarray) -> dict:
         """§3: the band of the cycle average, the probation repeat, HR's override, and notes."""
         p, bands, dismissal = self.people, self.policy.bands, self.policy.dismissal
-        reviewed = (p["cycle"] > 0).to_numpy() & self.valid & (count > 0)
+        cycled = p["cycle"].to_numpy() > 0
+        reviewed = cycled & self.valid & (count > 0)
 
-        def band_of(values_):
-            conditions = [(values_ > b.lower) if not b.inclusive else (values_ >= b.lower)
-                          for b in bands[:-1]] + [np.isfinite(values_)]
-            return np.select(conditions, list(range(len(bands))), -1)
+        def band_of(x):
+            conditions = [(x >= b.lower) if b.inclusive else (x > b.lower) for b in bands[:-1]]
+            return np.select(conditions + [np.isfinite(x)], list(range(len(bands))), -1)
+
+        def pick(values_, band):  # values_[band], with band -1 giving the first entry
+            return np.asarray(values_, object)[band + 1]
 
         band = np.where(reviewed, band_of(avg), -1)
-        outcome = np.array([""] + [b.outcome for b in bands], object)[band + 1]
-        outcome_en = np.array([""] + [b.outcome_en for b in bands], object)[band + 1]
+        outcome = pick([""] + [b.outcome for b in bands], band)
+        outcome_en = pick([""] + [b.outcome_en for b in bands], band)
         move = np.array([0] + [b.move for b in bands])[band + 1]
 
-        this_month = self.matrix.scores[:, 0]
-        month_band = band_of(this_month)
-        probation_band = np.array([False] + [b.probation for b in bands])[month_band + 1]
+        month_band = band_of(self.matrix.scores[:, 0])
+        in_probation_band = np.array([False] + [b.probation for b in bands])[month_band + 1]
         until = p["probation_until"]
-        on_probation = (until.notna() & (until >= self.end.replace(day=1))).to_numpy()
-        repeat = reviewed & on_probation & probation_band
-        outcome = np.where(repeat, dismissal.name, outcome)
-        outcome_en = np.where(repeat, dismissal.name_en, outcome_en)
+        on_probation = (until >= self.end.replace(day=1)).fillna(False).to_numpy(bool)
+        repeat = reviewed & on_probation & in_probation_band
+        outcome[repeat], outcome_en[repeat], move[repeat] = dismissal.name, dismissal.name_en, -1
 
         override = self.matrix.this_month(p.index, "override")
-        known = {b.outcome for b in bands} | {dismissal.name}
-        overridden = override.notna().to_numpy() & self.valid & (p["cycle"] > 0).to_numpy()
-        bad = overridden & ~override.isin(known).to_numpy()
-        for i in np.flatnonzero(bad):
+        by_name = {b.outcome: (b.outcome_en, b.move) for b in bands}
+        by_name[dismissal.name] = (dismissal.name_en, -1)
+        given = override.notna().to_numpy() & self.valid & cycled
+        known = override.isin(list(by_name)).to_numpy()
+        for i in np.flatnonzero(given & ~known):
             emp = p.index[i]
-            problem = Problem(
-                f"工号 {emp}：部门审核结果「{override.iloc[i]}」不是评审结果（可选：{'、'.join(sorted(known))}）",
-                f"Employee {emp}: review override '{override.iloc[i]}' is not an outcome", emp)
-            self.problems.append(problem)
-        overridden &= ~bad
-        by_name = {b.outcome: b for b in bands}
-        outcome = np.where(overridden, override.to_numpy(), outcome)
-        outcome_en = np.where(overridden, [by_name[o].outcome_en if o in by_name else dismissal.name_en
-                                           for o in override.fillna("")], outcome_en)
-        move = np.where(overridden, [by_name[o].move if o in by_name else -1
-                                     for o in override.fillna("")], move)
-        move = np.where(outcome == dismissal.name, -1, move)
+            self.problems.append(Problem(
+                f"工号 {emp}：部门审核结果「{override.iloc[i]}」不是评审结果（可选：{'、'.join(by_name)}）",
+                f"Employee {emp}: review override '{override.iloc[i]}' is not an outcome "
+                f"(one of {', '.join(by_name)})", emp))
+        overridden = given & known
+        for i in np.flatnonzero(overridden):
+            outcome[i] = override.iloc[i]
+            outcome_en[i], move[i] = by_name[outcome[i]]
 
-        top, bottom = p["top"].to_numpy(bool), p["bottom"].to_numpy(bool)
-        note = np.full(self.n, "", object)
-        note_en = np.full(self.n, "", object)
-        at_top = (outcome != "") & (move > 0) & top
-        at_bottom = (outcome != "") & (move < 0) & bottom
-        note[at_top], note_en[at_top] = "已是最高职级，职级不变", "Already at the top rung; level unchanged"
-        note[at_bottom], note_en[at_bottom] = "已是最低职级，职级不变", "Already at the bottom rung; level unchanged"
-        no_record = (p["cycle"] > 0).to_numpy() & self.valid & (count == 0)
-        note[no_record] = "评审周期内没有绩效记录"
-        note_en[no_record] = "No scores on record in the review cycle"
+        note, note_en = np.full(self.n, "", object), np.full(self.n, "", object)
+        cases = (
+            ((outcome != "") & (move > 0) & p["top"].to_numpy(bool),
+             "已是最高职级，职级不变", "Already at the top rung; level unchanged"),
+            ((outcome != "") & (move < 0) & p["bottom"].to_numpy(bool),
+             "已是最低职级，职级不变", "Already at the bottom rung; level unchanged"),
+            (cycled & self.valid & (count == 0),
+             "评审周期内没有绩效记录", "No scores on record in the review cycle"),
+        )
+        for mask, zh, en in cases:
+            note[mask], note_en[mask] = zh, en
         return {"outcome": outcome, "outcome_en": outcome_en, "outcome_move": move,
                 "overridden": overridden, "outcome_note": note, "outcome_note_en": note_en}
 
@@ -355,63 +396,65 @@ class _Evaluation:
 
         def need(mask, zh, en):
             nonlocal ok
-            mask = np.asarray(mask, bool) & self.valid
-            ok &= ~mask
+            ok &= ~(np.asarray(mask, bool) & self.valid)
             self.say("eligible", mask, zh, en)
 
         top = p["top"].to_numpy(bool)
-        need(top, lambda i: "已是最高职级", lambda i: "already at the top rung")
+        need(top, lambda r: "已是最高职级", lambda r: "already at the top rung")
         go = ~top
 
         need_tenure = p["need_tenure"].to_numpy(float)
         need(go & ~(tenure >= need_tenure),
-             lambda i: f"司龄 {_n(tenure[i])} 个月 < {_n(need_tenure[i])} 个月",
-             lambda i: f"tenure {_n(tenure[i])} months < {_n(need_tenure[i])} months")
+             lambda r: "司龄 " + _g(tenure[r]) + " 个月 < " + _g(need_tenure[r]) + " 个月",
+             lambda r: "tenure " + _g(tenure[r]) + " months < " + _g(need_tenure[r]) + " months")
 
         gm = p["gm_approval"].to_numpy(bool)
         wait = s.min_months_between_moves
         need(go & ~gm & ~(in_level >= wait),
-             lambda i: f"本职级 {_n(in_level[i])} 个月 < {wait} 个月（总经理特批可免）",
-             lambda i: f"{_n(in_level[i])} months in level < {wait} months (GM approval waives this)")
+             lambda r: "本职级 " + _g(in_level[r]) + f" 个月 < {wait} 个月（总经理特批可免）",
+             lambda r: _g(in_level[r]) + f" months in level < {wait} months (GM approval waives this)")
 
         need_avg = p["need_average"].to_numpy(float)
-        metric = p["metric"].map({m.id: (m.name, m.name_en) for m in self.policy.metrics})
+        names = {m.id: m for m in self.policy.metrics}
+        metric_zh = p["metric"].map({k: m.name for k, m in names.items()}).to_numpy(object)
+        metric_en = p["metric"].map({k: m.name_en for k, m in names.items()}).to_numpy(object)
+        window_zh, window_en = self._window_text()
         has_need = go & ~np.isnan(need_avg)
         need(has_need & (avg_n == 0),
-             lambda i: f"{self._window_text()[0]}无{metric.iloc[i][0]}记录",
-             lambda i: f"no {metric.iloc[i][1]} on record in {self._window_text()[1]}")
+             lambda r: window_zh + "无" + metric_zh[r] + "记录",
+             lambda r: "no " + metric_en[r] + " on record in " + window_en)
         need(has_need & (avg_n > 0) & ~(avg >= need_avg - 1e-9),
-             lambda i: f"平均{metric.iloc[i][0]} {avg[i]:.2f} < {_n(need_avg[i])}",
-             lambda i: f"{metric.iloc[i][1]} average {avg[i]:.2f} < {_n(need_avg[i])}")
+             lambda r: "平均" + metric_zh[r] + " " + _fixed(avg[r], 2) + " < " + _g(need_avg[r]),
+             lambda r: metric_en[r] + " average " + _fixed(avg[r], 2) + " < " + _g(need_avg[r]))
 
         window = p["leave_window"].to_numpy(int)
         for column, limit, zh, en in (("sick_days", "max_sick", "病假", "sick leave"),
                                       ("personal_days", "max_personal", "事假", "personal leave")):
-            taken = self.matrix.window_sum(column, window)
-            cap = p[limit].to_numpy(float)
+            taken, cap = self.matrix.window_sum(column, window), p[limit].to_numpy(float)
             need(go & (window > 0) & ~np.isnan(cap) & (taken > cap + 1e-9),
-                 lambda i, t=taken, c=cap, z=zh: f"近 {window[i]} 个月{z} {_n(t[i])} 天 > {_n(c[i])} 天",
-                 lambda i, t=taken, c=cap, e=en: f"{e} {_n(t[i])} days > {_n(c[i])} days "
-                                                 f"in the last {window[i]} months")
+                 lambda r, t=taken, c=cap, z=zh: "近 " + _g(window[r]) + " 个月" + z + " "
+                 + _g(t[r]) + " 天 > " + _g(c[r]) + " 天",
+                 lambda r, t=taken, c=cap, e=en: e + " " + _g(t[r]) + " days > " + _g(c[r])
+                 + " days in the last " + _g(window[r]) + " months")
 
-        duties = p["duties"].to_numpy(float)
-        need_duties = p["need_duties"].to_numpy(float)
+        duties, need_duties = p["duties"].to_numpy(float), p["need_duties"].to_numpy(float)
         has_duty_need = go & ~np.isnan(need_duties)
         need(has_duty_need & np.isnan(duties),
-             lambda i: f"未填写掌握技能数（需 {_n(need_duties[i])} 项）",
-             lambda i: f"duties mastered not filled in ({_n(need_duties[i])} needed)")
+             lambda r: "未填写掌握技能数（需 " + _g(need_duties[r]) + " 项）",
+             lambda r: "duties mastered not filled in (" + _g(need_duties[r]) + " needed)")
         need(has_duty_need & (duties < need_duties),
-             lambda i: f"掌握职责 {_n(duties[i])} 项 < {_n(need_duties[i])} 项",
-             lambda i: f"duties mastered {_n(duties[i])} < {_n(need_duties[i])}")
+             lambda r: "掌握职责 " + _g(duties[r]) + " 项 < " + _g(need_duties[r]) + " 项",
+             lambda r: "duties mastered " + _g(duties[r]) + " < " + _g(need_duties[r]))
 
-        band_reviewed = (p["cycle"] > 0).to_numpy()
-        up = outcome["outcome_move"] > 0
-        need(go & band_reviewed & ~up & (outcome["outcome"] != ""),
-             lambda i: f"周期评审结果为「{outcome['outcome'][i]}」（周期平均 {cycle_avg[i]:.1f}）",
-             lambda i: f"the cycle review says '{outcome['outcome_en'][i]}' "
-                       f"(cycle average {cycle_avg[i]:.1f})")
-        need(go & band_reviewed & (outcome["outcome"] == ""),
-             lambda i: "评审周期内没有绩效记录", lambda i: "no scores on record in the review cycle")
+        cycled = p["cycle"].to_numpy() > 0
+        decided = outcome["outcome"] != ""
+        need(go & cycled & decided & ~(outcome["outcome_move"] > 0),
+             lambda r: "周期评审结果为「" + outcome["outcome"][r] + "」（周期平均 "
+             + _fixed(cycle_avg[r], 1) + "）",
+             lambda r: "the cycle review says '" + outcome["outcome_en"][r] + "' (cycle average "
+             + _fixed(cycle_avg[r], 1) + ")")
+        need(go & cycled & ~decided,
+             lambda r: "评审周期内没有绩效记录", lambda r: "no scores on record in the review cycle")
         return ok
 
     def _window_text(self) -> tuple[str, str]:
@@ -420,38 +463,36 @@ class _Evaluation:
             return "本年度", "this calendar year"
         return f"近 {s.average_window_months} 个月", f"the last {s.average_window_months} months"
 
-    def demotion(self, outcome: dict) -> np.ndarray:
+    def demotion(self, outcome: dict, cycle_avg: np.ndarray) -> np.ndarray:
         p = self.people
         bottom = p["bottom"].to_numpy(bool)
-        due = np.zeros(self.n, bool)
 
-        run = p["demote_run"].to_numpy(int)
-        below = p["demote_below"].to_numpy(float)
+        run, below = p["demote_run"].to_numpy(int), p["demote_below"].to_numpy(float)
         scores = self.matrix.scores
-        streak = self.matrix.leading_run(scores < below[:, None])
+        streak = _leading_run(scores < below[:, None])
         low = ~bottom & (run > 0) & (streak >= run)
-        due |= low
+
+        def run_values(r, sep):  # the run's coefficients, oldest first
+            return np.array([sep.join(f"{v:g}" for v in scores[i, :run[i]][::-1]) for i in r], object)
+
         self.say("demotion", low,
-                 lambda i: f"连续 {run[i]} 个月绩效系数低于 {_n(below[i])}（"
-                           + "、".join(f"{v:g}" for v in scores[i, :run[i]][::-1]) + "）",
-                 lambda i: f"coefficient below {_n(below[i])} for {run[i]} months in a row ("
-                           + ", ".join(f"{v:g}" for v in scores[i, :run[i]][::-1]) + ")")
+                 lambda r: "连续 " + _g(run[r]) + " 个月绩效系数低于 " + _g(below[r]) + "（"
+                 + run_values(r, "、") + "）",
+                 lambda r: "coefficient below " + _g(below[r]) + " for " + _g(run[r])
+                 + " months in a row (" + run_values(r, ", ") + ")")
 
         error = self.matrix.this_month(p.index, "serious_error").fillna(False).to_numpy(bool)
-        on_error = ~bottom & error & p["demote_on_error"].fillna(False).to_numpy(bool)
-        due |= on_error
-        self.say("demotion", on_error, lambda i: f"{self.label} 有严重失误",
-                 lambda i: f"serious error in {self.label}")
+        on_error = ~bottom & error & p["demote_on_error"].to_numpy(bool)
+        self.say("demotion", on_error, lambda r: f"{self.label} 有严重失误",
+                 lambda r: f"serious error in {self.label}")
 
         down = ~bottom & (outcome["outcome_move"] < 0)
-        due |= down
-        self.say("demotion", down, lambda i: f"周期评审结果为「{outcome['outcome'][i]}」",
-                 lambda i: f"the cycle review says '{outcome['outcome_en'][i]}'")
-        return due & self.valid
-
-    @property
-    def label(self) -> str:
-        return values.month_label(self.month)
+        self.say("demotion", down,
+                 lambda r: "周期评审结果为「" + outcome["outcome"][r] + "」（周期平均 "
+                 + _fixed(cycle_avg[r], 1) + "）",
+                 lambda r: "the cycle review says '" + outcome["outcome_en"][r] + "' (cycle average "
+                 + _fixed(cycle_avg[r], 1) + ")")
+        return (low | on_error | down) & self.valid
 
     def training(self, tenure) -> np.ndarray:
         """§5: bottom share of the ladder's ranking on the window average, a deduction, or new."""
@@ -460,56 +501,79 @@ class _Evaluation:
         avg, n = self.matrix.window_mean(np.full(self.n, w))
         ranked = pd.DataFrame({"ladder": p["ladder"].to_numpy(), "avg": np.where(n > 0, avg, np.nan)})
         ranked = ranked[self.valid]
-        rank = ranked.groupby("ladder")["avg"].rank(ascending=False, method="min")
-        size = ranked.groupby("ladder")["avg"].transform("count")
-        bottom_rows = rank > size - np.floor(size * s.training_bottom_share)
-        bottom = np.zeros(self.n, bool)
-        bottom[ranked.index[bottom_rows.to_numpy()]] = True
-        rank_all = np.full(self.n, np.nan)
-        size_all = np.full(self.n, np.nan)
-        rank_all[ranked.index] = rank.to_numpy()
-        size_all[ranked.index] = size.to_numpy()
+        rank = np.full(self.n, np.nan)
+        size = np.full(self.n, np.nan)
+        rank[ranked.index] = ranked.groupby("ladder")["avg"].rank(ascending=False, method="min")
+        size[ranked.index] = ranked.groupby("ladder")["avg"].transform("count")
+        bottom = rank > size - np.floor(size * s.training_bottom_share)
+        share = f"{s.training_bottom_share:.0%}"
         self.say("training", bottom,
-                 lambda i: f"近 {w} 个月排名 {_n(rank_all[i])}/{_n(size_all[i])}，"
-                           f"位于后 {s.training_bottom_share:.0%}",
-                 lambda i: f"ranked {_n(rank_all[i])} of {_n(size_all[i])} over the last {w} months, "
-                           f"in the bottom {s.training_bottom_share:.0%}")
+                 lambda r: f"近 {w} 个月排名 " + _g(rank[r]) + "/" + _g(size[r]) + f"，位于后 {share}",
+                 lambda r: "ranked " + _g(rank[r]) + " of " + _g(size[r])
+                 + f" over the last {w} months, in the bottom {share}")
 
         deduction = self.matrix.window_sum("business_deduction", np.full(self.n, w))
         deducted = deduction > 0
         self.say("training", deducted,
-                 lambda i: f"近 {w} 个月业务扣分 {_n(deduction[i])}",
-                 lambda i: f"business deduction of {_n(deduction[i])} in the last {w} months")
+                 lambda r: f"近 {w} 个月业务扣分 " + _g(deduction[r]),
+                 lambda r: "business deduction of " + _g(deduction[r]) + f" in the last {w} months")
 
         new = tenure < s.training_new_staff_months
         self.say("training", new,
-                 lambda i: f"入职 {_n(tenure[i])} 个月，不满 {s.training_new_staff_months} 个月",
-                 lambda i: f"employed {_n(tenure[i])} months, under {s.training_new_staff_months}")
+                 lambda r: "入职 " + _g(tenure[r]) + f" 个月，不满 {s.training_new_staff_months} 个月",
+                 lambda r: "employed " + _g(tenure[r]) + f" months, under {s.training_new_staff_months}")
         return (bottom | deducted | new) & self.valid
 
 
-def _n(x) -> str:
-    return f"{x:g}" if isinstance(x, float) else str(x)
+def _texts(text, rows) -> np.ndarray:
+    """A reason's texts for `rows`: an array as built, or one string for all of them."""
+    return np.full(len(rows), text, object) if isinstance(text, str) else np.asarray(text, object)
+
+
+_SMALL = np.array([str(i) for i in range(1000)], object)  # most numbers in reasons are these
+
+
+def _g(x) -> np.ndarray:
+    """Numbers as HR writes them (18, 1.2, 3.5), as an object array of text."""
+    x = np.asarray(x, float)
+    small = (x >= 0) & (x < len(_SMALL)) & (x == np.floor(x))
+    out = _SMALL[np.where(small, x, 0).astype(np.intp)]
+    out[~small] = [f"{v:g}" for v in x[~small]]
+    return out
+
+
+def _fixed(x, digits: int) -> np.ndarray:
+    """Numbers with a fixed count of decimals (1.19, 80.0), as an object array of text."""
+    scaled = np.floor(np.asarray(x, float) * 10 ** digits + 0.5).astype(np.int64)
+    whole = (np.abs(scaled) // 10 ** digits).astype(str).astype(object)
+    part = np.char.zfill((np.abs(scaled) % 10 ** digits).astype(str), digits).astype(object)
+    sign = np.where(scaled < 0, "-", "").astype(object)
+    return sign + whole + "." + part
+
+
+def _leading_run(hit: np.ndarray) -> np.ndarray:
+    """How many months in a row, back from the review month, `hit` holds."""
+    misses = ~hit
+    return np.where(misses.any(axis=1), misses.argmax(axis=1), hit.shape[1])
 
 
 class _Matrix:
     """Monthly records as employee × month arrays, column 0 the review month, then backwards."""
 
-    def __init__(self, records: pd.DataFrame, employees: pd.Index, month: int, depth: int):
+    def __init__(self, records: _Records, size: int, month: int, depth: int):
         self.depth = depth
-        age = month - records["month"].to_numpy(float)
+        age = month - records.month
         keep = (age >= 0) & (age < depth)
-        records = records[keep]
-        self.records = records
-        self.rows = employees.get_indexer(records["employee"])
-        self.cols = age[keep].astype(int)
-        self.shape = (len(employees), depth)
+        self.columns = {key: column[keep] for key, column in records.columns.items()}
+        self.rows = records.pos[keep]
+        self.cols = age[keep]
+        self.shape = (size, depth)
         self.scores = self.grid("score")
         self._sums = {}
 
     def grid(self, column: str) -> np.ndarray:
         out = np.full(self.shape, np.nan)
-        out[self.rows, self.cols] = self.records[column].to_numpy(float)
+        out[self.rows, self.cols] = self.columns[column].astype(float)
         return out
 
     def _prefix(self, column: str):
@@ -541,13 +605,9 @@ class _Matrix:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(count > 0, total / count, np.nan), count
 
-    @staticmethod
-    def leading_run(hit: np.ndarray) -> np.ndarray:
-        """How many months in a row, back from the review month, `hit` holds."""
-        misses = ~hit
-        first_miss = np.where(misses.any(axis=1), misses.argmax(axis=1), hit.shape[1])
-        return first_miss
-
     def this_month(self, employees: pd.Index, column: str) -> pd.Series:
-        current = self.records[self.cols == 0]
-        return current.set_index("employee")[column].reindex(employees)
+        """The review month's value of `column` for each employee (missing: None)."""
+        now = self.cols == 0
+        out = np.full(self.shape[0], None, object)
+        out[self.rows[now]] = self.columns[column][now]
+        return pd.Series(out, index=employees)

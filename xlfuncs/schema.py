@@ -124,22 +124,24 @@ def clean(table: Table, frame: pd.DataFrame, extra: tuple[Field, ...] = ()) -> t
 
     The frame's index is taken as the row label of each message (the reader passes Excel rows).
     """
-    out = pd.DataFrame(index=frame.index)
+    out = {}
     problems: list[Problem] = []
     ids = None
-    if "employee" in frame:
-        ids, _ = values.employee_ids(frame["employee"])
-    for f in (*table.fields, *extra):
+    blank = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    for f in sorted((*table.fields, *extra), key=lambda f: f.key != "employee"):  # ids first
         if f.key not in frame:
-            out[f.key] = _READERS[f.kind](pd.Series([None] * len(frame), index=frame.index, dtype=object))[0]
+            out[f.key] = _READERS[f.kind](blank)[0]
             continue
         column, bad = _READERS[f.kind](frame[f.key])
         out[f.key] = column
-        missing = column.isna() & f.required
-        for row in frame.index[bad.to_numpy() | missing.to_numpy()]:
-            problems.append(_cell_problem(table, f, row, frame.at[row, f.key],
-                                          None if ids is None else ids.at[row]))
-    return out, problems
+        if f.key == "employee":
+            ids = column
+        wrong = bad.to_numpy() | (column.isna().to_numpy() if f.required else False)
+        for row in frame.index[wrong]:
+            employee = None if ids is None or pd.isna(ids.at[row]) else ids.at[row]
+            problems.append(_cell_problem(table, f, row, frame.at[row, f.key], employee))
+    ordered = {f.key: out[f.key] for f in (*table.fields, *extra)}
+    return pd.DataFrame(ordered, index=frame.index, copy=False), problems
 
 
 def _cell_problem(table: Table, f: Field, row, raw, employee) -> Problem:

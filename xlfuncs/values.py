@@ -24,20 +24,34 @@ _FALSE = {"否", "n", "no", "false", "0", "×", "✗", "✘", "错"}
 _INVALID = object()
 
 
-def _by_unique(column, parse, dtype=object):
-    """Apply `parse` to each distinct value; `_INVALID` marks what it cannot read."""
+def _series(array: np.ndarray, index) -> pd.Series:
+    """A column around an array this module just made (pandas would copy it again); text
+    stays in object columns, blanks as None, whatever pandas would infer."""
+    return pd.Series(array, index=index, copy=False, dtype=array.dtype)
+
+
+def _distinct(column: pd.Series):
+    """Codes and distinct values of a column (object arrays factorize fastest)."""
+    data = column.to_numpy(object) if not pd.api.types.is_numeric_dtype(column) else column
+    return pd.factorize(data, use_na_sentinel=True)
+
+
+def _spread(codes, parsed: np.ndarray, bad_unique: np.ndarray, fill, index):
+    """Distinct results back onto every cell; blanks (code -1) get `fill` and are not bad."""
+    parsed = np.append(parsed, np.array([fill], dtype=parsed.dtype))
+    bad_unique = np.append(bad_unique, False)
+    return parsed[codes], _series(bad_unique[codes], index)
+
+
+def by_distinct(column, parse, dtype=object, fill=None):
+    """Apply `parse` to each distinct value and spread the results; `_INVALID` marks what it
+    cannot read, blanks get `fill`. Returns (array, bad mask)."""
     column = pd.Series(column)
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    codes, uniques = _distinct(column)
     parsed = [parse(v) for v in uniques]
     bad_unique = np.fromiter((p is _INVALID for p in parsed), bool, len(parsed))
-    fill = None if dtype is object else np.nan
     values = np.array([fill if p is _INVALID or p is None else p for p in parsed], dtype=dtype)
-    valid = codes >= 0
-    out = np.full(len(column), fill, dtype=dtype)
-    out[valid] = values[codes[valid]]
-    bad = np.zeros(len(column), bool)
-    bad[valid] = bad_unique[codes[valid]]
-    return out, pd.Series(bad, index=column.index)
+    return _spread(codes, values, bad_unique, fill, column.index)
 
 
 def _text(value) -> str:
@@ -66,8 +80,31 @@ def employee_id(value):
 
 
 def employee_ids(column):
-    out, bad = _by_unique(column, employee_id)
-    return pd.Series(out, index=bad.index, dtype=object), bad
+    """Employee ids as a categorical column: ids repeat (one per record), and the rules
+    match them to the roster through the distinct ids only."""
+    column = pd.Series(column)
+    codes, uniques = _distinct(column)
+    if pd.api.types.is_integer_dtype(uniques.dtype) and not pd.api.types.is_bool_dtype(uniques.dtype):
+        parsed = np.asarray(uniques).astype(str).astype(object)
+    else:
+        uniques = np.asarray(uniques, dtype=object)
+        parsed = uniques.copy()
+        plain = np.array([isinstance(v, str) and v.isascii() and v.isalnum() for v in uniques], bool)
+        text = ~plain & np.array([isinstance(v, str) for v in uniques], bool)
+        if text.any():  # done column-wise: NFKC, trim, and "1001.0" → "1001"
+            clean = (pd.Series(uniques[text], dtype=object).str.normalize("NFKC").str.strip()
+                     .str.replace(r"^(\d+)\.0+$", r"\1", regex=True))
+            parsed[text] = clean.where(clean != "", None).to_numpy(dtype=object)
+        other = ~plain & ~text
+        parsed[other] = [employee_id(v) for v in uniques[other]]
+    bad_unique = np.array([p is _INVALID for p in parsed], bool)
+    parsed[bad_unique] = None
+    # distinct raw values may clean to one id ("1001" and 1001.0): number the clean ids again
+    renumber, categories = pd.factorize(parsed, use_na_sentinel=True)
+    ids = pd.Categorical.from_codes(np.append(renumber, -1)[codes],
+                                    categories=pd.Index(categories, dtype=object))
+    bad = np.append(bad_unique, False)[codes]
+    return pd.Series(ids, index=column.index), _series(bad, column.index)
 
 
 def date(value):
@@ -95,7 +132,10 @@ def date(value):
 
 
 def dates(column):
-    out, bad = _by_unique(column, date)
+    column = pd.Series(column)
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return pd.to_datetime(column).dt.normalize(), pd.Series(False, index=column.index)
+    out, bad = by_distinct(column, date)
     return pd.Series(pd.to_datetime(out), index=bad.index), bad
 
 
@@ -115,8 +155,13 @@ def month(value):
 
 
 def months(column):
-    out, bad = _by_unique(column, month, dtype=float)
-    return pd.Series(out, index=bad.index), bad
+    column = pd.Series(column)
+    if pd.api.types.is_datetime64_any_dtype(column):  # Excel dates, the usual case
+        stamps = pd.to_datetime(column)
+        out = (stamps.dt.year * 12 + stamps.dt.month - 1).to_numpy(float, na_value=np.nan)
+        return _series(out, column.index), _series(np.zeros(len(column), bool), column.index)
+    out, bad = by_distinct(column, month, dtype=float, fill=np.nan)
+    return _series(out, bad.index), bad
 
 
 def month_label(index: int) -> str:
@@ -144,8 +189,11 @@ def flag(value):
 
 
 def flags(column):
-    out, bad = _by_unique(column, flag)
-    return pd.Series(out, index=bad.index).fillna(False).astype(bool), bad
+    column = pd.Series(column)
+    if pd.api.types.is_bool_dtype(column) and not column.isna().any():
+        return column.astype(bool), pd.Series(False, index=column.index)
+    out, bad = by_distinct(column, flag, dtype=bool, fill=False)
+    return _series(out, bad.index), bad
 
 
 def number(value):
@@ -164,10 +212,17 @@ def number(value):
 
 
 def numbers(column):
-    out, bad = _by_unique(column, number, dtype=float)
-    return pd.Series(out, index=bad.index), bad
+    column = pd.Series(column)
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        data = column.to_numpy(float)
+        infinite = np.isinf(data)
+        if infinite.any():
+            data = np.where(infinite, np.nan, data)
+        return _series(data, column.index), _series(infinite, column.index)
+    out, bad = by_distinct(column, number, dtype=float, fill=np.nan)
+    return _series(out, bad.index), bad
 
 
 def texts(column):
-    out, bad = _by_unique(column, lambda v: None if is_blank(v) else _text(v))
-    return pd.Series(out, index=bad.index, dtype=object), bad
+    out, bad = by_distinct(column, lambda v: None if is_blank(v) else _text(v))
+    return _series(out, bad.index), bad

@@ -1,0 +1,98 @@
+"""The review as text for a terminal: a summary per ladder, then who moves and why."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pandas as pd
+
+from xlfuncs.policy import Policy
+from xlfuncs.rules import Review
+
+TEXT = {
+    "zh": {
+        "title": "评审月份 {month} · {n} 名员工",
+        "summary": "各序列汇总", "eligible": "可晋升", "demotion": "应降级",
+        "not_eligible": "暂不可晋升", "problems": "无法评审的输入",
+        "more": "… 另有 {n} 人（加 --all 显示全部）",
+        "cols": {"ladder": "序列", "headcount": "人数", "eligible": "可晋升", "demotion_due": "应降级",
+                 "training_required": "需培训", "employee": "工号", "name": "姓名", "level": "职级",
+                 "next_level": "下一职级", "raise": "加薪(元/月)", "reasons": "原因",
+                 "outcome": "周期评审"},
+    },
+    "en": {
+        "title": "Review month {month} · {n} employees",
+        "summary": "By ladder", "eligible": "Eligible for promotion", "demotion": "Due for demotion",
+        "not_eligible": "Not yet eligible", "problems": "Inputs that could not be reviewed",
+        "more": "… {n} more (--all shows everyone)",
+        "cols": {"ladder": "Ladder", "headcount": "Staff", "eligible": "Eligible",
+                 "demotion_due": "Demotion", "training_required": "Training",
+                 "employee": "ID", "name": "Name", "level": "Level", "next_level": "Next level",
+                 "raise": "Raise (CNY/month)", "reasons": "Reasons", "outcome": "Cycle review"},
+    },
+}
+
+
+def render(review: Review, policy: Policy, lang: str = "zh", show_all: bool = False, limit: int = 20) -> str:
+    t = TEXT[lang]
+    suffix = "" if lang == "zh" else "_en"
+    table = review.table
+    out = [t["title"].format(month=review.month_label, n=len(table)), ""]
+
+    ladder_name = {ld.id: (ld.name if lang == "zh" else ld.name_en) for ld in policy.ladders}
+    counts = table.assign(headcount=1).groupby("ladder", sort=False)[
+        ["headcount", "eligible", "demotion_due", "training_required"]].sum().astype(int)
+    counts.index = counts.index.map(ladder_name)
+    out += [f"## {t['summary']}", _text(counts.rename(columns=t["cols"]).rename_axis(t["cols"]["ladder"])), ""]
+
+    eligible = table[table["eligible"] == True]  # noqa: E712 (object column: True/False/None)
+    raise_text = [f"{lo:g}–{hi:g}" if pd.notna(lo) else "" for lo, hi in
+                  zip(eligible["raise_min"], eligible["raise_max"])]
+    rows = eligible.assign(raise_=raise_text)[["name", "level", "next_level", "raise_", f"outcome{suffix}"]]
+    out += _section(t, "eligible", rows.rename(columns={"raise_": "raise", f"outcome{suffix}": "outcome"}),
+                    show_all, limit)
+
+    due = table[table["demotion_due"] == True]  # noqa: E712
+    out += _section(t, "demotion", due[["name", "level", f"demotion_reasons{suffix}"]]
+                    .rename(columns={f"demotion_reasons{suffix}": "reasons"}), show_all, limit)
+
+    waiting = table[(table["eligible"] == False) & ~table["top"]]  # noqa: E712
+    out += _section(t, "not_eligible", waiting[["name", "level", "next_level", f"reasons{suffix}"]]
+                    .rename(columns={f"reasons{suffix}": "reasons"}), show_all, limit)
+
+    if review.problems:
+        out += [f"## {t['problems']} ({len(review.problems)})"]
+        out += [f"- {getattr(p, lang)}" for p in review.problems[: None if show_all else limit]]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _section(t, key: str, rows: pd.DataFrame, show_all: bool, limit: int) -> list[str]:
+    lines = [f"## {t[key]} ({len(rows)})"]
+    if rows.empty:
+        return lines + [""]
+    shown = rows if show_all else rows.head(limit)
+    lines.append(_text(shown.rename(columns=t["cols"]).rename_axis(t["cols"]["employee"])))
+    if len(shown) < len(rows):
+        lines.append(t["more"].format(n=len(rows) - len(shown)))
+    return lines + [""]
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives `text`: two for each wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _text(frame: pd.DataFrame) -> str:
+    """The frame as aligned columns: text to the left, numbers to the right, CJK-aware."""
+    header = [frame.index.name or "", *map(str, frame.columns)]
+    cells = [[str(i), *("" if pd.isna(v) else f"{v:g}" if isinstance(v, float) else str(v)
+                        for v in row)] for i, row in zip(frame.index, frame.itertuples(index=False))]
+    numeric = [False, *(pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns)]
+    widths = [max(_width(r[j]) for r in [header, *cells]) for j in range(len(header))]
+
+    def line(row):
+        padded = (" " * (w - _width(c)) + c if num else c + " " * (w - _width(c))
+                  for c, w, num in zip(row, widths, numeric))
+        return "  ".join(padded).rstrip()
+
+    return "\n".join(line(r) for r in [header, *cells])
