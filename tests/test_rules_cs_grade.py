@@ -127,3 +127,18 @@ def test_demotion_on_serious_error_and_never_from_the_bottom(one):
     assert one(person(level="客服主管"), history("1001", [1.0, 1.0])).demotion_due is False
     assert one(person(level="初级客服"), err).demotion_due is False
     assert one(person(level="初级客服"), history("1001", [1.0, 1.0])).demotion_due is False
+
+
+def test_calendar_year_average_as_a_policy_option():
+    import dataclasses
+
+    from conftest import review
+    from xlfuncs.policy import default_policy
+    policy = default_policy()
+    calendar = dataclasses.replace(policy, settings=dataclasses.replace(policy.settings, average_basis="calendar_year"))
+    # December before the review year is low; January to March 2026 average 1.2
+    records = history("1001", [0.5, 1.1, 1.2, 1.3], last="2026-03")
+    trailing = review(junior(), records, as_of="2026-03").table.loc["1001"]
+    year = review(junior(), records, as_of="2026-03", policy=calendar).table.loc["1001"]
+    assert trailing.average_months == 4 and trailing.average == 1.025
+    assert year.average_months == 3 and abs(year.average - 1.2) < 1e-9

@@ -1,0 +1,35 @@
+import pandas as pd
+
+from workbook import cli, sample
+from xlfuncs.policy import default_policy
+from xlfuncs.rules import evaluate
+
+
+def test_sample_is_deterministic_and_covers_every_ladder():
+    roster, records = sample.department()
+    again_roster, again_records = sample.department()
+    pd.testing.assert_frame_equal(roster, again_roster)
+    pd.testing.assert_frame_equal(records, again_records)
+    assert set(roster["ladder"]) == {ld.name for ld in default_policy().ladders}
+    assert len(roster) == 300 and records["month"].nunique() >= 12
+
+
+def test_demo_prints_the_review_it_computed(capsys):
+    assert cli.main(["demo"]) == 0
+    out = capsys.readouterr().out
+    roster, records = sample.department()
+    table = evaluate(roster, records).table
+    eligible = int((table["eligible"] == True).sum())  # noqa: E712
+    due = int((table["demotion_due"] == True).sum())  # noqa: E712
+    assert out.startswith("评审月份 2026-10 · 300 名员工")
+    assert f"## 可晋升 ({eligible})" in out and f"## 应降级 ({due})" in out
+    assert eligible > 0 and due > 0
+    first = table[table["eligible"] == True].iloc[0]  # noqa: E712
+    assert first["name"] in out and first["next_level"] in out
+
+
+def test_demo_in_english(capsys):
+    cli.main(["demo", "--lang", "en", "--size", "60"])
+    out = capsys.readouterr().out
+    assert out.startswith("Review month 2026-10 · 60 employees")
+    assert "## Eligible for promotion" in out
