@@ -145,10 +145,15 @@ class Policy:
         return rung.raise_min, rung.raise_max
 
 
+def default_data() -> dict:
+    """The shipped default policy as a plain dict (a fresh copy each call)."""
+    text = files(__package__).joinpath("default_policy.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
 @cache
 def default_policy() -> Policy:
-    text = files(__package__).joinpath("default_policy.toml").read_text(encoding="utf-8")
-    return Policy.from_dict(tomllib.loads(text))
+    return Policy.from_dict(default_data())
 
 
 def _find(entries, key):

@@ -223,11 +223,10 @@ def _records(records: pd.DataFrame, people: pd.DataFrame, policy: Policy,
     for i in np.flatnonzero((score < low[pos]) | (score > high[pos])):
         row, emp = records.index[rows[i]], people.index[pos[i]]
         m = metrics[people["metric"].iloc[pos[i]]]
+        at_zh, at_en = schema.where(schema.RECORDS, row, emp)
         problems.append(Problem(
-            f"「{schema.RECORDS.zh}」第 {row} 行（工号 {emp}）：{m.name} {score[i]:g} "
-            f"超出范围 {m.min:g}–{m.max:g}，未计入",
-            f"'{schema.RECORDS.en}' row {row} (employee {emp}): {m.name_en} {score[i]:g} is "
-            f"outside {m.min:g}–{m.max:g}; left out", emp))
+            f"{at_zh}：{m.name} {score[i]:g} 超出范围 {m.min:g}–{m.max:g}，未计入",
+            f"{at_en}: {m.name_en} {score[i]:g} is outside {m.min:g}–{m.max:g}; left out", emp))
         score[i] = np.nan
 
     columns = {key: records[key].to_numpy()[rows] for key in (

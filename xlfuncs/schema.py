@@ -100,8 +100,8 @@ def _fold(header) -> str:
     return unicodedata.normalize("NFKC", str(header)).strip().casefold()
 
 
-def match_headers(table: Table, headers, extra: tuple[Field, ...] = ()) -> tuple[dict, list[Problem]]:
-    """Map each header position to a field key; a problem names each required field not found.
+def match_headers(table: Table, headers, extra: tuple[Field, ...] = ()) -> tuple[dict, list[Field]]:
+    """Map each header position to a field key, and list the required fields not found.
 
     `extra` adds fields the policy defines (KPI item columns), matched by their names too.
     """
@@ -112,11 +112,12 @@ def match_headers(table: Table, headers, extra: tuple[Field, ...] = ()) -> tuple
         if key and key not in mapping.values():
             mapping[pos] = key
     found = set(mapping.values())
-    problems = [
-        Problem(f"工作表「{table.zh}」缺少列「{f.zh}」", f"Sheet '{table.en}' lacks the column '{f.en}'")
-        for f in table.fields if f.required and f.key not in found
-    ]
-    return mapping, problems
+    return mapping, [f for f in table.fields if f.required and f.key not in found]
+
+
+def missing_columns(sheet: str, fields: list[Field]) -> list[Problem]:
+    return [Problem(f"工作表「{sheet}」缺少列「{f.zh}」（或「{f.en}」）",
+                    f"Sheet '{sheet}' lacks the column '{f.en}' (or '{f.zh}')") for f in fields]
 
 
 def clean(table: Table, frame: pd.DataFrame, extra: tuple[Field, ...] = ()) -> tuple[pd.DataFrame, list[Problem]]:
@@ -144,13 +145,20 @@ def clean(table: Table, frame: pd.DataFrame, extra: tuple[Field, ...] = ()) -> t
     return pd.DataFrame(ordered, index=frame.index, copy=False), problems
 
 
-def _cell_problem(table: Table, f: Field, row, raw, employee) -> Problem:
-    kind_zh, kind_en = _KIND_TEXT[f.kind]
+def where(table: Table, row, employee=None) -> tuple[str, str]:
+    """A row named for HR: 「历史记录」第 5 行（工号 1001） | 'History' row 5 (employee 1001).
+    A (sheet, row) label names the sheet it came from."""
+    sheet_zh, sheet_en = (row[0], row[0]) if isinstance(row, tuple) else (table.zh, table.en)
+    number = row[1] if isinstance(row, tuple) else row
     who_zh = f"（工号 {employee}）" if employee else ""
     who_en = f" (employee {employee})" if employee else ""
+    return f"「{sheet_zh}」第 {number} 行{who_zh}", f"'{sheet_en}' row {number}{who_en}"
+
+
+def _cell_problem(table: Table, f: Field, row, raw, employee) -> Problem:
+    kind_zh, kind_en = _KIND_TEXT[f.kind]
+    at_zh, at_en = where(table, row, employee)
     if values.is_blank(raw):
-        return Problem(f"「{table.zh}」第 {row} 行{who_zh}：「{f.zh}」不能为空",
-                       f"'{table.en}' row {row}{who_en}: '{f.en}' must not be blank", employee)
-    return Problem(f"「{table.zh}」第 {row} 行{who_zh}：「{f.zh}」应为{kind_zh}，现为「{raw}」",
-                   f"'{table.en}' row {row}{who_en}: '{f.en}' should be {kind_en}, not '{raw}'",
-                   employee)
+        return Problem(f"{at_zh}：「{f.zh}」不能为空", f"{at_en}: '{f.en}' must not be blank", employee)
+    return Problem(f"{at_zh}：「{f.zh}」应为{kind_zh}，现为「{raw}」",
+                   f"{at_en}: '{f.en}' should be {kind_en}, not '{raw}'", employee)

@@ -1,0 +1,92 @@
+"""What Excel's "Import Functions" gets from xlfuncs.udfs, generated here without Windows:
+the Windows-only modules are stubbed, xlwings' real decorators applied, and xlwings' own
+`generate_vba_wrapper` writes the VBA module that Excel would import."""
+
+import importlib
+import io
+import sys
+import types
+
+import pytest
+import xlwings
+
+import xlfuncs.udfs
+
+FUNCTIONS = {  # Excel name: arguments as the VBA signature must list them
+    "PROMO_ELIGIBLE": "employee, Optional as_of",
+    "PROMO_REASON": "employee, Optional as_of, Optional lang",
+    "NEXT_LEVEL": "employee",
+    "RAISE_RANGE": "employee, Optional to_level",
+    "REVIEW_OUTCOME": "employee, Optional as_of",
+    "CYCLE_AVG": "employee, Optional as_of",
+    "DEMOTION_DUE": "employee, Optional as_of",
+    "TRAINING_REQUIRED": "employee, Optional as_of",
+    "KPI_SCORE": "scores, role",
+    "POLICY_CHECK": "",
+}
+
+
+@pytest.fixture(scope="module")
+def decorated():
+    """xlfuncs.udfs as it is on Windows, with xlwings' metadata on every function."""
+    stubs = {name: types.ModuleType(name) for name in ("pythoncom", "pywintypes", "win32com", "win32com.client")}
+    stubs["pythoncom"].CoInitialize = lambda: None
+    stubs["win32com.client"].Dispatch = lambda *args: None
+    with pytest.MonkeyPatch.context() as mp:
+        for name, module in stubs.items():
+            mp.setitem(sys.modules, name, module)
+        mp.delitem(sys.modules, "xlwings.udfs", raising=False)
+        windows = importlib.import_module("xlwings.udfs")
+        mp.setattr(xlwings, "func", windows.xlfunc)
+        mp.setattr(xlwings, "arg", windows.xlarg)
+        mp.setattr(xlwings, "ret", windows.xlret)
+        module = importlib.reload(xlfuncs.udfs)
+        vba = io.StringIO()
+        windows.generate_vba_wrapper("xlfuncs.udfs", module, vba, types.SimpleNamespace(Name="部门.xlsm"))
+        functions = {name: getattr(module, name).__xlfunc__ for name in FUNCTIONS}
+        mp.delitem(sys.modules, "xlwings.udfs")
+    importlib.reload(xlfuncs.udfs)  # back to the plain functions for the other tests
+    return vba.getvalue(), functions
+
+
+def blocks(vba: str) -> dict[str, str]:
+    out, name = {}, None
+    for line in vba.splitlines():
+        if line.startswith("Function "):
+            name = line.split()[1].split("(")[0]
+            out[name] = ""
+        if name:
+            out[name] += line + "\n"
+        if line.startswith("End Function"):
+            name = None
+    return out
+
+
+def test_every_function_is_in_the_vba_module_with_its_arguments(decorated):
+    vba, _ = decorated
+    found = blocks(vba)
+    assert set(FUNCTIONS) <= set(found)
+    for name, args in FUNCTIONS.items():
+        assert found[name].startswith(f"Function {name}({args})\n"), found[name]
+        assert 'XLPy.CallUDF("xlfuncs.udfs", "' + name + '"' in found[name]
+        assert "Application.Caller" in found[name]
+
+
+def test_functions_that_read_the_workbook_are_volatile(decorated):
+    vba, functions = decorated
+    found = blocks(vba)
+    for name in FUNCTIONS:
+        assert functions[name]["volatile"] is True
+        assert "Application.Volatile" in found[name]
+
+
+def test_function_wizard_texts_chinese_first_in_the_ladderbook_category(decorated):
+    _, functions = decorated
+    for name, info in functions.items():
+        assert info["category"] == "ladderbook"
+        doc = info["ret"]["doc"]
+        assert len(doc) <= 255 and "\u4e00" <= doc[0] <= "\u9fff", (name, doc)
+        for arg in info["args"]:
+            if arg["name"] != "caller":
+                assert not arg["doc"].startswith("Positional argument"), (name, arg["name"])
+                assert len(arg["doc"]) <= 255

@@ -1,0 +1,130 @@
+"""The department workbook as the rules see it: its sheets found by name, read into frames.
+
+Anything that can list sheet names and hand over a sheet's cells is a `Source`: the workbook
+Excel is calculating (through xlwings), a file on disk, a stand-in in the tests. Each sheet is
+read in one piece, so the cost in round trips is one per table, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pandas as pd
+
+from . import policy_sheet, schema, values
+from .policy import Policy, default_policy
+from .problems import PolicyError, Problem
+from .rules import item_fields
+
+MONTH_SHEET = re.compile(r"^\s*(\d{4})\s*[-年/.]\s*(\d{1,2})(?!\d)")
+HEADER_SEARCH_ROWS = 5  # a title or a note may sit above the header row
+
+
+class Source(Protocol):
+    def sheet_names(self) -> list[str]: ...
+
+    def values(self, sheet: str) -> list[list]:
+        """The sheet's cells from A1 down to its last used cell, row by row."""
+
+
+@dataclass
+class Inputs:
+    roster: pd.DataFrame
+    records: pd.DataFrame
+    policy: Policy | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _fold(name) -> str:
+    return unicodedata.normalize("NFKC", str(name)).strip().casefold()
+
+
+def find_sheet(names: list[str], aliases) -> str | None:
+    wanted = {_fold(a) for a in aliases}
+    return next((n for n in names if _fold(n) in wanted), None)
+
+
+def month_sheets(names: list[str]) -> list[tuple[str, int]]:
+    """Sheets named for a month (2026-10, 2026-10 客户代表, 2026年10月…) and their month."""
+    out = []
+    for name in names:
+        match = MONTH_SHEET.match(name)
+        if match and 1 <= int(match.group(2)) <= 12:
+            out.append((name, int(match.group(1)) * 12 + int(match.group(2)) - 1))
+    return out
+
+
+def table_frame(table: schema.Table, cells: list[list], sheet: str, extra=(), defaults=None,
+                label_sheet=False):
+    """The rows under the header row as raw cells, one column per field found, indexed by
+    Excel row number (with `label_sheet`, by sheet and row); or None and the problem naming
+    the sheet and the missing headers."""
+    defaults = defaults or {}
+    best = None
+    for r, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
+        mapping, missing = schema.match_headers(table, list(row or []), extra)
+        missing = [f for f in missing if f.key not in defaults]
+        if not missing:
+            break
+        if best is None or len(missing) < len(best):
+            best = missing
+    else:
+        if best is None:
+            return None, [Problem(f"工作表「{sheet}」是空的", f"Sheet '{sheet}' is empty")]
+        return None, schema.missing_columns(sheet, best)
+    body = [list(row or []) for row in cells[r + 1:]]
+    rows = [i for i, row in enumerate(body) if not all(values.is_blank(v) for v in row)]
+    width = max((len(row) for row in body), default=0)
+    index = [r + 2 + i for i in rows]
+    if label_sheet:
+        index = pd.MultiIndex.from_arrays([[sheet] * len(rows), index])
+    grid = pd.DataFrame([body[i] + [None] * (width - len(body[i])) for i in rows],
+                        index=index, columns=range(width), dtype=object)
+    frame = pd.DataFrame({key: grid[pos] if pos in grid else None for pos, key in mapping.items()},
+                         index=grid.index)
+    for key, value in defaults.items():
+        if key not in frame:
+            frame[key] = value
+    return frame, []
+
+
+def read(source: Source) -> Inputs:
+    """Roster, monthly records (History and the month sheets) and policy of a workbook."""
+    names = source.sheet_names()
+    problems: list[Problem] = []
+
+    policy = default_policy()
+    policy_name = find_sheet(names, policy_sheet.SHEET)
+    if policy_name:
+        try:
+            policy = policy_sheet.read_policy(source.values(policy_name))
+        except PolicyError as err:
+            policy = None
+            problems += [Problem(f"政策表有误：{p.zh}", f"Policy sheet: {p.en}") for p in err.problems]
+
+    roster = pd.DataFrame(columns=[f.key for f in schema.ROSTER.fields])
+    roster_name = find_sheet(names, schema.ROSTER.names)
+    if roster_name is None:
+        problems.append(Problem(f"工作簿缺少工作表「{schema.ROSTER.zh}」",
+                                f"The workbook has no sheet '{schema.ROSTER.en}'"))
+    else:
+        frame, missing = table_frame(schema.ROSTER, source.values(roster_name), roster_name)
+        problems += missing
+        roster = frame if frame is not None else roster
+
+    extra = item_fields(policy or default_policy())
+    parts = []
+    history = find_sheet(names, schema.RECORDS.names)
+    sheets = [(name, {"month": values.month_label(m)}) for name, m in month_sheets(names)]
+    sheets += [(history, None)] if history else []
+    for name, defaults in sheets:  # month sheets first: a live month sheet wins over History
+        frame, missing = table_frame(schema.RECORDS, source.values(name), name, extra, defaults,
+                                     label_sheet=True)
+        problems += missing
+        if frame is not None:
+            parts.append(frame)
+    records = pd.concat(parts) if parts else pd.DataFrame(columns=["month", "employee"])
+    return Inputs(roster, records, policy, problems)

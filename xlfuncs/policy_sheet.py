@@ -1,0 +1,168 @@
+"""The policy sheet (政策 | Policy): the policy as small tables HR can edit in the workbook.
+
+Each table starts with a title row (■ 设置 | Settings), then a header row whose cells read
+"中文|key", then one row per entry until a blank row. `rows` writes a policy dict that way;
+`read` turns such rows back into the dict `Policy.from_dict` takes. Headers match on the key or
+the Chinese name, so a header HR retypes in Chinese alone still reads.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from . import values
+from .policy import Policy
+
+SHEET = ("政策", "Policy")
+
+# (section, Chinese title, English title, [(key, Chinese header)])
+SECTIONS = [
+    ("settings", "设置", "Settings", [("key", "项目"), ("value", "值"), ("note", "说明")]),
+    ("duties", "职责清单", "Duties", [("name", "名称"), ("name_en", "英文名")]),
+    ("metrics", "绩效指标", "Metrics", [("id", "编号"), ("name", "名称"), ("name_en", "英文名"),
+                                       ("min", "下限"), ("max", "上限")]),
+    ("bands", "评审档位", "Review bands", [
+        ("outcome", "结果"), ("outcome_en", "英文"), ("lower", "下限"), ("inclusive", "含下限"),
+        ("move", "升降"), ("probation", "试用")]),
+    ("dismissal", "试用期内再次不达标", "Fails again under probation", [
+        ("name", "结果"), ("name_en", "英文")]),
+    ("roles", "角色", "Roles", [("id", "编号"), ("name", "名称"), ("name_en", "英文名"),
+                               ("metric", "指标"), ("cycle_months", "评审周期(月)")]),
+    ("items", "考核项", "KPI items", [("role", "角色"), ("name", "考核项"), ("name_en", "英文名"),
+                                      ("weight", "权重(%)")]),
+    ("ladders", "序列", "Ladders", [("id", "编号"), ("name", "名称"), ("name_en", "英文名")]),
+    ("rungs", "职级与晋升条件", "Rungs and their criteria", [
+        ("ladder", "序列"), ("name", "职级"), ("name_en", "英文名"), ("role", "角色"),
+        ("tenure_months", "最低司龄(月)"), ("min_average", "最低平均绩效"),
+        ("leave_window_months", "假期考察(月)"), ("max_sick_days", "病假上限(天)"),
+        ("max_personal_days", "事假上限(天)"), ("min_duties", "掌握职责数"),
+        ("demote_below", "降级线"), ("demote_consecutive", "连续月数"),
+        ("demote_on_serious_error", "严重失误降级"), ("raise_min", "加薪下限(元/月)"),
+        ("raise_max", "加薪上限(元/月)")]),
+    ("horizontal", "横向发展", "Horizontal moves", [
+        ("ladder", "序列"), ("rung", "自职级"), ("name", "去向"), ("name_en", "英文名")]),
+]
+SETTING_NOTES = {
+    "min_months_at_company": "任何晋升前至少在司月数 | months at the company before any promotion",
+    "min_months_between_moves": "两次晋级间隔月数 | months between two moves",
+    "average_window_months": "平均绩效的月数 | months in the average",
+    "average_basis": "trailing=近N个月, calendar_year=本年度 | trailing N months or calendar year",
+    "review_probation_months": "降级试用期(月) | probation after a fail below the lowest band",
+    "new_staff_probation_months": "新员工试用期(月) | probation of new staff",
+    "training_window_months": "差异化培训排名月数 | months ranked for training",
+    "training_bottom_share": "排名后百分之几须参加 | bottom share that must attend",
+    "training_new_staff_months": "入职不满几个月须参加 | employed less than this must attend",
+}
+
+
+def title(section: str) -> str:
+    _, zh, en, _ = next(s for s in SECTIONS if s[0] == section)
+    return f"■ {zh} | {en}"
+
+
+def rows(data: dict) -> list[list]:
+    """The policy dict as the policy sheet's rows."""
+    tables = {
+        "settings": [{"key": k, "value": v, "note": SETTING_NOTES.get(k, "")}
+                     for k, v in data["settings"].items()],
+        "duties": data["duties"], "metrics": data["metrics"], "bands": data["bands"],
+        "dismissal": [data["dismissal"]],
+        "roles": data["roles"],
+        "items": [{"role": r["id"], **item} for r in data["roles"] for item in r.get("items", [])],
+        "ladders": data["ladders"],
+        "rungs": [{"ladder": ld["id"], **rung} for ld in data["ladders"] for rung in ld["rungs"]],
+        "horizontal": [{"ladder": ld["id"], "rung": rung["name"], **h} for ld in data["ladders"]
+                       for rung in ld["rungs"] for h in rung.get("horizontal", [])],
+    }
+    out: list[list] = []
+    for section, _, _, columns in SECTIONS:
+        out.append([title(section)])
+        out.append([f"{zh}|{key}" for key, zh in columns])
+        for entry in tables[section]:
+            out.append([_cell(entry.get(key)) for key, _ in columns])
+        out.append([])
+    return out[:-1]
+
+
+def _cell(value):
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def read(cells: list[list]) -> dict:
+    """The policy dict from the policy sheet's cells (rows of values from A1)."""
+    tables = _tables(cells)
+    data: dict = {
+        "settings": {r["key"]: r.get("value") for r in tables.get("settings", []) if r.get("key")},
+        "duties": tables.get("duties", []),
+        "metrics": tables.get("metrics", []),
+        "bands": tables.get("bands", []),
+        "dismissal": (tables.get("dismissal") or [{}])[0],
+    }
+    items: dict = {}
+    for item in tables.get("items", []):
+        items.setdefault(str(item.pop("role", "")).strip(), []).append(item)
+    data["roles"] = [{**r, "items": items.get(str(r.get("id", "")).strip(), [])}
+                     for r in tables.get("roles", [])]
+    moves: dict = {}
+    for h in tables.get("horizontal", []):
+        key = (str(h.pop("ladder", "")).strip(), str(h.pop("rung", "")).strip())
+        moves.setdefault(key, []).append(h)
+    rungs: dict = {}
+    for rung in tables.get("rungs", []):
+        ladder = str(rung.pop("ladder", "")).strip()
+        rung["horizontal"] = moves.get((ladder, str(rung.get("name", "")).strip()), [])
+        rungs.setdefault(ladder, []).append(rung)
+    data["ladders"] = [{**ld, "rungs": rungs.get(str(ld.get("id", "")).strip(), [])}
+                       for ld in tables.get("ladders", [])]
+    return data
+
+
+def read_policy(cells: list[list]) -> Policy:
+    """The Policy of a policy sheet; raises PolicyError with every problem found."""
+    return Policy.from_dict(read(cells))
+
+
+def _fold(text) -> str:
+    return unicodedata.normalize("NFKC", str(text)).strip().casefold()
+
+
+def _tables(cells: list[list]) -> dict[str, list[dict]]:
+    titles = {}
+    for section, zh, en, columns in SECTIONS:
+        titles[_fold(zh)] = titles[_fold(en)] = (section, columns)
+    tables: dict[str, list[dict]] = {}
+    current = None
+    for row in cells:
+        row = list(row or [])
+        first = row[0] if row else None
+        if isinstance(first, str) and first.strip().startswith("■"):
+            names = [_fold(part) for part in first.strip().lstrip("■").split("|")]
+            current = next((titles[n] for n in names if n in titles), None)
+            header = None
+            continue
+        if current is None:
+            continue
+        if all(values.is_blank(v) for v in row):
+            current = None
+            continue
+        section, columns = current
+        if header is None:
+            header = [_column_key(h, columns) for h in row]
+            tables.setdefault(section, [])
+            continue
+        entry = {key: v for key, v in zip(header, row) if key and not values.is_blank(v)}
+        if entry:
+            tables[section].append(entry)
+    return tables
+
+
+def _column_key(header, columns) -> str | None:
+    if values.is_blank(header):
+        return None
+    parts = [_fold(p) for p in str(header).split("|")]
+    for key, zh in columns:
+        if _fold(key) in parts or _fold(zh) in parts:
+            return key
+    return None
