@@ -125,6 +125,19 @@ def test_kpi_score_refuses_what_it_cannot_score(scores, role, message):
     assert udfs.KPI_SCORE(scores, role).startswith(message)
 
 
+def test_kpi_score_per_row_role_and_columns_found_by_their_headers():
+    # a tech-support month sheet: the two roles of the ladder score different items
+    headers = ["问题处理时限和准确率\nProblem handling time and accuracy", "员工培训反馈", "技能和产品掌握",
+               "部门协调沟通反馈", "问题上报及时准确", "考勤"]
+    scores = [[90.0, 80.0, 70.0, None, None, 100.0],     # 技术支持: 0.4×90 + 0.4×80 + 0.1×70 + 0.1×100
+              [90.0, 80.0, 70.0, 60.0, 50.0, 100.0],     # 组长: 0.2×90+0.2×80+0.15×70+0.15×60+0.2×50+0.1×100
+              [None] * 6]
+    levels = [["技术支持-高级"], ["技术支持组长-中级"], [None]]
+    assert udfs.KPI_SCORE(scores, levels, [headers]) == [[85.0], [73.5], [""]]
+    assert udfs.KPI_SCORE([[90.0] * 3], [["一级审核员"]], [["工作质量(无误删)", "考勤", "x"]]).__getitem__(0)[0] \
+        .startswith("#VALUE! 表头中找不到考核项「工作效率(审核时长)」")
+
+
 def test_raise_range_between_two_rungs():
     assert udfs.RAISE_RANGE("中级客服", "高级客服") == [[1000.0, 1200.0]]
     assert "不是相邻的晋升" in udfs.RAISE_RANGE("初级客服", "高级客服")
@@ -143,7 +156,7 @@ def test_policy_from_the_workbook_and_policy_check(wb):
     check = udfs.POLICY_CHECK(broken)
     assert "权重合计 110%" in check and "110%, not 100%" in check
     assert udfs.PROMO_ELIGIBLE(1001.0, None, broken).startswith("#VALUE! 政策表有误（共 1 处")
-    assert udfs.KPI_SCORE([90.0] * 5, "cs_rep", broken).startswith("#VALUE! 政策表有误")
+    assert udfs.KPI_SCORE([90.0] * 5, "cs_rep", caller=broken).startswith("#VALUE! 政策表有误")
 
 
 def test_texts_in_a_column_result_stay_within_excels_255_characters():

@@ -21,7 +21,7 @@ FUNCTIONS = {  # Excel name: arguments as the VBA signature must list them
     "CYCLE_AVG": "employee, Optional as_of",
     "DEMOTION_DUE": "employee, Optional as_of",
     "TRAINING_REQUIRED": "employee, Optional as_of",
-    "KPI_SCORE": "scores, role",
+    "KPI_SCORE": "scores, role, Optional items",
     "POLICY_CHECK": "",
 }
 

@@ -8,6 +8,7 @@ Column order is free, headers are trimmed and case-insensitive, extra columns ar
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -96,8 +97,41 @@ RECORDS = Table("records", "历史记录", "History", (
 ))
 
 
+MOVES = Table("moves", "调动记录", "Moves", (
+    Field("date", "日期", "Date", "date", True),
+    Field("employee", "工号", "Employee ID", "id", True),
+    Field("from_level", "原职级", "From level", "text"),
+    Field("to_level", "新职级", "To level", "text"),
+    Field("kind", "类型", "Kind", "text"),
+    Field("raise", "加薪(元/月)", "Raise (CNY/month)", "number"),
+    Field("approver", "批准人", "Approved by", "text"),
+))
+
+# Month-sheet columns the add-in computes. Their headers are no field's names, so what Excel
+# last showed in them is never read back as an input.
+COMPUTED = (
+    ("score", "月度得分(计算)", "Monthly score (computed)"),
+    ("cycle_average", "周期平均", "Cycle average"),
+    ("outcome", "评审结果", "Review outcome"),
+    ("eligible", "可晋升", "Eligible"),
+    ("reasons", "未达条件", "Unmet criteria"),
+    ("raise_min", "加薪下限(元/月)", "Raise min (CNY/month)"),
+    ("raise_max", "加薪上限(元/月)", "Raise max (CNY/month)"),
+    ("demotion_due", "应降级", "Demotion due"),
+    ("training", "需培训", "Training required"),
+)
+
+
 def _fold(header) -> str:
     return unicodedata.normalize("NFKC", str(header)).strip().casefold()
+
+
+def header_parts(header) -> list[str]:
+    """A header cell's names, folded: '工号', 'Employee ID' and '工号\nEmployee ID' all match."""
+    if header is None:
+        return []
+    text = unicodedata.normalize("NFKC", str(header))
+    return [_fold(part) for part in re.split(r"[|\n]", text) if part.strip()]
 
 
 def match_headers(table: Table, headers, extra: tuple[Field, ...] = ()) -> tuple[dict, list[Field]]:
@@ -108,7 +142,7 @@ def match_headers(table: Table, headers, extra: tuple[Field, ...] = ()) -> tuple
     wanted = {_fold(name): f.key for f in (*table.fields, *extra) for name in f.names}
     mapping = {}
     for pos, header in enumerate(headers):
-        key = wanted.get(_fold(header)) if header is not None else None
+        key = next((wanted[p] for p in header_parts(header) if p in wanted), None)
         if key and key not in mapping.values():
             mapping[pos] = key
     found = set(mapping.values())

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
-from . import book, values
+from . import book, schema, values
 from .policy import Policy, default_policy
 from .problems import Problem
 from .rules import Review, evaluate
@@ -336,52 +336,79 @@ def TRAINING_REQUIRED(employee, as_of=None, caller=None):
 # ---- explicit inputs ---------------------------------------------------------------------
 
 @xw.func(category=CATEGORY, volatile=True)
-@xw.arg("scores", doc="一行考核项得分（按角色考核项顺序），或多行 | one row of item scores in the role's order, or several rows")
-@xw.arg("role", doc="角色编号或中文名（如 客户代表），或一行权重 | role id or Chinese name (e.g. 客户代表), or a row of weights")
+@xw.arg("scores", doc="一行考核项得分，或多行 | one row of item scores, or several rows")
+@xw.arg("role", doc="角色或职级名称（如 客户代表），一列职级（每行一个），或一行权重 | a role or rung name (e.g. 客户代表), a column of them (one per row), or a row of weights")
+@xw.arg("items", doc="可选：得分上方的表头，按考核项名称对应各列 | optional: the headers above the scores, to find each item's column by name")
 @_guarded
-def KPI_SCORE(scores, role, caller=None):
+def KPI_SCORE(scores, role, items=None, caller=None):
     """加权月度绩效得分（0-100）| The weighted monthly KPI score (0-100) of a row of item scores."""
-    weights = _weights(role, caller)
-    if isinstance(weights, CellError):
-        return weights
-    names, weights = weights
-    if not _is_range(scores):
-        scores = [scores]
-    rows = [list(r) if _is_range(r) else None for r in scores]
-    if any(r is None for r in rows):  # one row given as a flat list
-        rows = [list(scores)]
-    out = [_weighted(row, names, weights) for row in rows]
-    return out[0] if len(out) == 1 else [[v] for v in out]
+    rows = _rows(scores)
+    headers = None if values.is_blank(items) else [c for row in _rows(items) for c in row]
+    if _is_range(role) and all(values.number(c) not in (None, values._INVALID) for row in _rows(role) for c in row):
+        weights = _given_weights([c for row in _rows(role) for c in row])
+        per_row = [weights] * len(rows)
+    else:
+        roles = [row[0] for row in _rows(role)] if _is_range(role) else [role] * len(rows)
+        if len(roles) != len(rows):
+            return CellError("#VALUE!", f"角色列有 {len(roles)} 行，得分有 {len(rows)} 行",
+                             f"{len(roles)} roles for {len(rows)} rows of scores")
+        policy = _policy(caller)
+        if isinstance(policy, CellError):
+            return policy
+        found = {}
+        per_row = [found.setdefault(r, _role_weights(policy, r)) for r in roles]
+    out = []
+    for row, weights in zip(rows, per_row):
+        if isinstance(weights, CellError) or all(values.is_blank(c) for c in row):
+            out.append("" if all(values.is_blank(c) for c in row) else weights)
+        else:
+            out.append(_weighted(row, *weights, headers))
+    several = _is_range(scores) and bool(scores) and all(_is_range(r) for r in scores)
+    return [[v] for v in out] if several else out[0]
 
 
-def _weights(role, caller):
-    """(item names, weights as fractions) of a role, or of a row of weights."""
-    if _is_range(role):
-        cells = [c for row in role for c in (row if _is_range(row) else [row])]
-        numbers = [values.number(c) for c in cells]
-        if any(n is None or n is values._INVALID for n in numbers):
-            return CellError("#VALUE!", "权重必须都是数字", "every weight must be a number")
-        total = sum(numbers)
-        if math.isclose(total, 1, abs_tol=1e-9):
-            numbers = [n * 100 for n in numbers]
-        elif not math.isclose(total, 100, abs_tol=1e-9):
-            return CellError("#VALUE!", f"权重合计 {total:g}，应为 100%", f"weights add up to {total:g}, not 100%")
-        return [f"第{i}项" for i in range(1, len(numbers) + 1)], [n / 100 for n in numbers]
-    policy = _policy(caller)
-    if isinstance(policy, CellError):
-        return policy
-    found = policy.role(role) if isinstance(role, str) else None
+def _rows(value) -> list[list]:
+    """A range argument as rows: a scalar is one cell, a flat list one row."""
+    if not _is_range(value):
+        return [[value]]
+    if value and all(_is_range(r) for r in value):
+        return [list(r) for r in value]
+    return [list(value)]
+
+
+def _given_weights(cells: list):
+    """(item labels, weights as fractions) of a row of weights in percent or as fractions."""
+    numbers = [values.number(c) for c in cells]
+    total = sum(numbers)
+    if math.isclose(total, 1, abs_tol=1e-9):
+        numbers = [n * 100 for n in numbers]
+    elif not math.isclose(total, 100, abs_tol=1e-9):
+        return CellError("#VALUE!", f"权重合计 {total:g}，应为 100%", f"weights add up to {total:g}, not 100%")
+    return [f"第{i}项" for i in range(1, len(numbers) + 1)], [n / 100 for n in numbers]
+
+
+def _role_weights(policy: Policy, key):
+    """(item names, weights as fractions) of a role, named by id, Chinese name or a rung's name."""
+    found = policy.role(key) if isinstance(key, str) else None
+    if found is None and isinstance(key, str):
+        rung = next((r for ld in policy.ladders for r in ld.rungs if r.name == key.strip()), None)
+        found = policy.role(rung.role) if rung else None
     if found is None:
         known = "、".join(f"{r.id}（{r.name}）" for r in policy.roles if r.items)
-        return CellError("#N/A", f"未知角色「{role}」，可选：{known}", f"unknown role '{role}'")
+        return CellError("#N/A", f"未知角色「{key}」，可选：{known}", f"unknown role '{key}'")
     if not found.items:
         return CellError("#N/A", f"角色「{found.name}」没有考核项", f"role '{found.id}' has no KPI items")
     return [i.name for i in found.items], [i.weight / 100 for i in found.items]
 
 
-def _weighted(row: list, names: list[str], weights: list[float]):
-    if all(values.is_blank(c) for c in row):
-        return ""
+def _weighted(row: list, names: list[str], weights: list[float], headers=None):
+    if headers is not None:
+        folded = [schema.header_parts(h) for h in headers]
+        where = [next((j for j, parts in enumerate(folded) if schema._fold(n) in parts), None) for n in names]
+        if None in where:
+            missing = names[where.index(None)]
+            return CellError("#VALUE!", f"表头中找不到考核项「{missing}」", f"no column is headed '{missing}'")
+        row = [row[j] if j < len(row) else None for j in where]
     if len(row) != len(weights):
         return CellError("#VALUE!", f"需要 {len(weights)} 个考核项得分，给了 {len(row)} 个",
                          f"{len(weights)} item scores are needed, {len(row)} were given")
