@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from xlfuncs.policy import default_policy
 from xlfuncs.rules import evaluate
 
 from . import report, sample
+from . import templates as templates_module
 
 
 def demo(args) -> int:
@@ -17,6 +19,38 @@ def demo(args) -> int:
     roster, records = sample.department(size=args.size, last=args.last)
     review = evaluate(roster, records, policy, args.as_of)
     sys.stdout.write(report.render(review, policy, args.lang, args.all))
+    return 0
+
+
+def templates(args) -> int:
+    """Write the committed templates from the default policy (or, with --check, compare)."""
+    if args.check:
+        stale = templates_module.stale(Path(args.out))
+        for line in stale:
+            print(line, file=sys.stderr)
+        if stale:
+            print("run: ladderbook templates", file=sys.stderr)
+        return 1 if stale else 0
+    for path in templates_module.write_templates(Path(args.out)):
+        print(path)
+    return 0
+
+
+def new(args) -> int:
+    """A fresh department workbook for the chosen ladders."""
+    path = Path(args.file)
+    if path.exists() and not args.force:
+        print(f"{path} 已存在，未覆盖（加 --force 覆盖）| {path} exists; not overwritten (--force to replace)",
+              file=sys.stderr)
+        return 1
+    ladders = [key for part in args.ladders or [] for key in part.split(",") if key.strip()]
+    try:
+        wb = templates_module.department(ladders=ladders or None, lang=args.lang)
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 2
+    wb.save(path)
+    print(path)
     return 0
 
 
@@ -32,6 +66,18 @@ def main(argv=None) -> int:
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--all", action="store_true", help="list everyone, not the first 20 of each list")
     p.set_defaults(run=demo)
+
+    p = commands.add_parser("templates", help="由默认政策生成模板 | write templates/ from the default policy")
+    p.add_argument("--out", default="templates", help="folder (default: templates)")
+    p.add_argument("--check", action="store_true", help="only say whether the committed ones are stale")
+    p.set_defaults(run=templates)
+
+    p = commands.add_parser("new", help="新建部门工作簿 | a fresh department workbook")
+    p.add_argument("file")
+    p.add_argument("--ladders", nargs="*", help="ladder ids or Chinese names, e.g. cs_rep vip (default: all)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.set_defaults(run=new)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -1,0 +1,131 @@
+"""The workbooks HR opens: built from the default policy, read back through the schema, and
+carrying the Excel conventions HR expects."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.formula import ArrayFormula
+
+from workbook import cli, templates
+from workbook.io import FileBook
+from xlfuncs import book, schema
+from xlfuncs.policy import default_policy
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMITTED = ROOT / "templates"
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("templates")
+    templates.write_templates(folder)
+    return folder
+
+
+def test_committed_templates_are_what_the_default_policy_builds():
+    assert templates.stale(COMMITTED) == [], "templates/ is stale: run `ladderbook templates`"
+
+
+def test_stale_check_notices_a_changed_template(saved):
+    wb = openpyxl.load_workbook(saved / templates.FILES["zh"])
+    wb["政策"]["B3"] = 13
+    wb.save(saved / templates.FILES["zh"])
+    assert cli.main(["templates", "--check", "--out", str(saved)]) == 1
+    templates.write_templates(saved)
+    assert cli.main(["templates", "--check", "--out", str(saved)]) == 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_template_reads_back_through_the_schema(saved, lang):
+    inputs = book.read(FileBook(saved / templates.FILES[lang]))
+    assert inputs.problems == [] and inputs.policy == default_policy()
+    assert list(inputs.roster.columns[:3]) == ["employee", "name", "ladder"]
+    assert len(inputs.records) == 0  # month-sheet templates are not months
+
+
+def test_sheets_tables_and_names(saved):
+    wb = openpyxl.load_workbook(saved / templates.FILES["zh"])
+    ladders = [f"模板-{ld.name}" for ld in default_policy().ladders]
+    assert wb.sheetnames == ["说明", "列表", "员工名册", *ladders, "历史记录", "调动记录", "政策", "xlwings.conf"]
+    assert wb["列表"].sheet_state == "hidden"
+    assert {n: ws.title for ws in wb for n in ws.tables} == {
+        "Roster": "员工名册", "History": "历史记录", "Moves": "调动记录"}
+    assert wb["员工名册"]["A1"].value == "工号\nEmployee ID"
+    assert wb["xlwings.conf"]["A1"].value == "UDF MODULES" and wb["xlwings.conf"]["B1"].value == "xlfuncs.udfs"
+    assert wb.defined_names["LadderNames"].attr_text == "'列表'!$A$2:$A$8"
+    english = openpyxl.load_workbook(saved / templates.FILES["en"])
+    assert english.sheetnames[:3] == ["Guide", "Lists", "Roster"]
+    assert english["Roster"]["A1"].value == "Employee ID\n工号"
+
+
+def test_dropdowns_and_number_formats(saved):
+    ws = openpyxl.load_workbook(saved / templates.FILES["zh"])["员工名册"]
+    rules = {str(v.sqref): v.formula1 for v in ws.data_validations.dataValidation}
+    headers = {c.value.split("\n")[0]: c.column_letter for c in ws[1]}
+    assert rules[f"{headers['序列']}2:{headers['序列']}1048576"] == "=LadderNames"
+    assert rules[f"{headers['职级']}2:{headers['职级']}1048576"] == "=LevelNames"
+    assert rules[f"{headers['总经理特批']}2:{headers['总经理特批']}1048576"] == "=YesNo"
+    assert ws[f"{headers['入职日期']}2"].number_format == "yyyy-mm-dd"
+    assert ws.freeze_panes == "B2"
+
+
+def test_month_sheet_array_formulas_protection_and_outcome_colours(saved):
+    ws = openpyxl.load_workbook(saved / templates.FILES["zh"])["模板-客户代表"]
+    headers = {c.value.split("\n")[0]: c.column_letter for c in ws[2] if c.value}
+    last = 2 + templates.TEMPLATE_ROWS
+
+    def formula(name):
+        cell = ws[f"{headers[name]}3"].value
+        assert isinstance(cell, ArrayFormula)
+        return cell.ref, cell.text
+
+    assert formula("可晋升") == (f"{headers['可晋升']}3:{headers['可晋升']}{last}", f"=PROMO_ELIGIBLE(A3:A{last},$B$1)")
+    assert formula("评审结果")[1] == f"=REVIEW_OUTCOME(A3:A{last},$B$1)"
+    first_item, last_item = headers["客户回访率"], headers["考勤"]
+    assert formula("月度得分(计算)")[1] == (
+        f"=KPI_SCORE({first_item}3:{last_item}{last},C3:C{last},{first_item}2:{last_item}2)")
+    assert "加薪下限(元/月)" not in headers  # the customer-rep ladder has no raise ranges
+    assert ws.protection.sheet is True
+    assert ws["A3"].protection.locked is False and ws[f"{headers['客户回访率']}50"].protection.locked is False
+    assert ws[f"{headers['可晋升']}3"].protection.locked is True and ws["A2"].protection.locked is True
+    colours = {rule.formula[0]: rule.dxf.fill.fgColor.rgb[-6:] for r in ws.conditional_formatting for rule in r.rules}
+    assert colours == {'"晋升"': "C6EFCE", '"降级"': "FFEB9C", '"降级并试用"': "FFC7CE", '"劝退评估"': "FFC7CE"}
+    assert ws.print_title_rows == "$1:$2" and ws.page_setup.orientation == "landscape"
+
+    grade = openpyxl.load_workbook(saved / templates.FILES["zh"])["模板-客服职级"]
+    heads = {c.value.split("\n")[0]: c.column_letter for c in grade[2] if c.value}
+    assert "绩效系数" in heads and "评审结果" not in heads  # coefficient input; no review cycle
+    raise_cell = grade[f"{heads['加薪下限(元/月)']}3"].value
+    assert raise_cell.ref == f"{heads['加薪下限(元/月)']}3:{heads['加薪上限(元/月)']}{last}"
+
+
+def test_new_workbook_for_chosen_ladders(tmp_path, capsys):
+    path = tmp_path / "dept.xlsx"
+    assert cli.main(["new", str(path), "--ladders", "cs_rep", "VIP客服", "--lang", "en"]) == 0
+    wb = openpyxl.load_workbook(path)
+    assert [n for n in wb.sheetnames if n.startswith("Template")] == ["Template cs_rep", "Template vip"]
+    assert cli.main(["new", str(path)]) == 1
+    assert "exists" in capsys.readouterr().err
+    assert cli.main(["new", str(tmp_path / "x.xlsx"), "--ladders", "sales"]) == 2
+    assert "unknown ladder: sales" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (Debian package libreoffice-calc) is not installed")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_libreoffice_opens_every_template(saved, tmp_path, lang):
+    source = saved / templates.FILES[lang]
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    converted = openpyxl.load_workbook(tmp_path / "out" / source.name)
+    original = openpyxl.load_workbook(source)
+    assert converted.sheetnames == original.sheetnames
+    for name in original.sheetnames:
+        header_row = 2 if str(name).startswith(("模板", "Template")) else 1
+        assert [c.value for c in converted[name][header_row]] == [c.value for c in original[name][header_row]]
+    roster = schema.ROSTER.zh if lang == "zh" else schema.ROSTER.en
+    assert converted[roster].tables.keys() == original[roster].tables.keys()

@@ -1,0 +1,430 @@
+"""The workbooks HR opens, built from a policy: the department workbook and its sheets.
+
+Every header comes from the schema, every list and number from the policy, so a template is
+never out of step with either. Roster, History and Moves are Excel Tables (HR adds rows; Tables
+cannot grow on a protected sheet, so these stay unprotected). The month-sheet templates, one per
+ladder, compute with the add-in's functions as one array formula per column; Excel allows no
+multi-cell array formula inside a Table, so they are protected plain ranges with a filter.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from xlfuncs import policy_sheet, schema
+from xlfuncs.policy import Ladder, Policy, default_data
+from xlfuncs.rules import item_fields
+
+TEMPLATE_ROWS = 100  # blank rows a month-sheet template computes over
+FILES = {"zh": "ladderbook-department.xlsx", "en": "ladderbook-department-en.xlsx"}
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
+COMPUTED_FILL = PatternFill("solid", fgColor="EDEDED")
+TITLE_FONT = Font(bold=True, size=13)
+THIN = Side(style="thin", color="A6A6A6")
+DATE = "yyyy-mm-dd"
+MONTH = "yyyy-mm"
+CNY = '"¥"#,##0'
+OUTCOME_STYLES = {  # outcome → (fill, font colour): 晋升 green, 降级 amber, the rest red
+    0: ("C6EFCE", "006100"), 1: ("FFEB9C", "9C5700"), 2: ("FFC7CE", "9C0006")}
+
+
+@dataclass(frozen=True)
+class Names:
+    """Sheet names in the workbook's language, Chinese or English."""
+
+    lang: str
+
+    def pick(self, zh: str, en: str) -> str:
+        return zh if self.lang == "zh" else en
+
+    def header(self, zh: str, en: str) -> str:
+        return f"{zh}\n{en}" if self.lang == "zh" else f"{en}\n{zh}"
+
+    def template(self, ladder: Ladder) -> str:
+        return self.pick(f"模板-{ladder.name}", f"Template {ladder.id}")[:31]
+
+
+def department(data: dict | None = None, ladders: list[str] | None = None, lang: str = "zh") -> Workbook:
+    """The department workbook for `ladders` (default: all) in `lang`, from a policy dict."""
+    data = data or default_data()
+    policy = Policy.from_dict(data)
+    chosen = [policy.ladder(key) for key in ladders] if ladders else list(policy.ladders)
+    unknown = [key for key, ladder in zip(ladders or [], chosen) if ladder is None]
+    if unknown:
+        raise ValueError(f"未知序列 unknown ladder: {', '.join(unknown)} "
+                         f"(one of {', '.join(ld.id for ld in policy.ladders)})")
+    names = Names(lang)
+    wb = Workbook()
+    guide = wb.active
+    _lists(wb, policy, names)
+    _guide(guide, chosen, names)
+    _table(wb, names, schema.ROSTER, "Roster", ROSTER_FORMATS)
+    for ladder in chosen:
+        _month_template(wb, policy, ladder, names)
+    _table(wb, names, schema.RECORDS, "History", RECORD_FORMATS, extra=item_fields(policy))
+    _table(wb, names, schema.MOVES, "Moves", {"date": DATE, "raise": CNY})
+    _policy(wb, data, names)
+    _xlwings_conf(wb)
+    return wb
+
+
+# ---- shared look -------------------------------------------------------------------------
+
+def _width(text) -> int:
+    line = max(str(text).split("\n"), key=len) if text is not None else ""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def _header_row(ws, row: int, headers: list[str], fills=None) -> None:
+    for col, text in enumerate(headers, 1):
+        cell = ws.cell(row, col, text)
+        cell.font = Font(bold=True)
+        cell.fill = (fills or {}).get(col, HEADER_FILL)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
+        ws.column_dimensions[get_column_letter(col)].width = min(max(_width(text) + 4, 10), 48)
+    ws.row_dimensions[row].height = 32
+
+
+def _print_setup(ws, title_rows: str | None) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.print_options.gridLines = True
+
+
+def _validation(ws, rule: str, cells: str, prompt: str | None = None) -> None:
+    """A dropdown from a named list, or one of the typed checks below."""
+    kinds = {
+        "date": dict(type="date", operator="greaterThan", formula1="1"),
+        "number": dict(type="decimal", operator="greaterThanOrEqual", formula1="0"),
+    }
+    if rule in kinds:
+        dv = DataValidation(**kinds[rule], allow_blank=True)
+    elif rule.startswith("between:"):
+        low, high = rule.split(":")[1:]
+        dv = DataValidation(type="decimal", operator="between", formula1=low, formula2=high, allow_blank=True)
+    else:
+        dv = DataValidation(type="list", formula1=f"={rule}", allow_blank=True)
+    dv.error = "请从列表选择或输入有效值 | Choose from the list or type a valid value"
+    dv.errorTitle = "ladderbook"
+    dv.showErrorMessage = True
+    if prompt:
+        dv.prompt, dv.showInputMessage = prompt, True
+    dv.add(cells)
+    ws.add_data_validation(dv)
+
+
+# ---- sheets --------------------------------------------------------------------------------
+
+def _lists(wb: Workbook, policy: Policy, names: Names) -> None:
+    """A hidden sheet of the dropdown lists, each a defined name the validations point at."""
+    ws = wb.create_sheet(names.pick("列表", "Lists"))
+    ws.sheet_state = "hidden"
+    columns = {
+        "LadderNames": [ld.name for ld in policy.ladders],
+        "LevelNames": list(dict.fromkeys(r.name for ld in policy.ladders for r in ld.rungs)),
+        "YesNo": ["是", "否"],
+        "Outcomes": [b.outcome for b in policy.bands] + [policy.dismissal.name],
+    }
+    for col, (name, items) in enumerate(columns.items(), 1):
+        ws.cell(1, col, name)
+        for row, item in enumerate(items, 2):
+            ws.cell(row, col, item)
+        letter = get_column_letter(col)
+        ref = f"{quote_sheetname(ws.title)}!${letter}$2:${letter}${len(items) + 1}"
+        wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def _guide(ws, ladders: list[Ladder], names: Names) -> None:
+    """How to use the workbook, Chinese line first and English under it."""
+    ws.title = names.pick("说明", "Guide")
+    bold = Font(bold=True)
+    lines = [
+        ("客服部晋升晋级工作簿", TITLE_FONT), ("CS department promotion workbook", TITLE_FONT),
+        ("由 ladderbook 生成；公式中的函数来自 Python 加载项（xlwings）。", None),
+        ("Made by ladderbook; the functions in the formulas come from the Python add-in (xlwings).", None),
+        ("", None),
+        ("工作表 | Sheets", bold),
+        (f"{names.pick('员工名册', 'Roster')}：每人一行，序列与职级从下拉列表选择，日期填日期。", None),
+        ("    One row per person; ladder and level from the dropdowns; dates as dates.", None),
+        (f"{names.pick('模板-…', 'Template …')}：每个序列一张月度表模板，月结时复制为「2026-10 序列名」并填入该序列员工。", None),
+        ("    One month-sheet template per ladder; month close copies it to '2026-10 <ladder>' with its staff.", None),
+        ("    黄色格为输入，灰色列由函数计算（工作表受保护，无密码）。", None),
+        ("    Yellow cells are inputs; grey columns are computed (the sheet is protected, no password).", None),
+        (f"{names.pick('历史记录', 'History')}：已结账月份，每人每月一行。 | Closed months, one row per person-month.", None),
+        (f"{names.pick('调动记录', 'Moves')}：晋升与降级的记录。 | Promotions and demotions made.", None),
+        (f"{names.pick('政策', 'Policy')}：政策的全部数字，可修改；改后用 =POLICY_CHECK() 检查。", None),
+        ("    Every number of the policy, editable; check edits with =POLICY_CHECK().", None),
+        ("xlwings.conf：加载项设置（UDF MODULES、INTERPRETER_WIN）。 | Add-in settings.", None),
+        ("", None),
+        ("函数 | Functions", bold),
+        ("例 e.g.  =PROMO_ELIGIBLE(工号)   =PROMO_REASON(工号)   =NEXT_LEVEL(工号)   =RAISE_RANGE(工号)", None),
+        ("例 e.g.  =REVIEW_OUTCOME(工号)   =CYCLE_AVG(工号)   =DEMOTION_DUE(工号)   =TRAINING_REQUIRED(工号)", None),
+        ("例 e.g.  =KPI_SCORE(得分, 角色)   =POLICY_CHECK()", None),
+        ("单元格显示 #N/A 或 #VALUE! 开头的文字时，文字说明了原因和改法。", None),
+        ("    A cell starting with #N/A or #VALUE! says what is wrong and how to fix it.", None),
+        ("没有 Excel 时：ladderbook recalc 文件名 | Without Excel: ladderbook recalc FILE", None),
+        ("", None),
+        ("本工作簿包含的序列 | Ladders in this workbook", bold),
+        *((f"{ld.name}（{ld.id}）：{' → '.join(r.name for r in ld.rungs)}", None) for ld in ladders),
+    ]
+    for row, (text, font) in enumerate(lines, 1):
+        if text:
+            assert not text.startswith("="), "a guide line would become a formula"
+            ws.cell(row, 1, text).font = font or Font()
+    ws.column_dimensions["A"].width = 110
+    _print_setup(ws, None)
+    ws.page_setup.orientation = "portrait"
+    ws.print_options.gridLines = False
+
+
+# field → a number format, or the named list its dropdown offers
+LISTS = ("LadderNames", "LevelNames", "YesNo", "Outcomes")
+ROSTER_FORMATS = {"ladder": "LadderNames", "level": "LevelNames", "hire_date": DATE,
+                  "level_since": DATE, "probation_until": DATE, "gm_approval": "YesNo",
+                  "recommended": "YesNo", "exam_passed": "YesNo", "duties": "0"}
+RECORD_FORMATS = {"month": MONTH, "serious_error": "YesNo", "override": "Outcomes"}
+
+
+def _table(wb: Workbook, names: Names, table: schema.Table, name: str, formats: dict, extra=()) -> None:
+    """A sheet holding one Excel Table: bilingual headers, typed columns, dropdowns. The Table
+    starts with one blank row; Excel carries its formats down to the rows HR adds."""
+    ws = wb.create_sheet(names.pick(table.zh, table.en))
+    fields = [*table.fields, *extra]
+    _header_row(ws, 1, [names.header(f.zh, f.en) for f in fields])
+    last = get_column_letter(len(fields))
+    ws.add_table(Table(displayName=name, ref=f"A1:{last}2",
+                       tableStyleInfo=TableStyleInfo(name="TableStyleLight9", showRowStripes=True)))
+    for col, f in enumerate(fields, 1):
+        letter = get_column_letter(col)
+        rule = formats.get(f.key)
+        cells = f"{letter}2:{letter}1048576"
+        if rule in LISTS:
+            _validation(ws, rule, cells)
+        elif rule in (DATE, MONTH):
+            _validation(ws, "date", cells)
+        elif f.kind == "number":
+            _validation(ws, "number", cells)
+        if rule and rule not in LISTS:
+            ws.cell(2, col).number_format = rule
+    ws.freeze_panes = "B2"
+    _print_setup(ws, "1:1")
+
+
+def _month_template(wb: Workbook, policy: Policy, ladder: Ladder, names: Names) -> None:
+    """One ladder's month sheet: inputs, then the add-in's answers as array formulas."""
+    ws = wb.create_sheet(names.template(ladder))
+    roles = list(dict.fromkeys(policy.role(r.role) for r in ladder.rungs))
+    items = list(dict.fromkeys(i.name for role in roles for i in role.items))
+    item_en = {i.name: i.name_en for role in roles for i in role.items}
+    metric = policy.metric(roles[0].metric)
+    band_reviewed = any(role.cycle_months for role in roles)
+    has_raise = any(r.raise_min is not None for r in ladder.rungs)
+
+    inputs = [("employee", "工号", "Employee ID", None), ("name", "姓名", "Name", None),
+              ("level", "职级", "Level", "LevelNames")]
+    inputs += [(f"item:{n}", n, item_en[n], "between:0:100") for n in items]
+    if not items:
+        field = schema.RECORDS.field("score")
+        zh, en = (metric.name, metric.name_en) if metric.id == "coefficient" else (field.zh, field.en)
+        inputs.append(("score", zh, en, f"between:{metric.min:g}:{metric.max:g}"))
+    for key in ("sick_days", "personal_days", "absence_days", "serious_error", "business_deduction"):
+        f = schema.RECORDS.field(key)
+        inputs.append((key, f.zh, f.en, "YesNo" if f.kind == "flag" else "number"))
+    if band_reviewed:
+        f = schema.RECORDS.field("override")
+        inputs.append(("override", f.zh, f.en, "Outcomes"))
+
+    computed = [c for c in schema.COMPUTED
+                if (c[0] != "score" or items)
+                and (c[0] not in ("cycle_average", "outcome") or band_reviewed)
+                and (c[0] not in ("raise_min", "raise_max") or has_raise)]
+    columns = inputs + [(key, zh, en, None) for key, zh, en in computed]
+    col = {key: i for i, (key, *_rest) in enumerate(columns, 1)}
+    first, last = 3, 2 + TEMPLATE_ROWS
+
+    ws.cell(1, 1, names.pick("月份", "Month")).font = Font(bold=True)
+    month = ws.cell(1, 2)
+    month.number_format = MONTH
+    month.fill = INPUT_FILL
+    month.protection = Protection(locked=False)
+    _validation(ws, "date", "B1", "本表的月份（如 2026-10-01）| the month of this sheet")
+    ws.cell(1, 3, names.pick(f"{ladder.name} 月度考核（{ladder.id}）",
+                             f"{ladder.name_en} monthly assessment ({ladder.id})")).font = TITLE_FONT
+    fills = {i: COMPUTED_FILL for key, i in col.items() if key in {c[0] for c in computed}}
+    _header_row(ws, 2, [names.header(zh, en) for _, zh, en, _ in columns], fills)
+
+    for key, _, _, rule in inputs:
+        letter = get_column_letter(col[key])
+        for row in range(first, last + 1):
+            cell = ws.cell(row, col[key])
+            cell.protection = Protection(locked=False)
+            cell.fill = INPUT_FILL
+        if rule:
+            _validation(ws, rule, f"{letter}{first}:{letter}{last}")
+
+    def rng(key, rows=True):
+        letter = get_column_letter(col[key])
+        return f"{letter}{first}:{letter}{last}" if rows else f"{letter}2"
+
+    ids, month_ref = rng("employee"), "$B$1"
+    formulas = {
+        "cycle_average": f"CYCLE_AVG({ids},{month_ref})",
+        "outcome": f"REVIEW_OUTCOME({ids},{month_ref})",
+        "eligible": f"PROMO_ELIGIBLE({ids},{month_ref})",
+        "reasons": f"PROMO_REASON({ids},{month_ref})",
+        "demotion_due": f"DEMOTION_DUE({ids},{month_ref})",
+        "training": f"TRAINING_REQUIRED({ids},{month_ref})",
+    }
+    if items:
+        block = f"{get_column_letter(col['item:' + items[0]])}{{}}:{get_column_letter(col['item:' + items[-1]])}{{}}"
+        formulas["score"] = (f"KPI_SCORE({block.format(first, last)},{rng('level')},"
+                             f"{block.format(2, 2)})")
+    for key, text in formulas.items():
+        if key in col:
+            ref = rng(key)
+            ws.cell(first, col[key]).value = ArrayFormula(ref, f"={text}")
+    if has_raise:
+        ref = f"{get_column_letter(col['raise_min'])}{first}:{get_column_letter(col['raise_max'])}{last}"
+        ws.cell(first, col["raise_min"]).value = ArrayFormula(ref, f"=RAISE_RANGE({ids})")
+    for key, _, _ in computed:
+        for row in range(first, last + 1):
+            cell = ws.cell(row, col[key])
+            cell.fill = COMPUTED_FILL
+            if key in ("raise_min", "raise_max"):
+                cell.number_format = CNY
+            elif key in ("score", "cycle_average"):
+                cell.number_format = "0.0"
+    ws.column_dimensions[get_column_letter(col["reasons"])].width = 60
+
+    if "outcome" in col:
+        outcome_cells = rng("outcome")
+        groups = [[b.outcome for b in policy.bands if b.move > 0], [b.outcome for b in policy.bands
+                  if b.move < 0 and not b.probation], [b.outcome for b in policy.bands if b.probation]
+                  + [policy.dismissal.name]]
+        for style, outcomes in enumerate(groups):
+            fill, font = OUTCOME_STYLES[style]
+            for outcome in outcomes:
+                ws.conditional_formatting.add(outcome_cells, CellIsRule(
+                    operator="equal", formula=[f'"{outcome}"'],
+                    fill=PatternFill("solid", fgColor=fill, bgColor=fill), font=Font(color=font)))
+
+    ws.freeze_panes = "D3"
+    ws.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{last}"
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    _print_setup(ws, "1:2")
+
+
+def _policy(wb: Workbook, data: dict, names: Names) -> None:
+    ws = wb.create_sheet(names.pick(*policy_sheet.SHEET))
+    after_title = False
+    for r, row in enumerate(policy_sheet.rows(data), 1):
+        title = bool(row) and str(row[0]).startswith("■")
+        for c, value in enumerate(row, 1):
+            cell = ws.cell(r, c, value)
+            if title:
+                cell.font = TITLE_FONT
+            elif after_title:
+                cell.font, cell.fill = Font(bold=True), HEADER_FILL
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+                ws.row_dimensions[r].height = 32
+            elif value is not None:
+                cell.fill = INPUT_FILL
+        if row and row[0] == "training_bottom_share":
+            ws.cell(r, 2).number_format = "0%"
+        after_title = title
+    for c in range(1, 16):
+        ws.column_dimensions[get_column_letter(c)].width = 18
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["C"].width = 30
+    ws.freeze_panes = "A2"
+    _print_setup(ws, "1:1")
+
+
+def _xlwings_conf(wb: Workbook) -> None:
+    ws = wb.create_sheet("xlwings.conf")
+    ws["A1"], ws["B1"] = "UDF MODULES", "xlfuncs.udfs"
+    ws["A2"], ws["B2"] = "INTERPRETER_WIN", "pythonw"
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 40
+
+
+def write_templates(folder: Path) -> list[Path]:
+    """Write the committed templates (Chinese and English department workbooks) to `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for lang, filename in FILES.items():
+        path = folder / filename
+        department(lang=lang).save(path)
+        paths.append(path)
+    return paths
+
+
+def content(wb) -> dict:
+    """What a workbook holds, for comparing two builds: values and formulas, tables, names,
+    validations, conditional formats, protection, layout; not the bytes (they carry times)."""
+    def cell_value(value):
+        if isinstance(value, ArrayFormula):
+            return ("array", value.ref, value.text)
+        return value
+
+    out = {"sheets": wb.sheetnames,
+           "names": sorted((n, d.attr_text) for n, d in wb.defined_names.items())}
+    for ws in wb.worksheets:
+        out[ws.title] = {
+            "state": ws.sheet_state,
+            "cells": {c.coordinate: cell_value(c.value) for row in ws.iter_rows() for c in row
+                      if c.value is not None},
+            "formats": sorted({(c.coordinate, c.number_format) for row in ws.iter_rows() for c in row
+                               if c.number_format != "General"}),
+            "unlocked": sorted(c.coordinate for row in ws.iter_rows() for c in row
+                               if c.protection and not c.protection.locked),
+            "tables": sorted((t.displayName, t.ref) for t in ws.tables.values()),
+            "validations": sorted((str(v.sqref), v.type, v.formula1, v.formula2)
+                                  for v in ws.data_validations.dataValidation),
+            "conditional": sorted((str(r.sqref), rule.operator, tuple(rule.formula))
+                                  for r in ws.conditional_formatting for rule in r.rules),
+            "protected": ws.protection.sheet,
+            "freeze": ws.freeze_panes,
+            "print_titles": ws.print_title_rows,
+            "widths": sorted((k, round(d.width, 2)) for k, d in ws.column_dimensions.items() if d.width),
+        }
+    return out
+
+
+def stale(folder: Path) -> list[str]:
+    """The committed templates that differ in content from what `write_templates` builds."""
+    import openpyxl
+
+    out = []
+    for lang, filename in FILES.items():
+        path = folder / filename
+        if not path.exists():
+            out.append(f"{path}: missing")
+            continue
+        built = content(department(lang=lang))
+        if content(openpyxl.load_workbook(path)) != built:
+            out.append(f"{path}: differs from what the default policy builds")
+    return out
