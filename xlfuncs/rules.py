@@ -275,12 +275,22 @@ class _Evaluation:
         self.matrix = _Matrix(records, len(people), month, depth)
         self.reasons = {"eligible": [], "demotion": [], "training": []}
 
-    def say(self, kind: str, mask, zh, en) -> None:
-        """Record a reason for the employees in `mask`: zh and en take the row positions and
-        return the texts of those rows (array expressions, not a Python call per row)."""
+    def say(self, kind: str, mask, zh, en, by=()) -> None:
+        """Record a reason for the employees in `mask`. zh and en take row positions and return
+        those rows' texts; `by` are the arrays the texts depend on, so that each distinct
+        combination is written once and shared (most reasons repeat the same few numbers)."""
         rows = np.flatnonzero(np.asarray(mask, bool) & self.valid)
-        if len(rows):
-            self.reasons[kind].append((rows, _texts(zh(rows), rows), _texts(en(rows), rows)))
+        if not len(rows):
+            return
+        if by:
+            key = np.column_stack([_codes(np.asarray(b)[rows]) for b in by])
+            _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+            inverse = inverse.reshape(-1)
+        else:
+            first, inverse = np.zeros(1, int), np.zeros(len(rows), int)
+        shown = rows[first]
+        self.reasons[kind].append((rows, _texts(zh(shown), shown)[inverse],
+                                   _texts(en(shown), shown)[inverse]))
 
     def joined(self, kind: str, lang: str) -> np.ndarray:
         out = np.full(self.n, "", object)
@@ -393,10 +403,10 @@ class _Evaluation:
         p, s = self.people, self.policy.settings
         ok = self.valid.copy()
 
-        def need(mask, zh, en):
+        def need(mask, zh, en, by=()):
             nonlocal ok
             ok &= ~(np.asarray(mask, bool) & self.valid)
-            self.say("eligible", mask, zh, en)
+            self.say("eligible", mask, zh, en, by)
 
         top = p["top"].to_numpy(bool)
         need(top, lambda r: "已是最高职级", lambda r: "already at the top rung")
@@ -405,13 +415,15 @@ class _Evaluation:
         need_tenure = p["need_tenure"].to_numpy(float)
         need(go & ~(tenure >= need_tenure),
              lambda r: "司龄 " + _g(tenure[r]) + " 个月 < " + _g(need_tenure[r]) + " 个月",
-             lambda r: "tenure " + _g(tenure[r]) + " months < " + _g(need_tenure[r]) + " months")
+             lambda r: "tenure " + _g(tenure[r]) + " months < " + _g(need_tenure[r]) + " months",
+             by=(tenure, need_tenure))
 
         gm = p["gm_approval"].to_numpy(bool)
         wait = s.min_months_between_moves
         need(go & ~gm & ~(in_level >= wait),
              lambda r: "本职级 " + _g(in_level[r]) + f" 个月 < {wait} 个月（总经理特批可免）",
-             lambda r: _g(in_level[r]) + f" months in level < {wait} months (GM approval waives this)")
+             lambda r: _g(in_level[r]) + f" months in level < {wait} months (GM approval waives this)",
+             by=(in_level,))
 
         need_avg = p["need_average"].to_numpy(float)
         names = {m.id: m for m in self.policy.metrics}
@@ -421,10 +433,11 @@ class _Evaluation:
         has_need = go & ~np.isnan(need_avg)
         need(has_need & (avg_n == 0),
              lambda r: window_zh + "无" + metric_zh[r] + "记录",
-             lambda r: "no " + metric_en[r] + " on record in " + window_en)
+             lambda r: "no " + metric_en[r] + " on record in " + window_en, by=(metric_zh,))
         need(has_need & (avg_n > 0) & ~(avg >= need_avg - 1e-9),
              lambda r: "平均" + metric_zh[r] + " " + _fixed(avg[r], 2) + " < " + _g(need_avg[r]),
-             lambda r: metric_en[r] + " average " + _fixed(avg[r], 2) + " < " + _g(need_avg[r]))
+             lambda r: metric_en[r] + " average " + _fixed(avg[r], 2) + " < " + _g(need_avg[r]),
+             by=(metric_zh, np.round(avg, 2), need_avg))
 
         window = p["leave_window"].to_numpy(int)
         for column, limit, zh, en in (("sick_days", "max_sick", "病假", "sick leave"),
@@ -434,16 +447,18 @@ class _Evaluation:
                  lambda r, t=taken, c=cap, z=zh: "近 " + _g(window[r]) + " 个月" + z + " "
                  + _g(t[r]) + " 天 > " + _g(c[r]) + " 天",
                  lambda r, t=taken, c=cap, e=en: e + " " + _g(t[r]) + " days > " + _g(c[r])
-                 + " days in the last " + _g(window[r]) + " months")
+                 + " days in the last " + _g(window[r]) + " months", by=(window, taken, cap))
 
         duties, need_duties = p["duties"].to_numpy(float), p["need_duties"].to_numpy(float)
         has_duty_need = go & ~np.isnan(need_duties)
         need(has_duty_need & np.isnan(duties),
              lambda r: "未填写掌握技能数（需 " + _g(need_duties[r]) + " 项）",
-             lambda r: "duties mastered not filled in (" + _g(need_duties[r]) + " needed)")
+             lambda r: "duties mastered not filled in (" + _g(need_duties[r]) + " needed)",
+             by=(need_duties,))
         need(has_duty_need & (duties < need_duties),
              lambda r: "掌握职责 " + _g(duties[r]) + " 项 < " + _g(need_duties[r]) + " 项",
-             lambda r: "duties mastered " + _g(duties[r]) + " < " + _g(need_duties[r]))
+             lambda r: "duties mastered " + _g(duties[r]) + " < " + _g(need_duties[r]),
+             by=(duties, need_duties))
 
         cycled = p["cycle"].to_numpy() > 0
         decided = outcome["outcome"] != ""
@@ -451,7 +466,7 @@ class _Evaluation:
              lambda r: "周期评审结果为「" + outcome["outcome"][r] + "」（周期平均 "
              + _fixed(cycle_avg[r], 1) + "）",
              lambda r: "the cycle review says '" + outcome["outcome_en"][r] + "' (cycle average "
-             + _fixed(cycle_avg[r], 1) + ")")
+             + _fixed(cycle_avg[r], 1) + ")", by=(outcome["outcome"], np.round(cycle_avg, 1)))
         need(go & cycled & ~decided,
              lambda r: "评审周期内没有绩效记录", lambda r: "no scores on record in the review cycle")
         return ok
@@ -478,7 +493,8 @@ class _Evaluation:
                  lambda r: "连续 " + _g(run[r]) + " 个月绩效系数低于 " + _g(below[r]) + "（"
                  + run_values(r, "、") + "）",
                  lambda r: "coefficient below " + _g(below[r]) + " for " + _g(run[r])
-                 + " months in a row (" + run_values(r, ", ") + ")")
+                 + " months in a row (" + run_values(r, ", ") + ")",
+                 by=(run, below, *scores[:, :max(run.max(initial=0), 1)].T))
 
         error = self.matrix.this_month(p.index, "serious_error").fillna(False).to_numpy(bool)
         on_error = ~bottom & error & p["demote_on_error"].to_numpy(bool)
@@ -490,7 +506,7 @@ class _Evaluation:
                  lambda r: "周期评审结果为「" + outcome["outcome"][r] + "」（周期平均 "
                  + _fixed(cycle_avg[r], 1) + "）",
                  lambda r: "the cycle review says '" + outcome["outcome_en"][r] + "' (cycle average "
-                 + _fixed(cycle_avg[r], 1) + ")")
+                 + _fixed(cycle_avg[r], 1) + ")", by=(outcome["outcome"], np.round(cycle_avg, 1)))
         return (low | on_error | down) & self.valid
 
     def training(self, tenure) -> np.ndarray:
@@ -509,19 +525,28 @@ class _Evaluation:
         self.say("training", bottom,
                  lambda r: f"近 {w} 个月排名 " + _g(rank[r]) + "/" + _g(size[r]) + f"，位于后 {share}",
                  lambda r: "ranked " + _g(rank[r]) + " of " + _g(size[r])
-                 + f" over the last {w} months, in the bottom {share}")
+                 + f" over the last {w} months, in the bottom {share}", by=(rank, size))
 
         deduction = self.matrix.window_sum("business_deduction", np.full(self.n, w))
         deducted = deduction > 0
         self.say("training", deducted,
                  lambda r: f"近 {w} 个月业务扣分 " + _g(deduction[r]),
-                 lambda r: "business deduction of " + _g(deduction[r]) + f" in the last {w} months")
+                 lambda r: "business deduction of " + _g(deduction[r]) + f" in the last {w} months",
+                 by=(deduction,))
 
         new = tenure < s.training_new_staff_months
         self.say("training", new,
                  lambda r: "入职 " + _g(tenure[r]) + f" 个月，不满 {s.training_new_staff_months} 个月",
-                 lambda r: "employed " + _g(tenure[r]) + f" months, under {s.training_new_staff_months}")
+                 lambda r: "employed " + _g(tenure[r]) + f" months, under {s.training_new_staff_months}",
+                 by=(tenure,))
         return (bottom | deducted | new) & self.valid
+
+
+def _codes(values_: np.ndarray) -> np.ndarray:
+    """Numbers to compare for equality: floats as they are (blanks equal), text by its code."""
+    if values_.dtype == object:
+        return pd.factorize(values_)[0].astype(float)
+    return np.nan_to_num(values_.astype(float), nan=-1e300)
 
 
 def _texts(text, rows) -> np.ndarray:

@@ -85,7 +85,10 @@ def employee_ids(column):
     column = pd.Series(column)
     codes, uniques = _distinct(column)
     if pd.api.types.is_integer_dtype(uniques.dtype) and not pd.api.types.is_bool_dtype(uniques.dtype):
-        parsed = np.asarray(uniques).astype(str).astype(object)
+        # numbers as Excel gives them: distinct numbers are distinct ids, none unreadable
+        ids = pd.Categorical.from_codes(codes, categories=pd.Index(np.asarray(uniques).astype(str), dtype=object),
+                                        validate=False)
+        return pd.Series(ids, index=column.index), _series(np.zeros(len(column), bool), column.index)
     else:
         uniques = np.asarray(uniques, dtype=object)
         parsed = uniques.copy()
@@ -102,7 +105,7 @@ def employee_ids(column):
     # distinct raw values may clean to one id ("1001" and 1001.0): number the clean ids again
     renumber, categories = pd.factorize(parsed, use_na_sentinel=True)
     ids = pd.Categorical.from_codes(np.append(renumber, -1)[codes],
-                                    categories=pd.Index(categories, dtype=object))
+                                    categories=pd.Index(categories, dtype=object), validate=False)
     bad = np.append(bad_unique, False)[codes]
     return pd.Series(ids, index=column.index), _series(bad, column.index)
 
