@@ -9,6 +9,7 @@ from pathlib import Path
 from xlfuncs.policy import default_policy
 from xlfuncs.rules import evaluate
 
+from . import recalc as recalc_module
 from . import report, sample
 from . import templates as templates_module
 
@@ -54,6 +55,17 @@ def new(args) -> int:
     return 0
 
 
+def recalc(args) -> int:
+    """Compute the add-in formulas of a workbook file and store their values."""
+    try:
+        report = recalc_module.recalc(args.file, args.output, args.as_of)
+    except recalc_module.RecalcError as err:
+        print(err, file=sys.stderr)
+        return 2
+    print(report.text())
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="ladderbook", description=(
         "客服部晋升政策计算 | The CS department's promotion policy, computed."))
@@ -78,6 +90,12 @@ def main(argv=None) -> int:
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.set_defaults(run=new)
+
+    p = commands.add_parser("recalc", help="无 Excel 计算工作簿 | compute a workbook without Excel")
+    p.add_argument("file")
+    p.add_argument("--as-of", help="review month for every formula, e.g. 2026-10 (default: each formula's own)")
+    p.add_argument("--output", help="write here instead of in place")
+    p.set_defaults(run=recalc)
 
     args = parser.parse_args(argv)
     return args.run(args)

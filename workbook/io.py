@@ -19,7 +19,9 @@ class FileBook:
         return list(self._wb.sheetnames)
 
     def values(self, sheet: str) -> list[list]:
-        return [list(row) for row in self._wb[sheet].iter_rows(values_only=True)]
+        ws = self._wb[sheet]
+        ws.reset_dimensions()  # read to the last row stored, not the size the file claims
+        return [list(row) for row in ws.iter_rows(values_only=True)]
 
     def close(self) -> None:
         self._wb.close()

@@ -90,5 +90,5 @@ def _records(roster, ladder, rung, tenure, end, months, rng, policy) -> pd.DataF
                               for item in r.items})
         for column in items:
             records.loc[rows, column] = items[column].to_numpy()
-        records.loc[rows, "score"] = kpi_scores(items, r).round(1).to_numpy()
+        records.loc[rows, "score"] = kpi_scores(items, r).to_numpy()
     return records

@@ -68,12 +68,15 @@ def department(data: dict | None = None, ladders: list[str] | None = None, lang:
                          f"(one of {', '.join(ld.id for ld in policy.ladders)})")
     names = Names(lang)
     wb = Workbook()
+    # openpyxl asks every program to recalculate on load, which throws away the values
+    # `ladderbook recalc` stores; Excel recalculates an openpyxl file on load anyway.
+    wb.calculation.fullCalcOnLoad = False
     guide = wb.active
     _lists(wb, policy, names)
     _guide(guide, chosen, names)
     _table(wb, names, schema.ROSTER, "Roster", ROSTER_FORMATS)
     for ladder in chosen:
-        _month_template(wb, policy, ladder, names)
+        month_sheet(wb, policy, ladder, names.template(ladder), lang=lang)
     _table(wb, names, schema.RECORDS, "History", RECORD_FORMATS, extra=item_fields(policy))
     _table(wb, names, schema.MOVES, "Moves", {"date": DATE, "raise": CNY})
     _policy(wb, data, names)
@@ -229,9 +232,13 @@ def _table(wb: Workbook, names: Names, table: schema.Table, name: str, formats: 
     _print_setup(ws, "1:1")
 
 
-def _month_template(wb: Workbook, policy: Policy, ladder: Ladder, names: Names) -> None:
-    """One ladder's month sheet: inputs, then the add-in's answers as array formulas."""
-    ws = wb.create_sheet(names.template(ladder))
+def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=None,
+                people: list[dict] | None = None, lang: str = "zh", index: int | None = None):
+    """One ladder's month sheet: inputs, then the add-in's answers as array formulas over one
+    row per person (`people`: dicts with employee, name, level), or over blank rows for a
+    template. `month` (a date) goes in B1, the review month of every formula on the sheet."""
+    names = Names(lang)
+    ws = wb.create_sheet(title, index)
     roles = list(dict.fromkeys(policy.role(r.role) for r in ladder.rungs))
     items = list(dict.fromkeys(i.name for role in roles for i in role.items))
     item_en = {i.name: i.name_en for role in roles for i in role.items}
@@ -259,19 +266,23 @@ def _month_template(wb: Workbook, policy: Policy, ladder: Ladder, names: Names) 
                 and (c[0] not in ("raise_min", "raise_max") or has_raise)]
     columns = inputs + [(key, zh, en, None) for key, zh, en in computed]
     col = {key: i for i, (key, *_rest) in enumerate(columns, 1)}
-    first, last = 3, 2 + TEMPLATE_ROWS
+    people = people or []
+    first, last = 3, 2 + (len(people) or TEMPLATE_ROWS)
 
     ws.cell(1, 1, names.pick("月份", "Month")).font = Font(bold=True)
-    month = ws.cell(1, 2)
-    month.number_format = MONTH
-    month.fill = INPUT_FILL
-    month.protection = Protection(locked=False)
+    month_cell = ws.cell(1, 2, month)
+    month_cell.number_format = MONTH
+    month_cell.fill = INPUT_FILL
+    month_cell.protection = Protection(locked=False)
     _validation(ws, "date", "B1", "本表的月份（如 2026-10-01）| the month of this sheet")
     ws.cell(1, 3, names.pick(f"{ladder.name} 月度考核（{ladder.id}）",
                              f"{ladder.name_en} monthly assessment ({ladder.id})")).font = TITLE_FONT
     fills = {i: COMPUTED_FILL for key, i in col.items() if key in {c[0] for c in computed}}
     _header_row(ws, 2, [names.header(zh, en) for _, zh, en, _ in columns], fills)
 
+    for row, person in enumerate(people, first):
+        for key in ("employee", "name", "level"):
+            ws.cell(row, col[key], person.get(key))
     for key, _, _, rule in inputs:
         letter = get_column_letter(col[key])
         for row in range(first, last + 1):
@@ -335,6 +346,7 @@ def _month_template(wb: Workbook, policy: Policy, ladder: Ladder, names: Names) 
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     _print_setup(ws, "1:2")
+    return ws
 
 
 def _policy(wb: Workbook, data: dict, names: Names) -> None:
@@ -428,3 +440,72 @@ def stale(folder: Path) -> list[str]:
         if content(openpyxl.load_workbook(path)) != built:
             out.append(f"{path}: differs from what the default policy builds")
     return out
+
+
+def with_department(roster, records, data: dict | None = None, lang: str = "zh") -> Workbook:
+    """The department workbook holding a department (frames in the schema's field names):
+    the roster, History up to the month before the latest, and the latest month as one month
+    sheet per ladder, with its inputs filled in."""
+    import pandas as pd
+
+    from xlfuncs import values
+
+    data = data or default_data()
+    policy = Policy.from_dict(data)
+    wb = department(data, lang=lang)
+    names = Names(lang)
+    months = values.months(records["month"])[0]
+    latest = int(months.max())
+    _fill_table(wb[names.pick(schema.ROSTER.zh, schema.ROSTER.en)], roster)
+    _fill_table(wb[names.pick(schema.RECORDS.zh, schema.RECORDS.en)], records[months < latest])
+
+    current = records[months == latest].set_index(values.employee_ids(records.loc[months == latest, "employee"])[0].astype(object))
+    ids = values.employee_ids(roster["employee"])[0].astype(object)
+    ladder_of = roster["ladder"].map(lambda v: policy.ladder(v).id if policy.ladder(v) else None)
+    for ladder in policy.ladders:
+        people = roster[(ladder_of == ladder.id).to_numpy()]
+        if people.empty:
+            continue
+        template = wb[names.template(ladder)]
+        title = f"{values.month_label(latest)} {ladder.name}"
+        rows = [{"employee": e, "name": n, "level": lv} for e, n, lv in
+                zip(people["employee"], people["name"], people["level"])]
+        ws = month_sheet(wb, policy, ladder, title, values.month_end(latest).replace(day=1).to_pydatetime(),
+                         rows, lang, index=wb.index(template))
+        headers = {schema.header_parts(c.value)[0]: c.column for c in ws[2] if c.value}
+        for row, emp in enumerate(ids[people.index], 3):
+            if emp not in current.index:
+                continue
+            for key, value in current.loc[emp].items():
+                field = schema.RECORDS.field(key) if key in {f.key for f in schema.RECORDS.fields} else None
+                header = schema._fold(field.zh if field else key)
+                if header in headers and key not in ("employee", "month") and not pd.isna(value):
+                    ws.cell(row, headers[header], value.item() if hasattr(value, "item") else value)
+    return wb
+
+
+def _fill_table(ws, frame) -> None:
+    """Rows of `frame` under the header row of the sheet's one Table, which grows to hold them."""
+    import pandas as pd
+
+    keys = {}
+    for cell in ws[1]:
+        for f in (*schema.ROSTER.fields, *schema.RECORDS.fields):
+            if schema._fold(f.zh) == schema.header_parts(cell.value)[0]:
+                keys[f.key] = cell.column
+        keys.setdefault(schema.header_parts(cell.value)[0], cell.column)
+    formats = {cell.column: ws.cell(2, cell.column).number_format for cell in ws[1]}
+    for r, record in enumerate(frame.to_dict("records"), 2):
+        for key, value in record.items():
+            col = keys.get(key) or keys.get(schema._fold(key))
+            if col is None or value is None or (not isinstance(value, str) and pd.isna(value)):
+                continue
+            if isinstance(value, pd.Timestamp):
+                value = value.to_pydatetime()
+            elif hasattr(value, "item"):
+                value = value.item()
+            cell = ws.cell(r, col, value)
+            cell.number_format = formats[col]
+    table = next(iter(ws.tables.values()))
+    last = table.ref.split(":")[1].rstrip("0123456789")
+    table.ref = f"A1:{last}{max(len(frame) + 1, 2)}"

@@ -1,0 +1,217 @@
+"""ladderbook recalc: the add-in's answers stored as cached values, nothing else touched."""
+
+import shutil
+import subprocess
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
+
+from workbook import cli, recalc, templates
+from workbook.sample import department
+from xlfuncs import udfs
+from xlfuncs.rules import evaluate
+
+
+@pytest.fixture(scope="module")
+def dept(tmp_path_factory):
+    roster, records = department(size=80)
+    path = tmp_path_factory.mktemp("dept") / "dept.xlsx"
+    templates.with_department(roster, records).save(path)
+    return path, roster, records
+
+
+def copy(path, tmp_path, name="book.xlsx"):
+    target = tmp_path / name
+    shutil.copy(path, target)
+    return target
+
+
+def members(path) -> dict:
+    with zipfile.ZipFile(path) as z:
+        return {i.filename: z.read(i) for i in z.infolist()}
+
+
+def test_month_sheet_values_are_the_rules_answers(dept, tmp_path):
+    path, roster, records = dept
+    book = copy(path, tmp_path)
+    report = recalc.recalc(book)
+    assert report.left_alone == [] and report.computed > 0
+    expected = evaluate(roster, records).table
+    ws = openpyxl.load_workbook(book, data_only=True)["2026-10 客户代表"]
+    heads = [str(c.value).split("\n")[0] for c in ws[2]]
+    rows = [dict(zip(heads, r)) for r in ws.iter_rows(min_row=3, values_only=True)]
+    assert len(rows) == (roster["ladder"] == "客户代表").sum()
+    for row in rows:
+        want = expected.loc[str(row["工号"])]
+        assert row["可晋升"] is want["eligible"]
+        assert row["未达条件"] == (want["reasons"] or None)
+        assert row["应降级"] is want["demotion_due"]
+        assert row["评审结果"] == want["outcome"]
+        assert row["周期平均"] == pytest.approx(want["cycle_average"])
+
+
+def test_every_other_part_is_byte_identical(dept, tmp_path):
+    path, _, _ = dept
+    wb = openpyxl.load_workbook(path)
+    guide = wb.worksheets[0]
+    guide["C3"] = 3
+    guide["C4"] = 4
+    chart = BarChart()
+    chart.add_data(Reference(guide, min_col=3, min_row=3, max_row=4))
+    guide.add_chart(chart, "E5")
+    guide["A1"].comment = Comment("备注 comment", "HR")
+    wb.calculation.fullCalcOnLoad = False
+    book = tmp_path / "rich.xlsm"
+    wb.save(book)
+    with zipfile.ZipFile(book, "a") as z:  # stand-ins for a VBA project and an image
+        z.writestr("xl/vbaProject.bin", bytes(range(256)) * 8)
+        z.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n" + bytes(500))
+    before = members(book)
+    recalc.recalc(book)
+    after = members(book)
+    assert list(after) == list(before)
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed and all(name.startswith("xl/worksheets/sheet") for name in changed)
+    for name in ("xl/vbaProject.bin", "xl/media/image1.png", "xl/styles.xml", "xl/workbook.xml"):
+        assert after[name] == before[name]
+    assert any(n.startswith("xl/charts/") for n in after) and any("comments" in n for n in after)
+
+
+def test_single_cell_formulas_down_a_column_are_one_call(dept, tmp_path, monkeypatch):
+    path, roster, records = dept
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("看板")
+    ids = list(roster["employee"][:30])
+    for row, emp in enumerate(ids, 2):
+        ws.cell(row, 1, int(emp))
+        ws.cell(row, 2, f"=NEXT_LEVEL(A{row})")
+        ws.cell(row, 3, f'=IF(PROMO_ELIGIBLE(A{row}),"是","否")')
+    ws["E1"] = '=RAISE_RANGE("中级客服","高级客服")'
+    ws["E2"] = "=A2+1"
+    wb.calculation.fullCalcOnLoad = False
+    book = tmp_path / "dash.xlsx"
+    wb.save(book)
+    calls = []
+    original = recalc.FUNCTIONS["NEXT_LEVEL"]
+    monkeypatch.setitem(recalc.FUNCTIONS, "NEXT_LEVEL", lambda *a, **k: calls.append(a) or original(*a, **k))
+    report = recalc.recalc(book)
+    assert len(calls) == 1 and len(calls[0][0]) == 30
+    values = openpyxl.load_workbook(book, data_only=True)["看板"]
+    table = evaluate(roster, records).table
+    assert [values.cell(r, 2).value for r in range(2, 32)] == [
+        table.at[str(e), "next_level"] or None for e in ids]
+    assert values["E1"].value == 1000  # the left cell of the {min, max} pair
+    assert values["C2"].value is None  # a nested call is left alone, and said
+    assert ("看板!C2", 'IF(PROMO_ELIGIBLE(A2),"是","否")') in report.left_alone
+
+
+def test_shared_formulas_are_expanded(dept, tmp_path):
+    """Excel stores a formula filled down as one shared formula and followers that name it."""
+    path, roster, records = dept
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("S")["A1"] = "placeholder"
+    wb.save(tmp_path / "s.xlsx")
+    data = members(tmp_path / "s.xlsx")
+    part = next(n for n in data if n.startswith("xl/worksheets/") and b"placeholder" in data[n])
+    ids = [int(e) for e in roster["employee"][:3]]
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="n"><v>{e}</v></c><c r="B{r}">'
+        + ('<f t="shared" ref="B1:B3" si="0">NEXT_LEVEL(A1)</f>' if r == 1 else '<f t="shared" si="0"/>')
+        + "</c></row>" for r, e in enumerate(ids, 1))
+    xml = data[part].decode()
+    xml = xml[:xml.index("<sheetData>")] + f"<sheetData>{rows}</sheetData>" + xml[xml.index("</sheetData>") + 12:]
+    with zipfile.ZipFile(tmp_path / "shared.xlsx", "w") as z:
+        for name, content in data.items():
+            z.writestr(name, xml if name == part else content)
+    recalc.recalc(tmp_path / "shared.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "shared.xlsx", data_only=True)["S"]
+    expected = evaluate(roster, records).table
+    assert [ws.cell(r, 2).value for r in (1, 2, 3)] == [expected.at[str(e), "next_level"] or None for e in ids]
+
+
+def test_errors_are_true_error_cells_and_reported(dept, tmp_path):
+    path, _, _ = dept
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("E")
+    ws["A1"], ws["B1"] = 99999, "=PROMO_ELIGIBLE(A1)"
+    wb.save(tmp_path / "e.xlsx")
+    report = recalc.recalc(tmp_path / "e.xlsx")
+    assert ("E!B1", "#N/A 工号 99999 不在员工名册中 | employee 99999 is not on the roster") in report.errors["#N/A"]
+    with zipfile.ZipFile(tmp_path / "e.xlsx") as z:
+        sheet = next(z.read(n).decode() for n in z.namelist() if b"PROMO_ELIGIBLE(A1)" in z.read(n))
+    assert '<c r="B1" t="e"><f>PROMO_ELIGIBLE(A1)</f><v>#N/A</v></c>' in sheet
+    assert pd.isna(pd.read_excel(tmp_path / "e.xlsx", sheet_name="E", header=None).iloc[0, 1])
+
+
+def test_refuses_open_files_and_non_workbooks(dept, tmp_path, capsys):
+    path, _, _ = dept
+    book = copy(path, tmp_path)
+    (tmp_path / ("~$" + book.name)).write_text("lock")
+    assert cli.main(["recalc", str(book)]) == 2
+    assert "正在 Excel 中打开" in capsys.readouterr().err
+    (tmp_path / "notes.xlsx").write_text("not a workbook")
+    with pytest.raises(recalc.RecalcError, match="not an Excel workbook"):
+        recalc.recalc(tmp_path / "notes.xlsx")
+    data = members(path)
+    data["xl/workbook.xml"] = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + data["xl/workbook.xml"][38:]
+    with zipfile.ZipFile(tmp_path / "dtd.xlsx", "w") as z:
+        for name, content in data.items():
+            z.writestr(name, content)
+    with pytest.raises(recalc.RecalcError, match="DTD"):
+        recalc.recalc(tmp_path / "dtd.xlsx")
+
+
+def test_a_failed_save_leaves_the_original_intact(dept, tmp_path, monkeypatch):
+    path, _, _ = dept
+    book = copy(path, tmp_path)
+    before = book.read_bytes()
+    original = zipfile.ZipFile.writestr
+    written = []
+
+    def failing(self, info, data, *args, **kwargs):
+        written.append(info)
+        if len(written) > 5:
+            raise OSError("No space left on device")
+        return original(self, info, data, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", failing)
+    with pytest.raises(OSError, match="No space left"):
+        recalc.recalc(book)
+    assert book.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [book.name]  # no temporary file left behind
+
+
+def test_output_elsewhere_and_as_of(dept, tmp_path):
+    path, roster, records = dept
+    out = tmp_path / "out.xlsx"
+    before = path.read_bytes()
+    assert cli.main(["recalc", str(path), "--output", str(out), "--as-of", "2026-09"]) == 0
+    assert path.read_bytes() == before
+    ws = openpyxl.load_workbook(out, data_only=True)["2026-10 客服职级"]
+    heads = [str(c.value).split("\n")[0] for c in ws[2]]
+    first = dict(zip(heads, next(ws.iter_rows(min_row=3, values_only=True))))
+    want = evaluate(roster, records, as_of="2026-09").table.loc[str(first["工号"])]
+    assert first["未达条件"] == (want["reasons"] or None)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (Debian package libreoffice-calc) is not installed")
+def test_libreoffice_shows_the_stored_values_of_single_cell_formulas(dept, tmp_path):
+    path, roster, records = dept
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("看板")
+    ws["A1"], ws["B1"] = int(roster["employee"].iloc[0]), "=NEXT_LEVEL(A1)"
+    wb.calculation.fullCalcOnLoad = False
+    book = tmp_path / "lo.xlsx"
+    wb.save(book)
+    recalc.recalc(book)
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(book)],
+                   check=True, capture_output=True, timeout=180)
+    shown = openpyxl.load_workbook(tmp_path / "out" / "lo.xlsx", data_only=True)["看板"]["B1"].value
+    assert shown == evaluate(roster, records).table.iloc[0]["next_level"]
+    assert udfs.CellError  # the add-in itself is unknown to LibreOffice: only the stored value shows

@@ -1,0 +1,405 @@
+"""Headless recalculation: compute a workbook's add-in formulas without Excel and store the
+answers as the cells' cached values, which every spreadsheet program and reader shows.
+
+Only the `<sheetData>` of the worksheets that hold add-in formulas is rewritten, cell by cell,
+as text: every other part of the package (styles, validations, charts, images, comments, defined
+names, an .xlsm's VBA project) is copied unchanged, and so is the rest of those worksheets. The
+one exception: a `fullCalcOnLoad` flag in xl/workbook.xml is dropped, since it tells every
+program to throw the stored values away on opening. The
+functions are the ones Excel calls (`xlfuncs.udfs`), reading the file's own stored values. A
+formula that is one add-in call is computed; a run of them down a column is one call. Anything
+else that calls the add-in is left as it was and listed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from xml.sax.saxutils import escape
+
+from defusedxml import ElementTree
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+
+from xlfuncs import udfs
+
+from .io import FileBook
+
+FUNCTIONS = {name: getattr(udfs, name) for name in (
+    "PROMO_ELIGIBLE", "PROMO_REASON", "NEXT_LEVEL", "RAISE_RANGE", "REVIEW_OUTCOME", "CYCLE_AVG",
+    "DEMOTION_DUE", "TRAINING_REQUIRED", "KPI_SCORE", "POLICY_CHECK")}
+PER_EMPLOYEE = {"PROMO_ELIGIBLE", "PROMO_REASON", "NEXT_LEVEL", "RAISE_RANGE", "REVIEW_OUTCOME",
+                "CYCLE_AVG", "DEMOTION_DUE", "TRAINING_REQUIRED"}
+MAX_UNZIPPED = 2 * 1024 ** 3  # a larger package is refused: no department workbook is that big
+MAX_RATIO = 200  # nor does a real part compress more than this (a zip bomb does)
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+      "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+
+_CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
+_ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
+_ATTR = re.compile(r'(\w+)="([^"]*)"')
+_F = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
+_REF = re.compile(r"(?<![A-Za-z_\d.!'\"])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\d(A-Za-z_])")
+_FULL_CALC = re.compile(r'\s+fullCalcOnLoad="(?:1|true)"')
+_CALL = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9.]*)\((.*)\)\s*$", re.S)
+
+
+class RecalcError(Exception):
+    """The file cannot be recalculated; the message says why, in Chinese and English."""
+
+
+@dataclass
+class Report:
+    computed: int = 0
+    errors: dict = field(default_factory=lambda: defaultdict(list))  # code → [(address, message)]
+    left_alone: list = field(default_factory=list)  # (address, formula)
+    calls: int = 0
+
+    def text(self) -> str:
+        lines = [f"已计算 {self.computed} 个单元格（{self.calls} 次函数调用）| "
+                 f"{self.computed} cells computed in {self.calls} calls"]
+        for code, cells in sorted(self.errors.items()):
+            lines.append(f"{code}: {len(cells)}")
+            lines += [f"  {address}: {message}" for address, message in cells[:20]]
+            if len(cells) > 20:
+                lines.append(f"  … +{len(cells) - 20}")
+        if self.left_alone:
+            lines.append(f"未计算、保留原值的公式 {len(self.left_alone)} 个 | formulas left as they were: "
+                         f"{len(self.left_alone)}")
+            lines += [f"  {address}: ={formula}" for address, formula in self.left_alone[:20]]
+        return "\n".join(lines)
+
+
+@dataclass
+class _Formula:
+    sheet: str
+    cell: str
+    text: str
+    target: str  # the cell, or the range of an array formula
+
+
+def recalc(path, output=None, as_of=None) -> Report:
+    """Compute the add-in formulas of the workbook at `path`; write it to `output` (default:
+    in place), atomically: a failure leaves the original as it was."""
+    path = Path(path)
+    _refuse_unsafe(path)
+    with zipfile.ZipFile(path) as zin:
+        parts = _sheet_parts(zin)
+        texts = {name: zin.read(part).decode("utf-8") for name, part in parts.items()}
+    source = FileBook(path)
+    try:
+        report, edits = _compute(texts, source, as_of)
+    finally:
+        source.close()
+    new_parts = {parts[name]: _apply(texts[name], cells) for name, cells in edits.items()}
+    if edits:
+        with zipfile.ZipFile(path) as zin:
+            workbook = zin.read("xl/workbook.xml").decode("utf-8")
+        if _FULL_CALC.search(workbook):  # else every program would discard the values stored
+            new_parts["xl/workbook.xml"] = _FULL_CALC.sub("", workbook)
+    _write(path, Path(output) if output else path, new_parts)
+    return report
+
+
+def _refuse_unsafe(path: Path) -> None:
+    if not path.exists():
+        raise RecalcError(f"找不到文件 {path} | {path} does not exist")
+    lock = path.with_name("~$" + path.name)
+    if lock.exists():
+        raise RecalcError(f"{path.name} 正在 Excel 中打开，请先关闭 | {path.name} is open in Excel; close it first")
+    if not zipfile.is_zipfile(path):
+        raise RecalcError(f"{path.name} 不是 Excel 工作簿（.xlsx/.xlsm）| {path.name} is not an Excel workbook")
+    with zipfile.ZipFile(path) as z:
+        infos = z.infolist()
+        if "xl/workbook.xml" not in {i.filename for i in infos}:
+            raise RecalcError(f"{path.name} 不是 Excel 工作簿 | {path.name} is not an Excel workbook")
+        if sum(i.file_size for i in infos) > MAX_UNZIPPED or any(
+                i.compress_size and i.file_size / i.compress_size > MAX_RATIO for i in infos):
+            raise RecalcError(f"{path.name} 解压后过大，拒绝处理 | {path.name} unpacks too large; refused")
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in z.read(info)[:4096]:
+                raise RecalcError(f"{path.name} 含有 DTD，拒绝处理 | {path.name} carries a DTD; refused")
+
+
+def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet name → its part in the package, through the workbook's relationships."""
+    workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", NS)}
+    out = {}
+    for sheet in workbook.findall("m:sheets/m:sheet", NS):
+        target = targets.get(sheet.get(f"{{{NS['r']}}}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        if part in z.namelist() and "worksheets/" in part:
+            out[sheet.get("name")] = part
+    return out
+
+
+def _formulas(sheet: str, xml: str) -> list[_Formula]:
+    """Every formula of a sheet, shared formulas expanded to each cell's own text."""
+    shared = {}
+    out = []
+    for match in _CELL.finditer(xml):
+        attrs = dict(_ATTR.findall(match.group(1)))
+        f = _F.search(match.group(3) or "")
+        if not f:
+            continue
+        f_attrs = dict(_ATTR.findall(f.group(1)))
+        text = _unescape(f.group(2) or "")
+        cell = attrs["r"]
+        if f_attrs.get("t") == "shared":
+            if text:
+                shared[f_attrs["si"]] = (cell, text)
+            elif f_attrs.get("si") in shared:
+                anchor, anchor_text = shared[f_attrs["si"]]
+                text = _shift(anchor_text, anchor, cell)
+        if text:
+            target = f_attrs["ref"] if f_attrs.get("t") == "array" else cell
+            out.append(_Formula(sheet, cell, text, target))
+    return out
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+
+
+def _shift(text: str, anchor: str, cell: str) -> str:
+    """A shared formula's text as it reads in `cell`: relative references moved along."""
+    a_col, a_row = _split(anchor)
+    c_col, c_row = _split(cell)
+
+    def move(m):
+        col = m.group(2) if m.group(1) else get_column_letter(column_index_from_string(m.group(2)) + c_col - a_col)
+        row = m.group(4) if m.group(3) else str(int(m.group(4)) + c_row - a_row)
+        return f"{m.group(1)}{col}{m.group(3)}{row}"
+    return _outside_strings(text, lambda part: _REF.sub(move, part))
+
+
+def _split(cell: str) -> tuple[int, int]:
+    letters = cell.rstrip("0123456789")
+    return column_index_from_string(letters), int(cell[len(letters):])
+
+
+def _outside_strings(text: str, fn) -> str:
+    parts = re.split(r'("(?:[^"]|"")*")', text)
+    return "".join(p if p.startswith('"') else fn(p) for p in parts)
+
+
+def _calls_addin(text: str) -> bool:
+    return any(re.search(rf"\b{name}\s*\(", part, re.I)
+               for part in re.split(r'"(?:[^"]|"")*"', text) for name in FUNCTIONS)
+
+
+def _parse(text: str):
+    """(function name, [argument texts]) when the formula is one add-in call, else None."""
+    match = _CALL.match(text)
+    if not match or match.group(1).upper() not in FUNCTIONS:
+        return None
+    args, depth, current, quoted = [], 0, "", False
+    for ch in match.group(2):
+        if ch == '"':
+            quoted = not quoted
+        if not quoted and ch in "({":
+            depth += 1
+        elif not quoted and ch in ")}":
+            depth -= 1
+            if depth < 0:
+                return None
+        if ch == "," and depth == 0 and not quoted:
+            args.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    args.append(current.strip())
+    if depth or any(_CALL.match(a) or "(" in a.replace("{", "") for a in args if not a.startswith('"')):
+        return None  # a nested call: not one add-in call
+    return match.group(1).upper(), ([] if args == [""] else args)
+
+
+class _Cells:
+    """Stored values of the file's cells, by sheet and A1 reference."""
+
+    def __init__(self, source: FileBook):
+        self.source = source
+        self.sheets = {}
+
+    def grid(self, sheet: str) -> list[list]:
+        if sheet not in self.sheets:
+            self.sheets[sheet] = self.source.values(sheet)
+        return self.sheets[sheet]
+
+    def value(self, sheet: str, ref: str):
+        """An argument's value: a literal, one cell's value, or a range as rows."""
+        ref = ref.strip()
+        if ref == "":
+            return None
+        if ref.startswith('"'):
+            return ref[1:-1].replace('""', '"')
+        if ref.upper() in ("TRUE", "FALSE"):
+            return ref.upper() == "TRUE"
+        if ref.startswith("{"):
+            return [[_literal(v) for v in row.split(",")] for row in ref.strip("{}").split(";")]
+        try:
+            return float(ref)
+        except ValueError:
+            pass
+        if "!" in ref:
+            sheet, ref = ref.rsplit("!", 1)
+            sheet = sheet.strip("'").replace("''", "'")
+        min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+        grid = self.grid(sheet)
+        rows = [[(grid[r - 1][c - 1] if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) else None)
+                 for c in range(min_col, max_col + 1)] for r in range(min_row, max_row + 1)]
+        if min_row == max_row and min_col == max_col:
+            return rows[0][0]
+        return rows
+
+
+def _literal(text: str):
+    text = text.strip()
+    if text.startswith('"'):
+        return text[1:-1]
+    try:
+        return float(text)
+    except ValueError:
+        return text.upper() == "TRUE" if text.upper() in ("TRUE", "FALSE") else text
+
+
+def _compute(texts: dict[str, str], source: FileBook, as_of) -> tuple[Report, dict]:
+    report = Report()
+    cells = _Cells(source)
+    edits: dict[str, dict[str, object]] = defaultdict(dict)
+    runs = defaultdict(list)  # same-shaped single-cell per-employee formulas, by sheet and column
+    for sheet, xml in texts.items():
+        for formula in _formulas(sheet, xml):
+            if not _calls_addin(formula.text):
+                continue
+            parsed = _parse(formula.text)
+            if parsed is None:
+                report.left_alone.append((f"{sheet}!{formula.cell}", formula.text))
+                continue
+            name, args = parsed
+            if as_of is not None and name in PER_EMPLOYEE and name not in ("NEXT_LEVEL", "RAISE_RANGE"):
+                args = [args[0] if args else "", f'"{as_of}"', *args[2:]]
+            single = formula.target == formula.cell
+            if single and name in PER_EMPLOYEE and args and re.fullmatch(r"[A-Z]{1,3}\d+", args[0]):
+                key = (sheet, _split(formula.cell)[0], name, _split(args[0])[0],
+                       _split(args[0])[1] - _split(formula.cell)[1], tuple(args[1:]))
+                runs[key].append(formula)
+                continue
+            values = [cells.value(sheet, a) for a in args]
+            report.calls += 1
+            result = FUNCTIONS[name](*values, caller=source)
+            _store(edits, report, formula, result)
+    for (sheet, _, name, _, _, rest), formulas in runs.items():
+        employees = [[cells.value(sheet, _parse(f.text)[1][0])] for f in formulas]
+        others = [cells.value(sheet, a) for a in rest]
+        report.calls += 1
+        results = FUNCTIONS[name](employees, *others, caller=source)
+        for formula, result in zip(formulas, results):
+            _store(edits, report, formula, result[0] if name != "RAISE_RANGE" else [result])
+    return report, edits
+
+
+def _store(edits, report: Report, formula: _Formula, result) -> None:
+    """Spread `result` over the formula's target cells, as Excel fills an array formula."""
+    min_col, min_row, max_col, max_row = range_boundaries(formula.target)
+    rows = result if isinstance(result, list) else [[result]]
+    rows = [r if isinstance(r, list) else [r] for r in rows]
+    broadcast = len(rows) == 1 and len(rows[0]) == 1
+    for r in range(min_row, max_row + 1):
+        for c in range(min_col, max_col + 1):
+            i, j = r - min_row, c - min_col
+            if broadcast:
+                value = rows[0][0]
+            elif i < len(rows) and j < len(rows[i]):
+                value = rows[i][j]
+            else:
+                value = udfs.CellError("#N/A", "结果比公式区域小", "the result is smaller than the formula's range")
+            address = f"{get_column_letter(c)}{r}"
+            edits[formula.sheet][address] = value
+            report.computed += 1
+            if isinstance(value, udfs.CellError):
+                report.errors[value.code].append((f"{formula.sheet}!{address}", str(value)))
+
+
+def _cell_xml(attrs: str, inner: str, value) -> str:
+    """A `<c>` element holding `value` as its cached value; its formula and style kept."""
+    attrs = re.sub(r'\s+t="[^"]*"', "", attrs).rstrip("/").rstrip()
+    formula = _F.search(inner or "")
+    keep = formula.group(0) if formula else ""
+    if isinstance(value, udfs.CellError):
+        kind, text = "e", value.code
+    elif isinstance(value, bool):
+        kind, text = "b", "1" if value else "0"
+    elif isinstance(value, (int, float)):
+        kind, text = None, repr(float(value)) if not float(value).is_integer() else str(int(value))
+    else:
+        kind, text = "str", escape("" if value is None else str(value))
+    t = f' t="{kind}"' if kind else ""
+    return f"<c{attrs}{t}>{keep}<v>{text}</v></c>"
+
+
+def _apply(xml: str, values: dict[str, object]) -> str:
+    """The sheet's XML with new cached values in `values`' cells; cells missing are added."""
+    start, end = xml.index("<sheetData"), xml.index("</sheetData>") if "</sheetData>" in xml else None
+    if end is None:  # <sheetData/>: nothing to edit into
+        return xml
+    head_end = xml.index(">", start) + 1
+    body = xml[head_end:end]
+    wanted = defaultdict(dict)
+    for address, value in values.items():
+        col, row = _split(address)
+        wanted[row][col] = (address, value)
+
+    def cells_of(row_number, inner):
+        todo = dict(wanted.pop(row_number, {}))
+        out = []
+        for m in _CELL.finditer(inner or ""):
+            attrs = m.group(1)
+            address = dict(_ATTR.findall(attrs))["r"]
+            col = _split(address)[0]
+            for missing in sorted(c for c in todo if c < col):
+                out.append(_cell_xml(f' r="{todo[missing][0]}"', "", todo.pop(missing)[1]))
+            if col in todo:
+                out.append(_cell_xml(attrs, m.group(3), todo.pop(col)[1]))
+            else:
+                out.append(m.group(0))
+        for missing in sorted(todo):
+            out.append(_cell_xml(f' r="{todo[missing][0]}"', "", todo[missing][1]))
+        return "".join(out)
+
+    rows = []
+    for m in _ROW.finditer(body):
+        number = int(dict(_ATTR.findall(m.group(1)))["r"])
+        for missing in sorted(r for r in wanted if r < number):
+            rows.append(f'<row r="{missing}">{cells_of(missing, "")}</row>')
+        if number in wanted:
+            rows.append(f"<row{m.group(1).rstrip('/')}>{cells_of(number, m.group(3))}</row>")
+        else:
+            rows.append(m.group(0))
+    for missing in sorted(wanted):
+        rows.append(f'<row r="{missing}">{cells_of(missing, "")}</row>')
+    return xml[:head_end] + "".join(rows) + xml[end:]
+
+
+def _write(source: Path, target: Path, new_parts: dict[str, str]) -> None:
+    """Copy the package with `new_parts` replaced, into a temporary file renamed over `target`."""
+    handle, temp = tempfile.mkstemp(prefix=".~recalc-", suffix=target.suffix, dir=target.parent)
+    os.close(handle)
+    try:
+        with zipfile.ZipFile(source) as zin, zipfile.ZipFile(temp, "w") as zout:
+            for info in zin.infolist():
+                data = new_parts[info.filename].encode("utf-8") if info.filename in new_parts else zin.read(info)
+                zout.writestr(info, data, compress_type=info.compress_type)
+        with open(temp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
