@@ -9,7 +9,8 @@ setup(
     python_requires=">=3.11",
     packages=["xlfuncs", "workbook"],
     package_data={"xlfuncs": ["default_policy.toml"]},
-    install_requires=["pandas>=2.2", "openpyxl>=3.1", "xlwings>=0.30", "defusedxml>=0.7"],
+    install_requires=["pandas>=2.2", "openpyxl>=3.1", "xlwings>=0.30", "defusedxml>=0.7",
+                      "python-calamine>=0.2"],
     extras_require={"test": ["pytest>=8"]},
     entry_points={"console_scripts": ["ladderbook = workbook.cli:main"]},
 )

@@ -144,7 +144,7 @@ def test_errors_are_true_error_cells_and_reported(dept, tmp_path):
     with zipfile.ZipFile(tmp_path / "e.xlsx") as z:
         sheet = next(z.read(n).decode() for n in z.namelist() if b"PROMO_ELIGIBLE(A1)" in z.read(n))
     assert '<c r="B1" t="e"><f>PROMO_ELIGIBLE(A1)</f><v>#N/A</v></c>' in sheet
-    assert pd.isna(pd.read_excel(tmp_path / "e.xlsx", sheet_name="E", header=None).iloc[0, 1])
+    assert pd.isna(pd.read_excel(tmp_path / "e.xlsx", sheet_name="E", header=None, engine="openpyxl").iloc[0, 1])
 
 
 def test_refuses_open_files_and_non_workbooks(dept, tmp_path, capsys):
@@ -215,3 +215,11 @@ def test_libreoffice_shows_the_stored_values_of_single_cell_formulas(dept, tmp_p
     shown = openpyxl.load_workbook(tmp_path / "out" / "lo.xlsx", data_only=True)["看板"]["B1"].value
     assert shown == evaluate(roster, records).table.iloc[0]["next_level"]
     assert udfs.CellError  # the add-in itself is unknown to LibreOffice: only the stored value shows
+
+
+def test_progress_hears_of_every_step(dept, tmp_path):
+    path, _, _ = dept
+    seen = []
+    report = recalc.recalc(copy(path, tmp_path), progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1][0] == seen[-1][1] == report.calls
+    assert [d for d, _ in seen] == list(range(1, report.calls + 1))

@@ -55,10 +55,17 @@ def new(args) -> int:
     return 0
 
 
+def _progress_bar(done: int, total: int) -> None:
+    filled = int(30 * done / max(total, 1))
+    end = "\n" if done >= total else ""
+    print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+
 def recalc(args) -> int:
     """Compute the add-in formulas of a workbook file and store their values."""
     try:
-        report = recalc_module.recalc(args.file, args.output, args.as_of)
+        report = recalc_module.recalc(args.file, args.output, args.as_of,
+                                      _progress_bar if sys.stderr.isatty() else None)
     except recalc_module.RecalcError as err:
         print(err, file=sys.stderr)
         return 2

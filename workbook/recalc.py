@@ -83,9 +83,10 @@ class _Formula:
     target: str  # the cell, or the range of an array formula
 
 
-def recalc(path, output=None, as_of=None) -> Report:
+def recalc(path, output=None, as_of=None, progress=None) -> Report:
     """Compute the add-in formulas of the workbook at `path`; write it to `output` (default:
-    in place), atomically: a failure leaves the original as it was."""
+    in place), atomically: a failure leaves the original as it was. `progress(done, total)`
+    hears of each formula (or run of formulas) computed."""
     path = Path(path)
     _refuse_unsafe(path)
     with zipfile.ZipFile(path) as zin:
@@ -93,7 +94,7 @@ def recalc(path, output=None, as_of=None) -> Report:
         texts = {name: zin.read(part).decode("utf-8") for name, part in parts.items()}
     source = FileBook(path)
     try:
-        report, edits = _compute(texts, source, as_of)
+        report, edits = _compute(texts, source, as_of, progress or (lambda done, total: None))
     finally:
         source.close()
     new_parts = {parts[name]: _apply(texts[name], cells) for name, cells in edits.items()}
@@ -270,11 +271,12 @@ def _literal(text: str):
         return text.upper() == "TRUE" if text.upper() in ("TRUE", "FALSE") else text
 
 
-def _compute(texts: dict[str, str], source: FileBook, as_of) -> tuple[Report, dict]:
+def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[Report, dict]:
     report = Report()
     cells = _Cells(source)
     edits: dict[str, dict[str, object]] = defaultdict(dict)
     runs = defaultdict(list)  # same-shaped single-cell per-employee formulas, by sheet and column
+    singles = []
     for sheet, xml in texts.items():
         for formula in _formulas(sheet, xml):
             if not _calls_addin(formula.text):
@@ -292,17 +294,21 @@ def _compute(texts: dict[str, str], source: FileBook, as_of) -> tuple[Report, di
                        _split(args[0])[1] - _split(formula.cell)[1], tuple(args[1:]))
                 runs[key].append(formula)
                 continue
-            values = [cells.value(sheet, a) for a in args]
-            report.calls += 1
-            result = FUNCTIONS[name](*values, caller=source)
-            _store(edits, report, formula, result)
-    for (sheet, _, name, _, _, rest), formulas in runs.items():
+            singles.append((formula, name, args))
+    total = len(singles) + len(runs)
+    for done, (formula, name, args) in enumerate(singles, 1):
+        values = [cells.value(formula.sheet, a) for a in args]
+        report.calls += 1
+        _store(edits, report, formula, FUNCTIONS[name](*values, caller=source))
+        progress(done, total)
+    for done, ((sheet, _, name, _, _, rest), formulas) in enumerate(runs.items(), len(singles) + 1):
         employees = [[cells.value(sheet, _parse(f.text)[1][0])] for f in formulas]
         others = [cells.value(sheet, a) for a in rest]
         report.calls += 1
         results = FUNCTIONS[name](employees, *others, caller=source)
         for formula, result in zip(formulas, results):
             _store(edits, report, formula, result[0] if name != "RAISE_RANGE" else [result])
+        progress(done, total)
     return report, edits
 
 
