@@ -1,3 +1,4 @@
+import openpyxl
 import pandas as pd
 
 from workbook import cli, sample
@@ -14,8 +15,9 @@ def test_sample_is_deterministic_and_covers_every_ladder():
     assert len(roster) == 300 and records["month"].nunique() >= 12
 
 
-def test_demo_prints_the_review_it_computed(capsys):
-    assert cli.main(["demo"]) == 0
+def test_demo_prints_the_review_it_computed(capsys, tmp_path):
+    path = tmp_path / "demo.xlsx"
+    assert cli.main(["demo", "--output", str(path)]) == 0
     out = capsys.readouterr().out
     roster, records = sample.department()
     table = evaluate(roster, records).table
@@ -26,10 +28,16 @@ def test_demo_prints_the_review_it_computed(capsys):
     assert eligible > 0 and due > 0
     first = table[table["eligible"] == True].iloc[0]  # noqa: E712
     assert first["name"] in out and first["next_level"] in out
+    # the workbook holds the same answers, stored by the headless recalculation
+    sheet = openpyxl.load_workbook(path, data_only=True)["2026-10 客户代表"]
+    heads = [str(c.value).split("\n")[0] for c in sheet[2]]
+    for row in sheet.iter_rows(min_row=3, values_only=True):
+        row = dict(zip(heads, row))
+        assert row["可晋升"] is table.at[str(row["工号"]), "eligible"]
 
 
-def test_demo_in_english(capsys):
-    cli.main(["demo", "--lang", "en", "--size", "60"])
+def test_demo_in_english(capsys, tmp_path):
+    cli.main(["demo", "--lang", "en", "--size", "60", "--output", str(tmp_path / "demo-en.xlsx")])
     out = capsys.readouterr().out
     assert out.startswith("Review month 2026-10 · 60 employees")
     assert "## Eligible for promotion" in out

@@ -6,20 +6,28 @@ import argparse
 import sys
 from pathlib import Path
 
+from xlfuncs import book
 from xlfuncs.policy import default_policy
 from xlfuncs.rules import evaluate
 
 from . import recalc as recalc_module
 from . import report, sample
 from . import templates as templates_module
+from .io import FileBook
 
 
 def demo(args) -> int:
-    """Evaluate the sample department and print the review."""
+    """The sample department as a workbook from the template, recalculated, read back through
+    the schema, and its review printed."""
     policy = default_policy()
     roster, records = sample.department(size=args.size, last=args.last)
-    review = evaluate(roster, records, policy, args.as_of)
+    path = Path(args.output)
+    templates_module.with_department(roster, records, lang=args.lang).save(path)
+    recalc_module.recalc(path, as_of=args.as_of)
+    inputs = book.read(FileBook(path))
+    review = evaluate(inputs.roster, inputs.records, inputs.policy, args.as_of)
     sys.stdout.write(report.render(review, policy, args.lang, args.all))
+    print(f"\n→ {path}")
     return 0
 
 
@@ -84,6 +92,7 @@ def main(argv=None) -> int:
     p.add_argument("--as-of", help="review month, e.g. 2026-10 (default: the latest on record)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--all", action="store_true", help="list everyone, not the first 20 of each list")
+    p.add_argument("--output", default="ladderbook-demo.xlsx", help="the workbook written (default: %(default)s)")
     p.set_defaults(run=demo)
 
     p = commands.add_parser("templates", help="由默认政策生成模板 | write templates/ from the default policy")

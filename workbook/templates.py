@@ -446,66 +446,57 @@ def with_department(roster, records, data: dict | None = None, lang: str = "zh")
     """The department workbook holding a department (frames in the schema's field names):
     the roster, History up to the month before the latest, and the latest month as one month
     sheet per ladder, with its inputs filled in."""
-    import pandas as pd
-
     from xlfuncs import values
 
     data = data or default_data()
     policy = Policy.from_dict(data)
     wb = department(data, lang=lang)
     names = Names(lang)
+    items = item_fields(policy)
     months = values.months(records["month"])[0]
     latest = int(months.max())
-    _fill_table(wb[names.pick(schema.ROSTER.zh, schema.ROSTER.en)], roster)
-    _fill_table(wb[names.pick(schema.RECORDS.zh, schema.RECORDS.en)], records[months < latest])
+    _fill(wb[names.pick(schema.ROSTER.zh, schema.ROSTER.en)], schema.ROSTER, roster, first_row=2)
+    _fill(wb[names.pick(schema.RECORDS.zh, schema.RECORDS.en)], schema.RECORDS,
+          records[(months < latest).to_numpy()], first_row=2, extra=items)
 
-    current = records[months == latest].set_index(values.employee_ids(records.loc[months == latest, "employee"])[0].astype(object))
-    ids = values.employee_ids(roster["employee"])[0].astype(object)
+    current = records[(months == latest).to_numpy()]
+    current_ids = values.employee_ids(current["employee"])[0].astype(object).to_numpy()
     ladder_of = roster["ladder"].map(lambda v: policy.ladder(v).id if policy.ladder(v) else None)
     for ladder in policy.ladders:
         people = roster[(ladder_of == ladder.id).to_numpy()]
         if people.empty:
             continue
-        template = wb[names.template(ladder)]
-        title = f"{values.month_label(latest)} {ladder.name}"
-        rows = [{"employee": e, "name": n, "level": lv} for e, n, lv in
-                zip(people["employee"], people["name"], people["level"])]
-        ws = month_sheet(wb, policy, ladder, title, values.month_end(latest).replace(day=1).to_pydatetime(),
-                         rows, lang, index=wb.index(template))
-        headers = {schema.header_parts(c.value)[0]: c.column for c in ws[2] if c.value}
-        for row, emp in enumerate(ids[people.index], 3):
-            if emp not in current.index:
-                continue
-            for key, value in current.loc[emp].items():
-                field = schema.RECORDS.field(key) if key in {f.key for f in schema.RECORDS.fields} else None
-                header = schema._fold(field.zh if field else key)
-                if header in headers and key not in ("employee", "month") and not pd.isna(value):
-                    ws.cell(row, headers[header], value.item() if hasattr(value, "item") else value)
+        rows = people[["employee", "name", "level"]].to_dict("records")
+        ws = month_sheet(wb, policy, ladder, f"{values.month_label(latest)} {ladder.name}",
+                         values.month_end(latest).replace(day=1).to_pydatetime(), rows, lang,
+                         index=wb.index(wb[names.template(ladder)]))
+        ids = values.employee_ids(people["employee"])[0].astype(object).tolist()
+        order = {emp: i for i, emp in enumerate(ids)}
+        mine = current[[emp in order for emp in current_ids]]
+        mine = mine.assign(_row=[order[emp] for emp in current_ids if emp in order]).sort_values("_row")
+        _fill(ws, schema.RECORDS, mine.drop(columns=["_row", "employee", "month"]), first_row=3,
+              extra=items, header_row=2, rows=[3 + r for r in mine["_row"]])
     return wb
 
 
-def _fill_table(ws, frame) -> None:
-    """Rows of `frame` under the header row of the sheet's one Table, which grows to hold them."""
+def _fill(ws, table: schema.Table, frame, first_row: int, extra=(), header_row: int = 1, rows=None) -> None:
+    """Write `frame` (schema field names) under the sheet's headers, matched through the schema;
+    a sheet holding a Table grows it to the rows written."""
     import pandas as pd
 
-    keys = {}
-    for cell in ws[1]:
-        for f in (*schema.ROSTER.fields, *schema.RECORDS.fields):
-            if schema._fold(f.zh) == schema.header_parts(cell.value)[0]:
-                keys[f.key] = cell.column
-        keys.setdefault(schema.header_parts(cell.value)[0], cell.column)
-    formats = {cell.column: ws.cell(2, cell.column).number_format for cell in ws[1]}
-    for r, record in enumerate(frame.to_dict("records"), 2):
+    headers = [c.value for c in ws[header_row]]
+    columns = {key: pos + 1 for pos, key in schema.match_headers(table, headers, extra)[0].items()}
+    formats = {col: ws.cell(first_row, col).number_format for col in columns.values()}
+    rows = rows or range(first_row, first_row + len(frame))
+    for r, record in zip(rows, frame.to_dict("records")):
         for key, value in record.items():
-            col = keys.get(key) or keys.get(schema._fold(key))
-            if col is None or value is None or (not isinstance(value, str) and pd.isna(value)):
+            if key not in columns or value is None or (not isinstance(value, str) and pd.isna(value)):
                 continue
             if isinstance(value, pd.Timestamp):
                 value = value.to_pydatetime()
             elif hasattr(value, "item"):
                 value = value.item()
-            cell = ws.cell(r, col, value)
-            cell.number_format = formats[col]
-    table = next(iter(ws.tables.values()))
-    last = table.ref.split(":")[1].rstrip("0123456789")
-    table.ref = f"A1:{last}{max(len(frame) + 1, 2)}"
+            ws.cell(r, columns[key], value).number_format = formats[columns[key]]
+    for table_part in ws.tables.values():
+        last = table_part.ref.split(":")[1].rstrip("0123456789")
+        table_part.ref = f"A1:{last}{max(len(frame) + 1, 2)}"
