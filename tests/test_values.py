@@ -65,3 +65,15 @@ def test_numbers_from_text_and_full_width_digits():
 def test_integer_ids_as_excel_gives_them():
     ids, bad = values.employee_ids(pd.Series([1002, 1001, 1002]))
     assert list(ids) == ["1002", "1001", "1002"] and not bad.any()
+
+
+def test_absent_columns_read_as_the_readers_would_read_blank_cells():
+    from xlfuncs import schema
+    frame = pd.DataFrame({"month": ["2026-10"], "employee": ["1"]}, index=[7])
+    clean, problems = schema.clean(schema.RECORDS, frame)
+    blank, _ = schema.clean(schema.RECORDS, frame.assign(
+        **{f.key: [None] for f in schema.RECORDS.fields if f.key not in frame}))
+    assert problems == []
+    for key in clean:
+        assert clean[key].dtype == blank[key].dtype or key == "employee", key
+        pd.testing.assert_series_equal(clean[key], blank[key], check_dtype=False, check_categorical=False)

@@ -282,12 +282,11 @@ class _Evaluation:
         rows = np.flatnonzero(np.asarray(mask, bool) & self.valid)
         if not len(rows):
             return
-        if by:
-            key = np.column_stack([_codes(np.asarray(b)[rows]) for b in by])
-            _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
-            inverse = inverse.reshape(-1)
-        else:
-            first, inverse = np.zeros(1, int), np.zeros(len(rows), int)
+        inverse = np.zeros(len(rows), np.int64)
+        for b in by:  # one compact key per distinct combination, by hashing, not sorting
+            codes, uniques = pd.factorize(np.asarray(b)[rows], use_na_sentinel=True)
+            inverse = pd.factorize(inverse * (len(uniques) + 1) + codes + 1)[0]
+        first = np.unique(inverse, return_index=True)[1]
         shown = rows[first]
         self.reasons[kind].append((rows, _texts(zh(shown), shown)[inverse],
                                    _texts(en(shown), shown)[inverse]))
@@ -540,13 +539,6 @@ class _Evaluation:
                  lambda r: "employed " + _g(tenure[r]) + f" months, under {s.training_new_staff_months}",
                  by=(tenure,))
         return (bottom | deducted | new) & self.valid
-
-
-def _codes(values_: np.ndarray) -> np.ndarray:
-    """Numbers to compare for equality: floats as they are (blanks equal), text by its code."""
-    if values_.dtype == object:
-        return pd.factorize(values_)[0].astype(float)
-    return np.nan_to_num(values_.astype(float), nan=-1e300)
 
 
 def _texts(text, rows) -> np.ndarray:

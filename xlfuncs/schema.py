@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from . import values
@@ -162,10 +163,9 @@ def clean(table: Table, frame: pd.DataFrame, extra: tuple[Field, ...] = ()) -> t
     out = {}
     problems: list[Problem] = []
     ids = None
-    blank = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     for f in sorted((*table.fields, *extra), key=lambda f: f.key != "employee"):  # ids first
         if f.key not in frame:
-            out[f.key] = _READERS[f.kind](blank)[0]
+            out[f.key] = _blank(f.kind, frame.index)
             continue
         column, bad = _READERS[f.kind](frame[f.key])
         out[f.key] = column
@@ -177,6 +177,17 @@ def clean(table: Table, frame: pd.DataFrame, extra: tuple[Field, ...] = ()) -> t
             problems.append(_cell_problem(table, f, row, frame.at[row, f.key], employee))
     ordered = {f.key: out[f.key] for f in (*table.fields, *extra)}
     return pd.DataFrame(ordered, index=frame.index, copy=False), problems
+
+
+def _blank(kind: str, index) -> pd.Series:
+    """The column a reader gives for cells all blank, made directly."""
+    if kind in ("number", "month"):
+        return pd.Series(np.full(len(index), np.nan), index=index)
+    if kind == "flag":
+        return pd.Series(np.zeros(len(index), bool), index=index)
+    if kind == "date":
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    return pd.Series(np.full(len(index), None, object), index=index, dtype=object)
 
 
 def where(table: Table, row, employee=None) -> tuple[str, str]:
