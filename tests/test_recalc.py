@@ -12,7 +12,6 @@ from openpyxl.comments import Comment
 
 from workbook import cli, recalc, templates
 from workbook.sample import department
-from xlfuncs import udfs
 from xlfuncs.rules import evaluate
 
 
@@ -214,7 +213,6 @@ def test_libreoffice_shows_the_stored_values_of_single_cell_formulas(dept, tmp_p
                    check=True, capture_output=True, timeout=180)
     shown = openpyxl.load_workbook(tmp_path / "out" / "lo.xlsx", data_only=True)["看板"]["B1"].value
     assert shown == evaluate(roster, records).table.iloc[0]["next_level"]
-    assert udfs.CellError  # the add-in itself is unknown to LibreOffice: only the stored value shows
 
 
 def test_progress_hears_of_every_step(dept, tmp_path):

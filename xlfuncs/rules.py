@@ -112,7 +112,7 @@ def evaluate(roster: pd.DataFrame, records: pd.DataFrame, policy: Policy | None 
 def _review_month(as_of, records: _Records, problems: list[Problem]) -> int | None:
     if as_of is not None and not values.is_blank(as_of):
         month = values.month(as_of)
-        if month is None or month is values._INVALID:
+        if month is None or month is values.INVALID:
             problems.append(Problem(f"评审月份「{as_of}」无法识别（应如 2026-10）",
                                     f"Review month '{as_of}' is not a month (e.g. 2026-10)"))
             return None
@@ -268,10 +268,9 @@ class _Evaluation:
         self.valid = (people["problem"] == "").to_numpy()
         self.n = len(people)
         s = policy.settings
-        rungs = rung_table(policy)
+        windows = people[["cycle", "leave_window", "demote_run"]].max().fillna(0)  # months back
         depth = int(max(12 if s.average_basis == "calendar_year" else s.average_window_months,
-                        s.training_window_months, rungs["cycle"].max(),
-                        rungs["leave_window"].max(), rungs["demote_run"].max(), 1))
+                        s.training_window_months, *windows, 1))
         self.matrix = _Matrix(records, len(people), month, depth)
         self.reasons = {"eligible": [], "demotion": [], "training": []}
 

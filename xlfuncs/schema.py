@@ -123,7 +123,8 @@ COMPUTED = (
 )
 
 
-def _fold(header) -> str:
+def fold(header) -> str:
+    """A header or name as compared: NFKC, trimmed, case-folded."""
     return unicodedata.normalize("NFKC", str(header)).strip().casefold()
 
 
@@ -132,7 +133,7 @@ def header_parts(header) -> list[str]:
     if header is None:
         return []
     text = unicodedata.normalize("NFKC", str(header))
-    return [_fold(part) for part in re.split(r"[|\n]", text) if part.strip()]
+    return [fold(part) for part in re.split(r"[|\n]", text) if part.strip()]
 
 
 def match_headers(table: Table, headers, extra: tuple[Field, ...] = ()) -> tuple[dict, list[Field]]:
@@ -140,7 +141,7 @@ def match_headers(table: Table, headers, extra: tuple[Field, ...] = ()) -> tuple
 
     `extra` adds fields the policy defines (KPI item columns), matched by their names too.
     """
-    wanted = {_fold(name): f.key for f in (*table.fields, *extra) for name in f.names}
+    wanted = {fold(name): f.key for f in (*table.fields, *extra) for name in f.names}
     mapping = {}
     for pos, header in enumerate(headers):
         key = next((wanted[p] for p in header_parts(header) if p in wanted), None)

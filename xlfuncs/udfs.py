@@ -141,7 +141,7 @@ def _review(caller, as_of) -> Review | CellError:
     if inputs.problems:
         return _fail("#VALUE!", inputs.problems[0])
     month = None if values.is_blank(as_of) else values.month(as_of)
-    if month is values._INVALID:
+    if month is values.INVALID:
         return CellError("#VALUE!", f"评审月份「{as_of}」无法识别（应如 2026-10）",
                          f"review month '{as_of}' is not a month (e.g. 2026-10)")
     if month not in session.reviews:
@@ -344,7 +344,7 @@ def KPI_SCORE(scores, role, items=None, caller=None):
     """加权月度绩效得分（0-100）| The weighted monthly KPI score (0-100) of a row of item scores."""
     rows = _rows(scores)
     headers = None if values.is_blank(items) else [c for row in _rows(items) for c in row]
-    if _is_range(role) and all(values.number(c) not in (None, values._INVALID) for row in _rows(role) for c in row):
+    if _is_range(role) and all(values.number(c) not in (None, values.INVALID) for row in _rows(role) for c in row):
         weights = _given_weights([c for row in _rows(role) for c in row])
         per_row = [weights] * len(rows)
     else:
@@ -404,7 +404,7 @@ def _role_weights(policy: Policy, key):
 def _weighted(row: list, names: list[str], weights: list[float], headers=None):
     if headers is not None:
         folded = [schema.header_parts(h) for h in headers]
-        where = [next((j for j, parts in enumerate(folded) if schema._fold(n) in parts), None) for n in names]
+        where = [next((j for j, parts in enumerate(folded) if schema.fold(n) in parts), None) for n in names]
         if None in where:
             missing = names[where.index(None)]
             return CellError("#VALUE!", f"表头中找不到考核项「{missing}」", f"no column is headed '{missing}'")
@@ -417,7 +417,7 @@ def _weighted(row: list, names: list[str], weights: list[float], headers=None):
         score = values.number(cell)
         if score is None:
             return CellError("#VALUE!", f"「{name}」得分为空", f"the score of '{name}' is blank")
-        if score is values._INVALID:
+        if score is values.INVALID:
             return CellError("#VALUE!", f"「{name}」得分「{cell}」不是数字", f"the score of '{name}' is not a number: '{cell}'")
         if not 0 <= score <= 100:
             return CellError("#VALUE!", f"「{name}」得分 {score:g} 不在 0-100 之间",

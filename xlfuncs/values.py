@@ -21,7 +21,7 @@ _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "对"}
 _FALSE = {"否", "n", "no", "false", "0", "×", "✗", "✘", "错"}
-_INVALID = object()
+INVALID = object()  # what a reader returns for a cell it cannot read
 
 
 def _series(array: np.ndarray, index) -> pd.Series:
@@ -44,13 +44,13 @@ def _spread(codes, parsed: np.ndarray, bad_unique: np.ndarray, fill, index):
 
 
 def by_distinct(column, parse, dtype=object, fill=None):
-    """Apply `parse` to each distinct value and spread the results; `_INVALID` marks what it
+    """Apply `parse` to each distinct value and spread the results; `INVALID` marks what it
     cannot read, blanks get `fill`. Returns (array, bad mask)."""
     column = pd.Series(column)
     codes, uniques = _distinct(column)
     parsed = [parse(v) for v in uniques]
-    bad_unique = np.fromiter((p is _INVALID for p in parsed), bool, len(parsed))
-    values = np.array([fill if p is _INVALID or p is None else p for p in parsed], dtype=dtype)
+    bad_unique = np.fromiter((p is INVALID for p in parsed), bool, len(parsed))
+    values = np.array([fill if p is INVALID or p is None else p for p in parsed], dtype=dtype)
     return _spread(codes, values, bad_unique, fill, column.index)
 
 
@@ -68,7 +68,7 @@ def employee_id(value):
     if is_blank(value):
         return None
     if isinstance(value, (bool, np.bool_)):
-        return _INVALID
+        return INVALID
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     if isinstance(value, (float, np.floating)):
@@ -100,7 +100,7 @@ def employee_ids(column):
             parsed[text] = clean.where(clean != "", None).to_numpy(dtype=object)
         other = ~plain & ~text
         parsed[other] = [employee_id(v) for v in uniques[other]]
-    bad_unique = np.array([p is _INVALID for p in parsed], bool)
+    bad_unique = np.array([p is INVALID for p in parsed], bool)
     parsed[bad_unique] = None
     # distinct raw values may clean to one id ("1001" and 1001.0): number the clean ids again
     renumber, categories = pd.factorize(parsed, use_na_sentinel=True)
@@ -115,12 +115,12 @@ def date(value):
     if is_blank(value):
         return None
     if isinstance(value, (bool, np.bool_)):
-        return _INVALID
+        return INVALID
     if isinstance(value, (dt.date, np.datetime64)):
         return pd.Timestamp(value).normalize()
     if isinstance(value, (int, float, np.integer, np.floating)):
         if not 1 <= value < 2958466:  # 9999-12-31
-            return _INVALID
+            return INVALID
         return EXCEL_EPOCH + pd.Timedelta(days=math.floor(value))
     text = _text(value)
     match = _DATE.match(text)
@@ -128,10 +128,10 @@ def date(value):
         try:
             return pd.Timestamp(*(int(g) for g in match.groups()))
         except ValueError:
-            return _INVALID
+            return INVALID
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return date(float(text))
-    return _INVALID
+    return INVALID
 
 
 def dates(column):
@@ -150,9 +150,9 @@ def month(value):
         match = _MONTH.match(_text(value))
         if match:
             year, mon = int(match.group(1)), int(match.group(2))
-            return year * 12 + mon - 1 if 1 <= mon <= 12 else _INVALID
+            return year * 12 + mon - 1 if 1 <= mon <= 12 else INVALID
     day = date(value)
-    if day is _INVALID or day is None:
+    if day is INVALID or day is None:
         return day
     return day.year * 12 + day.month - 1
 
@@ -182,13 +182,13 @@ def flag(value):
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, float, np.integer, np.floating)):
-        return bool(value) if value in (0, 1) else _INVALID
+        return bool(value) if value in (0, 1) else INVALID
     text = _text(value).lower()
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
-    return _INVALID
+    return INVALID
 
 
 def flags(column):
@@ -204,14 +204,14 @@ def number(value):
     if is_blank(value):
         return None
     if isinstance(value, (bool, np.bool_)):
-        return _INVALID
+        return INVALID
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value)
     try:
         result = float(_text(value).replace(",", ""))
     except ValueError:
-        return _INVALID
-    return result if math.isfinite(result) else _INVALID
+        return INVALID
+    return result if math.isfinite(result) else INVALID
 
 
 def numbers(column):
