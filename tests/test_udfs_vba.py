@@ -21,6 +21,10 @@ FUNCTIONS = {  # Excel name: arguments as the VBA signature must list them
     "CYCLE_AVG": "employee, Optional as_of",
     "DEMOTION_DUE": "employee, Optional as_of",
     "TRAINING_REQUIRED": "employee, Optional as_of",
+    "PAY_ADJUST": "employee, Optional as_of",
+    "PAY_DETAIL": "employee, Optional as_of, Optional lang",
+    "BASE_PAY": "employee, Optional as_of",
+    "ABSENCE_FLAG": "employee, Optional as_of",
     "KPI_SCORE": "scores, role, Optional items",
     "POLICY_CHECK": "",
 }

@@ -29,11 +29,10 @@ from xlfuncs import udfs
 
 from .io import FileBook
 
-FUNCTIONS = {name: getattr(udfs, name) for name in (
-    "PROMO_ELIGIBLE", "PROMO_REASON", "NEXT_LEVEL", "RAISE_RANGE", "REVIEW_OUTCOME", "CYCLE_AVG",
-    "DEMOTION_DUE", "TRAINING_REQUIRED", "KPI_SCORE", "POLICY_CHECK")}
 PER_EMPLOYEE = {"PROMO_ELIGIBLE", "PROMO_REASON", "NEXT_LEVEL", "RAISE_RANGE", "REVIEW_OUTCOME",
-                "CYCLE_AVG", "DEMOTION_DUE", "TRAINING_REQUIRED"}
+                "CYCLE_AVG", "DEMOTION_DUE", "TRAINING_REQUIRED", "PAY_ADJUST", "PAY_DETAIL",
+                "BASE_PAY", "ABSENCE_FLAG"}
+FUNCTIONS = {name: getattr(udfs, name) for name in (*sorted(PER_EMPLOYEE), "KPI_SCORE", "POLICY_CHECK")}
 MAX_UNZIPPED = 2 * 1024 ** 3  # a larger package is refused: no department workbook is that big
 MAX_RATIO = 200  # nor does a real part compress more than this (a zip bomb does)
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",

@@ -80,6 +80,11 @@ def _records(roster, ladder, rung, tenure, end, months, rng, policy) -> pd.DataF
         "absence_days": (rng.random(n) < 0.01).astype(int),
         "serious_error": np.where(rng.random(n) < 0.005, "是", ""),
         "business_deduction": np.where(rng.random(n) < 0.05, rng.integers(1, 6, n), 0),
+        "own_computer": np.where((rng.random(size) < 0.3)[person], "是", ""),
+        "overtime_days": rng.poisson(0.4, n),
+        "offsite_days": rng.poisson(0.3, n),
+        "unreachable": (rng.random(n) < 0.03).astype(int),
+        "late_replies": rng.poisson(0.08, n),
     })
     for r in policy.roles:
         rows = np.flatnonzero(role[person] == r.id)

@@ -253,7 +253,9 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
         field = schema.RECORDS.field("score")
         zh, en = (metric.name, metric.name_en) if metric.id == "coefficient" else (field.zh, field.en)
         inputs.append(("score", zh, en, f"between:{metric.min:g}:{metric.max:g}"))
-    for key in ("sick_days", "personal_days", "absence_days", "serious_error", "business_deduction"):
+    for key in ("sick_days", "personal_days", "absence_days", "serious_error", "business_deduction",
+                "own_computer", "overtime_days", "offsite_days", "unreachable", "late_replies",
+                "major_complaints"):
         f = schema.RECORDS.field(key)
         inputs.append((key, f.zh, f.en, "YesNo" if f.kind == "flag" else "number"))
     if band_reviewed:
@@ -304,6 +306,7 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
         "reasons": f"PROMO_REASON({ids},{month_ref})",
         "demotion_due": f"DEMOTION_DUE({ids},{month_ref})",
         "training": f"TRAINING_REQUIRED({ids},{month_ref})",
+        "pay_adjust": f"PAY_ADJUST({ids},{month_ref})",
     }
     if items:
         block = f"{get_column_letter(col['item:' + items[0]])}{{}}:{get_column_letter(col['item:' + items[-1]])}{{}}"
@@ -320,7 +323,7 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
         for row in range(first, last + 1):
             cell = ws.cell(row, col[key])
             cell.fill = COMPUTED_FILL
-            if key in ("raise_min", "raise_max"):
+            if key in ("raise_min", "raise_max", "pay_adjust"):
                 cell.number_format = CNY
             elif key in ("score", "cycle_average"):
                 cell.number_format = "0.0"

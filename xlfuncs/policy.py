@@ -72,6 +72,8 @@ class Rung(Named):
     demote_on_serious_error: bool = False
     raise_min: float | None = None
     raise_max: float | None = None
+    base_pay: float | None = None
+    position_allowance: float | None = None
     horizontal: tuple[Named, ...] = ()
 
 
@@ -101,6 +103,19 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class Pay:
+    probation_pay: float
+    own_computer_allowance: float
+    overtime_day_allowance: float
+    offsite_day_allowance: float
+    unreachable_penalty: float
+    late_reply_first_penalty: float
+    late_reply_repeat_penalty: float
+    major_complaint_penalty: float
+    absence_resignation_days: float
+
+
+@dataclass(frozen=True)
 class Policy:
     settings: Settings
     duties: tuple[Named, ...]
@@ -109,6 +124,7 @@ class Policy:
     roles: tuple[Role, ...]
     ladders: tuple[Ladder, ...]
     dismissal: Named
+    pay: Pay
 
     @classmethod
     def from_dict(cls, data: dict) -> Policy:
@@ -229,7 +245,10 @@ class _Reader:
         roles = tuple(self.role(r) for r in data.get("roles", []))
         ladders = tuple(self.ladder(ld) for ld in data.get("ladders", []))
         dismissal = Named(**self.named(data.get("dismissal", {}), ("劝退结果", "Dismissal outcome")))
-        return Policy(settings, duties, metrics, bands, roles, ladders, dismissal)
+        pay = data.get("pay", {})
+        pay = Pay(**{f: self.number(pay, f, ("薪酬项目", "Pay items"), required=True)
+                     for f in Pay.__dataclass_fields__})
+        return Policy(settings, duties, metrics, bands, roles, ladders, dismissal, pay)
 
     def metric(self, m: dict) -> Metric:
         where = (f"指标 {m.get('id')}", f"Metric {m.get('id')}")
@@ -277,7 +296,7 @@ class _Reader:
             "tenure_months", "leave_window_months", "demote_consecutive")}
         nums = {k: self.number(r, k, where) for k in (
             "min_average", "max_sick_days", "max_personal_days", "demote_below",
-            "raise_min", "raise_max")}
+            "raise_min", "raise_max", "base_pay", "position_allowance")}
         return Rung(**self.named(r, where), role=self.text(r, "role", where), **ints, **nums,
                     min_duties=min_duties,
                     demote_on_serious_error=self.flag(r, "demote_on_serious_error"),

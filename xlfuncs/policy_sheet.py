@@ -18,6 +18,7 @@ SHEET = ("政策", "Policy")
 # (section, Chinese title, English title, [(key, Chinese header)])
 SECTIONS = [
     ("settings", "设置", "Settings", [("key", "项目"), ("value", "值"), ("note", "说明")]),
+    ("pay", "薪酬项目(元)", "Pay items (CNY)", [("key", "项目"), ("value", "值"), ("note", "说明")]),
     ("duties", "职责清单", "Duties", [("name", "名称"), ("name_en", "英文名")]),
     ("metrics", "绩效指标", "Metrics", [("id", "编号"), ("name", "名称"), ("name_en", "英文名"),
                                        ("min", "下限"), ("max", "上限")]),
@@ -38,7 +39,8 @@ SECTIONS = [
         ("max_personal_days", "事假上限(天)"), ("min_duties", "掌握职责数"),
         ("demote_below", "降级线"), ("demote_consecutive", "连续月数"),
         ("demote_on_serious_error", "严重失误降级"), ("raise_min", "加薪下限(元/月)"),
-        ("raise_max", "加薪上限(元/月)")]),
+        ("raise_max", "加薪上限(元/月)"), ("base_pay", "基本工资(元/月)"),
+        ("position_allowance", "岗位津贴(元/月)")]),
     ("horizontal", "横向发展", "Horizontal moves", [
         ("ladder", "序列"), ("rung", "自职级"), ("name", "去向"), ("name_en", "英文名")]),
 ]
@@ -52,6 +54,15 @@ SETTING_NOTES = {
     "training_window_months": "差异化培训排名月数 | months ranked for training",
     "training_bottom_share": "排名后百分之几须参加 | bottom share that must attend",
     "training_new_staff_months": "入职不满几个月须参加 | employed less than this must attend",
+    "probation_pay": "试用期工资(元/月) | probation pay per month",
+    "own_computer_allowance": "自备电脑补助(元/月) | own computer, per month",
+    "overtime_day_allowance": "非法定节日加班费(元/天) | overtime on a non-statutory day",
+    "offsite_day_allowance": "外出办公午餐交通补助(元/天) | working elsewhere, per day",
+    "unreachable_penalty": "热线无法接通(元/次) | hotline unreachable, per time",
+    "late_reply_first_penalty": "超时或未回复：第一次(元) | late reply, first time in the month",
+    "late_reply_repeat_penalty": "超时或未回复：第二次起(元/次) | late reply, second time on",
+    "major_complaint_penalty": "引起重大投诉(元/次，并通报) | caused a major complaint",
+    "absence_resignation_days": "旷工超过几天视为自动离职 | absence days above which: resignation",
 }
 
 
@@ -65,6 +76,7 @@ def rows(data: dict) -> list[list]:
     tables = {
         "settings": [{"key": k, "value": v, "note": SETTING_NOTES.get(k, "")}
                      for k, v in data["settings"].items()],
+        "pay": [{"key": k, "value": v, "note": SETTING_NOTES.get(k, "")} for k, v in data["pay"].items()],
         "duties": data["duties"], "metrics": data["metrics"], "bands": data["bands"],
         "dismissal": [data["dismissal"]],
         "roles": data["roles"],
@@ -95,6 +107,7 @@ def read(cells: list[list]) -> dict:
     tables = _tables(cells)
     data: dict = {
         "settings": {r["key"]: r.get("value") for r in tables.get("settings", []) if r.get("key")},
+        "pay": {r["key"]: r.get("value") for r in tables.get("pay", []) if r.get("key")},
         "duties": tables.get("duties", []),
         "metrics": tables.get("metrics", []),
         "bands": tables.get("bands", []),

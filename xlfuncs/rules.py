@@ -18,6 +18,8 @@ from .policy import Policy, Role, default_policy
 from .problems import Problem
 
 _SEP = {"zh": "；", "en": "; "}
+PAY_INPUTS = ("absence_days", "own_computer", "overtime_days", "offsite_days", "unreachable",
+              "late_replies", "major_complaints")
 
 
 @dataclass
@@ -80,6 +82,7 @@ def rung_table(policy: Policy) -> pd.DataFrame:
                 "demote_run": rung.demote_consecutive or 0,
                 "demote_on_error": rung.demote_on_serious_error,
                 "raise_min": raise_range[0], "raise_max": raise_range[1],
+                "base_pay": _or_nan(rung.base_pay), "position_allowance": _or_nan(rung.position_allowance),
                 "horizontal": "、".join(h.name for h in rung.horizontal),
                 "horizontal_en": ", ".join(h.name_en for h in rung.horizontal),
             })
@@ -230,7 +233,7 @@ def _records(records: pd.DataFrame, people: pd.DataFrame, policy: Policy,
         score[i] = np.nan
 
     columns = {key: records[key].to_numpy()[rows] for key in (
-        "sick_days", "personal_days", "business_deduction", "serious_error", "override")}
+        "sick_days", "personal_days", "business_deduction", "serious_error", "override", *PAY_INPUTS)}
     return _Records(pos, month[rows].astype(np.int64), {"score": score, **columns})
 
 
@@ -272,7 +275,7 @@ class _Evaluation:
         depth = int(max(12 if s.average_basis == "calendar_year" else s.average_window_months,
                         s.training_window_months, *windows, 1))
         self.matrix = _Matrix(records, len(people), month, depth)
-        self.reasons = {"eligible": [], "demotion": [], "training": []}
+        self.reasons = {"eligible": [], "demotion": [], "training": [], "pay": []}
 
     def say(self, kind: str, mask, zh, en, by=()) -> None:
         """Record a reason for the employees in `mask`. zh and en take row positions and return
@@ -311,6 +314,7 @@ class _Evaluation:
         eligible = self.eligibility(tenure, in_level, avg, avg_n, cycle_avg, outcome)
         demotion = self.demotion(outcome, cycle_avg)
         training = self.training(tenure)
+        pay = self.pay(tenure)
 
         cycled = p["cycle"].to_numpy() > 0
         table = pd.DataFrame({
@@ -331,6 +335,8 @@ class _Evaluation:
             "training_reasons": self.joined("training", "zh"),
             "training_reasons_en": self.joined("training", "en"),
             "horizontal": p["horizontal"].fillna(""), "horizontal_en": p["horizontal_en"].fillna(""),
+            **pay,
+            "pay_detail": self.joined("pay", "zh"), "pay_detail_en": self.joined("pay", "en"),
             "problem": p["problem"],
         }, index=p.index)
         for column in ("eligible", "demotion_due", "training_required"):
@@ -539,6 +545,56 @@ class _Evaluation:
                  by=(tenure,))
         return (bottom | deducted | new) & self.valid
 
+    def pay(self, tenure) -> dict:
+        """§4: the review month's allowances and penalties, base pay, and the absence flag."""
+        p, pay = self.people, self.policy.pay
+
+        def this_month(key, kind=float):
+            column = self.matrix.this_month(p.index, key)
+            return column.fillna(False if kind is bool else 0).to_numpy(kind)
+
+        computer = this_month("own_computer", bool) * pay.own_computer_allowance
+        overtime, offsite = this_month("overtime_days"), this_month("offsite_days")
+        unreachable, late = this_month("unreachable"), this_month("late_replies")
+        major = this_month("major_complaints")
+        others = np.maximum(late - major, 0)  # late replies without a major complaint, in order
+        late_penalty = (np.minimum(others, 1) * pay.late_reply_first_penalty
+                        + np.maximum(others - 1, 0) * pay.late_reply_repeat_penalty)
+        items = [  # (amount, count, zh, en): one line of the detail each
+            (computer, None, "自备电脑", "own computer"),
+            (overtime * pay.overtime_day_allowance, overtime, "非法定节日加班 {} 天", "overtime {} days"),
+            (offsite * pay.offsite_day_allowance, offsite, "外出办公 {} 天", "off-site {} days"),
+            (-unreachable * pay.unreachable_penalty, unreachable, "热线无法接通 {} 次", "hotline unreachable {} times"),
+            (-late_penalty, others, "超时未回复 {} 次", "late replies {} times"),
+            (-major * pay.major_complaint_penalty, major, "引起重大投诉 {} 次（通报批评）",
+             "major complaints caused {} times (public notice)"),
+        ]
+        for amount, count, zh, en in items:
+            head_zh, tail_zh = zh.split("{}") if count is not None else (zh, "")
+            head_en, tail_en = en.split("{}") if count is not None else (en, "")
+            number = count if count is not None else np.zeros(self.n)
+            shown = (lambda r, c=number, h=head_zh, t=tail_zh: h + _g(c[r]) + t) if count is not None \
+                else (lambda r, h=head_zh: h)
+            shown_en = (lambda r, c=number, h=head_en, t=tail_en: h + _g(c[r]) + t) if count is not None \
+                else (lambda r, h=head_en: h)
+            self.say("pay", amount != 0, lambda r, a=amount, f=shown: f(r) + " " + _signed(a[r]),
+                     lambda r, a=amount, f=shown_en: f(r) + " " + _signed(a[r]), by=(amount, number))
+
+        on_probation = tenure < self.policy.settings.new_staff_probation_months
+        base = np.where(on_probation, pay.probation_pay, p["base_pay"].to_numpy(float))
+        absence = this_month("absence_days")
+        return {"pay_adjust": np.where(self.valid, sum(a for a, *_ in items), np.nan),
+                "base_pay": np.where(self.valid, base, np.nan),
+                "on_probation": on_probation,
+                "position_allowance": p["position_allowance"].to_numpy(float),
+                "absence_days": absence,
+                "absence_flag": pd.Series(absence > pay.absence_resignation_days).astype(object)
+                .where(self.valid, None).to_numpy()}
+
+
+def _signed(amount: np.ndarray) -> np.ndarray:
+    return np.where(amount < 0, "−", "+").astype(object) + _g(np.abs(amount))
+
 
 def _texts(text, rows) -> np.ndarray:
     """A reason's texts for `rows`: an array as built, or one string for all of them."""
@@ -582,6 +638,7 @@ class _Matrix:
         self.columns = {key: column[keep] for key, column in records.columns.items()}
         self.rows = records.pos[keep]
         self.cols = age[keep]
+        self.now = np.flatnonzero(self.cols == 0)  # the review month's records
         self.shape = (size, depth)
         self.scores = self.grid("score")
         self._sums = {}
@@ -622,7 +679,6 @@ class _Matrix:
 
     def this_month(self, employees: pd.Index, column: str) -> pd.Series:
         """The review month's value of `column` for each employee (missing: None)."""
-        now = self.cols == 0
         out = np.full(self.shape[0], None, object)
-        out[self.rows[now]] = self.columns[column][now]
+        out[self.rows[self.now]] = self.columns[column][self.now]
         return pd.Series(out, index=employees)

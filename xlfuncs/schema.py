@@ -95,6 +95,12 @@ RECORDS = Table("records", "历史记录", "History", (
     Field("serious_error", "严重失误", "Serious error", "flag"),
     Field("business_deduction", "业务扣分", "Business deduction", "number"),
     Field("override", "部门审核结果", "Review override", "text", False, ("HR审核结果",)),
+    Field("own_computer", "自备电脑", "Own computer", "flag"),
+    Field("overtime_days", "非法定加班天数", "Overtime days", "number"),
+    Field("offsite_days", "外出办公天数", "Off-site days", "number"),
+    Field("unreachable", "热线无法接通次数", "Hotline unreachable", "number"),
+    Field("late_replies", "超时未回复次数", "Late replies", "number"),
+    Field("major_complaints", "引起重大投诉次数", "Major complaints caused", "number"),
 ))
 
 
@@ -120,6 +126,7 @@ COMPUTED = (
     ("raise_max", "加薪上限(元/月)", "Raise max (CNY/month)"),
     ("demotion_due", "应降级", "Demotion due"),
     ("training", "需培训", "Training required"),
+    ("pay_adjust", "薪酬增减(元)", "Pay adjustment (CNY)"),
 )
 
 

@@ -333,6 +333,46 @@ def TRAINING_REQUIRED(employee, as_of=None, caller=None):
     return _per_employee(employee, caller, as_of, "training", lambda t: t["training_required"])
 
 
+@xw.func(category=CATEGORY, volatile=True)
+@xw.arg("employee", doc=EMPLOYEE_DOC)
+@xw.arg("as_of", doc=AS_OF_DOC)
+@_guarded
+def PAY_ADJUST(employee, as_of=None, caller=None):
+    """本月补助减处罚的净额（元）| This month's allowances minus penalties, CNY."""
+    return _per_employee(employee, caller, as_of, "pay_adjust", lambda t: t["pay_adjust"])
+
+
+@xw.func(category=CATEGORY, volatile=True)
+@xw.arg("employee", doc=EMPLOYEE_DOC)
+@xw.arg("as_of", doc=AS_OF_DOC)
+@xw.arg("lang", doc="zh（默认）或 en | zh (default) or en")
+@_guarded
+def PAY_DETAIL(employee, as_of=None, lang=None, caller=None):
+    """本月补助与处罚明细 | This month's allowances and penalties, item by item."""
+    column = "pay_detail_en" if str(lang or "").strip().lower() == "en" else "pay_detail"
+    return _per_employee(employee, caller, as_of, column, lambda t: t[column])
+
+
+@xw.func(category=CATEGORY, volatile=True)
+@xw.arg("employee", doc=EMPLOYEE_DOC)
+@xw.arg("as_of", doc=AS_OF_DOC)
+@_guarded
+def BASE_PAY(employee, as_of=None, caller=None):
+    """基本工资（元/月）：试用期内为试用期工资，否则为政策表中该职级的基本工资 | Base pay, CNY a month: probation pay while on probation, else the rung's base pay."""
+    missing = CellError("#N/A", "政策表未填写该职级的基本工资", "the policy sheet has no base pay for this rung")
+    return _per_employee(employee, caller, as_of, "base_pay",
+                         lambda t: [missing if pd.isna(v) else v for v in t["base_pay"]])
+
+
+@xw.func(category=CATEGORY, volatile=True)
+@xw.arg("employee", doc=EMPLOYEE_DOC)
+@xw.arg("as_of", doc=AS_OF_DOC)
+@_guarded
+def ABSENCE_FLAG(employee, as_of=None, caller=None):
+    """本月旷工超过规定天数（视为自动离职，由 HR 确认）| Absence without leave above the limit this month: voluntary resignation, for HR to confirm."""
+    return _per_employee(employee, caller, as_of, "absence_flag", lambda t: t["absence_flag"])
+
+
 # ---- explicit inputs ---------------------------------------------------------------------
 
 @xw.func(category=CATEGORY, volatile=True)
