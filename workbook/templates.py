@@ -349,6 +349,8 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     _print_setup(ws, "1:2")
+    ws.page_setup.fitToWidth = 2  # too many columns for one page: two, who is who repeated
+    ws.print_title_cols = "A:C"
     return ws
 
 
