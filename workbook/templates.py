@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -22,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from xlfuncs import policy_sheet, schema
+from xlfuncs import policy_sheet, schema, values
 from xlfuncs.policy import Ladder, Policy, default_data
 from xlfuncs.rules import item_fields
 
@@ -433,8 +435,6 @@ def content(wb) -> dict:
 
 def stale(folder: Path) -> list[str]:
     """The committed templates that differ in content from what `write_templates` builds."""
-    import openpyxl
-
     out = []
     for lang, filename in FILES.items():
         path = folder / filename
@@ -451,8 +451,6 @@ def with_department(roster, records, data: dict | None = None, lang: str = "zh")
     """The department workbook holding a department (frames in the schema's field names):
     the roster, History up to the month before the latest, and the latest month as one month
     sheet per ladder, with its inputs filled in."""
-    from xlfuncs import values
-
     data = data or default_data()
     policy = Policy.from_dict(data)
     wb = department(data, lang=lang)
@@ -487,8 +485,6 @@ def with_department(roster, records, data: dict | None = None, lang: str = "zh")
 def _fill(ws, table: schema.Table, frame, first_row: int, extra=(), header_row: int = 1, rows=None) -> None:
     """Write `frame` (schema field names) under the sheet's headers, matched through the schema;
     a sheet holding a Table grows it to the rows written."""
-    import pandas as pd
-
     headers = [c.value for c in ws[header_row]]
     columns = {key: pos + 1 for pos, key in schema.match_headers(table, headers, extra)[0].items()}
     formats = {col: ws.cell(first_row, col).number_format for col in columns.values()}
