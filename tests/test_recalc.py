@@ -132,6 +132,22 @@ def test_shared_formulas_are_expanded(dept, tmp_path):
     assert [ws.cell(r, 2).value for r in (1, 2, 3)] == [expected.at[str(e), "next_level"] or None for e in ids]
 
 
+def test_arguments_it_cannot_read_leave_the_formula_alone_and_said(dept, tmp_path):
+    path, roster, _ = dept
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("N")
+    ws["A1"] = int(roster["employee"].iloc[0])
+    ws["B1"] = "=NEXT_LEVEL(Staff)"           # a defined name
+    ws["B2"] = "=NEXT_LEVEL(Gone!A1)"         # a sheet the file no longer has
+    ws["B3"] = "=NEXT_LEVEL(A1+0)"            # an expression
+    ws["B4"] = "=NEXT_LEVEL('N'!A1)"          # a reference it can read
+    wb.save(tmp_path / "n.xlsx")
+    report = recalc.recalc(tmp_path / "n.xlsx")
+    alone = {address for address, _ in report.left_alone}
+    assert {"N!B1", "N!B2", "N!B3"} <= alone and "N!B4" not in alone
+    assert openpyxl.load_workbook(tmp_path / "n.xlsx", data_only=True)["N"]["B4"].value
+
+
 def test_errors_are_true_error_cells_and_reported(dept, tmp_path):
     path, _, _ = dept
     wb = openpyxl.load_workbook(path)

@@ -20,10 +20,11 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 from defusedxml import ElementTree
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from xlfuncs import udfs
 
@@ -45,6 +46,10 @@ _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _F = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 _REF = re.compile(r"(?<![A-Za-z_\d.!'\"])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\d(A-Za-z_])")
 _FULL_CALC = re.compile(r'\s+fullCalcOnLoad="(?:1|true)"')
+_REFERENCE = re.compile(  # A1 or A1:B9, maybe on a sheet: Sheet!A1, 'My sheet'!A1:A9
+    r"""^(?:(?:'(?:[^']|'')+'|[^\s'!(),"]+)!)?\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?$""", re.I)
+_CONSTANT = re.compile(  # blank, "text", TRUE/FALSE, a number, an array constant
+    r"""^(?:|"(?:[^"]|"")*"|TRUE|FALSE|-?\d+(?:\.\d+)?(?:E[+-]?\d+)?|\{[^{}]*\})$""", re.I)
 _CALL = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9.]*)\((.*)\)\s*$", re.S)
 
 
@@ -150,7 +155,7 @@ def _formulas(sheet: str, xml: str) -> list[_Formula]:
         if not f:
             continue
         f_attrs = dict(_ATTR.findall(f.group(1)))
-        text = _unescape(f.group(2) or "")
+        text = unescape(f.group(2) or "", {"&quot;": '"', "&apos;": "'"})
         cell = attrs["r"]
         if f_attrs.get("t") == "shared":
             if text:
@@ -164,25 +169,16 @@ def _formulas(sheet: str, xml: str) -> list[_Formula]:
     return out
 
 
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
-
-
 def _shift(text: str, anchor: str, cell: str) -> str:
     """A shared formula's text as it reads in `cell`: relative references moved along."""
-    a_col, a_row = _split(anchor)
-    c_col, c_row = _split(cell)
+    a_row, a_col = coordinate_to_tuple(anchor)
+    c_row, c_col = coordinate_to_tuple(cell)
 
     def move(m):
-        col = m.group(2) if m.group(1) else get_column_letter(column_index_from_string(m.group(2)) + c_col - a_col)
+        col = m.group(2) if m.group(1) else get_column_letter(coordinate_to_tuple(f"{m.group(2)}1")[1] + c_col - a_col)
         row = m.group(4) if m.group(3) else str(int(m.group(4)) + c_row - a_row)
         return f"{m.group(1)}{col}{m.group(3)}{row}"
     return _outside_strings(text, lambda part: _REF.sub(move, part))
-
-
-def _split(cell: str) -> tuple[int, int]:
-    letters = cell.rstrip("0123456789")
-    return column_index_from_string(letters), int(cell[len(letters):])
 
 
 def _outside_strings(text: str, fn) -> str:
@@ -216,9 +212,13 @@ def _parse(text: str):
         else:
             current += ch
     args.append(current.strip())
-    if depth or any(_CALL.match(a) or "(" in a.replace("{", "") for a in args if not a.startswith('"')):
-        return None  # a nested call: not one add-in call
+    if depth or not all(_CONSTANT.match(a) or _REFERENCE.match(a) for a in args):
+        return None  # a nested call, a defined name, an expression: not one add-in call
     return match.group(1).upper(), ([] if args == [""] else args)
+
+
+class _Unreadable(Exception):
+    """An argument refers to what the file does not have (a sheet since deleted)."""
 
 
 class _Cells:
@@ -226,6 +226,7 @@ class _Cells:
 
     def __init__(self, source: FileBook):
         self.source = source
+        self.names = set(source.sheet_names())
         self.sheets = {}
 
     def grid(self, sheet: str) -> list[list]:
@@ -238,19 +239,15 @@ class _Cells:
         ref = ref.strip()
         if ref == "":
             return None
-        if ref.startswith('"'):
-            return ref[1:-1].replace('""', '"')
-        if ref.upper() in ("TRUE", "FALSE"):
-            return ref.upper() == "TRUE"
         if ref.startswith("{"):
             return [[_literal(v) for v in row.split(",")] for row in ref.strip("{}").split(";")]
-        try:
-            return float(ref)
-        except ValueError:
-            pass
+        if not _REFERENCE.match(ref):
+            return _literal(ref)
         if "!" in ref:
             sheet, ref = ref.rsplit("!", 1)
             sheet = sheet.strip("'").replace("''", "'")
+        if sheet not in self.names:
+            raise _Unreadable(ref)
         min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
         grid = self.grid(sheet)
         rows = [[(grid[r - 1][c - 1] if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) else None)
@@ -261,9 +258,10 @@ class _Cells:
 
 
 def _literal(text: str):
+    """A constant as a formula writes it: "text", TRUE/FALSE, or a number."""
     text = text.strip()
     if text.startswith('"'):
-        return text[1:-1]
+        return text[1:-1].replace('""', '"')
     try:
         return float(text)
     except ValueError:
@@ -287,25 +285,28 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
             name, args = parsed
             if as_of is not None and name in PER_EMPLOYEE and name not in ("NEXT_LEVEL", "RAISE_RANGE"):
                 args = [args[0] if args else "", f'"{as_of}"', *args[2:]]
+            try:
+                values = [cells.value(sheet, a) for a in args]
+            except _Unreadable:
+                report.left_alone.append((f"{sheet}!{formula.cell}", formula.text))
+                continue
             single = formula.target == formula.cell
             if single and name in PER_EMPLOYEE and args and re.fullmatch(r"[A-Z]{1,3}\d+", args[0]):
-                key = (sheet, _split(formula.cell)[0], name, _split(args[0])[0],
-                       _split(args[0])[1] - _split(formula.cell)[1], tuple(args[1:]))
-                runs[key].append(formula)
-                continue
-            singles.append((formula, name, args))
+                (row, col), (arg_row, arg_col) = coordinate_to_tuple(formula.cell), coordinate_to_tuple(args[0])
+                key = (sheet, col, name, arg_col, arg_row - row, tuple(args[1:]))
+                runs[key].append((formula, values))
+            else:
+                singles.append((formula, name, values))
     total = len(singles) + len(runs)
-    for done, (formula, name, args) in enumerate(singles, 1):
-        values = [cells.value(formula.sheet, a) for a in args]
+    for done, (formula, name, values) in enumerate(singles, 1):
         report.calls += 1
         _store(edits, report, formula, FUNCTIONS[name](*values, caller=source))
         progress(done, total)
-    for done, ((sheet, _, name, _, _, rest), formulas) in enumerate(runs.items(), len(singles) + 1):
-        employees = [[cells.value(sheet, _parse(f.text)[1][0])] for f in formulas]
-        others = [cells.value(sheet, a) for a in rest]
+    for done, ((_, _, name, *_), run) in enumerate(runs.items(), len(singles) + 1):
+        employees = [[values[0]] for _, values in run]
         report.calls += 1
-        results = FUNCTIONS[name](employees, *others, caller=source)
-        for formula, result in zip(formulas, results):
+        results = FUNCTIONS[name](employees, *run[0][1][1:], caller=source)
+        for (formula, _), result in zip(run, results):
             _store(edits, report, formula, result[0] if name != "RAISE_RANGE" else [result])
         progress(done, total)
     return report, edits
@@ -359,7 +360,7 @@ def _apply(xml: str, values: dict[str, object]) -> str:
     body = xml[head_end:end]
     wanted = defaultdict(dict)
     for address, value in values.items():
-        col, row = _split(address)
+        row, col = coordinate_to_tuple(address)
         wanted[row][col] = (address, value)
 
     def cells_of(row_number, inner):
@@ -368,7 +369,7 @@ def _apply(xml: str, values: dict[str, object]) -> str:
         for m in _CELL.finditer(inner or ""):
             attrs = m.group(1)
             address = dict(_ATTR.findall(attrs))["r"]
-            col = _split(address)[0]
+            col = coordinate_to_tuple(address)[1]
             for missing in sorted(c for c in todo if c < col):
                 out.append(_cell_xml(f' r="{todo[missing][0]}"', "", todo.pop(missing)[1]))
             if col in todo:
