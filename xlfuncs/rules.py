@@ -112,12 +112,16 @@ def evaluate(roster: pd.DataFrame, records: pd.DataFrame, policy: Policy | None 
     return Review(month, table, problems)
 
 
+def bad_month(as_of) -> Problem:
+    return Problem(f"评审月份「{as_of}」无法识别（应如 2026-10）",
+                   f"Review month '{as_of}' is not a month (e.g. 2026-10)")
+
+
 def _review_month(as_of, records: _Records, problems: list[Problem]) -> int | None:
     if as_of is not None and not values.is_blank(as_of):
         month = values.month(as_of)
         if month is None or month is values.INVALID:
-            problems.append(Problem(f"评审月份「{as_of}」无法识别（应如 2026-10）",
-                                    f"Review month '{as_of}' is not a month (e.g. 2026-10)"))
+            problems.append(bad_month(as_of))
             return None
         return int(month)
     if len(records.month):
@@ -243,9 +247,9 @@ def _repeated(pos: np.ndarray, month: np.ndarray) -> np.ndarray:
     if not len(pos):
         return np.zeros(0, bool)
     first, span = month.min(), month.max() - month.min() + 1
-    if (pos.max() + 1) * span > 50_000_000:  # a stray date decades away: fall back to hashing
-        return pd.Series(pos * span + (month - first)).duplicated().to_numpy()
     key = pos * span + (month - first)
+    if (pos.max() + 1) * span > 50_000_000:  # a stray date decades away: fall back to hashing
+        return pd.Series(key).duplicated().to_numpy()
     counts = np.bincount(key)
     dup = np.zeros(len(key), bool)
     suspects = np.flatnonzero(counts[key] > 1)
@@ -260,7 +264,7 @@ def _empty_table(people: pd.DataFrame) -> pd.DataFrame:
 class _Evaluation:
     """The review computed column by column; each method answers for all employees."""
 
-    def __init__(self, people: pd.DataFrame, records: pd.DataFrame, policy: Policy, month: int,
+    def __init__(self, people: pd.DataFrame, records: _Records, policy: Policy, month: int,
                  problems: list[Problem]):
         self.people = people
         self.problems = problems
@@ -466,13 +470,9 @@ class _Evaluation:
 
         cycled = p["cycle"].to_numpy() > 0
         decided = outcome["outcome"] != ""
-        need(go & cycled & decided & ~(outcome["outcome_move"] > 0),
-             lambda r: "周期评审结果为「" + outcome["outcome"][r] + "」（周期平均 "
-             + _fixed(cycle_avg[r], 1) + "）",
-             lambda r: "the cycle review says '" + outcome["outcome_en"][r] + "' (cycle average "
-             + _fixed(cycle_avg[r], 1) + ")", by=(outcome["outcome"], np.round(cycle_avg, 1)))
-        need(go & cycled & ~decided,
-             lambda r: "评审周期内没有绩效记录", lambda r: "no scores on record in the review cycle")
+        need(go & cycled & decided & ~(outcome["outcome_move"] > 0), *_verdict(outcome, cycle_avg))
+        need(go & cycled & ~decided, lambda r: outcome["outcome_note"][r],
+             lambda r: outcome["outcome_note_en"][r])
         return ok
 
     def _window_text(self) -> tuple[str, str]:
@@ -506,11 +506,7 @@ class _Evaluation:
                  lambda r: f"serious error in {self.label}")
 
         down = ~bottom & (outcome["outcome_move"] < 0)
-        self.say("demotion", down,
-                 lambda r: "周期评审结果为「" + outcome["outcome"][r] + "」（周期平均 "
-                 + _fixed(cycle_avg[r], 1) + "）",
-                 lambda r: "the cycle review says '" + outcome["outcome_en"][r] + "' (cycle average "
-                 + _fixed(cycle_avg[r], 1) + ")", by=(outcome["outcome"], np.round(cycle_avg, 1)))
+        self.say("demotion", down, *_verdict(outcome, cycle_avg))
         return (low | on_error | down) & self.valid
 
     def training(self, tenure) -> np.ndarray:
@@ -560,7 +556,7 @@ class _Evaluation:
         others = np.maximum(late - major, 0)  # late replies without a major complaint, in order
         late_penalty = (np.minimum(others, 1) * pay.late_reply_first_penalty
                         + np.maximum(others - 1, 0) * pay.late_reply_repeat_penalty)
-        items = [  # (amount, count, zh, en): one line of the detail each
+        items = [  # (amount, count, zh, en): one line of the detail each; {} is the count
             (computer, None, "自备电脑", "own computer"),
             (overtime * pay.overtime_day_allowance, overtime, "非法定节日加班 {} 天", "overtime {} days"),
             (offsite * pay.offsite_day_allowance, offsite, "外出办公 {} 天", "off-site {} days"),
@@ -569,16 +565,15 @@ class _Evaluation:
             (-major * pay.major_complaint_penalty, major, "引起重大投诉 {} 次（通报批评）",
              "major complaints caused {} times (public notice)"),
         ]
+        def line(text, amount, count):
+            head, _, tail = text.partition("{}")
+            if count is None:
+                return lambda r: head + " " + _signed(amount[r])
+            return lambda r: head + _g(count[r]) + tail + " " + _signed(amount[r])
+
         for amount, count, zh, en in items:
-            head_zh, tail_zh = zh.split("{}") if count is not None else (zh, "")
-            head_en, tail_en = en.split("{}") if count is not None else (en, "")
-            number = count if count is not None else np.zeros(self.n)
-            shown = (lambda r, c=number, h=head_zh, t=tail_zh: h + _g(c[r]) + t) if count is not None \
-                else (lambda r, h=head_zh: h)
-            shown_en = (lambda r, c=number, h=head_en, t=tail_en: h + _g(c[r]) + t) if count is not None \
-                else (lambda r, h=head_en: h)
-            self.say("pay", amount != 0, lambda r, a=amount, f=shown: f(r) + " " + _signed(a[r]),
-                     lambda r, a=amount, f=shown_en: f(r) + " " + _signed(a[r]), by=(amount, number))
+            self.say("pay", amount != 0, line(zh, amount, count), line(en, amount, count),
+                     by=(amount,) if count is None else (amount, count))
 
         on_probation = tenure < self.policy.settings.new_staff_probation_months
         base = np.where(on_probation, pay.probation_pay, p["base_pay"].to_numpy(float))
@@ -590,6 +585,14 @@ class _Evaluation:
                 "absence_days": absence,
                 "absence_flag": pd.Series(absence > pay.absence_resignation_days).astype(object)
                 .where(self.valid, None).to_numpy()}
+
+
+def _verdict(outcome: dict, cycle_avg: np.ndarray):
+    """The reason "the cycle review says …": (zh, en, by) for `say`."""
+    return (lambda r: "周期评审结果为「" + outcome["outcome"][r] + "」（周期平均 " + _fixed(cycle_avg[r], 1) + "）",
+            lambda r: "the cycle review says '" + outcome["outcome_en"][r] + "' (cycle average "
+            + _fixed(cycle_avg[r], 1) + ")",
+            (outcome["outcome"], np.round(cycle_avg, 1)))
 
 
 def _signed(amount: np.ndarray) -> np.ndarray:

@@ -70,8 +70,10 @@ class Table:
         return next(f for f in self.fields if f.key == key)
 
 
+EMPLOYEE = Field("employee", "工号", "Employee ID", "id", True, ("员工编号", "ID"))
+
 ROSTER = Table("roster", "员工名册", "Roster", (
-    Field("employee", "工号", "Employee ID", "id", True, ("员工编号", "ID")),
+    EMPLOYEE,
     Field("name", "姓名", "Name", "text"),
     Field("ladder", "序列", "Ladder", "text", True, ("职级序列",)),
     Field("level", "职级", "Level", "text", True, ("岗位级别",)),
@@ -86,7 +88,7 @@ ROSTER = Table("roster", "员工名册", "Roster", (
 
 RECORDS = Table("records", "历史记录", "History", (
     Field("month", "月份", "Month", "month", True),
-    Field("employee", "工号", "Employee ID", "id", True, ("员工编号", "ID")),
+    EMPLOYEE,
     Field("score", "得分", "Score", "number", False,
           ("绩效得分", "绩效系数", "Coefficient", "KPI score")),
     Field("sick_days", "病假天数", "Sick days", "number"),
@@ -106,7 +108,7 @@ RECORDS = Table("records", "历史记录", "History", (
 
 MOVES = Table("moves", "调动记录", "Moves", (
     Field("date", "日期", "Date", "date", True),
-    Field("employee", "工号", "Employee ID", "id", True),
+    EMPLOYEE,
     Field("from_level", "原职级", "From level", "text"),
     Field("to_level", "新职级", "To level", "text"),
     Field("kind", "类型", "Kind", "text"),

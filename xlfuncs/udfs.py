@@ -27,7 +27,7 @@ import xlwings as xw
 from . import book, schema, values
 from .policy import Policy, default_policy
 from .problems import Problem
-from .rules import Review, evaluate
+from .rules import Review, bad_month, evaluate
 
 CATEGORY = "ladderbook"
 MAX_TEXT = 255  # longer strings inside an array result come out as #VALUE! (xlwings #456)
@@ -131,10 +131,7 @@ def _policy_error(problems: list[Problem]) -> CellError:
                      f"the policy sheet has {len(problems)} problem(s), see POLICY_CHECK(): {first.en}")
 
 
-def _review(caller, as_of) -> Review | CellError:
-    if caller is None:
-        return CellError("#VALUE!", "此函数需在工作簿中使用", "this function reads the calling workbook")
-    session = _session(caller)
+def _review(session: _Session, as_of) -> Review | CellError:
     inputs = session.inputs
     if inputs.policy is None:
         return _policy_error(inputs.problems)
@@ -142,8 +139,7 @@ def _review(caller, as_of) -> Review | CellError:
         return _fail("#VALUE!", inputs.problems[0])
     month = None if values.is_blank(as_of) else values.month(as_of)
     if month is values.INVALID:
-        return CellError("#VALUE!", f"评审月份「{as_of}」无法识别（应如 2026-10）",
-                         f"review month '{as_of}' is not a month (e.g. 2026-10)")
+        return _fail("#VALUE!", bad_month(as_of))
     if month not in session.reviews:
         label = None if month is None else values.month_label(month)
         session.reviews[month] = evaluate(inputs.roster, inputs.records, inputs.policy, label)
@@ -167,16 +163,20 @@ def _cells(value) -> tuple[list, bool]:
     return [row[0] if row else None for row in rows], True
 
 
-def _per_employee(employee, caller, as_of, question: str, answer):
+def _per_employee(employee, caller, as_of, question: str, answer=None):
     """Each employee's answer, as one value or a column of values. `answer(table)` answers
-    for every employee of the review at once; it runs once per recalculation and question,
-    so a sheet of single-cell formulas costs one lookup per cell."""
-    review = _review(caller, as_of)
+    for every employee of the review at once (default: the review's column `question`); it
+    runs once per recalculation and question, so single-cell formulas cost a lookup each."""
+    if caller is None:
+        review = CellError("#VALUE!", "此函数需在工作簿中使用", "this function reads the calling workbook")
+    else:
+        session = _session(caller)
+        review = _review(session, as_of)
     cells, is_range = _cells(employee)
     if isinstance(review, CellError):
         out = [review if not values.is_blank(c) else "" for c in cells]
     else:
-        answers = _answers(caller, review, question, answer)
+        answers = _answers(session, review, question, answer or (lambda t: t[question]))
         ids, bad = values.employee_ids(pd.Series(cells, dtype=object))
         out = []
         for raw, emp, unreadable in zip(cells, ids, bad):
@@ -190,8 +190,8 @@ def _per_employee(employee, caller, as_of, question: str, answer):
     return [[v] for v in out] if is_range else out[0]
 
 
-def _answers(caller, review: Review, question: str, answer) -> dict:
-    cache = _session(caller).answers
+def _answers(session: _Session, review: Review, question: str, answer) -> dict:
+    cache = session.answers
     key = (review.month, question)
     if key not in cache:
         table = review.table
@@ -204,9 +204,14 @@ def _answers(caller, review: Review, question: str, answer) -> dict:
 def _no_cycle(table: pd.DataFrame, value: pd.Series) -> list:
     """`value` where the rung is band-reviewed and has scores in the cycle, else why not."""
     none = CellError("#N/A", "该职级不按周期评审", "this rung has no review cycle")
-    empty = CellError("#N/A", "评审周期内没有绩效记录", "no scores on record in the review cycle")
-    return [none if pd.isna(months) else empty if months == 0 else v
-            for months, v in zip(table["cycle_months"], value)]
+    return [none if pd.isna(months) else CellError("#N/A", zh, en) if months == 0 else v
+            for months, v, zh, en in zip(table["cycle_months"], value, table["outcome_note"],
+                                         table["outcome_note_en"])]
+
+
+def _in(lang, column: str) -> str:
+    """`column`, or its English twin when `lang` says en."""
+    return f"{column}_en" if str(lang or "").strip().lower() == "en" else column
 
 
 def _excel(value):
@@ -232,7 +237,7 @@ def _excel(value):
 @_guarded
 def PROMO_ELIGIBLE(employee, as_of=None, caller=None):
     """是否符合晋升到下一职级的条件（TRUE/FALSE）| Whether the employee meets every criterion of the next rung."""
-    return _per_employee(employee, caller, as_of, "eligible", lambda t: t["eligible"])
+    return _per_employee(employee, caller, as_of, "eligible")
 
 
 @xw.func(category=CATEGORY, volatile=True)
@@ -242,8 +247,7 @@ def PROMO_ELIGIBLE(employee, as_of=None, caller=None):
 @_guarded
 def PROMO_REASON(employee, as_of=None, lang=None, caller=None):
     """不符合晋升条件的原因（实际值与要求），符合则为空 | Why not eligible, each unmet criterion with actual vs required; empty when eligible."""
-    column = "reasons_en" if str(lang or "").strip().lower() == "en" else "reasons"
-    return _per_employee(employee, caller, as_of, column, lambda t: t[column])
+    return _per_employee(employee, caller, as_of, _in(lang, "reasons"))
 
 
 @xw.func(category=CATEGORY, volatile=True)
@@ -251,7 +255,7 @@ def PROMO_REASON(employee, as_of=None, lang=None, caller=None):
 @_guarded
 def NEXT_LEVEL(employee, caller=None):
     """下一职级的名称（已是最高职级则为空）| The next rung's name; empty at the top rung."""
-    return _per_employee(employee, caller, None, "next_level", lambda t: t["next_level"])
+    return _per_employee(employee, caller, None, "next_level")
 
 
 @xw.func(category=CATEGORY, volatile=True)
@@ -321,7 +325,7 @@ def CYCLE_AVG(employee, as_of=None, caller=None):
 @_guarded
 def DEMOTION_DUE(employee, as_of=None, caller=None):
     """是否应降级（TRUE/FALSE）| Whether a demotion is due (two low coefficients in a row, a serious error, or a down review)."""
-    return _per_employee(employee, caller, as_of, "demotion_due", lambda t: t["demotion_due"])
+    return _per_employee(employee, caller, as_of, "demotion_due")
 
 
 @xw.func(category=CATEGORY, volatile=True)
@@ -330,7 +334,7 @@ def DEMOTION_DUE(employee, as_of=None, caller=None):
 @_guarded
 def TRAINING_REQUIRED(employee, as_of=None, caller=None):
     """是否必须参加差异化培训（TRUE/FALSE）| Whether differentiated training is compulsory this quarter."""
-    return _per_employee(employee, caller, as_of, "training", lambda t: t["training_required"])
+    return _per_employee(employee, caller, as_of, "training_required")
 
 
 @xw.func(category=CATEGORY, volatile=True)
@@ -339,7 +343,7 @@ def TRAINING_REQUIRED(employee, as_of=None, caller=None):
 @_guarded
 def PAY_ADJUST(employee, as_of=None, caller=None):
     """本月补助减处罚的净额（元）| This month's allowances minus penalties, CNY."""
-    return _per_employee(employee, caller, as_of, "pay_adjust", lambda t: t["pay_adjust"])
+    return _per_employee(employee, caller, as_of, "pay_adjust")
 
 
 @xw.func(category=CATEGORY, volatile=True)
@@ -349,8 +353,7 @@ def PAY_ADJUST(employee, as_of=None, caller=None):
 @_guarded
 def PAY_DETAIL(employee, as_of=None, lang=None, caller=None):
     """本月补助与处罚明细 | This month's allowances and penalties, item by item."""
-    column = "pay_detail_en" if str(lang or "").strip().lower() == "en" else "pay_detail"
-    return _per_employee(employee, caller, as_of, column, lambda t: t[column])
+    return _per_employee(employee, caller, as_of, _in(lang, "pay_detail"))
 
 
 @xw.func(category=CATEGORY, volatile=True)
@@ -370,7 +373,7 @@ def BASE_PAY(employee, as_of=None, caller=None):
 @_guarded
 def ABSENCE_FLAG(employee, as_of=None, caller=None):
     """本月旷工超过规定天数（视为自动离职，由 HR 确认）| Absence without leave above the limit this month: voluntary resignation, for HR to confirm."""
-    return _per_employee(employee, caller, as_of, "absence_flag", lambda t: t["absence_flag"])
+    return _per_employee(employee, caller, as_of, "absence_flag")
 
 
 # ---- explicit inputs ---------------------------------------------------------------------
