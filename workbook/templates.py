@@ -255,11 +255,8 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
         field = schema.RECORDS.field("score")
         zh, en = (metric.name, metric.name_en) if metric.id == "coefficient" else (field.zh, field.en)
         inputs.append(("score", zh, en, f"between:{metric.min:g}:{metric.max:g}"))
-    for key in ("sick_days", "personal_days", "absence_days", "serious_error", "business_deduction",
-                "own_computer", "overtime_days", "offsite_days", "unreachable", "late_replies",
-                "major_complaints"):
-        f = schema.RECORDS.field(key)
-        inputs.append((key, f.zh, f.en, "YesNo" if f.kind == "flag" else "number"))
+    inputs += [(f.key, f.zh, f.en, "YesNo" if f.kind == "flag" else "number")  # the rest, as History has them
+               for f in schema.RECORDS.fields if f.key not in ("month", "employee", "score", "override")]
     if band_reviewed:
         f = schema.RECORDS.field("override")
         inputs.append(("override", f.zh, f.en, "Outcomes"))
@@ -296,9 +293,9 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
         if rule:
             _validation(ws, rule, f"{letter}{first}:{letter}{last}")
 
-    def rng(key, rows=True):
+    def rng(key):
         letter = get_column_letter(col[key])
-        return f"{letter}{first}:{letter}{last}" if rows else f"{letter}2"
+        return f"{letter}{first}:{letter}{last}"
 
     ids, month_ref = rng("employee"), "$B$1"
     formulas = {
