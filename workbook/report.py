@@ -77,7 +77,7 @@ def _section(t, key: str, rows: pd.DataFrame, show_all: bool, limit: int) -> lis
     return lines + [""]
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     """Columns a terminal gives `text`: two for each wide (CJK) character."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
@@ -88,10 +88,10 @@ def _text(frame: pd.DataFrame) -> str:
     cells = [[str(i), *("" if pd.isna(v) else f"{v:g}" if isinstance(v, float) else str(v)
                         for v in row)] for i, row in zip(frame.index, frame.itertuples(index=False))]
     numeric = [False, *(pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns)]
-    widths = [max(_width(r[j]) for r in [header, *cells]) for j in range(len(header))]
+    widths = [max(display_width(r[j]) for r in [header, *cells]) for j in range(len(header))]
 
     def line(row):
-        padded = (" " * (w - _width(c)) + c if num else c + " " * (w - _width(c))
+        padded = (" " * (w - display_width(c)) + c if num else c + " " * (w - display_width(c))
                   for c, w, num in zip(row, widths, numeric))
         return "  ".join(padded).rstrip()
 

@@ -9,7 +9,6 @@ multi-cell array formula inside a Table, so they are protected plain ranges with
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,8 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from xlfuncs import policy_sheet, schema, values
+
+from .report import display_width
 from xlfuncs.policy import Ladder, Policy, default_data
 from xlfuncs.rules import item_fields
 
@@ -89,8 +90,8 @@ def department(data: dict | None = None, ladders: list[str] | None = None, lang:
 # ---- shared look -------------------------------------------------------------------------
 
 def _width(text) -> int:
-    line = max(str(text).split("\n"), key=len) if text is not None else ""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+    """A header's width: its longest line, as a terminal or Excel shows it."""
+    return display_width(max(str(text).split("\n"), key=len) if text is not None else "")
 
 
 def _header_row(ws, row: int, headers: list[str], fills=None) -> None:
