@@ -10,7 +10,7 @@ import pytest
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 
-from workbook import cli, recalc, templates
+from workbook import cli, files, recalc, templates
 from workbook.sample import department
 from xlfuncs.rules import evaluate
 
@@ -169,14 +169,14 @@ def test_refuses_open_files_and_non_workbooks(dept, tmp_path, capsys):
     assert cli.main(["recalc", str(book)]) == 2
     assert "正在 Excel 中打开" in capsys.readouterr().err
     (tmp_path / "notes.xlsx").write_text("not a workbook")
-    with pytest.raises(recalc.RecalcError, match="not an Excel workbook"):
+    with pytest.raises(files.Refused, match="not an Excel workbook"):
         recalc.recalc(tmp_path / "notes.xlsx")
     data = members(path)
     data["xl/workbook.xml"] = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + data["xl/workbook.xml"][38:]
     with zipfile.ZipFile(tmp_path / "dtd.xlsx", "w") as z:
         for name, content in data.items():
             z.writestr(name, content)
-    with pytest.raises(recalc.RecalcError, match="DTD"):
+    with pytest.raises(files.Refused, match="DTD"):
         recalc.recalc(tmp_path / "dtd.xlsx")
 
 

@@ -13,9 +13,7 @@ else that calls the add-in is left as it was and listed.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,14 +26,13 @@ from openpyxl.utils.cell import coordinate_to_tuple
 
 from xlfuncs import udfs
 
+from . import files
 from .io import FileBook
 
 PER_EMPLOYEE = {"PROMO_ELIGIBLE", "PROMO_REASON", "NEXT_LEVEL", "RAISE_RANGE", "REVIEW_OUTCOME",
                 "CYCLE_AVG", "DEMOTION_DUE", "TRAINING_REQUIRED", "PAY_ADJUST", "PAY_DETAIL",
                 "BASE_PAY", "ABSENCE_FLAG"}
 FUNCTIONS = {name: getattr(udfs, name) for name in (*sorted(PER_EMPLOYEE), "KPI_SCORE", "POLICY_CHECK")}
-MAX_UNZIPPED = 2 * 1024 ** 3  # a larger package is refused: no department workbook is that big
-MAX_RATIO = 200  # nor does a real part compress more than this (a zip bomb does)
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
@@ -51,10 +48,6 @@ _REFERENCE = re.compile(  # A1 or A1:B9, maybe on a sheet: Sheet!A1, 'My sheet'!
 _CONSTANT = re.compile(  # blank, "text", TRUE/FALSE, a number, an array constant
     r"""^(?:|"(?:[^"]|"")*"|TRUE|FALSE|-?\d+(?:\.\d+)?(?:E[+-]?\d+)?|\{[^{}]*\})$""", re.I)
 _CALL = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9.]*)\((.*)\)\s*$", re.S)
-
-
-class RecalcError(Exception):
-    """The file cannot be recalculated; the message says why, in Chinese and English."""
 
 
 @dataclass
@@ -92,7 +85,7 @@ def recalc(path, output=None, as_of=None, progress=None) -> Report:
     in place), atomically: a failure leaves the original as it was. `progress(done, total)`
     hears of each formula (or run of formulas) computed."""
     path = Path(path)
-    _refuse_unsafe(path)
+    files.refuse_unsafe(path)
     with zipfile.ZipFile(path) as zin:
         parts = _sheet_parts(zin)
         texts = {name: zin.read(part).decode("utf-8") for name, part in parts.items()}
@@ -109,26 +102,6 @@ def recalc(path, output=None, as_of=None, progress=None) -> Report:
             new_parts["xl/workbook.xml"] = _FULL_CALC.sub("", workbook)
     _write(path, Path(output) if output else path, new_parts)
     return report
-
-
-def _refuse_unsafe(path: Path) -> None:
-    if not path.exists():
-        raise RecalcError(f"找不到文件 {path} | {path} does not exist")
-    lock = path.with_name("~$" + path.name)
-    if lock.exists():
-        raise RecalcError(f"{path.name} 正在 Excel 中打开，请先关闭 | {path.name} is open in Excel; close it first")
-    if not zipfile.is_zipfile(path):
-        raise RecalcError(f"{path.name} 不是 Excel 工作簿（.xlsx/.xlsm）| {path.name} is not an Excel workbook")
-    with zipfile.ZipFile(path) as z:
-        infos = z.infolist()
-        if "xl/workbook.xml" not in {i.filename for i in infos}:
-            raise RecalcError(f"{path.name} 不是 Excel 工作簿 | {path.name} is not an Excel workbook")
-        if sum(i.file_size for i in infos) > MAX_UNZIPPED or any(
-                i.compress_size and i.file_size / i.compress_size > MAX_RATIO for i in infos):
-            raise RecalcError(f"{path.name} 解压后过大，拒绝处理 | {path.name} unpacks too large; refused")
-        for info in infos:
-            if info.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in z.read(info)[:4096]:
-                raise RecalcError(f"{path.name} 含有 DTD，拒绝处理 | {path.name} carries a DTD; refused")
 
 
 def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
@@ -395,17 +368,10 @@ def _apply(xml: str, values: dict[str, object]) -> str:
 
 
 def _write(source: Path, target: Path, new_parts: dict[str, str]) -> None:
-    """Copy the package with `new_parts` replaced, into a temporary file renamed over `target`."""
-    handle, temp = tempfile.mkstemp(prefix=".~recalc-", suffix=target.suffix, dir=target.parent)
-    os.close(handle)
-    try:
+    """Copy the package with `new_parts` replaced, atomically over `target`."""
+    def write(temp: Path) -> None:
         with zipfile.ZipFile(source) as zin, zipfile.ZipFile(temp, "w") as zout:
             for info in zin.infolist():
                 data = new_parts[info.filename].encode("utf-8") if info.filename in new_parts else zin.read(info)
                 zout.writestr(info, data, compress_type=info.compress_type)
-        with open(temp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    files.replace(target, write)

@@ -1,0 +1,123 @@
+"""Workbook files handled with care: what is refused before reading, and how one is replaced.
+
+Every command that writes a workbook goes through here: a file open in Excel (its `~$` lock
+file beside it), anything that is not a workbook, or a package built to hurt the reader (a DTD,
+a zip bomb) is refused before it is parsed; the new file is written next to the old one and
+renamed over it, so a crash or a full disk leaves the original as it was; and a rewrite by
+openpyxl, which loses some kinds of content, first says which of them the file holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+
+MAX_UNZIPPED = 2 * 1024 ** 3  # a larger package is refused: no department workbook is that big
+MAX_RATIO = 200  # nor does a real part compress more than this (a zip bomb does)
+
+# Parts of a package that openpyxl does not carry through a load and save: (what, part pattern)
+DROPPED_BY_OPENPYXL = (
+    ("图表 charts", re.compile(r"^xl/(charts|chartsheets)/")),
+    ("图片 images", re.compile(r"^xl/media/")),
+    ("表单控件 form controls", re.compile(r"^xl/(ctrlProps|activeX)/")),
+    ("嵌入对象 embedded objects", re.compile(r"^xl/embeddings/")),
+    ("切片器 slicers and timelines", re.compile(r"^xl/(slicers|slicerCaches|timelines|timelineCaches)/")),
+    ("批注会话 threaded comments", re.compile(r"^xl/threadedComments/")),
+)
+_SHAPE = re.compile(rb"<xdr:sp\b")  # a drawn shape or text box (a macro button is one)
+
+
+class Refused(Exception):
+    """The file cannot be processed; the message says why, in Chinese and English."""
+
+
+def refuse_unsafe(path: Path) -> None:
+    """Raise `Refused` unless `path` is a workbook, closed, and safe to unpack."""
+    if not path.exists():
+        raise Refused(f"找不到文件 {path} | {path} does not exist")
+    lock = path.with_name("~$" + path.name)
+    if lock.exists():
+        raise Refused(f"{path.name} 正在 Excel 中打开，请先关闭 | {path.name} is open in Excel; close it first")
+    if not zipfile.is_zipfile(path):
+        raise Refused(f"{path.name} 不是 Excel 工作簿（.xlsx/.xlsm）| {path.name} is not an Excel workbook")
+    with zipfile.ZipFile(path) as z:
+        infos = z.infolist()
+        if "xl/workbook.xml" not in {i.filename for i in infos}:
+            raise Refused(f"{path.name} 不是 Excel 工作簿 | {path.name} is not an Excel workbook")
+        if sum(i.file_size for i in infos) > MAX_UNZIPPED or any(
+                i.compress_size and i.file_size / i.compress_size > MAX_RATIO for i in infos):
+            raise Refused(f"{path.name} 解压后过大，拒绝处理 | {path.name} unpacks too large; refused")
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in z.read(info)[:4096]:
+                raise Refused(f"{path.name} 含有 DTD，拒绝处理 | {path.name} carries a DTD; refused")
+
+
+def dropped_by_openpyxl(path: Path, keep: Callable[[str], bool] = lambda part: False) -> list[str]:
+    """What a load and save through openpyxl would lose from the workbook at `path`, by kind;
+    `keep(part)` exempts parts the caller rebuilds itself."""
+    found = []
+    with zipfile.ZipFile(path) as z:
+        names = [n for n in z.namelist() if not keep(n)]
+        for what, pattern in DROPPED_BY_OPENPYXL:
+            if any(pattern.match(n) for n in names):
+                found.append(what)
+        if any(n.startswith("xl/drawings/drawing") and _SHAPE.search(z.read(n)) for n in names):
+            found.append("形状与按钮 shapes and buttons")
+    return found
+
+
+def replace(target: Path, write: Callable[[Path], None]) -> None:
+    """Have `write(temp)` write the new file beside `target`, then rename it over `target`:
+    until the rename, `target` is untouched; a failure removes the temporary file."""
+    handle, temp = tempfile.mkstemp(prefix=".~ladderbook-", suffix=target.suffix, dir=target.parent)
+    os.close(handle)
+    try:
+        write(Path(temp))
+        with open(temp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def backup(path: Path, now: dt.datetime | None = None) -> Path:
+    """A copy of `path` in `<stem>-backups/`, named for the time it was taken."""
+    folder = path.with_name(f"{path.stem}-backups")
+    folder.mkdir(exist_ok=True)
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{path.stem}-{stamp}{path.suffix}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{path.stem}-{stamp}-{n}{path.suffix}"
+    shutil.copy2(path, target)
+    return target
+
+
+def rewrite(path: Path, edit: Callable, macro: str, allow_drop: bool = False,
+            now: dt.datetime | None = None) -> Path:
+    """Load the workbook at `path` with openpyxl, `edit(wb)` it, keep a backup of the old file
+    and replace it atomically; refused if the file holds what openpyxl would lose, unless
+    `allow_drop`. `macro` names the Excel macro that does the same without loss. Returns the
+    backup."""
+    dropped = dropped_by_openpyxl(path)
+    if dropped and not allow_drop:
+        raise Refused(
+            f"{path.name} 含有 {', '.join(dropped)}，命令行改写会丢失它们。请在 Excel 中运行宏 "
+            f"{macro}，或加 --allow-drop 接受丢失 | {path.name} holds {', '.join(dropped)}, which "
+            f"a rewrite from the command line would lose: run the macro {macro} in Excel, or pass "
+            f"--allow-drop to accept the loss")
+    wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+    edit(wb)
+    kept = backup(path, now)
+    replace(path, wb.save)
+    return kept
