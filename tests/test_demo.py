@@ -15,7 +15,7 @@ def test_sample_is_deterministic_and_covers_every_ladder():
     assert len(roster) == 300 and records["month"].nunique() >= 12
 
 
-def test_demo_prints_the_review_it_computed(capsys, tmp_path):
+def test_demo_does_the_month_end_round(capsys, tmp_path):
     path = tmp_path / "demo.xlsx"
     assert cli.main(["demo", "--output", str(path)]) == 0
     out = capsys.readouterr().out
@@ -28,12 +28,26 @@ def test_demo_prints_the_review_it_computed(capsys, tmp_path):
     assert eligible > 0 and due > 0
     first = table[table["eligible"] == True].iloc[0]  # noqa: E712
     assert first["name"] in out and first["next_level"] in out
-    # the workbook holds the same answers, stored by the headless recalculation
-    sheet = openpyxl.load_workbook(path, data_only=True)["2026-10 客户代表"]
+    assert "2026-10 已结账" in out
+
+    # the archive holds the month sheets as the headless recalculation computed them
+    archive = openpyxl.load_workbook(tmp_path / "demo-archive" / "2026-10.xlsx")
+    sheet = archive["2026-10 客户代表"]
     heads = [str(c.value).split("\n")[0] for c in sheet[2]]
     for row in sheet.iter_rows(min_row=3, values_only=True):
         row = dict(zip(heads, row))
         assert row["可晋升"] is table.at[str(row["工号"]), "eligible"]
+
+    # each decision sample.decide made is one move in the log and a new level on the roster
+    decided = sample.decide(roster, records)
+    decided = decided[decided["decision"].notna()]
+    wb = openpyxl.load_workbook(path)
+    log = list(wb["调动记录"].iter_rows(min_row=2, values_only=True))
+    assert sorted(r[1] for r in log) == sorted(decided["employee"])
+    assert f"执行 {len(decided)} 项" in out
+    levels = {r[0]: r[3] for r in wb["员工名册"].iter_rows(min_row=2, values_only=True)}
+    assert all(levels[r[1]] == r[3] for r in log)
+    assert "2026-11 客户代表" in wb.sheetnames and "2026-10 客户代表" not in wb.sheetnames
 
 
 def test_demo_in_english(capsys, tmp_path):

@@ -10,6 +10,9 @@ from xlfuncs import book
 from xlfuncs.policy import default_policy
 from xlfuncs.rules import evaluate
 
+from . import apply_moves as apply_module
+from . import close as close_module
+from . import files
 from . import recalc as recalc_module
 from . import report, sample
 from . import templates as templates_module
@@ -17,10 +20,12 @@ from .io import FileBook
 
 
 def demo(args) -> int:
-    """The sample department as a workbook from the template, recalculated, read back through
-    the schema, and its review printed."""
+    """The month end of the sample department, start to finish: the department workbook from
+    the template, HR's decisions typed in, recalculated, its review printed as read back from
+    the file, the month closed and the decisions applied."""
     policy = default_policy()
     roster, records = sample.department(size=args.size, last=args.last)
+    records = sample.decide(roster, records, policy)
     path = Path(args.output)
     templates_module.with_department(roster, records, lang=args.lang).save(path)
     recalc_module.recalc(path, as_of=args.as_of)
@@ -29,8 +34,17 @@ def demo(args) -> int:
     source.close()
     review = evaluate(inputs.roster, inputs.records, inputs.policy, args.as_of)
     sys.stdout.write(report.render(review, policy, args.lang, args.all))
+    # a demo run again closes again: the earlier archive is kept under a dated name
+    closed = close_module.close_file(path, replace=True)
+    print("\n" + closed.text())
+    if closed.plan.problems:
+        return 1
+    moved, _ = apply_module.apply_file(path)
+    lines = moved.text().splitlines()
+    print("\n".join(lines[:11] + ([f"  … +{len(lines) - 11}"] if len(lines) > 11 else [])))
+    recalc_module.recalc(path)
     print(f"\n→ {path}")
-    return 0
+    return 0 if not moved.problems else 1
 
 
 def templates(args) -> int:
@@ -76,11 +90,35 @@ def recalc(args) -> int:
     try:
         report = recalc_module.recalc(args.file, args.output, args.as_of,
                                       _progress_bar if sys.stderr.isatty() else None)
-    except recalc_module.RecalcError as err:
+    except files.Refused as err:
         print(err, file=sys.stderr)
         return 2
     print(report.text())
     return 0
+
+
+def close_month(args) -> int:
+    """Close a month: validate, freeze into History, archive, start the next month."""
+    try:
+        closed = close_module.close_file(args.file, args.month, args.replace, args.allow_drop)
+    except files.Refused as err:
+        print(err, file=sys.stderr)
+        return 2
+    print(closed.text(), file=sys.stderr if closed.plan.problems else sys.stdout)
+    return 1 if closed.plan.problems else 0
+
+
+def apply_moves(args) -> int:
+    """Apply the decisions of a closed month to the roster and the moves log."""
+    try:
+        the_plan, backup = apply_module.apply_file(args.file, args.month, args.allow_drop)
+    except files.Refused as err:
+        print(err, file=sys.stderr)
+        return 2
+    print(the_plan.text(), file=sys.stderr if the_plan.problems else sys.stdout)
+    if backup:
+        print(f"  备份 | backup: {backup}")
+    return 1 if the_plan.problems else 0
 
 
 def main(argv=None) -> int:
@@ -114,6 +152,22 @@ def main(argv=None) -> int:
     p.add_argument("--as-of", help="review month for every formula, e.g. 2026-10 (default: each formula's own)")
     p.add_argument("--output", help="write here instead of in place")
     p.set_defaults(run=recalc)
+
+    p = commands.add_parser("close-month", help="月结 | close a month (the month-end macro)")
+    p.add_argument("file")
+    p.add_argument("--month", help="the month to close, e.g. 2026-10 (default: the earliest with month sheets)")
+    p.add_argument("--replace", action="store_true",
+                   help="close a month History already holds again, replacing only that month's rows")
+    p.add_argument("--allow-drop", action="store_true",
+                   help="rewrite even if charts, images or controls would be lost (see README)")
+    p.set_defaults(run=close_month)
+
+    p = commands.add_parser("apply-moves", help="执行调动决定 | apply the promotions and demotions decided")
+    p.add_argument("file")
+    p.add_argument("--month", help="the closed month whose decisions to apply (default: the latest)")
+    p.add_argument("--allow-drop", action="store_true",
+                   help="rewrite even if charts, images or controls would be lost (see README)")
+    p.set_defaults(run=apply_moves)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from xlfuncs import values
+from xlfuncs.moves import DEMOTION, PROMOTION
 from xlfuncs.policy import Policy, default_policy
-from xlfuncs.rules import kpi_scores
+from xlfuncs.rules import evaluate, kpi_scores
 
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂")
@@ -97,3 +98,27 @@ def _records(roster, ladder, rung, tenure, end, months, rng, policy) -> pd.DataF
             records.loc[rows, column] = items[column].to_numpy()
         records.loc[rows, "score"] = kpi_scores(items, r).to_numpy()
     return records
+
+
+def decide(roster: pd.DataFrame, records: pd.DataFrame, policy: Policy | None = None) -> pd.DataFrame:
+    """`records` with HR's decisions on the latest month, as a careful HR would make them:
+    promote whoever is eligible, recommended and passed the exam, at the bottom of the raise
+    range; demote whoever is due for it."""
+    policy = policy or default_policy()
+    review = evaluate(roster, records, policy).table
+    ids = roster["employee"].astype(str).to_numpy()
+    recommended = pd.Series((roster["recommended"] == "是").to_numpy()
+                            & (roster["exam_passed"] == "是").to_numpy(), index=ids)
+    promote = (review["eligible"] == True) & recommended.reindex(review.index)  # noqa: E712
+    demote = (review["demotion_due"] == True) & ~promote  # noqa: E712
+    months = values.months(records["month"])[0]
+    latest = months == months.max()
+    emp = records["employee"].astype(str)
+    out = records.copy()
+    for mask, kind in ((promote, PROMOTION), (demote, DEMOTION)):
+        chosen = latest & emp.map(mask).fillna(False).astype(bool)
+        out.loc[chosen, "decision"] = kind[0]
+        out.loc[chosen, "approver"] = "HR"
+        if kind is PROMOTION:
+            out.loc[chosen, "raise"] = emp[chosen].map(review["raise_min"]).to_numpy()
+    return out

@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from xlfuncs import policy_sheet, schema, values
+from xlfuncs import moves, policy_sheet, schema, values
 
 from .report import display_width
 from xlfuncs.policy import Ladder, Policy, default_data
@@ -80,7 +80,8 @@ def department(data: dict | None = None, ladders: list[str] | None = None, lang:
     _table(wb, names, schema.ROSTER, "Roster", ROSTER_FORMATS)
     for ladder in chosen:
         month_sheet(wb, policy, ladder, names.template(ladder), lang=lang)
-    _table(wb, names, schema.RECORDS, "History", RECORD_FORMATS, extra=item_fields(policy))
+    _table(wb, names, schema.RECORDS, "History", RECORD_FORMATS, extra=item_fields(policy) + schema.FROZEN,
+           pages_wide=3)
     _table(wb, names, schema.MOVES, "Moves", {"date": DATE, "raise": CNY})
     _policy(wb, data, names)
     _xlwings_conf(wb)
@@ -149,6 +150,7 @@ def _lists(wb: Workbook, policy: Policy, names: Names) -> None:
         "LevelNames": list(dict.fromkeys(r.name for ld in policy.ladders for r in ld.rungs)),
         "YesNo": ["是", "否"],
         "Outcomes": [b.outcome for b in policy.bands] + [policy.dismissal.name],
+        "Decisions": [kind[0] for kind in moves.KINDS],
     }
     for col, (name, items) in enumerate(columns.items(), 1):
         ws.cell(1, col, name)
@@ -203,16 +205,21 @@ def _guide(ws, ladders: list[Ladder], names: Names) -> None:
 
 
 # field → a number format, or the named list its dropdown offers
-LISTS = ("LadderNames", "LevelNames", "YesNo", "Outcomes")
+LISTS = ("LadderNames", "LevelNames", "YesNo", "Outcomes", "Decisions")
 ROSTER_FORMATS = {"ladder": "LadderNames", "level": "LevelNames", "hire_date": DATE,
                   "level_since": DATE, "probation_until": DATE, "gm_approval": "YesNo",
                   "recommended": "YesNo", "exam_passed": "YesNo", "duties": "0"}
-RECORD_FORMATS = {"month": MONTH, "serious_error": "YesNo", "override": "Outcomes"}
+DECISION_FORMATS = {"decision": "Decisions", "to_level": "LevelNames", "raise": CNY}
+RECORD_FORMATS = {"month": MONTH, "serious_error": "YesNo", "own_computer": "YesNo", "override": "Outcomes",
+                  **DECISION_FORMATS, "result:score": "0.0", "result:cycle_average": "0.0",
+                  "result:raise_min": CNY, "result:raise_max": CNY, "result:pay_adjust": CNY}
 
 
-def _table(wb: Workbook, names: Names, table: schema.Table, name: str, formats: dict, extra=()) -> None:
+def _table(wb: Workbook, names: Names, table: schema.Table, name: str, formats: dict, extra=(),
+           pages_wide: int = 1) -> None:
     """A sheet holding one Excel Table: bilingual headers, typed columns, dropdowns. The Table
-    starts with one blank row; Excel carries its formats down to the rows HR adds."""
+    starts with one blank row; Excel carries its formats down to the rows HR adds. A table
+    printed `pages_wide` repeats its first two columns (who) on every page."""
     ws = wb.create_sheet(names.pick(table.zh, table.en))
     fields = [*table.fields, *extra]
     _header_row(ws, 1, [names.header(f.zh, f.en) for f in fields])
@@ -233,6 +240,9 @@ def _table(wb: Workbook, names: Names, table: schema.Table, name: str, formats: 
             ws.cell(2, col).number_format = rule
     ws.freeze_panes = "B2"
     _print_setup(ws, "1:1")
+    if pages_wide > 1:
+        ws.page_setup.fitToWidth = pages_wide
+        ws.print_title_cols = "A:B"
 
 
 def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=None,
@@ -257,7 +267,8 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
         zh, en = (metric.name, metric.name_en) if metric.id == "coefficient" else (field.zh, field.en)
         inputs.append(("score", zh, en, f"between:{metric.min:g}:{metric.max:g}"))
     inputs += [(f.key, f.zh, f.en, "YesNo" if f.kind == "flag" else "number")  # the rest, as History has them
-               for f in schema.RECORDS.fields if f.key not in ("month", "employee", "score", "override")]
+               for f in schema.RECORDS.fields
+               if f.key not in ("month", "employee", "score", "override", *schema.DECISIONS)]
     if band_reviewed:
         f = schema.RECORDS.field("override")
         inputs.append(("override", f.zh, f.en, "Outcomes"))
@@ -266,7 +277,10 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
                 if (c[0] != "score" or items)
                 and (c[0] not in ("cycle_average", "outcome") or band_reviewed)
                 and (c[0] not in ("raise_min", "raise_max") or has_raise)]
-    columns = inputs + [(key, zh, en, None) for key, zh, en in computed]
+    # HR's decision on the review, typed after reading it: the last columns
+    rules = {"decision": "Decisions", "to_level": "LevelNames", "raise": "number"}
+    decisions = [(f.key, f.zh, f.en, rules.get(f.key)) for f in map(schema.RECORDS.field, schema.DECISIONS)]
+    columns = inputs + [(key, zh, en, None) for key, zh, en in computed] + decisions
     col = {key: i for i, (key, *_rest) in enumerate(columns, 1)}
     people = people or []
     first, last = 3, 2 + (len(people) or TEMPLATE_ROWS)
@@ -285,7 +299,7 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     for row, person in enumerate(people, first):
         for key in ("employee", "name", "level"):
             ws.cell(row, col[key], person.get(key))
-    for key, _, _, rule in inputs:
+    for key, _, _, rule in inputs + decisions:
         letter = get_column_letter(col[key])
         for row in range(first, last + 1):
             cell = ws.cell(row, col[key])
@@ -328,6 +342,8 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
             elif key in ("score", "cycle_average"):
                 cell.number_format = "0.0"
     ws.column_dimensions[get_column_letter(col["reasons"])].width = 60
+    for row in range(first, last + 1):
+        ws.cell(row, col["raise"]).number_format = CNY
 
     if "outcome" in col:
         outcome_cells = rng("outcome")

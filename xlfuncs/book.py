@@ -57,28 +57,37 @@ def month_sheets(names: list[str]) -> list[tuple[str, int]]:
     return out
 
 
-def table_frame(table: schema.Table, cells: list[list], sheet: str, extra=(), defaults=None,
-                label_sheet=False):
-    """The rows under the header row as raw cells, one column per field found, indexed by
-    Excel row number (with `label_sheet`, by sheet and row); or None and the problem naming
-    the sheet and the missing headers."""
+def find_header(table: schema.Table, cells: list[list], sheet: str, extra=(), defaults=None):
+    """(row number from 1, {column position: field key}) of the sheet's header row, or None
+    and the problem naming the sheet and the headers it lacks."""
     defaults = defaults or {}
     best = None
     for r, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
         mapping, missing = schema.match_headers(table, list(row or []), extra)
         missing = [f for f in missing if f.key not in defaults]
         if not missing:
-            break
+            return (r + 1, mapping), []
         if best is None or len(missing) < len(best):
             best = missing
-    else:
-        if best is None:
-            return None, [Problem(f"工作表「{sheet}」是空的", f"Sheet '{sheet}' is empty")]
-        return None, schema.missing_columns(sheet, best)
-    body = [list(row or []) for row in cells[r + 1:]]
+    if best is None:
+        return None, [Problem(f"工作表「{sheet}」是空的", f"Sheet '{sheet}' is empty")]
+    return None, schema.missing_columns(sheet, best)
+
+
+def table_frame(table: schema.Table, cells: list[list], sheet: str, extra=(), defaults=None,
+                label_sheet=False):
+    """The rows under the header row as raw cells, one column per field found, indexed by
+    Excel row number (with `label_sheet`, by sheet and row); or None and the problem naming
+    the sheet and the missing headers."""
+    defaults = defaults or {}
+    found, problems = find_header(table, cells, sheet, extra, defaults)
+    if found is None:
+        return None, problems
+    r, mapping = found
+    body = [list(row or []) for row in cells[r:]]
     rows = [i for i, row in enumerate(body) if not all(values.is_blank(v) for v in row)]
     width = max((len(row) for row in body), default=0)
-    index = [r + 2 + i for i in rows]
+    index = [r + 1 + i for i in rows]
     if label_sheet:
         index = pd.MultiIndex.from_arrays([[sheet] * len(rows), index])
     grid = pd.DataFrame([body[i] + [None] * (width - len(body[i])) for i in rows],

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from . import values
 from .problems import PolicyError, Problem
 
 ALL_DUTIES = "all"
@@ -100,6 +101,8 @@ class Settings:
     training_window_months: int
     training_bottom_share: float
     training_new_staff_months: int
+    promotion_needs_recommendation: bool
+    promotion_needs_exam: bool
 
 
 @dataclass(frozen=True)
@@ -217,11 +220,16 @@ class _Reader:
             return None
         return int(number) if integer else number
 
-    def flag(self, d: dict, key: str) -> bool:
-        value = d.get(key, False)
-        if isinstance(value, str):
-            return value.strip().lower() in ("true", "yes", "y", "1", "是", "√")
-        return bool(value)
+    def flag(self, d: dict, key: str, where=("政策", "Policy"), default: bool = False) -> bool:
+        value = d.get(key)
+        if values.is_blank(value):
+            return default
+        read = values.flag(value)
+        if read is values.INVALID:
+            self.fail(f"{where[0]}：{key} 应为 是/否，现为 {value!r}",
+                      f"{where[1]}: {key} must be yes or no, not {value!r}")
+            return default
+        return read
 
     def named(self, d: dict, where) -> dict:
         return {"name": self.text(d, "name", where), "name_en": self.text(d, "name_en", where, "")}
@@ -237,6 +245,8 @@ class _Reader:
             **ints,
             average_basis=self.text(s, "average_basis", where, "trailing"),
             training_bottom_share=self.number(s, "training_bottom_share", where, required=True),
+            promotion_needs_recommendation=self.flag(s, "promotion_needs_recommendation", where, True),
+            promotion_needs_exam=self.flag(s, "promotion_needs_exam", where, True),
         )
         duties = tuple(Named(**self.named(d, (f"职责第{i}行", f"Duty row {i}")))
                        for i, d in enumerate(data.get("duties", []), 1))
@@ -262,8 +272,8 @@ class _Reader:
         return Band(outcome=self.text(b, "outcome", where),
                     outcome_en=self.text(b, "outcome_en", where, ""),
                     lower=self.number(b, "lower", where),
-                    inclusive=self.flag(b, "inclusive"),
-                    move=move, probation=self.flag(b, "probation"))
+                    inclusive=self.flag(b, "inclusive", where),
+                    move=move, probation=self.flag(b, "probation", where))
 
     def role(self, r: dict) -> Role:
         rid = r.get("id")
@@ -299,7 +309,7 @@ class _Reader:
             "raise_min", "raise_max", "base_pay", "position_allowance")}
         return Rung(**self.named(r, where), role=self.text(r, "role", where), **ints, **nums,
                     min_duties=min_duties,
-                    demote_on_serious_error=self.flag(r, "demote_on_serious_error"),
+                    demote_on_serious_error=self.flag(r, "demote_on_serious_error", where),
                     horizontal=horizontal)
 
 

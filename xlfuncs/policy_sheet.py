@@ -54,6 +54,8 @@ SETTING_NOTES = {
     "training_window_months": "差异化培训排名月数 | months ranked for training",
     "training_bottom_share": "排名后百分之几须参加 | bottom share that must attend",
     "training_new_staff_months": "入职不满几个月须参加 | employed less than this must attend",
+    "promotion_needs_recommendation": "晋升须主管推荐 | a promotion needs the superior's recommendation",
+    "promotion_needs_exam": "晋升须考核通过 | a promotion needs the exam passed",
     "probation_pay": "试用期工资(元/月) | probation pay per month",
     "own_computer_allowance": "自备电脑补助(元/月) | own computer, per month",
     "overtime_day_allowance": "非法定节日加班费(元/天) | overtime on a non-statutory day",

@@ -325,6 +325,7 @@ class _Evaluation:
             "name": p["name"], "ladder": p["ladder"], "level": p["level"],
             "next_level": p["next_level"], "top": p["top"].astype(bool), "metric": p["metric"],
             "tenure_months": tenure, "months_in_level": in_level,
+            "score": self.matrix.scores[:, 0],  # the review month's metric
             "average": avg, "average_months": avg_n,
             "cycle_average": np.where(cycled, cycle_avg, np.nan),
             "cycle_months": np.where(cycled, cycle_n, np.nan),

@@ -103,7 +103,13 @@ RECORDS = Table("records", "历史记录", "History", (
     Field("unreachable", "热线无法接通次数", "Hotline unreachable", "number"),
     Field("late_replies", "超时未回复次数", "Late replies", "number"),
     Field("major_complaints", "引起重大投诉次数", "Major complaints caused", "number"),
+    # HR's decision on the month's review, made on the month sheet, applied by apply-moves
+    Field("decision", "调动决定", "Decision", "text"),
+    Field("to_level", "调至职级", "Move to level", "text"),
+    Field("raise", "加薪(元/月)", "Raise (CNY/month)", "number"),
+    Field("approver", "批准人", "Approved by", "text"),
 ))
+DECISIONS = ("decision", "to_level", "raise", "approver")
 
 
 MOVES = Table("moves", "调动记录", "Moves", (
@@ -130,6 +136,12 @@ COMPUTED = (
     ("training", "需培训", "Training required"),
     ("pay_adjust", "薪酬增减(元)", "Pay adjustment (CNY)"),
 )
+
+# What the month close freezes into History next to the inputs: the level the month was
+# assessed at and the computed columns, as values. Keys are prefixed so that none is taken
+# for an input field.
+FROZEN = (Field("result:level", "当月职级", "Level that month", "text"),
+          *(Field(f"result:{key}", zh, en, "text") for key, zh, en in COMPUTED))
 
 
 def fold(header) -> str:

@@ -1,0 +1,204 @@
+"""Apply HR's decisions of a closed month: the roster moves, the moves log grows.
+
+Decisions are typed on the month sheet (调动决定 …) and frozen into History by the close, so
+what is applied is exactly what was decided on the month's review. Every decision is checked
+against the policy first (`xlfuncs.moves.decide`); if any is refused, nothing changes and each
+refusal says why. A decision already in the moves log is not made twice, so a second run
+changes nothing. Like the close, the edits are a plan carried out by an `Editor`, on a file
+through openpyxl or in Excel through `workbook.macros`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from xlfuncs import book, schema, values
+from xlfuncs.moves import MOVE_COLUMNS, PROMOTION, decide
+from xlfuncs.problems import Problem
+from xlfuncs.rules import evaluate
+
+from . import files
+from .close import Editor, OpenpyxlEditor
+from .io import FileBook
+
+MACRO = "LADDERBOOK_APPLY_MOVES"
+CONSUMED = ("recommended", "exam_passed", "gm_approval")  # used up by the move they allowed
+NO = "否"
+
+
+@dataclass
+class MovesPlan:
+    month: int | None
+    problems: list[Problem] = field(default_factory=list)
+    moves: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MOVE_COLUMNS))
+    already: int = 0
+    cells: list[tuple[str, int, int, object]] = field(default_factory=list)  # (sheet, row, column, value)
+    log: str = ""
+    log_first: int = 0
+    log_rows: list[list] = field(default_factory=list)
+    log_like: int = 2
+
+    @property
+    def label(self) -> str:
+        return values.month_label(self.month) if self.month is not None else "?"
+
+    def carry_out(self, editor: Editor) -> None:
+        for sheet, row, column, value in self.cells:
+            editor.set_cell(sheet, row, column, value)
+        if self.log_rows:
+            editor.write_rows(self.log, self.log_first, self.log_rows, self.log_like)
+            editor.fit_table(self.log, self.log_first + len(self.log_rows) - 1)
+
+    def text(self) -> str:
+        if self.problems:
+            head = (f"{self.label} 的调动决定未执行：{len(self.problems)} 个问题，工作簿未改动 | "
+                    f"the decisions of {self.label} were not applied: {len(self.problems)} problem(s); "
+                    f"the workbook is unchanged")
+            return "\n".join([head] + [f"  {p}" for p in self.problems])
+        lines = [f"{self.label} 的调动决定：执行 {len(self.moves)} 项，已执行过 {self.already} 项 | "
+                 f"decisions of {self.label}: {len(self.moves)} applied, {self.already} applied before"]
+        for m in self.moves.to_dict("records"):
+            amount = "" if pd.isna(m["raise"]) else f"，加薪 {m['raise']:g} 元/月"
+            lines.append(f"  {m['employee']}: {m['from_level']} → {m['to_level']}（{m['kind']}{amount}），"
+                         f"{m['date']:%Y-%m-%d} 起")
+        return "\n".join(lines)
+
+
+def plan(source: book.Source, month: str | None = None) -> MovesPlan:
+    """The decisions of `month` (default: the latest month in History) as edits, or the
+    problems that stop them."""
+    names = source.sheet_names()
+    inputs = book.read(source)
+    out = MovesPlan(None, list(inputs.problems))
+    history = book.find_sheet(names, schema.RECORDS.names)
+    log = book.find_sheet(names, schema.MOVES.names)
+    roster_sheet = book.find_sheet(names, schema.ROSTER.names)
+    for sheet, table in ((history, schema.RECORDS), (log, schema.MOVES)):
+        if sheet is None:
+            out.problems.append(Problem(f"工作簿缺少工作表「{table.zh}」", f"the workbook has no sheet '{table.en}'"))
+    if out.problems or inputs.policy is None:
+        return out
+    policy = inputs.policy
+
+    records, _ = schema.clean(schema.RECORDS, inputs.records)
+    sheet_of = records.index.get_level_values(0)
+    closed = records[sheet_of == history]
+    if month is None:
+        if closed["month"].isna().all():
+            out.problems.append(Problem("历史记录中还没有已结账的月份", "History holds no closed month yet"))
+            return out
+        out.month = int(closed["month"].max())
+    else:
+        out.month = values.month(month)
+        if out.month in (None, values.INVALID):
+            out.month = None
+            out.problems.append(Problem(f"月份「{month}」无法识别（应如 2026-10）",
+                                        f"cannot read the month '{month}' (e.g. 2026-10)"))
+            return out
+    open_decisions = records[(sheet_of != history) & (records["month"] == out.month)
+                             & records["decision"].notna()]
+    if len(open_decisions):
+        out.problems.append(Problem(
+            f"{out.label} 尚未结账：请先结账（ladderbook close-month），调动决定随结账存入历史记录",
+            f"{out.label} is not closed: close it first (ladderbook close-month); the decisions "
+            f"are kept in History by the close"))
+        return out
+    decisions = closed[(closed["month"] == out.month) & closed["decision"].notna()]
+
+    log_cells = source.values(log)
+    log_frame, problems = book.table_frame(schema.MOVES, log_cells, log)
+    logged, more = schema.clean(schema.MOVES, log_frame) if log_frame is not None else (None, [])
+    out.problems += problems + more
+    if out.problems:
+        return out
+
+    review = evaluate(inputs.roster, inputs.records, policy, out.label)
+    roster, _ = schema.clean(schema.ROSTER, inputs.roster)
+    decided = decide(decisions, roster, review, policy, logged)
+    out.problems += decided.refused
+    if out.problems:
+        return out
+    out.moves, out.already = decided.moves, decided.already
+
+    _roster_cells(out, source.values(roster_sheet), roster_sheet, roster)
+    _month_sheet_levels(out, source, names)
+    _log_rows(out, log, log_cells)
+    return out
+
+
+def _roster_cells(out: MovesPlan, cells, sheet: str, roster: pd.DataFrame) -> None:
+    """Level and level-since of each person moved; the approvals the move used up set to 否."""
+    (_, mapping), _ = book.find_header(schema.ROSTER, cells, sheet)
+    column = {key: pos + 1 for pos, key in mapping.items()}
+    row_of = {}
+    for row, emp in zip(roster.index, roster["employee"]):
+        row_of.setdefault(emp, row)
+    for m in out.moves.itertuples():
+        row = row_of[m.employee]
+        out.cells.append((sheet, row, column["level"], m.to_level))
+        if "level_since" in column:
+            out.cells.append((sheet, row, column["level_since"], m.date.to_pydatetime()))
+        if m.kind == PROMOTION[0]:
+            out.cells += [(sheet, row, column[key], NO) for key in CONSUMED if key in column]
+
+
+def _month_sheet_levels(out: MovesPlan, source, names) -> None:
+    """The level column of the open month sheets from the move's month on: KPI_SCORE weighs
+    a person's items by it."""
+    level_names = {schema.fold(n) for n in schema.ROSTER.field("level").names}
+    moved = dict(zip(out.moves["employee"], out.moves["to_level"]))
+    starts = values.month(out.moves["date"].min()) if len(out.moves) else None
+    for name, month in book.month_sheets(names):
+        if starts is None or month < starts:
+            continue
+        cells = source.values(name)
+        for r, row in enumerate(cells[:book.HEADER_SEARCH_ROWS]):
+            level = next((c for c, h in enumerate(row or []) if level_names & set(schema.header_parts(h))), None)
+            employee = next((c for c, h in enumerate(row or [])
+                             if {schema.fold(n) for n in schema.EMPLOYEE.names} & set(schema.header_parts(h))), None)
+            if level is not None and employee is not None:
+                break
+        else:
+            continue
+        for excel_row, cells_row in enumerate(cells[r + 1:], r + 2):
+            emp = values.employee_id(cells_row[employee]) if employee < len(cells_row) else None
+            if emp in moved:
+                out.cells.append((name, excel_row, level + 1, moved[emp]))
+
+
+def _log_rows(out: MovesPlan, sheet: str, cells) -> None:
+    (header, mapping), _ = book.find_header(schema.MOVES, cells, sheet)
+    column = {key: pos for pos, key in mapping.items()}
+    last = max((i + 1 for i, row in enumerate(cells) if any(not values.is_blank(v) for v in row or [])),
+               default=header)
+    out.log, out.log_first, out.log_like = sheet, max(last, header) + 1, header + 1
+    width = max(column.values()) + 1
+    for m in out.moves.to_dict("records"):
+        row = [None] * width
+        for key, value in m.items():
+            if key in column and not (not isinstance(value, str) and pd.isna(value)):
+                row[column[key]] = value.to_pydatetime() if isinstance(value, pd.Timestamp) else (
+                    int(value) if key == "employee" and str(value).isdigit() else value)
+        out.log_rows.append(row)
+
+
+def apply_file(path, month: str | None = None, allow_drop: bool = False,
+               now: dt.datetime | None = None) -> tuple[MovesPlan, Path | None]:
+    """Apply the decisions of a closed month to the workbook file at `path`: all of them or,
+    with any refused, none. Returns the plan and the backup taken (None if nothing changed)."""
+    path = Path(path)
+    files.refuse_unsafe(path)
+    source = FileBook(path)
+    try:
+        the_plan = plan(source, month)
+    finally:
+        source.close()
+    if the_plan.problems or the_plan.moves.empty:
+        return the_plan, None
+    backup = files.rewrite(path, lambda wb: the_plan.carry_out(OpenpyxlEditor(wb, None, "zh")),
+                           MACRO, allow_drop, now)
+    return the_plan, backup
