@@ -54,7 +54,7 @@ def test_sheets_tables_and_names(saved):
     assert {n: ws.title for ws in wb for n in ws.tables} == {
         "Roster": "员工名册", "History": "历史记录", "Moves": "调动记录"}
     assert wb["员工名册"]["A1"].value == "工号\nEmployee ID"
-    assert wb["xlwings.conf"]["A1"].value == "UDF MODULES" and wb["xlwings.conf"]["B1"].value == "xlfuncs.udfs"
+    assert wb["xlwings.conf"]["A1"].value == "UDF MODULES" and wb["xlwings.conf"]["B1"].value == "xlfuncs.udfs;workbook.macros"
     assert wb.defined_names["LadderNames"].attr_text == "'列表'!$A$2:$A$8"
     english = openpyxl.load_workbook(saved / templates.FILES["en"])
     assert english.sheetnames[:3] == ["Guide", "Lists", "Roster"]

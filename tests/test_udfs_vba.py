@@ -10,6 +10,7 @@ import types
 import pytest
 import xlwings
 
+import workbook.macros
 import xlfuncs.udfs
 
 FUNCTIONS = {  # Excel name: arguments as the VBA signature must list them
@@ -30,9 +31,9 @@ FUNCTIONS = {  # Excel name: arguments as the VBA signature must list them
 }
 
 
-@pytest.fixture(scope="module")
-def decorated():
-    """xlfuncs.udfs as it is on Windows, with xlwings' metadata on every function."""
+def on_windows(plain):
+    """`plain` (a module) reloaded as on Windows, with xlwings' real decorators; its VBA
+    module as "Import Functions" writes it, and the module itself."""
     stubs = {name: types.ModuleType(name) for name in ("pythoncom", "pywintypes", "win32com", "win32com.client")}
     stubs["pythoncom"].CoInitialize = lambda: None
     stubs["win32com.client"].Dispatch = lambda *args: None
@@ -44,13 +45,21 @@ def decorated():
         mp.setattr(xlwings, "func", windows.xlfunc)
         mp.setattr(xlwings, "arg", windows.xlarg)
         mp.setattr(xlwings, "ret", windows.xlret)
-        module = importlib.reload(xlfuncs.udfs)
+        mp.setattr(xlwings, "script", windows.xlsub)
+        module = importlib.reload(plain)
         vba = io.StringIO()
-        windows.generate_vba_wrapper("xlfuncs.udfs", module, vba, types.SimpleNamespace(Name="部门.xlsm"))
-        functions = {name: getattr(module, name).__xlfunc__ for name in FUNCTIONS}
+        windows.generate_vba_wrapper(plain.__name__, module, vba, types.SimpleNamespace(Name="部门.xlsm"))
         mp.delitem(sys.modules, "xlwings.udfs")
+    return vba.getvalue(), module
+
+
+@pytest.fixture(scope="module")
+def decorated():
+    """xlfuncs.udfs as it is on Windows, with xlwings' metadata on every function."""
+    vba, module = on_windows(xlfuncs.udfs)
+    functions = {name: getattr(module, name).__xlfunc__ for name in FUNCTIONS}
     importlib.reload(xlfuncs.udfs)  # back to the plain functions for the other tests
-    return vba.getvalue(), functions
+    return vba, functions
 
 
 def blocks(vba: str) -> dict[str, str]:
@@ -94,3 +103,13 @@ def test_function_wizard_texts_chinese_first_in_the_ladderbook_category(decorate
             if arg["name"] != "caller":
                 assert not arg["doc"].startswith("Positional argument"), (name, arg["name"])
                 assert len(arg["doc"]) <= 255
+
+
+def test_the_month_end_macros_are_subs_for_the_macros_dialog():
+    vba, _ = on_windows(workbook.macros)
+    importlib.reload(workbook.macros)
+    for name in ("LADDERBOOK_CLOSE_MONTH", "LADDERBOOK_APPLY_MOVES"):
+        assert f"Sub {name}()\n" in vba
+        # ThisWorkbook goes along: xw.Book.caller() in the macro is the workbook it runs in
+        assert f'XLPy.CallUDF "workbook.macros", "{name}", Array(), ThisWorkbook, Application.Caller' in vba
+    assert "Function " not in vba

@@ -32,3 +32,23 @@ class Book:
     def values(self, name):
         self.reads += 1
         return self.sheets[name]
+
+
+def fill_month_sheets(wb, records: pd.DataFrame, policy=None) -> None:
+    """Type `records` (schema field names) into the open month sheets of `wb` (openpyxl), each
+    on the row of its employee, as HR does during the month."""
+    from xlfuncs import book, values
+    from xlfuncs.policy import default_policy
+    from xlfuncs.rules import item_fields
+
+    extra = item_fields(policy or default_policy())
+    by_id = {values.employee_id(r["employee"]): r for r in records.to_dict("records")}
+    for name, _ in book.month_sheets(wb.sheetnames):
+        ws = wb[name]
+        mapping, _ = schema.match_headers(schema.RECORDS, [c.value for c in ws[2]], extra)
+        column = {key: pos + 1 for pos, key in mapping.items()}
+        for row in range(3, ws.max_row + 1):
+            record = by_id.get(values.employee_id(ws.cell(row, column["employee"]).value))
+            for key, value in (record or {}).items():
+                if key in column and key not in ("employee", "month") and not pd.isna(value):
+                    ws.cell(row, column[key], value.item() if hasattr(value, "item") else value)

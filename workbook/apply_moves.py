@@ -87,11 +87,16 @@ def plan(source: book.Source, month: str | None = None) -> MovesPlan:
     records, _ = schema.clean(schema.RECORDS, inputs.records)
     sheet_of = records.index.get_level_values(0)
     closed = records[sheet_of == history]
+    pending = records[(sheet_of != history) & records["decision"].notna()]["month"]
     if month is None:
-        if closed["month"].isna().all():
+        latest = closed["month"].max()
+        if len(pending) and not pending.max() <= latest:  # decided on a month not closed yet
+            out.month = int(pending.max())
+        elif closed["month"].isna().all():
             out.problems.append(Problem("历史记录中还没有已结账的月份", "History holds no closed month yet"))
             return out
-        out.month = int(closed["month"].max())
+        else:
+            out.month = int(latest)
     else:
         out.month = values.month(month)
         if out.month in (None, values.INVALID):
@@ -99,9 +104,7 @@ def plan(source: book.Source, month: str | None = None) -> MovesPlan:
             out.problems.append(Problem(f"月份「{month}」无法识别（应如 2026-10）",
                                         f"cannot read the month '{month}' (e.g. 2026-10)"))
             return out
-    open_decisions = records[(sheet_of != history) & (records["month"] == out.month)
-                             & records["decision"].notna()]
-    if len(open_decisions):
+    if (pending == out.month).any():
         out.problems.append(Problem(
             f"{out.label} 尚未结账：请先结账（ladderbook close-month），调动决定随结账存入历史记录",
             f"{out.label} is not closed: close it first (ladderbook close-month); the decisions "

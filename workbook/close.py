@@ -72,6 +72,7 @@ class Plan:
     new_sheets: list[tuple[Ladder, str, dt.datetime, list[dict]]] = field(default_factory=list)
     archive: dict[str, list[list]] = field(default_factory=dict)  # archive sheet → rows
     like_row: int = 2  # a History row whose number formats the new rows take
+    in_history: bool = False  # refused because History holds the month (--replace closes again)
     policy: Policy | None = None
     lang: str = "zh"
 
@@ -145,19 +146,19 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
 
     records = inputs.records
     in_month = records.index.get_level_values(0).isin(out.closed)
+    past = records[~in_month]
+    past_months = values.months(past["month"])[0].to_numpy()
+    if (past_months == chosen).any() and not replace:
+        out.in_history = True
+        out.problems.append(Problem(
+            f"历史记录中已有 {out.label} 的数据；如要重新结账，请加 --replace（只替换该月的行）",
+            f"History already holds {out.label}; to close it again use --replace (only that month's rows are replaced)"))
+        return out
     month_records = records[in_month]
     review_of_month = evaluate(inputs.roster, month_records, policy, out.label)
     out.problems += review_of_month.problems
     out.problems += _check_inputs(inputs.roster, month_records, review_of_month, policy, out.month)
     if out.problems:
-        return out
-
-    past = records[~in_month]
-    past_months = values.months(past["month"])[0].to_numpy()
-    if (past_months == chosen).any() and not replace:
-        out.problems.append(Problem(
-            f"历史记录中已有 {out.label} 的数据；如要重新结账，请加 --replace（只替换该月的行）",
-            f"History already holds {out.label}; to close it again use --replace (only that month's rows are replaced)"))
         return out
 
     out.policy, out.lang = policy, "zh" if book.find_sheet(names, [schema.ROSTER.zh]) else "en"
@@ -414,15 +415,11 @@ def close_file(path, month: str | None = None, replace: bool = False, allow_drop
         source.close()
     if the_plan.problems:
         return Closed(the_plan)
-    folder = archive_folder(path)
-    target = folder / f"{the_plan.label}.xlsx"
-    if target.exists() and not replace:
-        the_plan.problems.append(Problem(
-            f"归档文件 {target} 已存在，未覆盖（加 --replace 重新结账，旧归档会改名保留）",
-            f"the archive {target} exists and is not overwritten (--replace closes again and "
-            f"keeps the old archive under a new name)"))
+    target, problem = archive_target(path, the_plan, replace)
+    if problem:
+        the_plan.problems.append(problem)
         return Closed(the_plan)
-
+    folder = target.parent
     pending = folder / f".~{the_plan.label}.xlsx"
 
     def edit(wb):
@@ -435,11 +432,23 @@ def close_file(path, month: str | None = None, replace: bool = False, allow_drop
     except BaseException:
         pending.unlink(missing_ok=True)
         raise
-    digest = _place_archive(pending, target, now)
+    digest = place_archive(pending, target, now)
     return Closed(the_plan, target, digest, backup)
 
 
-def _place_archive(pending: Path, target: Path, now: dt.datetime | None) -> str:
+def archive_target(path: Path, the_plan: Plan, replace: bool) -> tuple[Path, Problem | None]:
+    """Where the month's archive goes, and the problem if one is there already and may not
+    be replaced."""
+    target = archive_folder(path) / f"{the_plan.label}.xlsx"
+    if target.exists() and not replace:
+        return target, Problem(
+            f"归档文件 {target} 已存在，未覆盖（加 --replace 重新结账，旧归档会改名保留）",
+            f"the archive {target} exists and is not overwritten (--replace closes again and "
+            f"keeps the old archive under a new name)")
+    return target, None
+
+
+def place_archive(pending: Path, target: Path, now: dt.datetime | None = None) -> str:
     """Move the new archive into place and record its checksum; an archive it replaces is
     kept under a dated name, and the manifest says so."""
     manifest = target.parent / MANIFEST

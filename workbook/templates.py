@@ -177,11 +177,15 @@ def _guide(ws, ladders: list[Ladder], names: Names) -> None:
         ("    One month-sheet template per ladder; month close copies it to '2026-10 <ladder>' with its staff.", None),
         ("    黄色格为输入，灰色列由函数计算（工作表受保护，无密码）。", None),
         ("    Yellow cells are inputs; grey columns are computed (the sheet is protected, no password).", None),
+        ("    看过评审结果后，在最后四列填写调动决定（晋升/降级）、调至职级、加薪与批准人。", None),
+        ("    After the review, type the decision (晋升/降级), the level, the raise and the approver in the last four columns.", None),
         (f"{names.pick('历史记录', 'History')}：已结账月份，每人每月一行。 | Closed months, one row per person-month.", None),
         (f"{names.pick('调动记录', 'Moves')}：晋升与降级的记录。 | Promotions and demotions made.", None),
         (f"{names.pick('政策', 'Policy')}：政策的全部数字，可修改；改后用 =POLICY_CHECK() 检查。", None),
         ("    Every number of the policy, editable; check edits with =POLICY_CHECK().", None),
         ("xlwings.conf：加载项设置（UDF MODULES、INTERPRETER_WIN）。 | Add-in settings.", None),
+        ("月结：宏 LADDERBOOK_CLOSE_MONTH，再 LADDERBOOK_APPLY_MOVES（或命令行 ladderbook close-month / apply-moves）。", None),
+        ("    Month end: the macros LADDERBOOK_CLOSE_MONTH, then LADDERBOOK_APPLY_MOVES (or the ladderbook commands).", None),
         ("", None),
         ("函数 | Functions", bold),
         ("例 e.g.  =PROMO_ELIGIBLE(工号)   =PROMO_REASON(工号)   =NEXT_LEVEL(工号)   =RAISE_RANGE(工号)", None),
@@ -398,7 +402,7 @@ def _policy(wb: Workbook, data: dict, names: Names) -> None:
 
 def _xlwings_conf(wb: Workbook) -> None:
     ws = wb.create_sheet("xlwings.conf")
-    ws["A1"], ws["B1"] = "UDF MODULES", "xlfuncs.udfs"
+    ws["A1"], ws["B1"] = "UDF MODULES", "xlfuncs.udfs;workbook.macros"
     ws["A2"], ws["B2"] = "INTERPRETER_WIN", "pythonw"
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 40

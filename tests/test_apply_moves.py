@@ -1,0 +1,56 @@
+"""ladderbook apply-moves: the decisions of a closed month applied to the roster and the log."""
+
+import openpyxl
+import pandas as pd
+
+from workbook import apply_moves, cli, close, templates
+
+
+def department(tmp_path, decision: dict):
+    """A junior eligible for 中级客服 on 2026-10 (18 months, average 1.2, 3 duties, recommended,
+    exam passed), with HR's `decision` typed on the October sheet."""
+    roster = pd.DataFrame([{"employee": 1002, "name": "李伟", "ladder": "客服职级", "level": "初级客服",
+                            "hire_date": pd.Timestamp("2025-04-01"), "duties": 3, "recommended": "是",
+                            "exam_passed": "是"}])
+    records = pd.DataFrame([{"month": pd.Timestamp("2026-09-01"), "employee": 1002, "score": 1.2},
+                            {"month": pd.Timestamp("2026-10-01"), "employee": 1002, "score": 1.2, **decision}])
+    path = tmp_path / "dept.xlsx"
+    templates.with_department(roster, records).save(path)
+    return path
+
+
+def rows(ws, header=1):
+    heads = [str(c.value).split("\n")[0] for c in ws[header]]
+    return [dict(zip(heads, r)) for r in ws.iter_rows(min_row=header + 1, values_only=True) if r[0] is not None]
+
+
+def test_a_promotion_moves_the_roster_logs_the_move_and_is_made_once(tmp_path, capsys):
+    path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    assert cli.main(["apply-moves", str(path)]) == 1  # October is not closed yet
+    assert "close it first" in capsys.readouterr().err
+    close.close_file(path)
+    assert cli.main(["apply-moves", str(path)]) == 0
+    assert "1002: 初级客服 → 中级客服（晋升，加薪 600 元/月），2026-11-01 起" in capsys.readouterr().out
+
+    wb = openpyxl.load_workbook(path)
+    (person,) = rows(wb["员工名册"])
+    assert (person["职级"], person["本职级起始日"]) == ("中级客服", pd.Timestamp("2026-11-01"))
+    assert (person["主管推荐"], person["考核通过"], person["总经理特批"]) == ("否", "否", "否")  # used up
+    assert rows(wb["调动记录"]) == [{"日期": pd.Timestamp("2026-11-01"), "工号": 1002, "原职级": "初级客服",
+                                   "新职级": "中级客服", "类型": "晋升", "加薪(元/月)": 600, "批准人": "王经理"}]
+    assert wb["2026-11 客服职级"]["C3"].value == "中级客服"  # the open month's level follows
+
+    before = path.read_bytes()
+    the_plan, backup = apply_moves.apply_file(path)
+    assert the_plan.problems == [] and the_plan.moves.empty and the_plan.already == 1 and backup is None
+    assert path.read_bytes() == before
+
+
+def test_a_decision_the_policy_forbids_changes_nothing(tmp_path, capsys):
+    path = department(tmp_path, {"decision": "晋升", "raise": 900})
+    close.close_file(path)
+    before = path.read_bytes()
+    assert cli.main(["apply-moves", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "「历史记录」第 3 行（工号 1002）：加薪 900 元/月，应在 500–800 之间" in err
+    assert path.read_bytes() == before

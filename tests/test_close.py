@@ -1,0 +1,230 @@
+"""ladderbook close-month on workbook files: validate, freeze, archive, start the next month."""
+
+import hashlib
+import os
+
+import openpyxl
+import pandas as pd
+import pytest
+from openpyxl.chart import BarChart, Reference
+
+from workbook import cli, close, files, sample, templates
+from workbook.io import FileBook
+from workbooks import fill_month_sheets
+from xlfuncs import book, values
+from xlfuncs.rules import evaluate
+
+ITEMS = ["客户回访率", "客户满意度", "处理时限和正确度", "培训及业务水平", "考勤"]  # 20 20 25 25 10 %
+
+
+def small(tmp_path, lang="zh"):
+    """Two people: a standard rep scored on KPI items and a junior on coefficients; September
+    in History, October on the month sheets."""
+    roster = pd.DataFrame([
+        {"employee": 1001, "name": "王芳", "ladder": "客户代表", "level": "普通客服代表-中级",
+         "hire_date": pd.Timestamp("2024-03-01")},
+        {"employee": 1002, "name": "李伟", "ladder": "客服职级", "level": "初级客服",
+         "hire_date": pd.Timestamp("2025-04-01")},
+    ])
+    records = pd.DataFrame([
+        {"month": pd.Timestamp("2026-09-01"), "employee": 1001, **dict.fromkeys(ITEMS, 70)},
+        {"month": pd.Timestamp("2026-09-01"), "employee": 1002, "score": 1.1},
+        {"month": pd.Timestamp("2026-10-01"), "employee": 1001, **dict(zip(ITEMS, [90, 80, 70, 60, 100])),
+         "own_computer": "是", "overtime_days": 2},
+        {"month": pd.Timestamp("2026-10-01"), "employee": 1002, "score": 1.2, "sick_days": 1},
+    ])
+    path = tmp_path / "dept.xlsx"
+    templates.with_department(roster, records, lang=lang).save(path)
+    return path
+
+
+def history_rows(path) -> list[dict]:
+    ws = openpyxl.load_workbook(path)["历史记录"]
+    heads = [str(c.value).split("\n")[0] for c in ws[1]]
+    return [dict(zip(heads, row)) for row in ws.iter_rows(min_row=2, values_only=True) if row[0] is not None]
+
+
+def test_the_month_frozen_into_history_with_its_results_worked_by_hand(tmp_path):
+    path = small(tmp_path)
+    closed = close.close_file(path)
+    assert closed.plan.problems == []
+    rows = {(r["月份"], r["工号"]): r for r in history_rows(path)}
+    assert len(rows) == 4
+    rep = rows[(pd.Timestamp("2026-10-01"), 1001)]
+    # 0.2*90 + 0.2*80 + 0.25*70 + 0.25*60 + 0.1*100 = 76.5; own computer 150 + 2 overtime days × 30
+    assert rep["月度得分(计算)"] == pytest.approx(76.5)
+    assert rep["薪酬增减(元)"] == 210
+    assert rep["当月职级"] == "普通客服代表-中级" and rep["客户回访率"] == 90 and rep["自备电脑"] == "是"
+    junior = rows[(pd.Timestamp("2026-10-01"), 1002)]
+    # 18 months on 2026-10-31 but a 2-month average of 1.15 < 1.2 (and 0 duties < 3)
+    assert junior["月度得分(计算)"] == 1.2 and junior["病假天数"] == 1
+    assert junior["可晋升"] is False and "平均绩效系数 1.15 < 1.2" in junior["未达条件"]
+    assert rows[(pd.Timestamp("2026-09-01"), 1002)]["得分"] == 1.1  # September untouched
+
+    wb = openpyxl.load_workbook(path)
+    assert not [n for n in wb.sheetnames if n.startswith("2026-10")]
+    nov = wb["2026-11 客户代表"]
+    assert nov["B1"].value == pd.Timestamp("2026-11-01")
+    assert [nov.cell(3, c).value for c in (1, 2, 3)] == [1001, "王芳", "普通客服代表-中级"]
+    assert nov.cell(4, 1).value is None  # one person, one row
+    assert wb.sheetnames.index("2026-11 客户代表") == wb.sheetnames.index("模板-客户代表") - 1
+
+
+def test_the_archive_and_its_checksum(tmp_path):
+    path = small(tmp_path)
+    closed = close.close_file(path)
+    archive = tmp_path / "dept-archive" / "2026-10.xlsx"
+    assert closed.archive == archive
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    assert (tmp_path / "dept-archive" / "SHA256SUMS").read_text() == f"{digest}  2026-10.xlsx\n"
+    wb = openpyxl.load_workbook(archive)
+    assert wb.sheetnames == ["2026-10 客服职级", "2026-10 客户代表", "评审结果 Review 2026-10"]
+    sheet = wb["2026-10 客户代表"]
+    heads = [str(c.value).split("\n")[0] for c in sheet[2]]
+    row = dict(zip(heads, [c.value for c in sheet[3]]))
+    assert row["工号"] == 1001 and row["月度得分(计算)"] == pytest.approx(76.5) and row["薪酬增减(元)"] == 210
+    assert all(not isinstance(c.value, str) or not c.value.startswith("=") for r in sheet for c in r)
+
+
+def test_a_second_close_is_refused_and_replace_replaces_only_that_month(tmp_path):
+    path = small(tmp_path)
+    close.close_file(path)
+    # HR puts October back to correct it: a month sheet for 2026-10 again, with one score changed
+    wb = openpyxl.load_workbook(path)
+    policy = book.read(FileBook(path)).policy
+    october = pd.Timestamp("2026-10-01").to_pydatetime()
+    for ladder, person in (("cs_grade", (1002, "李伟", "初级客服")), ("cs_rep", (1001, "王芳", "普通客服代表-中级"))):
+        templates.month_sheet(wb, policy, policy.ladder(ladder), f"2026-10 {policy.ladder(ladder).name}", october,
+                              [dict(zip(("employee", "name", "level"), person))])
+    fill_month_sheets(wb, pd.DataFrame([{"employee": 1002, "score": 1.3},
+                                        {"employee": 1001, **dict(zip(ITEMS, [90, 80, 70, 60, 100]))}]))
+    for name in [n for n in wb.sheetnames if n.startswith("2026-11")]:
+        del wb[name]
+    wb.save(path)
+    before = path.read_bytes()
+
+    again = close.close_file(path, "2026-10")
+    assert "History already holds 2026-10" in again.text()
+    assert path.read_bytes() == before
+    assert cli.main(["close-month", str(path), "--month", "2026-10"]) == 1
+
+    replaced = close.close_file(path, "2026-10", replace=True)
+    assert replaced.plan.problems == [], replaced.text()
+    rows = history_rows(path)
+    october = [r for r in rows if r["月份"] == pd.Timestamp("2026-10-01")]
+    assert sorted((r["工号"], r["得分"], r["月度得分(计算)"]) for r in october) == [
+        (1001, None, pytest.approx(76.5)), (1002, 1.3, 1.3)]  # 1.2 before
+    assert len([r for r in rows if r["月份"] == pd.Timestamp("2026-09-01")]) == 2
+    folder = tmp_path / "dept-archive"
+    kept = [p.name for p in folder.iterdir() if p.name.startswith("2026-10.replaced-")]
+    assert len(kept) == 1
+    sums = (folder / "SHA256SUMS").read_text().splitlines()
+    assert [line.split("  ")[1] for line in sums] == [kept[0], "2026-10.xlsx"]
+    for line in sums:
+        digest, name = line.split("  ")
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+
+
+def test_every_problem_is_listed_and_nothing_changes(tmp_path):
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["2026-10 客户代表"]
+    ws["D3"] = None  # 客户回访率 left blank
+    ws["I3"] = -1  # sick days
+    ws["A4"], ws["B4"], ws["C4"] = 1009, "陌生人", "普通客服代表-中级"
+    wb["员工名册"].append([1003, "张三", "客服职级", "初级客服", pd.Timestamp("2026-01-05").to_pydatetime()])
+    wb.save(path)
+    before = path.read_bytes()
+    closed = close.close_file(path)
+    text = closed.text()
+    assert "2026-10 not closed" in text
+    assert "「2026-10 客户代表」第 3 行（工号 1001）：「客户回访率」未填写" in text
+    assert "「2026-10 客户代表」第 3 行（工号 1001）：「病假天数」-1 应在 0–31" in text
+    assert "月度记录中的工号 1009 不在员工名册中" in text
+    assert "工号 1003（张三）不在 2026-10 的月度表中" in text
+    assert path.read_bytes() == before
+    assert not (tmp_path / "dept-archive").exists() and not (tmp_path / "dept-backups").exists()
+
+
+def test_a_crash_while_saving_leaves_the_workbook_and_history_intact(tmp_path, monkeypatch):
+    path = small(tmp_path)
+    before = path.read_bytes()
+
+    def full_disk(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        close.close_file(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dept-archive", "dept-backups", "dept.xlsx"]
+    assert list((tmp_path / "dept-archive").iterdir()) == []  # no archive of a close that did not happen
+    monkeypatch.undo()
+    assert close.close_file(path).plan.problems == []
+
+
+def test_refuses_files_open_in_excel_and_parts_openpyxl_would_drop(tmp_path, capsys):
+    path = small(tmp_path)
+    lock = tmp_path / "~$dept.xlsx"
+    lock.write_bytes(b"")
+    assert cli.main(["close-month", str(path)]) == 2
+    assert "is open in Excel" in capsys.readouterr().err
+    lock.unlink()
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("图表")
+    ws.append(["a", 1])
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=1))
+    ws.add_chart(chart, "D2")
+    wb.save(path)
+    before = path.read_bytes()
+    with pytest.raises(files.Refused, match="charts.*LADDERBOOK_CLOSE_MONTH.*--allow-drop"):
+        close.close_file(path)
+    assert path.read_bytes() == before
+    assert close.close_file(path, allow_drop=True).plan.problems == []
+
+
+def test_an_english_workbook_closes_too(tmp_path):
+    path = small(tmp_path, lang="en")
+    assert close.close_file(path).plan.problems == []
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames.index("2026-11 客户代表") == wb.sheetnames.index("Template cs_rep") - 1
+
+
+def test_a_year_closed_month_by_month(tmp_path):
+    roster, records = sample.department(size=40, months=24, last="2026-10")
+    counts = records.groupby("employee").size()
+    roster = roster[roster["employee"].isin(counts[counts == 24].index)]  # on staff all two years
+    records = records[records["employee"].isin(roster["employee"])]
+    month = values.months(records["month"])[0]
+    start = values.month("2025-10")
+    path = tmp_path / "year.xlsx"
+    templates.with_department(roster, records[(month <= start).to_numpy()]).save(path)
+    for m in range(start, start + 12):
+        if m > start:  # HR types the month into the sheets the last close started
+            wb = openpyxl.load_workbook(path)
+            fill_month_sheets(wb, records[(month == m).to_numpy()])
+            wb.save(path)
+        closed = close.close_file(path)
+        assert closed.plan.problems == [] and closed.plan.label == values.month_label(m)
+        assert len(closed.plan.rows) == len(roster)
+        assert hashlib.sha256(closed.archive.read_bytes()).hexdigest() == closed.digest
+
+    folder = tmp_path / "year-archive"
+    sums = (folder / "SHA256SUMS").read_text().splitlines()
+    assert [line.split("  ")[1] for line in sums] == [f"{values.month_label(m)}.xlsx" for m in range(start, start + 12)]
+    for line in sums:
+        digest, name = line.split("  ")
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+    # History holds every month once, the inputs as typed and the results the rules give
+    rows = history_rows(path)
+    assert len(rows) == 23 * len(roster)
+    assert sorted({r["月份"] for r in rows}) == sorted({*pd.to_datetime(records["month"])} - {pd.Timestamp("2026-10-01")})
+    table = evaluate(roster, records[(month <= start + 11).to_numpy()], as_of="2026-09").table
+    last = [r for r in rows if r["月份"] == pd.Timestamp("2026-09-01")]
+    assert {str(r["工号"]): r["可晋升"] for r in last} == table["eligible"].to_dict()
+    assert {str(r["工号"]): r["评审结果"] for r in last} == table["outcome"].astype(object).where(
+        table["cycle_months"] > 0, None).to_dict()
+    open_sheets = [n for n, _ in book.month_sheets(openpyxl.load_workbook(path).sheetnames)]
+    assert open_sheets and all(n.startswith("2026-10 ") for n in open_sheets)

@@ -1,0 +1,219 @@
+"""The month-end macros (workbook.macros) run against a stand-in for xlwings' Book, backed by
+openpyxl: the same close and the same moves as the command line, carried out by Excel's API."""
+
+import shutil
+
+import openpyxl
+import pytest
+import xlwings as xw
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from workbook import apply_moves, close, macros
+from test_apply_moves import department
+from test_close import history_rows
+
+
+class Range:
+    """The part of xlwings.Range the macros and XlwingsBook use."""
+
+    def __init__(self, ws, first, last=None):
+        if isinstance(first, str):
+            if ":" in first and first.replace(":", "").isdigit():  # whole rows, "5:7"
+                top, bottom = map(int, first.split(":"))
+                first, last = (top, 1), (bottom, ws.max_column)
+            else:
+                c1, r1, c2, r2 = range_boundaries(first)
+                first, last = (r1, c1), (r2, c2)
+        self.ws, (self.row, self.column) = ws, first
+        self.last_row, self.last_column = last or first
+
+    def options(self, ndim):
+        assert ndim == 2
+        return type("TwoD", (), {"value": self.ndim2})
+
+    @property
+    def columns(self):
+        return type("Columns", (), {"count": self.last_column - self.column + 1})
+
+    @property
+    def last_cell(self):
+        return Range(self.ws, (self.last_row, self.last_column))
+
+    def cells(self):
+        return [[self.ws.cell(r, c) for c in range(self.column, self.last_column + 1)]
+                for r in range(self.row, self.last_row + 1)]
+
+    @property
+    def value(self):  # as xlwings gives it: a scalar, a row or column as a list, or rows
+        values = [[c.value for c in row] for row in self.cells()]
+        if len(values) == 1:
+            return values[0][0] if len(values[0]) == 1 else values[0]
+        return values if len(values[0]) > 1 else [row[0] for row in values]
+
+    @property
+    def ndim2(self):
+        return [[c.value for c in row] for row in self.cells()]
+
+    @value.setter
+    def value(self, value):
+        rows = value if isinstance(value, list) else [[value]]
+        for r, row in enumerate(rows, self.row):
+            for c, v in enumerate(row, self.column):
+                self.ws.cell(r, c).value = v
+
+    @property
+    def number_format(self):
+        return self.ws.cell(self.row, self.column).number_format
+
+    @number_format.setter
+    def number_format(self, fmt):
+        for row in self.cells():
+            for c in row:
+                c.number_format = fmt
+
+    def delete(self, shift):
+        assert shift == "up" and self.column == 1
+        self.ws.delete_rows(self.row, self.last_row - self.row + 1)
+
+    def address(self):
+        return f"{get_column_letter(self.column)}{self.row}:{get_column_letter(self.last_column)}{self.last_row}"
+
+
+class Table:
+    def __init__(self, ws, table):
+        self.ws, self.table = ws, table
+
+    @property
+    def range(self):
+        return Range(self.ws, self.table.ref)
+
+    def resize(self, rng):
+        self.table.ref = rng.address()
+
+
+class Sheet:
+    def __init__(self, book, ws):
+        self.book, self.ws, self.name = book, ws, ws.title
+
+    def range(self, first, last=None):
+        return Range(self.ws, first, last)
+
+    @property
+    def used_range(self):
+        return Range(self.ws, (1, 1), (self.ws.max_row, self.ws.max_column))
+
+    @property
+    def tables(self):
+        return [Table(self.ws, t) for t in self.ws.tables.values()]
+
+    def copy(self, before, name):
+        wb = self.book.wb
+        new = wb.copy_worksheet(self.ws)
+        new.title = name
+        wb.move_sheet(new, wb.index(before.ws) - wb.index(new))
+        return Sheet(self.book, new)
+
+    def delete(self):
+        del self.book.wb[self.name]
+
+
+class App:
+    def __init__(self, answer):
+        self.alerts, self.answer = [], answer
+        self.calculation, self.screen_updating = "automatic", True
+
+    def alert(self, prompt, title=None, buttons="ok"):
+        self.alerts.append(prompt)
+        return self.answer if buttons != "ok" else "ok"
+
+
+class Book:
+    def __init__(self, path, answer="yes"):
+        self.path, self.fullname = path, str(path)
+        self.wb = openpyxl.load_workbook(path)
+        self.app = App(answer)
+
+    @property
+    def sheets(self):
+        book = self
+
+        class Sheets:
+            def __getitem__(self, name):
+                return Sheet(book, book.wb[name])
+
+            def __iter__(self):
+                return iter([Sheet(book, ws) for ws in book.wb.worksheets])
+        return Sheets()
+
+    def save(self):
+        self.wb.save(self.path)
+
+
+@pytest.fixture
+def excel(monkeypatch):
+    """Run a macro as Excel would, on the workbook at a path; returns its message boxes."""
+    def run(macro, path, answer="yes"):
+        book = Book(path, answer)
+        monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: book), raising=False)
+        macro()
+        assert book.app.calculation == "automatic" and book.app.screen_updating
+        return book.app.alerts
+    return run
+
+
+def test_the_close_macro_does_what_the_command_does(tmp_path, excel):
+    path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    twin = tmp_path / "twin" / "dept.xlsx"
+    twin.parent.mkdir()
+    shutil.copy(path, twin)
+    (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
+    assert "2026-10 closed" in message
+    close.close_file(twin)
+    assert history_rows(path) == history_rows(twin)
+    mine, theirs = openpyxl.load_workbook(path), openpyxl.load_workbook(twin)
+    assert mine.sheetnames == theirs.sheetnames
+    for ws in (mine["2026-11 客服职级"], theirs["2026-11 客服职级"]):
+        assert [c.value for c in ws[3][:3]] == [1002, "李伟", "初级客服"] and ws["B1"].value.month == 11
+    assert (tmp_path / "dept-archive" / "2026-10.xlsx").exists()
+    assert len(list((tmp_path / "dept-backups").iterdir())) == 1
+
+    (message,) = excel(macros.LADDERBOOK_APPLY_MOVES, path)
+    assert "1002: 初级客服 → 中级客服" in message
+    apply_moves.apply_file(twin)
+    for name in ("员工名册", "调动记录"):
+        mine = [r for r in openpyxl.load_workbook(path)[name].iter_rows(values_only=True)]
+        theirs = [r for r in openpyxl.load_workbook(twin)[name].iter_rows(values_only=True)]
+        assert mine == theirs
+
+
+def test_the_next_close_lists_the_blank_inputs_and_changes_nothing(tmp_path, excel):
+    path = department(tmp_path, {})
+    excel(macros.LADDERBOOK_CLOSE_MONTH, path)
+    before = path.read_bytes()
+    (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
+    assert "2026-11 not closed" in message and "'Performance coefficient' is blank" in message
+    assert path.read_bytes() == before
+
+
+def test_closing_a_month_again_asks_first(tmp_path, excel):
+    path = department(tmp_path, {})
+    excel(macros.LADDERBOOK_CLOSE_MONTH, path)
+    wb = openpyxl.load_workbook(path)  # October put back, with another coefficient
+    wb["2026-11 客服职级"].title = "2026-10 客服职级"
+    wb["2026-10 客服职级"]["B1"] = wb["2026-10 客服职级"]["B1"].value.replace(month=10)
+    wb["2026-10 客服职级"]["D3"] = 1.3
+    wb.save(path)
+    before = path.read_bytes()
+    asked, answer = excel(macros.LADDERBOOK_CLOSE_MONTH, path, answer="no")
+    assert "History already holds 2026-10" in asked and answer == "未改动 | Nothing changed"
+    assert path.read_bytes() == before
+    asked, answer = excel(macros.LADDERBOOK_CLOSE_MONTH, path, answer="yes")
+    assert "2026-10 closed" in answer and "replacing 1" in answer
+    assert [(r["月份"].month, r["得分"]) for r in history_rows(path)] == [(9, 1.2), (10, 1.3)]
+
+
+def test_problems_come_back_as_a_message_not_a_traceback(tmp_path, excel, monkeypatch):
+    path = department(tmp_path, {})
+    monkeypatch.setattr(close, "plan", lambda *a, **k: 1 / 0)
+    (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
+    assert message.startswith("出错") and "division by zero" in message

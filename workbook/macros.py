@@ -1,0 +1,151 @@
+"""The month-end macros in Excel: close the month and apply the decisions on the open workbook.
+
+xlwings registers each `@xw.script` as a VBA Sub when HR clicks "Import Functions" (the
+workbook's xlwings.conf lists this module after xlfuncs.udfs), so they run from the Macros
+dialog or a button. They carry out the same plan as the command line (`workbook.close`,
+`workbook.apply_moves`) through Excel itself, so charts, buttons and everything else in the
+workbook stay as they are. The file on disk before the run is kept as a backup, and the
+workbook is saved at the end; what went wrong, if anything, comes back in a message box.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xlwings as xw
+
+from xlfuncs import schema
+from xlfuncs.udfs import XlwingsBook
+
+from . import apply_moves, close, files
+from .templates import Names
+
+MAX_LINES = 25  # a message box shows the first problems; the rest are counted
+
+
+class ExcelEditor:
+    """The edits of a plan on a workbook open in Excel (xlwings)."""
+
+    def __init__(self, xl_book, lang: str = "zh"):
+        self.book, self.names = xl_book, Names(lang)
+
+    def delete_rows(self, sheet, first, count):
+        self.book.sheets[sheet].range(f"{first}:{first + count - 1}").delete(shift="up")
+
+    def write_rows(self, sheet, first, rows, like_row):
+        ws = self.book.sheets[sheet]
+        width = max(map(len, rows), default=0)
+        if not width:
+            return
+        ws.range((first, 1)).value = [row + [None] * (width - len(row)) for row in rows]
+        for c in range(1, width + 1):
+            ws.range((first, c), (first + len(rows) - 1, c)).number_format = ws.range((like_row, c)).number_format
+
+    def set_cell(self, sheet, row, column, value):
+        self.book.sheets[sheet].range((row, column)).value = value
+
+    def fit_table(self, sheet, last_row):
+        ws = self.book.sheets[sheet]
+        for table in ws.tables:
+            top, left = table.range.row, table.range.column
+            right = left + table.range.columns.count - 1
+            table.resize(ws.range((top, left), (max(last_row, top + 1), right)))
+
+    def add_month_sheet(self, ladder, title, month, people):
+        """A copy of the ladder's template sheet with the month and its people; the template's
+        formulas cover its rows, so more people than rows is refused."""
+        template = self.book.sheets[self.names.template(ladder)]
+        ws = template.copy(before=template, name=title)
+        header = ws.range((2, 1), (2, ws.used_range.last_cell.column)).value
+        who = {}
+        for c, text in enumerate(header, 1):
+            parts = schema.header_parts(text)
+            for key in ("employee", "name", "level"):
+                if key not in who and schema.fold(schema.ROSTER.field(key).zh) in parts:
+                    who[key] = c
+        rows = ws.used_range.last_cell.row - 2
+        if len(people) > rows:
+            raise files.Refused(
+                f"「{template.name}」只有 {rows} 行，{ladder.name} 有 {len(people)} 人：请在模板中加行，"
+                f"或用命令行 ladderbook close-month | the template '{template.name}' has {rows} rows "
+                f"for {len(people)} people: extend it, or close from the command line")
+        ws.range("B1").value = month
+        for key, c in who.items():
+            ws.range((3, c)).value = [[p[key]] for p in people]
+
+    def delete_sheet(self, sheet):
+        self.book.sheets[sheet].delete()
+
+
+@xw.script
+def LADDERBOOK_CLOSE_MONTH():
+    """月结：校验月度表、存入历史记录、归档、开始下月 | Close the month: validate, freeze, archive, start the next."""
+    _run(_close)
+
+
+@xw.script
+def LADDERBOOK_APPLY_MOVES():
+    """执行已结账月份的调动决定 | Apply the promotions and demotions decided on the closed month."""
+    _run(_apply)
+
+
+def _run(step) -> None:
+    """Run `step(book, path)` on the calling workbook with Excel's recalculation and screen
+    updates paused; any failure comes back as a message, never a traceback."""
+    xl_book = xw.Book.caller()
+    app = xl_book.app
+    path = Path(xl_book.fullname)
+    if not path.exists():
+        app.alert("请先保存工作簿 | Save the workbook first", "ladderbook")
+        return
+    calculation, app.screen_updating = app.calculation, False
+    app.calculation = "manual"
+    try:
+        message = step(xl_book, path)
+    except Exception as err:  # noqa: BLE001 (a message box is the only place left to say it)
+        message = f"出错，工作簿可能未完整保存，请勿保存并重新打开 | Failed: {err}"
+    finally:
+        app.calculation = calculation
+        app.screen_updating = True
+    app.alert(_shorten(message), "ladderbook")
+
+
+def _close(xl_book, path: Path) -> str:
+    source = XlwingsBook(xl_book)
+    the_plan = close.plan(source)
+    if the_plan.in_history:
+        answer = xl_book.app.alert(f"{the_plan.problems[0]}\n\n重新结账并替换该月的行？| Close it again, "
+                                   f"replacing that month's rows?", "ladderbook", buttons="yes_no")
+        if answer != "yes":
+            return "未改动 | Nothing changed"
+        the_plan = close.plan(source, replace=True)
+    if the_plan.problems:
+        return close.Closed(the_plan).text()
+    target, problem = close.archive_target(path, the_plan, replace=bool(the_plan.delete))  # a close again
+    if problem:
+        return str(problem)
+    backup = files.backup(path)
+    the_plan.carry_out(ExcelEditor(xl_book, the_plan.lang))
+    pending = target.with_name(f".~{target.name}")
+    target.parent.mkdir(exist_ok=True)
+    close.write_archive(the_plan, pending)
+    xl_book.save()
+    digest = close.place_archive(pending, target)
+    return close.Closed(the_plan, target, digest, backup).text()
+
+
+def _apply(xl_book, path: Path) -> str:
+    the_plan = apply_moves.plan(XlwingsBook(xl_book))
+    if the_plan.problems or the_plan.moves.empty:
+        return the_plan.text()
+    backup = files.backup(path)
+    the_plan.carry_out(ExcelEditor(xl_book))
+    xl_book.save()
+    return f"{the_plan.text()}\n备份 | backup: {backup}"
+
+
+def _shorten(text: str) -> str:
+    lines = text.splitlines()
+    if len(lines) <= MAX_LINES:
+        return text
+    return "\n".join(lines[:MAX_LINES] + [f"… +{len(lines) - MAX_LINES}"])
