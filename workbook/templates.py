@@ -81,7 +81,7 @@ def department(data: dict | None = None, ladders: list[str] | None = None, lang:
     for ladder in chosen:
         month_sheet(wb, policy, ladder, names.template(ladder), lang=lang)
     _table(wb, names, schema.RECORDS, "History", RECORD_FORMATS, extra=item_fields(policy) + schema.FROZEN,
-           pages_wide=3)
+           pages_wide=4)
     _table(wb, names, schema.MOVES, "Moves", {"date": DATE, "raise": CNY})
     _policy(wb, data, names)
     _xlwings_conf(wb)
@@ -95,15 +95,15 @@ def _width(text) -> int:
     return display_width(max(str(text).split("\n"), key=len) if text is not None else "")
 
 
-def _header_row(ws, row: int, headers: list[str], fills=None) -> None:
+def _header_row(ws, row: int, headers: list[str], fills=None, widest: int = 48) -> None:
     for col, text in enumerate(headers, 1):
         cell = ws.cell(row, col, text)
         cell.font = Font(bold=True)
         cell.fill = (fills or {}).get(col, HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
-        ws.column_dimensions[get_column_letter(col)].width = min(max(_width(text) + 4, 10), 48)
-    ws.row_dimensions[row].height = 32
+        ws.column_dimensions[get_column_letter(col)].width = min(max(_width(text) + 4, 10), widest)
+    ws.row_dimensions[row].height = 32 if widest >= 48 else 48  # narrow columns wrap to 3 lines
 
 
 def _print_setup(ws, title_rows: str | None) -> None:
@@ -226,7 +226,7 @@ def _table(wb: Workbook, names: Names, table: schema.Table, name: str, formats: 
     printed `pages_wide` repeats its first two columns (who) on every page."""
     ws = wb.create_sheet(names.pick(table.zh, table.en))
     fields = [*table.fields, *extra]
-    _header_row(ws, 1, [names.header(f.zh, f.en) for f in fields])
+    _header_row(ws, 1, [names.header(f.zh, f.en) for f in fields], widest=48 if pages_wide == 1 else 14)
     last = get_column_letter(len(fields))
     ws.add_table(Table(displayName=name, ref=f"A1:{last}2",
                        tableStyleInfo=TableStyleInfo(name="TableStyleLight9", showRowStripes=True)))
