@@ -83,7 +83,7 @@ def test_every_other_part_is_byte_identical(dept, tmp_path):
 def test_single_cell_formulas_down_a_column_are_one_call(dept, tmp_path, monkeypatch):
     path, roster, records = dept
     wb = openpyxl.load_workbook(path)
-    ws = wb.create_sheet("看板")
+    ws = wb.create_sheet("汇总")
     ids = list(roster["employee"][:30])
     for row, emp in enumerate(ids, 2):
         ws.cell(row, 1, int(emp))
@@ -99,13 +99,13 @@ def test_single_cell_formulas_down_a_column_are_one_call(dept, tmp_path, monkeyp
     monkeypatch.setitem(recalc.FUNCTIONS, "NEXT_LEVEL", lambda *a, **k: calls.append(a) or original(*a, **k))
     report = recalc.recalc(book)
     assert len(calls) == 1 and len(calls[0][0]) == 30
-    values = openpyxl.load_workbook(book, data_only=True)["看板"]
+    values = openpyxl.load_workbook(book, data_only=True)["汇总"]
     table = evaluate(roster, records).table
     assert [values.cell(r, 2).value for r in range(2, 32)] == [
         table.at[str(e), "next_level"] or None for e in ids]
     assert values["E1"].value == 1000  # the left cell of the {min, max} pair
     assert values["C2"].value is None  # a nested call is left alone, and said
-    assert ("看板!C2", 'IF(PROMO_ELIGIBLE(A2),"是","否")') in report.left_alone
+    assert ("汇总!C2", 'IF(PROMO_ELIGIBLE(A2),"是","否")') in report.left_alone
 
 
 def test_shared_formulas_are_expanded(dept, tmp_path):
@@ -218,7 +218,7 @@ def test_output_elsewhere_and_as_of(dept, tmp_path):
 def test_libreoffice_shows_the_stored_values_of_single_cell_formulas(dept, tmp_path):
     path, roster, records = dept
     wb = openpyxl.load_workbook(path)
-    ws = wb.create_sheet("看板")
+    ws = wb.create_sheet("汇总")
     ws["A1"], ws["B1"] = int(roster["employee"].iloc[0]), "=NEXT_LEVEL(A1)"
     wb.calculation.fullCalcOnLoad = False
     book = tmp_path / "lo.xlsx"
@@ -227,7 +227,7 @@ def test_libreoffice_shows_the_stored_values_of_single_cell_formulas(dept, tmp_p
     subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
                     "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(book)],
                    check=True, capture_output=True, timeout=180)
-    shown = openpyxl.load_workbook(tmp_path / "out" / "lo.xlsx", data_only=True)["看板"]["B1"].value
+    shown = openpyxl.load_workbook(tmp_path / "out" / "lo.xlsx", data_only=True)["汇总"]["B1"].value
     assert shown == evaluate(roster, records).table.iloc[0]["next_level"]
 
 

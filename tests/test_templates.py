@@ -49,7 +49,7 @@ def test_a_template_reads_back_through_the_schema(saved, lang):
 def test_sheets_tables_and_names(saved):
     wb = openpyxl.load_workbook(saved / templates.FILES["zh"])
     ladders = [f"模板-{ld.name}" for ld in default_policy().ladders]
-    assert wb.sheetnames == ["说明", "列表", "员工名册", *ladders, "历史记录", "调动记录", "政策", "xlwings.conf"]
+    assert wb.sheetnames == ["说明", "看板", "列表", "员工名册", *ladders, "历史记录", "调动记录", "政策", "xlwings.conf"]
     assert wb["列表"].sheet_state == "hidden"
     assert {n: ws.title for ws in wb for n in ws.tables} == {
         "Roster": "员工名册", "History": "历史记录", "Moves": "调动记录"}
@@ -57,7 +57,7 @@ def test_sheets_tables_and_names(saved):
     assert wb["xlwings.conf"]["A1"].value == "UDF MODULES" and wb["xlwings.conf"]["B1"].value == "xlfuncs.udfs;workbook.macros"
     assert wb.defined_names["LadderNames"].attr_text == "'列表'!$A$2:$A$8"
     english = openpyxl.load_workbook(saved / templates.FILES["en"])
-    assert english.sheetnames[:3] == ["Guide", "Lists", "Roster"]
+    assert english.sheetnames[:4] == ["Guide", "Dashboard", "Lists", "Roster"]
     assert english["Roster"]["A1"].value == "Employee ID\n工号"
 
 
@@ -129,3 +129,30 @@ def test_libreoffice_opens_every_template(saved, tmp_path, lang):
         assert [c.value for c in converted[name][header_row]] == [c.value for c in original[name][header_row]]
     roster = schema.ROSTER.zh if lang == "zh" else schema.ROSTER.en
     assert converted[roster].tables.keys() == original[roster].tables.keys()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (Debian package libreoffice-calc) is not installed")
+def test_the_dashboard_counts_the_closed_month_in_libreoffice(tmp_path):
+    """The two-person department of test_close, October closed: the dashboard's formulas as
+    LibreOffice computes them, and its five native charts."""
+    from test_close import small
+
+    from workbook import close
+    path = small(tmp_path)
+    close.close_file(path)
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    ws = openpyxl.load_workbook(tmp_path / "out" / path.name, data_only=True)["看板"]
+    assert len(openpyxl.load_workbook(path)["看板"]._charts) == 5
+    assert ws["B2"].value.strftime("%Y-%m") == "2026-10"
+    rows = {}
+    for row in ws.iter_rows(min_row=4, values_only=True):
+        if row[0] and row[1] is not None and not str(row[0]).startswith(("序列", "职级")):
+            rows.setdefault(row[0], []).append([v for v in row[1:7] if v is not None])
+    assert rows["客服职级·初级客服"] == [[1]] and rows["客户代表·普通客服代表-中级"] == [[1]]
+    assert rows["客服职级·中级客服"] == [[0]]
+    # pipeline, then the distribution: neither is eligible, and not for want of time alone
+    assert rows["客服职级"] == [[0, 0, 1], [0, 0, 1, 0, 0]]  # coefficient 1.2: bin 1.2–1.3
+    assert rows["客户代表"][1:] == [[0, 0, 1], [0, 0, 1, 0]]  # score 76.5: bin 70–80

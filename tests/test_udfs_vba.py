@@ -26,6 +26,7 @@ FUNCTIONS = {  # Excel name: arguments as the VBA signature must list them
     "PAY_DETAIL": "employee, Optional as_of, Optional lang",
     "BASE_PAY": "employee, Optional as_of",
     "ABSENCE_FLAG": "employee, Optional as_of",
+    "CAREER_OPTIONS": "employee, Optional as_of, Optional lang",
     "KPI_SCORE": "scores, role, Optional items",
     "POLICY_CHECK": "",
 }

@@ -18,11 +18,12 @@ import pandas as pd
 
 from xlfuncs import book, schema, values
 from xlfuncs.moves import MOVE_COLUMNS, PROMOTION, decide
+from xlfuncs.policy import Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import evaluate
 
 from . import files
-from .close import Editor, OpenpyxlEditor
+from .close import Editor, OpenpyxlEditor, rewrite
 from .io import FileBook
 
 MACRO = "LADDERBOOK_APPLY_MOVES"
@@ -41,6 +42,8 @@ class MovesPlan:
     log_first: int = 0
     log_rows: list[list] = field(default_factory=list)
     log_like: int = 2
+    policy: Policy | None = None
+    lang: str = "zh"
 
     @property
     def label(self) -> str:
@@ -126,6 +129,7 @@ def plan(source: book.Source, month: str | None = None) -> MovesPlan:
     if out.problems:
         return out
     out.moves, out.already = decided.moves, decided.already
+    out.policy, out.lang = policy, "zh" if book.find_sheet(names, [schema.ROSTER.zh]) else "en"
 
     _roster_cells(out, source.values(roster_sheet), roster_sheet, roster)
     _month_sheet_levels(out, source, names)
@@ -202,6 +206,6 @@ def apply_file(path, month: str | None = None, allow_drop: bool = False,
         source.close()
     if the_plan.problems or the_plan.moves.empty:
         return the_plan, None
-    backup = files.rewrite(path, lambda wb: the_plan.carry_out(OpenpyxlEditor(wb, None, "zh")),
-                           MACRO, allow_drop, now)
+    backup = rewrite(path, lambda wb: the_plan.carry_out(OpenpyxlEditor(wb, the_plan.policy, the_plan.lang)),
+                     the_plan.policy, the_plan.lang, MACRO, allow_drop, now)
     return the_plan, backup

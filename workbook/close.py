@@ -28,7 +28,7 @@ from xlfuncs.rules import Review, evaluate, item_fields
 
 from . import files
 from .io import FileBook
-from .templates import Names, month_sheet
+from .templates import DASHBOARD, Names, dashboard, month_sheet
 
 MACRO = "LADDERBOOK_CLOSE_MONTH"  # the same close, run in Excel (workbook.macros)
 MANIFEST = "SHA256SUMS"  # the archive folder's checksums, as `sha256sum -c` reads them
@@ -163,7 +163,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
 
     out.policy, out.lang = policy, "zh" if book.find_sheet(names, [schema.ROSTER.zh]) else "en"
     review = evaluate(inputs.roster, records, policy, out.label)
-    results = frozen(review)
+    results = frozen(review, policy)
     from_history = past.index.get_level_values(0) == history
     _freeze(out, source.values(history), month_records, past[from_history & (past_months == chosen)],
             results, policy)
@@ -225,12 +225,13 @@ RESULT_OF = {"score": "score", "cycle_average": "cycle_average", "outcome": "out
              "training": "training_required", "pay_adjust": "pay_adjust"}
 
 
-def frozen(review: Review) -> pd.DataFrame:
+def frozen(review: Review, policy: Policy) -> pd.DataFrame:
     """The month's computed results per employee, as values for History (blank: None): the
     same answers the month sheet's formulas give, without their error texts."""
     t = review.table
     cycled = t["cycle_months"].fillna(0).to_numpy() > 0
-    out = pd.DataFrame({"result:level": t["level"]}, index=t.index)
+    out = pd.DataFrame({"result:ladder": t["ladder"].map(lambda i: getattr(policy.ladder(i), "name", None)),
+                        "result:level": t["level"], "result:eligible_in": t["eligible_in"]}, index=t.index)
     for key, column in RESULT_OF.items():
         value = t[column].astype(object)
         if key in ("cycle_average", "outcome"):
@@ -428,12 +429,29 @@ def close_file(path, month: str | None = None, replace: bool = False, allow_drop
         write_archive(the_plan, pending)
 
     try:
-        backup = files.rewrite(path, edit, MACRO, allow_drop, now)
+        backup = rewrite(path, edit, the_plan.policy, the_plan.lang, MACRO, allow_drop, now)
     except BaseException:
         pending.unlink(missing_ok=True)
         raise
     digest = place_archive(pending, target, now)
     return Closed(the_plan, target, digest, backup)
+
+
+def rewrite(path: Path, edit, policy: Policy, lang: str, macro: str, allow_drop: bool,
+            now: dt.datetime | None) -> Path:
+    """`files.rewrite` with the dashboard built anew after `edit`: its charts are ladderbook's
+    own, so openpyxl losing them loses nothing."""
+    names = Names(lang)
+    name = names.pick(*DASHBOARD)
+
+    def run(wb):
+        edit(wb)
+        if name in wb.sheetnames:
+            index = wb.index(wb[name])
+            del wb[name]
+            dashboard(wb, policy, names, index)
+
+    return files.rewrite(path, run, macro, allow_drop, now, rebuilt=name)
 
 
 def archive_target(path: Path, the_plan: Plan, replace: bool) -> tuple[Path, Problem | None]:

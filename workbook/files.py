@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
 import re
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import openpyxl
+from defusedxml import ElementTree
 
 MAX_UNZIPPED = 2 * 1024 ** 3  # a larger package is refused: no department workbook is that big
 MAX_RATIO = 200  # nor does a real part compress more than this (a zip bomb does)
@@ -32,6 +34,8 @@ DROPPED_BY_OPENPYXL = (
     ("切片器 slicers and timelines", re.compile(r"^xl/(slicers|slicerCaches|timelines|timelineCaches)/")),
     ("批注会话 threaded comments", re.compile(r"^xl/threadedComments/")),
 )
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
 _SHAPE = re.compile(rb"<xdr:sp\b")  # a drawn shape or text box (a macro button is one)
 
 
@@ -60,18 +64,53 @@ def refuse_unsafe(path: Path) -> None:
                 raise Refused(f"{path.name} 含有 DTD，拒绝处理 | {path.name} carries a DTD; refused")
 
 
-def dropped_by_openpyxl(path: Path, keep: Callable[[str], bool] = lambda part: False) -> list[str]:
-    """What a load and save through openpyxl would lose from the workbook at `path`, by kind;
-    `keep(part)` exempts parts the caller rebuilds itself."""
+def dropped_by_openpyxl(path: Path, rebuilt: str | None = None) -> list[str]:
+    """What a load and save through openpyxl would lose from the workbook at `path`, by kind.
+    The drawing and charts of the sheet named `rebuilt` do not count: the caller builds that
+    sheet anew."""
     found = []
     with zipfile.ZipFile(path) as z:
-        names = [n for n in z.namelist() if not keep(n)]
+        exempt = _drawing_parts(z, rebuilt) if rebuilt else set()
+        names = [n for n in z.namelist() if n not in exempt]
         for what, pattern in DROPPED_BY_OPENPYXL:
             if any(pattern.match(n) for n in names):
                 found.append(what)
         if any(n.startswith("xl/drawings/drawing") and _SHAPE.search(z.read(n)) for n in names):
             found.append("形状与按钮 shapes and buttons")
     return found
+
+
+def _drawing_parts(z: zipfile.ZipFile, sheet: str) -> set[str]:
+    """The drawing parts of worksheet `sheet` and everything they point at (charts, their
+    styles and colours), followed through the package's relationships."""
+    workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    ids = [s.get(f"{{{_NS['r']}}}id") for s in workbook.iter(f"{{{_NS['m']}}}sheet") if s.get("name") == sheet]
+    start = {t for t in _targets(z, "xl/workbook.xml") if ids and t[0] == ids[0]}
+    found, todo = set(), [part for _, part in start]
+    while todo:
+        part = todo.pop()
+        for _, target in _targets(z, part):
+            if target not in found and (target.startswith("xl/drawings/") or target.startswith("xl/charts/")):
+                found.add(target)
+                todo.append(target)
+    rels = {str(PurePosixPath(p).parent / "_rels" / (PurePosixPath(p).name + ".rels")) for p in found}
+    return found | (rels & set(z.namelist()))
+
+
+def _targets(z: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
+    """(relationship id, target part) of each relationship of `part`."""
+    path = PurePosixPath(part)
+    rels = str(path.parent / "_rels" / (path.name + ".rels"))
+    if rels not in z.namelist():
+        return []
+    out = []
+    for rel in ElementTree.fromstring(z.read(rels)):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            continue
+        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(str(path.parent / target))
+        out.append((rel.get("Id"), resolved))
+    return out
 
 
 def replace(target: Path, write: Callable[[Path], None]) -> None:
@@ -104,12 +143,12 @@ def backup(path: Path, now: dt.datetime | None = None) -> Path:
 
 
 def rewrite(path: Path, edit: Callable, macro: str, allow_drop: bool = False,
-            now: dt.datetime | None = None) -> Path:
+            now: dt.datetime | None = None, rebuilt: str | None = None) -> Path:
     """Load the workbook at `path` with openpyxl, `edit(wb)` it, keep a backup of the old file
     and replace it atomically; refused if the file holds what openpyxl would lose, unless
-    `allow_drop`. `macro` names the Excel macro that does the same without loss. Returns the
-    backup."""
-    dropped = dropped_by_openpyxl(path)
+    `allow_drop` (or it is on the sheet `rebuilt`, which `edit` builds anew). `macro` names the
+    Excel macro that does the same without loss. Returns the backup."""
+    dropped = dropped_by_openpyxl(path, rebuilt)
     if dropped and not allow_drop:
         raise Refused(
             f"{path.name} 含有 {', '.join(dropped)}，命令行改写会丢失它们。请在 Excel 中运行宏 "

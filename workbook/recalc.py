@@ -31,7 +31,7 @@ from .io import FileBook
 
 PER_EMPLOYEE = {"PROMO_ELIGIBLE", "PROMO_REASON", "NEXT_LEVEL", "RAISE_RANGE", "REVIEW_OUTCOME",
                 "CYCLE_AVG", "DEMOTION_DUE", "TRAINING_REQUIRED", "PAY_ADJUST", "PAY_DETAIL",
-                "BASE_PAY", "ABSENCE_FLAG"}
+                "BASE_PAY", "ABSENCE_FLAG", "CAREER_OPTIONS"}
 FUNCTIONS = {name: getattr(udfs, name) for name in (*sorted(PER_EMPLOYEE), "KPI_SCORE", "POLICY_CHECK")}
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",

@@ -62,15 +62,21 @@ def rung_table(policy: Policy) -> pd.DataFrame:
     """One row per (ladder, rung): what holding it means and what the next step up asks."""
     rows = []
     for ladder in policy.ladders:
+        side = next((j for j, r in enumerate(ladder.rungs) if r.horizontal), None)  # §5: where they open
         for i, rung in enumerate(ladder.rungs):
             role = policy.role(rung.role)
             nxt = ladder.rungs[i + 1] if i + 1 < len(ladder.rungs) else None
+            opens = ladder.rungs[side] if side is not None else None
             raise_range = policy.raise_range(ladder, i, i + 1) or (np.nan, np.nan)
             rows.append({
                 "ladder": ladder.id, "rung": float(i), "level": rung.name, "level_en": rung.name_en,
                 "role": role.id, "metric": role.metric, "cycle": role.cycle_months or 0,
                 "bottom": i == 0, "top": nxt is None,
-                "next_level": nxt.name if nxt else "",
+                "next_level": nxt.name if nxt else "", "next_level_en": nxt.name_en if nxt else "",
+                "side_options": "、".join(h.name for h in opens.horizontal) if opens else "",
+                "side_options_en": ", ".join(h.name_en for h in opens.horizontal) if opens else "",
+                "side_from": opens.name if opens else "", "side_from_en": opens.name_en if opens else "",
+                "side_open": opens is not None and i >= side,
                 "need_tenure": max(policy.settings.min_months_at_company,
                                    (nxt.tenure_months or 0) if nxt else 0),
                 "need_average": _or_nan(nxt and nxt.min_average),
@@ -315,7 +321,7 @@ class _Evaluation:
         avg, avg_n = self.window_average()
         cycle_avg, cycle_n = self.matrix.window_mean(p["cycle"].to_numpy(int))
         outcome = self.review_outcome(cycle_avg, cycle_n)
-        eligible = self.eligibility(tenure, in_level, avg, avg_n, cycle_avg, outcome)
+        eligible, eligible_in = self.eligibility(tenure, in_level, avg, avg_n, cycle_avg, outcome)
         demotion = self.demotion(outcome, cycle_avg)
         training = self.training(tenure)
         pay = self.pay(tenure)
@@ -331,6 +337,7 @@ class _Evaluation:
             "cycle_months": np.where(cycled, cycle_n, np.nan),
             **outcome,
             "eligible": eligible,
+            "eligible_in": eligible_in,  # months until eligible if only time served stands in the way
             "reasons": self.joined("eligible", "zh"), "reasons_en": self.joined("eligible", "en"),
             "demotion_due": demotion,
             "demotion_reasons": self.joined("demotion", "zh"),
@@ -340,6 +347,7 @@ class _Evaluation:
             "training_reasons": self.joined("training", "zh"),
             "training_reasons_en": self.joined("training", "en"),
             "horizontal": p["horizontal"].fillna(""), "horizontal_en": p["horizontal_en"].fillna(""),
+            **self.careers(eligible),
             **pay,
             "pay_detail": self.joined("pay", "zh"), "pay_detail_en": self.joined("pay", "en"),
             "problem": p["problem"],
@@ -408,13 +416,18 @@ class _Evaluation:
         return {"outcome": outcome, "outcome_en": outcome_en, "outcome_move": move,
                 "overridden": overridden, "outcome_note": note, "outcome_note_en": note_en}
 
-    def eligibility(self, tenure, in_level, avg, avg_n, cycle_avg, outcome) -> np.ndarray:
+    def eligibility(self, tenure, in_level, avg, avg_n, cycle_avg, outcome) -> tuple[np.ndarray, np.ndarray]:
+        """Who meets every criterion of the next rung, and in how many months each would if
+        only time served (tenure, months in level) stands in the way (NaN: more than that)."""
         p, s = self.people, self.policy.settings
         ok = self.valid.copy()
+        untimed = self.valid.copy()  # every criterion but time served is met
 
-        def need(mask, zh, en, by=()):
-            nonlocal ok
+        def need(mask, zh, en, by=(), timed=False):
+            nonlocal ok, untimed
             ok &= ~(np.asarray(mask, bool) & self.valid)
+            if not timed:
+                untimed &= ~(np.asarray(mask, bool) & self.valid)
             self.say("eligible", mask, zh, en, by)
 
         top = p["top"].to_numpy(bool)
@@ -425,14 +438,14 @@ class _Evaluation:
         need(go & ~(tenure >= need_tenure),
              lambda r: "司龄 " + _g(tenure[r]) + " 个月 < " + _g(need_tenure[r]) + " 个月",
              lambda r: "tenure " + _g(tenure[r]) + " months < " + _g(need_tenure[r]) + " months",
-             by=(tenure, need_tenure))
+             by=(tenure, need_tenure), timed=True)
 
         gm = p["gm_approval"].to_numpy(bool)
         wait = s.min_months_between_moves
         need(go & ~gm & ~(in_level >= wait),
              lambda r: "本职级 " + _g(in_level[r]) + f" 个月 < {wait} 个月（总经理特批可免）",
              lambda r: _g(in_level[r]) + f" months in level < {wait} months (GM approval waives this)",
-             by=(in_level,))
+             by=(in_level,), timed=True)
 
         need_avg = p["need_average"].to_numpy(float)
         names = {m.id: m for m in self.policy.metrics}
@@ -474,7 +487,27 @@ class _Evaluation:
         need(go & cycled & decided & ~(outcome["outcome_move"] > 0), *_verdict(outcome, cycle_avg))
         need(go & cycled & ~decided, lambda r: outcome["outcome_note"][r],
              lambda r: outcome["outcome_note_en"][r])
-        return ok
+        waiting = np.maximum(need_tenure - tenure, np.where(gm, 0, wait - in_level))
+        return ok, np.where(ok, 0.0, np.where(untimed & go, np.maximum(waiting, 0), np.nan))
+
+    def careers(self, eligible: np.ndarray) -> dict:
+        """§5: the next rung with what it still needs, and the horizontal moves of the ladder,
+        open from their rung on, else what comes first."""
+        p = self.people
+        out = {}
+        for lang, en, colon, ready, opened, first, sep, top in (
+                ("zh", "", "：", "已符合条件", "可申请", "需先升至", "；", "已是最高职级"),
+                ("en", "_en", ": ", "eligible", "open", "first reach ", "; ", "already at the top rung")):
+            reasons = pd.Series(self.joined("eligible", lang), index=p.index)
+            nxt = p["next_level" + en].fillna("").astype(object)
+            nxt = (nxt + colon + reasons.where(~eligible, ready)).where(nxt != "", top)
+            options = p["side_options" + en].fillna("").astype(object)
+            side = options + colon + (first + p["side_from" + en].fillna("")).where(
+                ~p["side_open"].fillna(False).astype(bool), opened)
+            side = side.where(options != "", "")
+            text = (nxt + sep + side).where((nxt != "") & (side != ""), nxt + side)
+            out["careers" + en] = text.where(self.valid, "").to_numpy(object)
+        return out
 
     def _window_text(self) -> tuple[str, str]:
         s = self.policy.settings

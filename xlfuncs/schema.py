@@ -137,11 +137,14 @@ COMPUTED = (
     ("pay_adjust", "薪酬增减(元)", "Pay adjustment (CNY)"),
 )
 
-# What the month close freezes into History next to the inputs: the level the month was
-# assessed at and the computed columns, as values. Keys are prefixed so that none is taken
+# What the month close freezes into History next to the inputs: the ladder and level the month
+# was assessed at, the computed columns, and the months until eligible (0: now; blank: more
+# than time served stands in the way), as values. Keys are prefixed so that none is taken
 # for an input field.
-FROZEN = (Field("result:level", "当月职级", "Level that month", "text"),
-          *(Field(f"result:{key}", zh, en, "text") for key, zh, en in COMPUTED))
+FROZEN = (Field("result:ladder", "当月序列", "Ladder that month", "text"),
+          Field("result:level", "当月职级", "Level that month", "text"),
+          *(Field(f"result:{key}", zh, en, "text") for key, zh, en in COMPUTED),
+          Field("result:eligible_in", "距可晋升(月)", "Months to eligible", "text"))
 
 
 def fold(header) -> str:

@@ -259,6 +259,16 @@ def NEXT_LEVEL(employee, caller=None):
 
 
 @xw.func(category=CATEGORY, volatile=True)
+@xw.arg("employee", doc=EMPLOYEE_DOC)
+@xw.arg("as_of", doc=AS_OF_DOC)
+@xw.arg("lang", doc="zh（默认）或 en | zh (default) or en")
+@_guarded
+def CAREER_OPTIONS(employee, as_of=None, lang=None, caller=None):
+    """发展方向：下一职级及尚缺条件，以及可横向发展的去向 | Career options: the next rung and what it still needs, and the horizontal moves."""
+    return _per_employee(employee, caller, as_of, _in(lang, "careers"))
+
+
+@xw.func(category=CATEGORY, volatile=True)
 @xw.arg("employee", doc="工号（或一列工号），或原职级名称 | employee id (or a column), or the rung moved from")
 @xw.arg("to_level", doc="目标职级（按职级查询时填写）| the rung moved to (when asking for two rungs)")
 @_guarded
