@@ -108,3 +108,12 @@ def test_unreadable_numbers_are_named_not_crashed():
 
 def test_the_default_policy_checks_clean():
     assert Policy.from_dict(raw()) == default_policy()
+
+
+def test_a_yes_no_setting_that_is_neither_is_reported_not_read_as_no():
+    data = raw()
+    data["settings"]["promotion_needs_exam"] = "maybe"
+    assert "promotion_needs_exam 应为 是/否，现为 'maybe'" in str(problems_of(data)[0])
+    data["settings"]["promotion_needs_exam"] = "否"
+    assert Policy.from_dict(data).settings.promotion_needs_exam is False
+    assert default_policy().settings.promotion_needs_recommendation is True
