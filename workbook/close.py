@@ -28,7 +28,7 @@ from xlfuncs.rules import Review, evaluate, item_fields
 
 from . import files
 from .io import FileBook
-from .templates import DASHBOARD, Names, dashboard, month_sheet
+from .templates import DASHBOARD, Names, dashboard, fit_table, history_extra, month_sheet
 
 MACRO = "LADDERBOOK_CLOSE_MONTH"  # the same close, run in Excel (workbook.macros)
 MANIFEST = "SHA256SUMS"  # the archive folder's checksums, as `sha256sum -c` reads them
@@ -247,7 +247,7 @@ def _freeze(out: Plan, cells: list[list], month_records: pd.DataFrame, replaced:
             results: pd.DataFrame, policy: Policy) -> None:
     """The month's rows for History, in its own column order: the inputs as typed on the
     month sheets, the month as a date, the results as values."""
-    extra = item_fields(policy) + schema.FROZEN
+    extra = history_extra(policy)
     (header, mapping), _ = book.find_header(schema.RECORDS, cells, out.history, extra)
     column = {key: pos for pos, key in mapping.items()}
     last = max((i + 1 for i, row in enumerate(cells) if any(not values.is_blank(v) for v in row or [])),
@@ -370,13 +370,7 @@ class OpenpyxlEditor:
         self.wb[sheet].cell(row, column, value)
 
     def fit_table(self, sheet, last_row):
-        for table in self.wb[sheet].tables.values():
-            start, end = table.ref.split(":")
-            top = int("".join(ch for ch in start if ch.isdigit()))
-            end_col = end.rstrip("0123456789")
-            table.ref = f"{start}:{end_col}{max(last_row, top + 1)}"
-            if table.autoFilter is not None:
-                table.autoFilter.ref = table.ref
+        fit_table(self.wb[sheet], last_row)
 
     def add_month_sheet(self, ladder, title, month, people):
         template = self.names.template(ladder)

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
@@ -82,7 +82,7 @@ def department(data: dict | None = None, ladders: list[str] | None = None, lang:
     _table(wb, names, schema.ROSTER, "Roster", ROSTER_FORMATS)
     for ladder in chosen:
         month_sheet(wb, policy, ladder, names.template(ladder), lang=lang)
-    _table(wb, names, schema.RECORDS, "History", RECORD_FORMATS, extra=item_fields(policy) + schema.FROZEN,
+    _table(wb, names, schema.RECORDS, "History", RECORD_FORMATS, extra=history_extra(policy),
            pages_wide=4)
     _table(wb, names, schema.MOVES, "Moves", {"date": DATE, "raise": CNY})
     _policy(wb, data, names)
@@ -392,7 +392,7 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
         letter = get_column_letter([f.key for f in fields].index(key) + 1)
         return f"{sheet}!${letter}:${letter}"
 
-    hist_fields = [*schema.RECORDS.fields, *item_fields(policy), *schema.FROZEN]
+    hist_fields = [*schema.RECORDS.fields, *history_extra(policy)]
     month, ladder_col, outcome, soon, score = (column(history, hist_fields, k) for k in (
         "month", "result:ladder", "result:outcome", "result:eligible_in", "result:score"))
     this = f"{ladder_col},$A{{r}},{month},$B$2"  # this row's ladder in the chosen month
@@ -633,6 +633,21 @@ def _fill(ws, table: schema.Table, frame, first_row: int, extra=(), header_row: 
             elif hasattr(value, "item"):
                 value = value.item()
             ws.cell(r, columns[key], value).number_format = formats[columns[key]]
-    for table_part in ws.tables.values():
-        last = table_part.ref.split(":")[1].rstrip("0123456789")
-        table_part.ref = f"A1:{last}{max(len(frame) + 1, 2)}"
+    fit_table(ws, first_row + len(frame) - 1)
+
+
+def fit_table(ws, last_row: int) -> None:
+    """Each Table of the sheet made to end at `last_row` (with one row at least), its columns
+    and filter kept."""
+    for table in ws.tables.values():
+        min_col, min_row, max_col, _ = range_boundaries(table.ref)
+        table.ref = (f"{get_column_letter(min_col)}{min_row}:"
+                     f"{get_column_letter(max_col)}{max(last_row, min_row + 1)}")
+        if table.autoFilter is not None:
+            table.autoFilter.ref = table.ref
+
+
+def history_extra(policy: Policy) -> tuple[schema.Field, ...]:
+    """History's columns after the schema's record fields: the KPI items, then the results
+    the month close freezes."""
+    return item_fields(policy) + schema.FROZEN
