@@ -20,11 +20,12 @@ from xlfuncs import book, schema, values
 from xlfuncs.moves import MOVE_COLUMNS, PROMOTION, decide
 from xlfuncs.policy import Policy
 from xlfuncs.problems import Problem
-from xlfuncs.rules import evaluate
+from xlfuncs.rules import bad_month, evaluate
 
 from . import files
-from .close import Editor, OpenpyxlEditor, rewrite
+from .close import Editor, OpenpyxlEditor, aligned, id_cell, last_row, rewrite
 from .io import FileBook
+from .templates import language
 
 MACRO = "LADDERBOOK_APPLY_MOVES"
 CONSUMED = ("recommended", "exam_passed", "gm_approval")  # used up by the move they allowed
@@ -104,8 +105,7 @@ def plan(source: book.Source, month: str | None = None) -> MovesPlan:
         out.month = values.month(month)
         if out.month in (None, values.INVALID):
             out.month = None
-            out.problems.append(Problem(f"月份「{month}」无法识别（应如 2026-10）",
-                                        f"cannot read the month '{month}' (e.g. 2026-10)"))
+            out.problems.append(bad_month(month))
             return out
     if (pending == out.month).any():
         out.problems.append(Problem(
@@ -129,7 +129,7 @@ def plan(source: book.Source, month: str | None = None) -> MovesPlan:
     if out.problems:
         return out
     out.moves, out.already = decided.moves, decided.already
-    out.policy, out.lang = policy, "zh" if book.find_sheet(names, [schema.ROSTER.zh]) else "en"
+    out.policy, out.lang = policy, language(names)
 
     _roster_cells(out, source.values(roster_sheet), roster_sheet, roster)
     _month_sheet_levels(out, source, names)
@@ -156,7 +156,6 @@ def _roster_cells(out: MovesPlan, cells, sheet: str, roster: pd.DataFrame) -> No
 def _month_sheet_levels(out: MovesPlan, source, names) -> None:
     """The level column of the open month sheets from the move's month on: KPI_SCORE weighs
     a person's items by it."""
-    level_names = {schema.fold(n) for n in schema.ROSTER.field("level").names}
     moved = dict(zip(out.moves["employee"], out.moves["to_level"]))
     starts = values.month(out.moves["date"].min()) if len(out.moves) else None
     for name, month in book.month_sheets(names):
@@ -164,13 +163,12 @@ def _month_sheet_levels(out: MovesPlan, source, names) -> None:
             continue
         cells = source.values(name)
         for r, row in enumerate(cells[:book.HEADER_SEARCH_ROWS]):
-            level = next((c for c, h in enumerate(row or []) if level_names & set(schema.header_parts(h))), None)
-            employee = next((c for c, h in enumerate(row or [])
-                             if {schema.fold(n) for n in schema.EMPLOYEE.names} & set(schema.header_parts(h))), None)
-            if level is not None and employee is not None:
+            column = {key: pos for pos, key in schema.match_headers(schema.ROSTER, list(row or []))[0].items()}
+            if {"employee", "level"} <= column.keys():
                 break
         else:
             continue
+        employee, level = column["employee"], column["level"]
         for excel_row, cells_row in enumerate(cells[r + 1:], r + 2):
             emp = values.employee_id(cells_row[employee]) if employee < len(cells_row) else None
             if emp in moved:
@@ -180,17 +178,9 @@ def _month_sheet_levels(out: MovesPlan, source, names) -> None:
 def _log_rows(out: MovesPlan, sheet: str, cells) -> None:
     (header, mapping), _ = book.find_header(schema.MOVES, cells, sheet)
     column = {key: pos for pos, key in mapping.items()}
-    last = max((i + 1 for i, row in enumerate(cells) if any(not values.is_blank(v) for v in row or [])),
-               default=header)
-    out.log, out.log_first, out.log_like = sheet, max(last, header) + 1, header + 1
-    width = max(column.values()) + 1
-    for m in out.moves.to_dict("records"):
-        row = [None] * width
-        for key, value in m.items():
-            if key in column and not (not isinstance(value, str) and pd.isna(value)):
-                row[column[key]] = value.to_pydatetime() if isinstance(value, pd.Timestamp) else (
-                    int(value) if key == "employee" and str(value).isdigit() else value)
-        out.log_rows.append(row)
+    out.log, out.log_first, out.log_like = sheet, last_row(cells, header) + 1, header + 1
+    moves = [{**m, "employee": id_cell(m["employee"])} for m in out.moves.to_dict("records")]
+    out.log_rows, _ = aligned(moves, column)
 
 
 def apply_file(path, month: str | None = None, allow_drop: bool = False,

@@ -19,16 +19,15 @@ from typing import Protocol
 import numpy as np
 import openpyxl
 import pandas as pd
-from openpyxl.styles import Font
 
 from xlfuncs import book, schema, values
 from xlfuncs.policy import Ladder, Policy
 from xlfuncs.problems import Problem
-from xlfuncs.rules import Review, evaluate, item_fields
+from xlfuncs.rules import Review, bad_month, evaluate, item_fields
 
 from . import files
 from .io import FileBook
-from .templates import DASHBOARD, Names, dashboard, fit_table, history_extra, month_sheet
+from .templates import DASHBOARD, Names, dashboard, fit_table, history_extra, language, month_sheet
 
 MACRO = "LADDERBOOK_CLOSE_MONTH"  # the same close, run in Excel (workbook.macros)
 MANIFEST = "SHA256SUMS"  # the archive folder's checksums, as `sha256sum -c` reads them
@@ -124,7 +123,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     sheets = book.month_sheets(names)
     wanted = None if month is None else values.month(month)
     if wanted is values.INVALID:
-        return Plan(0, [Problem(f"月份「{month}」无法识别（应如 2026-10）", f"cannot read the month '{month}' (e.g. 2026-10)")])
+        return Plan(0, [bad_month(month)])
     if not sheets:
         return Plan(wanted or 0, [Problem("工作簿中没有月度表（名称如「2026-10 客户代表」）",
                                           "the workbook has no month sheets (named like '2026-10 客户代表')")])
@@ -155,20 +154,21 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
             f"History already holds {out.label}; to close it again use --replace (only that month's rows are replaced)"))
         return out
     month_records = records[in_month]
+    roster, _ = schema.clean(schema.ROSTER, inputs.roster)  # its problems: said by the rules
     review_of_month = evaluate(inputs.roster, month_records, policy, out.label)
     out.problems += review_of_month.problems
-    out.problems += _check_inputs(inputs.roster, month_records, review_of_month, policy, out.month)
+    out.problems += _check_inputs(roster, month_records, review_of_month, policy, out.month)
     if out.problems:
         return out
 
-    out.policy, out.lang = policy, "zh" if book.find_sheet(names, [schema.ROSTER.zh]) else "en"
+    out.policy, out.lang = policy, language(names)
     review = evaluate(inputs.roster, records, policy, out.label)
     results = frozen(review, policy)
     from_history = past.index.get_level_values(0) == history
     _freeze(out, source.values(history), month_records, past[from_history & (past_months == chosen)],
             results, policy)
     out.archive = _archive_sheets(source, out, review, results, policy)
-    out.new_sheets = _next_sheets(inputs.roster, policy, chosen + 1, names)
+    out.new_sheets = _next_sheets(roster, policy, chosen + 1, names)
     return out
 
 
@@ -176,12 +176,11 @@ def _check_inputs(roster: pd.DataFrame, records: pd.DataFrame, review: Review, p
                   month: int) -> list[Problem]:
     """What the rules let pass but a month cannot be closed with: someone of the roster hired
     by the month's end missing from its sheets, a score or KPI item left blank, an item outside
-    0-100, a negative count, more days than the month has."""
+    0-100, a negative count, more days than the month has. `roster` is cleaned."""
     out = []
     table = review.table
     label, end = values.month_label(month), values.month_end(month)
     ids = values.employee_ids(records["employee"])[0].astype(object).to_numpy()
-    roster, _ = schema.clean(schema.ROSTER, roster)
     present = set(ids)
     for emp, name, hired in zip(roster["employee"], roster["name"], roster["hire_date"]):
         if emp not in present and not (pd.notna(hired) and hired > end):
@@ -250,8 +249,6 @@ def _freeze(out: Plan, cells: list[list], month_records: pd.DataFrame, replaced:
     extra = history_extra(policy)
     (header, mapping), _ = book.find_header(schema.RECORDS, cells, out.history, extra)
     column = {key: pos for pos, key in mapping.items()}
-    last = max((i + 1 for i, row in enumerate(cells) if any(not values.is_blank(v) for v in row or [])),
-               default=header)
     rows = sorted(r for _, r in replaced.index)
     blocks = []
     for r in rows:
@@ -260,27 +257,41 @@ def _freeze(out: Plan, cells: list[list], month_records: pd.DataFrame, replaced:
         else:
             blocks.append([r, 1])
     out.delete = [tuple(b) for b in reversed(blocks)]
-    out.first_row = max(last, header) + 1 - len(rows)
+    out.first_row = last_row(cells, header) + 1 - len(rows)
     out.like_row = header + 1
 
     month = values.month_end(out.month).replace(day=1).to_pydatetime()
     ids = values.employee_ids(month_records["employee"])[0].astype(object).to_numpy()
-    width = max(column.values()) + 1
-    lost = set()
-    for (_, record), emp in zip(month_records.iterrows(), ids):
-        row = [None] * width
-        for key, value in {**record.to_dict(), **results.loc[emp].to_dict(), "month": month}.items():
-            if value is None or (not isinstance(value, str) and pd.isna(value)):
-                continue
-            if key in column:
-                row[column[key]] = value
-            else:
-                lost.add(key)
-        out.rows.append(row)
+    out.rows, lost = aligned([{**record.to_dict(), **results.loc[emp].to_dict(), "month": month}
+                              for (_, record), emp in zip(month_records.iterrows(), ids)], column)
     names = {f.key: f.zh for f in (*schema.RECORDS.fields, *extra)}
     if lost:
         out.warnings.append("历史记录没有这些列，其数据未保存 | History has no column for: "
                             + "、".join(names.get(k, k) for k in sorted(lost)))
+
+
+def last_row(cells: list[list], header: int) -> int:
+    """The last row (from 1) of a sheet's cells holding anything, the header at least."""
+    return max((i + 1 for i, row in enumerate(cells) if any(not values.is_blank(v) for v in row or [])),
+               default=header)
+
+
+def aligned(records: list[dict], column: dict) -> tuple[list[list], set]:
+    """`records` (field key → value) as rows of cells, each value at its key's position in
+    `column`; blanks left empty, and the keys that have no column."""
+    width = max(column.values()) + 1
+    rows, lost = [], set()
+    for record in records:
+        row = [None] * width
+        for key, value in record.items():
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                continue
+            if key not in column:
+                lost.add(key)
+                continue
+            row[column[key]] = value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
+        rows.append(row)
+    return rows, lost
 
 
 def _archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.DataFrame,
@@ -309,7 +320,7 @@ def _archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.
         sheets[name] = rows
     t = review.table.loc[[e for e in everyone if e in review.table.index]]
     head = [f"{schema.EMPLOYEE.zh}\n{schema.EMPLOYEE.en}"] + [f"{zh}\n{en}" for _, zh, en in REVIEW_COLUMNS]
-    body = [[_id_cell(emp)] + [_plain(t.at[emp, c]) for c, _, _ in REVIEW_COLUMNS] for emp in t.index]
+    body = [[id_cell(emp)] + [_plain(t.at[emp, c]) for c, _, _ in REVIEW_COLUMNS] for emp in t.index]
     sheets[f"评审结果 Review {out.label}"] = [head] + body
     return sheets
 
@@ -320,14 +331,14 @@ def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _id_cell(emp: str):
+def id_cell(emp: str):
     """An id as a cell: digits as a number, as HR types them; anything else as text."""
     return int(emp) if emp.isdigit() else emp
 
 
-def _next_sheets(roster: pd.DataFrame, policy: Policy, month: int, names: list[str]):
-    """Next month's sheets: one per ladder with staff hired by that month's end."""
-    clean, _ = schema.clean(schema.ROSTER, roster)
+def _next_sheets(clean: pd.DataFrame, policy: Policy, month: int, names: list[str]):
+    """Next month's sheets: one per ladder with staff (the cleaned roster) hired by that
+    month's end."""
     label, end = values.month_label(month), values.month_end(month)
     first_day = end.replace(day=1).to_pydatetime()
     hired = ~(clean["hire_date"] > end).to_numpy()
@@ -338,7 +349,7 @@ def _next_sheets(roster: pd.DataFrame, policy: Policy, month: int, names: list[s
         title = f"{label} {ladder.name}"[:31]
         if mine.empty or title in names:
             continue
-        people = [{"employee": _id_cell(e), "name": n, "level": lv}
+        people = [{"employee": id_cell(e), "name": n, "level": lv}
                   for e, n, lv in zip(mine["employee"], mine["name"], mine["level"])]
         out.append((ladder, title, first_day, people))
     return out

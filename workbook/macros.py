@@ -57,12 +57,8 @@ class ExcelEditor:
         template = self.book.sheets[self.names.template(ladder)]
         ws = template.copy(before=template, name=title)
         header = ws.range((2, 1), (2, ws.used_range.last_cell.column)).value
-        who = {}
-        for c, text in enumerate(header, 1):
-            parts = schema.header_parts(text)
-            for key in ("employee", "name", "level"):
-                if key not in who and schema.fold(schema.ROSTER.field(key).zh) in parts:
-                    who[key] = c
+        who = {key: pos + 1 for pos, key in schema.match_headers(schema.ROSTER, header)[0].items()
+               if key in ("employee", "name", "level")}
         rows = ws.used_range.last_cell.row - 2
         if len(people) > rows:
             raise files.Refused(

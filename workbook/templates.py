@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from xlfuncs import moves, policy_sheet, schema, values
+from xlfuncs import book, moves, policy_sheet, schema, values
 
 from .report import display_width
 from xlfuncs.policy import Ladder, Policy, default_data
@@ -59,6 +59,11 @@ class Names:
 
     def template(self, ladder: Ladder) -> str:
         return self.pick(f"模板-{ladder.name}", f"Template {ladder.id}")[:31]
+
+
+def language(sheet_names: list[str]) -> str:
+    """The language of a department workbook: zh when its roster sheet has the Chinese name."""
+    return "zh" if book.find_sheet(sheet_names, [schema.ROSTER.zh]) else "en"
 
 
 def department(data: dict | None = None, ladders: list[str] | None = None, lang: str = "zh") -> Workbook:
