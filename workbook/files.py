@@ -80,35 +80,49 @@ def dropped_by_openpyxl(path: Path, rebuilt: str | None = None) -> list[str]:
     return found
 
 
+def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet name → its part in the package, through the workbook's relationships."""
+    workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    targets = dict(_targets(z, "xl/workbook.xml"))
+    names = set(z.namelist())
+    out = {}
+    for sheet in workbook.iter(f"{{{_NS['m']}}}sheet"):
+        part = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
+        if part in names and "worksheets/" in part:
+            out[sheet.get("name")] = part
+    return out
+
+
 def _drawing_parts(z: zipfile.ZipFile, sheet: str) -> set[str]:
     """The drawing parts of worksheet `sheet` and everything they point at (charts, their
     styles and colours), followed through the package's relationships."""
-    workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
-    ids = [s.get(f"{{{_NS['r']}}}id") for s in workbook.iter(f"{{{_NS['m']}}}sheet") if s.get("name") == sheet]
-    start = {t for t in _targets(z, "xl/workbook.xml") if ids and t[0] == ids[0]}
-    found, todo = set(), [part for _, part in start]
+    start = sheet_parts(z).get(sheet)
+    found, todo = set(), [start] if start else []
     while todo:
-        part = todo.pop()
-        for _, target in _targets(z, part):
-            if target not in found and (target.startswith("xl/drawings/") or target.startswith("xl/charts/")):
+        for _, target in _targets(z, todo.pop()):
+            if target not in found and target.startswith(("xl/drawings/", "xl/charts/")):
                 found.add(target)
                 todo.append(target)
-    rels = {str(PurePosixPath(p).parent / "_rels" / (PurePosixPath(p).name + ".rels")) for p in found}
-    return found | (rels & set(z.namelist()))
+    return found | ({_rels_of(p) for p in found} & set(z.namelist()))
+
+
+def _rels_of(part: str) -> str:
+    path = PurePosixPath(part)
+    return str(path.parent / "_rels" / (path.name + ".rels"))
 
 
 def _targets(z: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
-    """(relationship id, target part) of each relationship of `part`."""
-    path = PurePosixPath(part)
-    rels = str(path.parent / "_rels" / (path.name + ".rels"))
+    """(relationship id, target part) of each internal relationship of `part`."""
+    rels = _rels_of(part)
     if rels not in z.namelist():
         return []
+    parent = PurePosixPath(part).parent
     out = []
     for rel in ElementTree.fromstring(z.read(rels)):
         target = rel.get("Target", "")
         if rel.get("TargetMode") == "External":
             continue
-        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(str(path.parent / target))
+        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(str(parent / target))
         out.append((rel.get("Id"), resolved))
     return out
 

@@ -17,10 +17,9 @@ import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from xml.sax.saxutils import escape, unescape
 
-from defusedxml import ElementTree
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 
@@ -33,9 +32,6 @@ PER_EMPLOYEE = {"PROMO_ELIGIBLE", "PROMO_REASON", "NEXT_LEVEL", "RAISE_RANGE", "
                 "CYCLE_AVG", "DEMOTION_DUE", "TRAINING_REQUIRED", "PAY_ADJUST", "PAY_DETAIL",
                 "BASE_PAY", "ABSENCE_FLAG", "CAREER_OPTIONS"}
 FUNCTIONS = {name: getattr(udfs, name) for name in (*sorted(PER_EMPLOYEE), "KPI_SCORE", "POLICY_CHECK")}
-NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-      "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
 
 _CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
 _ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
@@ -87,7 +83,7 @@ def recalc(path, output=None, as_of=None, progress=None) -> Report:
     path = Path(path)
     files.refuse_unsafe(path)
     with zipfile.ZipFile(path) as zin:
-        parts = _sheet_parts(zin)
+        parts = files.sheet_parts(zin)
         texts = {name: zin.read(part).decode("utf-8") for name, part in parts.items()}
     source = FileBook(path)
     try:
@@ -102,20 +98,6 @@ def recalc(path, output=None, as_of=None, progress=None) -> Report:
             new_parts["xl/workbook.xml"] = _FULL_CALC.sub("", workbook)
     _write(path, Path(output) if output else path, new_parts)
     return report
-
-
-def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet name → its part in the package, through the workbook's relationships."""
-    workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", NS)}
-    out = {}
-    for sheet in workbook.findall("m:sheets/m:sheet", NS):
-        target = targets.get(sheet.get(f"{{{NS['r']}}}id"), "")
-        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        if part in z.namelist() and "worksheets/" in part:
-            out[sheet.get("name")] = part
-    return out
 
 
 def _formulas(sheet: str, xml: str) -> list[_Formula]:
