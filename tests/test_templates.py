@@ -70,6 +70,10 @@ def test_dropdowns_and_number_formats(saved):
     assert rules[f"{headers['总经理特批']}2:{headers['总经理特批']}1048576"] == "=YesNo"
     assert ws[f"{headers['入职日期']}2"].number_format == "yyyy-mm-dd"
     assert ws.freeze_panes == "B2"
+    # a pay formula HR retypes as "=…" stays text (General would make it an Excel #NAME? formula)
+    policy = openpyxl.load_workbook(saved / templates.FILES["zh"])["政策"]
+    formulas = [c for row in policy.iter_rows() for c in row if c.value in ("基数*绩效/100", "基数*绩效")]
+    assert len(formulas) == 2 and {c.number_format for c in formulas} == {"@"}
 
 
 def test_month_sheet_array_formulas_protection_and_outcome_colours(saved):

@@ -25,6 +25,7 @@ FUNCTIONS = {  # Excel name: arguments as the VBA signature must list them
     "PAY_ADJUST": "employee, Optional as_of",
     "PAY_DETAIL": "employee, Optional as_of, Optional lang",
     "BASE_PAY": "employee, Optional as_of",
+    "PERF_PAY": "employee, Optional as_of",
     "ABSENCE_FLAG": "employee, Optional as_of",
     "CAREER_OPTIONS": "employee, Optional as_of, Optional lang",
     "KPI_SCORE": "scores, role, Optional items",

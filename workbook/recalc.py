@@ -30,7 +30,7 @@ from .io import FileBook
 
 PER_EMPLOYEE = {"PROMO_ELIGIBLE", "PROMO_REASON", "NEXT_LEVEL", "RAISE_RANGE", "REVIEW_OUTCOME",
                 "CYCLE_AVG", "DEMOTION_DUE", "TRAINING_REQUIRED", "PAY_ADJUST", "PAY_DETAIL",
-                "BASE_PAY", "ABSENCE_FLAG", "CAREER_OPTIONS"}
+                "BASE_PAY", "PERF_PAY", "ABSENCE_FLAG", "CAREER_OPTIONS"}
 FUNCTIONS = {name: getattr(udfs, name) for name in (*sorted(PER_EMPLOYEE), "KPI_SCORE", "POLICY_CHECK")}
 
 _CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)

@@ -498,9 +498,10 @@ def _bins(policy: Policy, metric, ladders) -> list[tuple[str, tuple[str, ...]]]:
 
 def _policy(wb: Workbook, data: dict, names: Names) -> None:
     ws = wb.create_sheet(names.pick(*policy_sheet.SHEET))
-    after_title = False
+    after_title, header = False, []
     for r, row in enumerate(policy_sheet.rows(data), 1):
         title = bool(row) and str(row[0]).startswith("■")
+        header = row if after_title else [] if not row else header
         for c, value in enumerate(row, 1):
             cell = ws.cell(r, c, value)
             if title:
@@ -511,6 +512,8 @@ def _policy(wb: Workbook, data: dict, names: Names) -> None:
                 ws.row_dimensions[r].height = 32
             elif value is not None:
                 cell.fill = INPUT_FILL
+                if header[c - 1].endswith("|pay_formula"):
+                    cell.number_format = "@"  # typed "=…" stays text instead of becoming #NAME?
         if row and row[0] == "training_bottom_share":
             ws.cell(r, 2).number_format = "0%"
         after_title = title

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from . import values
+from . import pay_formula, values
 from .problems import PolicyError, Problem
 
 ALL_DUTIES = "all"
@@ -37,6 +37,7 @@ class Metric(Named):
     id: str
     min: float
     max: float
+    pay_formula: str = ""  # performance pay from 基数 (the rung's base) and 绩效 (the month's metric)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Rung(Named):
     raise_min: float | None = None
     raise_max: float | None = None
     base_pay: float | None = None
+    perf_pay_base: float | None = None
     position_allowance: float | None = None
     horizontal: tuple[Named, ...] = ()
 
@@ -264,7 +266,8 @@ class _Reader:
         where = (f"指标 {m.get('id')}", f"Metric {m.get('id')}")
         return Metric(id=self.text(m, "id", where), **self.named(m, where),
                       min=self.number(m, "min", where, required=True, minimum=None),
-                      max=self.number(m, "max", where, required=True, minimum=None))
+                      max=self.number(m, "max", where, required=True, minimum=None),
+                      pay_formula=self.text(m, "pay_formula", where, ""))
 
     def band(self, b: dict, i: int) -> Band:
         where = (f"评审档位第{i}行", f"Review band row {i}")
@@ -306,7 +309,7 @@ class _Reader:
             "tenure_months", "leave_window_months", "demote_consecutive")}
         nums = {k: self.number(r, k, where) for k in (
             "min_average", "max_sick_days", "max_personal_days", "demote_below",
-            "raise_min", "raise_max", "base_pay", "position_allowance")}
+            "raise_min", "raise_max", "base_pay", "perf_pay_base", "position_allowance")}
         return Rung(**self.named(r, where), role=self.text(r, "role", where), **ints, **nums,
                     min_duties=min_duties,
                     demote_on_serious_error=self.flag(r, "demote_on_serious_error", where),
@@ -348,6 +351,11 @@ def check(policy: Policy) -> list[Problem]:
         if m.min >= m.max:
             fail(f"指标 {m.id}：下限 {m.min} 不小于上限 {m.max}",
                  f"Metric {m.id}: min {m.min} is not below max {m.max}")
+        if m.pay_formula:
+            try:
+                pay_formula.parse(m.pay_formula)
+            except pay_formula.FormulaError as e:
+                fail(f"指标 {m.id} 的绩效工资公式：{e.zh}", f"Metric {m.id}, performance pay formula: {e.en}")
     for role in policy.roles:
         if role.metric not in metric_ids:
             fail(f"角色 {role.id}：未知指标「{role.metric}」（应为 {'、'.join(sorted(metric_ids))}）",

@@ -21,7 +21,8 @@ SECTIONS = [
     ("pay", "薪酬项目(元)", "Pay items (CNY)", [("key", "项目"), ("value", "值"), ("note", "说明")]),
     ("duties", "职责清单", "Duties", [("name", "名称"), ("name_en", "英文名")]),
     ("metrics", "绩效指标", "Metrics", [("id", "编号"), ("name", "名称"), ("name_en", "英文名"),
-                                       ("min", "下限"), ("max", "上限")]),
+                                       ("min", "下限"), ("max", "上限"),
+                                       ("pay_formula", "绩效工资公式")]),
     ("bands", "评审档位", "Review bands", [
         ("outcome", "结果"), ("outcome_en", "英文"), ("lower", "下限"), ("inclusive", "含下限"),
         ("move", "升降"), ("probation", "试用")]),
@@ -40,7 +41,7 @@ SECTIONS = [
         ("demote_below", "降级线"), ("demote_consecutive", "连续月数"),
         ("demote_on_serious_error", "严重失误降级"), ("raise_min", "加薪下限(元/月)"),
         ("raise_max", "加薪上限(元/月)"), ("base_pay", "基本工资(元/月)"),
-        ("position_allowance", "岗位津贴(元/月)")]),
+        ("perf_pay_base", "绩效工资基数(元/月)"), ("position_allowance", "岗位津贴(元/月)")]),
     ("horizontal", "横向发展", "Horizontal moves", [
         ("ladder", "序列"), ("rung", "自职级"), ("name", "去向"), ("name_en", "英文名")]),
 ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import schema, values
+from . import pay_formula, schema, values
 from .policy import Policy, Role, default_policy
 from .problems import Problem
 
@@ -88,7 +88,8 @@ def rung_table(policy: Policy) -> pd.DataFrame:
                 "demote_run": rung.demote_consecutive or 0,
                 "demote_on_error": rung.demote_on_serious_error,
                 "raise_min": raise_range[0], "raise_max": raise_range[1],
-                "base_pay": _or_nan(rung.base_pay), "position_allowance": _or_nan(rung.position_allowance),
+                "base_pay": _or_nan(rung.base_pay), "perf_pay_base": _or_nan(rung.perf_pay_base),
+                "position_allowance": _or_nan(rung.position_allowance),
                 "horizontal": "、".join(h.name for h in rung.horizontal),
                 "horizontal_en": ", ".join(h.name_en for h in rung.horizontal),
             })
@@ -614,11 +615,23 @@ class _Evaluation:
         absence = this_month("absence_days")
         return {"pay_adjust": np.where(self.valid, sum(a for a, *_ in items), np.nan),
                 "base_pay": np.where(self.valid, base, np.nan),
+                "perf_pay": np.where(self.valid, self.performance_pay(), np.nan),
                 "on_probation": on_probation,
                 "position_allowance": p["position_allowance"].to_numpy(float),
                 "absence_days": absence,
                 "absence_flag": pd.Series(absence > pay.absence_resignation_days).astype(object)
                 .where(self.valid, None).to_numpy()}
+
+
+    def performance_pay(self) -> np.ndarray:
+        """§3: the metric's pay formula on the rung's base and the review month's metric."""
+        p, out = self.people, np.full(self.n, np.nan)
+        for metric in self.policy.metrics:
+            rows = (p["metric"] == metric.id).to_numpy()
+            if metric.pay_formula and rows.any():
+                formula = pay_formula.parse(metric.pay_formula)
+                out[rows] = formula(p["perf_pay_base"].to_numpy(float)[rows], self.matrix.scores[rows, 0])
+        return out
 
 
 def _verdict(outcome: dict, cycle_avg: np.ndarray):

@@ -381,6 +381,20 @@ def BASE_PAY(employee, as_of=None, caller=None):
 @xw.arg("employee", doc=EMPLOYEE_DOC)
 @xw.arg("as_of", doc=AS_OF_DOC)
 @_guarded
+def PERF_PAY(employee, as_of=None, caller=None):
+    """绩效工资（元）：政策表的绩效工资公式，用该职级的基数和本月绩效计算 | Performance pay, CNY: the policy sheet's formula on the rung's base and this month's metric."""
+    no_metric = CellError("#N/A", "本月没有绩效记录", "no metric recorded this month")
+    no_policy = CellError("#N/A", "政策表未填写该职级的绩效工资基数或公式",
+                          "the policy sheet has no performance-pay base or formula for this rung")
+    return _per_employee(employee, caller, as_of, "perf_pay", lambda t: [
+        v if not pd.isna(v) else no_metric if pd.isna(score) else no_policy
+        for v, score in zip(t["perf_pay"], t["score"])])
+
+
+@xw.func(category=CATEGORY, volatile=True)
+@xw.arg("employee", doc=EMPLOYEE_DOC)
+@xw.arg("as_of", doc=AS_OF_DOC)
+@_guarded
 def ABSENCE_FLAG(employee, as_of=None, caller=None):
     """本月旷工超过规定天数（视为自动离职，由 HR 确认）| Absence without leave above the limit this month: voluntary resignation, for HR to confirm."""
     return _per_employee(employee, caller, as_of, "absence_flag")
