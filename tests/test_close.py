@@ -228,3 +228,53 @@ def test_a_year_closed_month_by_month(tmp_path):
         table["cycle_months"] > 0, None).to_dict()
     open_sheets = [n for n, _ in book.month_sheets(openpyxl.load_workbook(path).sheetnames)]
     assert open_sheets and all(n.startswith("2026-10 ") for n in open_sheets)
+
+
+def test_the_training_list_is_rewritten_by_each_close(tmp_path):
+    """§5 over the trailing 3 months, worked by hand; the November close replaces October's list."""
+    roster = pd.DataFrame([
+        {"employee": 1001, "name": "王芳", "ladder": "客户代表", "level": "普通客服代表-中级",
+         "hire_date": pd.Timestamp("2024-03-01")},
+        {"employee": 1002, "name": "李伟", "ladder": "客服职级", "level": "初级客服",
+         "hire_date": pd.Timestamp("2025-04-01")},
+        {"employee": 1003, "name": "张敏", "ladder": "客服职级", "level": "初级客服",
+         "hire_date": pd.Timestamp("2026-02-01")},
+    ])
+    rep = dict.fromkeys(ITEMS, 80)
+    records = pd.DataFrame([
+        {"month": pd.Timestamp("2026-09-01"), "employee": 1001, **rep},
+        {"month": pd.Timestamp("2026-09-01"), "employee": 1002, "score": 1.1},
+        {"month": pd.Timestamp("2026-10-01"), "employee": 1001, **rep, "business_deduction": 2},
+        {"month": pd.Timestamp("2026-10-01"), "employee": 1002, "score": 1.2},
+        {"month": pd.Timestamp("2026-10-01"), "employee": 1003, "score": 1.3},
+    ])
+    path = tmp_path / "dept.xlsx"
+    templates.with_department(roster, records).save(path)
+
+    def listed():
+        ws = openpyxl.load_workbook(path)["培训名单"]
+        assert ws.tables["Training"].ref == f"A1:F{max(ws.max_row, 2)}"
+        return [row for row in ws.iter_rows(min_row=2, values_only=True) if any(row)]
+
+    october = pd.Timestamp("2026-10-01")
+    assert close.close_file(path).plan.problems == []
+    # Aug-Oct on 客服职级: 1003 averages 1.3 (1st), 1002 (1.1 + 1.2) / 2 = 1.15 (2nd of 2, the
+    # bottom 50%); 1003 has 8 months at the company; 1001 had a business deduction of 2.
+    assert listed() == [
+        (october, 1001, "王芳", "客户代表", "普通客服代表-中级", "近 3 个月业务扣分 2"),
+        (october, 1002, "李伟", "客服职级", "初级客服", "近 3 个月排名 2/2，位于后 50%"),
+        (october, 1003, "张敏", "客服职级", "初级客服", "入职 8 个月，不满 12 个月"),
+    ]
+
+    wb = openpyxl.load_workbook(path)
+    fill_month_sheets(wb, pd.DataFrame([{"employee": 1001, **rep}, {"employee": 1002, "score": 1.3},
+                                        {"employee": 1003, "score": 1.0}]))
+    wb.save(path)
+    assert close.close_file(path).plan.problems == []
+    # Sep-Nov: 1002 (1.1 + 1.2 + 1.3) / 3 = 1.2 is now 1st, 1003 (1.3 + 1.0) / 2 = 1.15 2nd;
+    # October's deduction is still in 1001's window.
+    november = pd.Timestamp("2026-11-01")
+    assert listed() == [
+        (november, 1001, "王芳", "客户代表", "普通客服代表-中级", "近 3 个月业务扣分 2"),
+        (november, 1003, "张敏", "客服职级", "初级客服", "近 3 个月排名 2/2，位于后 50%；入职 9 个月，不满 12 个月"),
+    ]

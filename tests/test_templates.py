@@ -49,10 +49,10 @@ def test_a_template_reads_back_through_the_schema(saved, lang):
 def test_sheets_tables_and_names(saved):
     wb = openpyxl.load_workbook(saved / templates.FILES["zh"])
     ladders = [f"模板-{ld.name}" for ld in default_policy().ladders]
-    assert wb.sheetnames == ["说明", "看板", "列表", "员工名册", *ladders, "历史记录", "调动记录", "政策", "xlwings.conf"]
+    assert wb.sheetnames == ["说明", "看板", "列表", "员工名册", *ladders, "历史记录", "调动记录", "培训名单", "政策", "xlwings.conf"]
     assert wb["列表"].sheet_state == "hidden"
     assert {n: ws.title for ws in wb for n in ws.tables} == {
-        "Roster": "员工名册", "History": "历史记录", "Moves": "调动记录"}
+        "Roster": "员工名册", "History": "历史记录", "Moves": "调动记录", "Training": "培训名单"}
     assert wb["员工名册"]["A1"].value == "工号\nEmployee ID"
     assert wb["xlwings.conf"]["A1"].value == "UDF MODULES" and wb["xlwings.conf"]["B1"].value == "xlfuncs.udfs;workbook.macros"
     assert wb.defined_names["LadderNames"].attr_text == "'列表'!$A$2:$A$8"

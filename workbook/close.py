@@ -71,6 +71,10 @@ class Plan:
     new_sheets: list[tuple[Ladder, str, dt.datetime, list[dict]]] = field(default_factory=list)
     archive: dict[str, list[list]] = field(default_factory=dict)  # archive sheet → rows
     like_row: int = 2  # a History row whose number formats the new rows take
+    training: str = ""  # the training-list sheet, rewritten whole: its old rows, then the new
+    training_first: int = 0
+    training_old: int = 0
+    training_rows: list[list] = field(default_factory=list)
     in_history: bool = False  # refused because History holds the month (--replace closes again)
     policy: Policy | None = None
     lang: str = "zh"
@@ -84,6 +88,11 @@ class Plan:
             editor.delete_rows(self.history, first, count)
         editor.write_rows(self.history, self.first_row, self.rows, self.like_row)
         editor.fit_table(self.history, self.first_row + len(self.rows) - 1)
+        if self.training:
+            if self.training_old:
+                editor.delete_rows(self.training, self.training_first, self.training_old)
+            editor.write_rows(self.training, self.training_first, self.training_rows, self.training_first)
+            editor.fit_table(self.training, self.training_first + len(self.training_rows) - 1)
         for ladder, title, month, people in self.new_sheets:
             editor.add_month_sheet(ladder, title, month, people)
         for name in self.closed:
@@ -108,6 +117,8 @@ class Closed:
                  + (f"（替换原有 {sum(c for _, c in p.delete)} 行 | replacing "
                     f"{sum(c for _, c in p.delete)})" if p.delete else ""),
                  f"  已删除 | removed: {', '.join(p.closed)}",
+                 *([f"  培训名单 {len(p.training_rows)} 人 | training list: {len(p.training_rows)}"]
+                   if p.training else []),
                  f"  新建 | started: {', '.join(title for _, title, _, _ in p.new_sheets) or '-'}"]
         if self.archive:
             lines.append(f"  归档 | archive: {self.archive} (SHA-256 {self.digest})")
@@ -168,6 +179,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     _freeze(out, source.values(history), month_records, past[from_history & (past_months == chosen)],
             results, policy)
     out.archive = _archive_sheets(source, out, review, results, policy)
+    _training(out, source, names, review, policy)
     out.new_sheets = _next_sheets(roster, policy, chosen + 1, names)
     return out
 
@@ -268,6 +280,31 @@ def _freeze(out: Plan, cells: list[list], month_records: pd.DataFrame, replaced:
     if lost:
         out.warnings.append("历史记录没有这些列，其数据未保存 | History has no column for: "
                             + "、".join(names.get(k, k) for k in sorted(lost)))
+
+
+def _training(out: Plan, source: book.Source, names: list[str], review: Review, policy: Policy) -> None:
+    """§5: the training list as of the closed month, in roster order, replacing the last one."""
+    sheet = book.find_sheet(names, schema.TRAINING.names)
+    if sheet is None:
+        out.warnings.append(f"工作簿没有「{schema.TRAINING.zh}」表，培训名单未刷新 | "
+                            f"the workbook has no '{schema.TRAINING.en}' sheet; no training list written")
+        return
+    cells = source.values(sheet)
+    found, problems = book.find_header(schema.TRAINING, cells, sheet)
+    if found is None:
+        out.warnings += [f"培训名单未刷新 | training list not refreshed: {p}" for p in problems]
+        return
+    header, mapping = found
+    t = review.table
+    t = t[t["training_required"].eq(True)]
+    month = values.month_end(out.month).replace(day=1).to_pydatetime()
+    reasons = t["training_reasons" if out.lang == "zh" else "training_reasons_en"]
+    out.training, out.training_first = sheet, header + 1
+    out.training_old = last_row(cells, header) - header
+    out.training_rows, _ = aligned([
+        {"month": month, "employee": id_cell(emp), "name": t.at[emp, "name"],
+         "ladder": policy.ladder(t.at[emp, "ladder"]).name, "level": t.at[emp, "level"],
+         "reasons": reasons[emp]} for emp in t.index], {key: pos for pos, key in mapping.items()})
 
 
 def last_row(cells: list[list], header: int) -> int:

@@ -90,6 +90,8 @@ def department(data: dict | None = None, ladders: list[str] | None = None, lang:
     _table(wb, names, schema.RECORDS, "History", RECORD_FORMATS, extra=history_extra(policy),
            pages_wide=4)
     _table(wb, names, schema.MOVES, "Moves", {"date": DATE, "raise": CNY})
+    _table(wb, names, schema.TRAINING, "Training", {"month": MONTH})
+    wb[names.pick(schema.TRAINING.zh, schema.TRAINING.en)].column_dimensions["F"].width = 70  # the reasons
     _policy(wb, data, names)
     _xlwings_conf(wb)
     return wb
@@ -188,6 +190,8 @@ def _guide(ws, ladders: list[Ladder], names: Names) -> None:
         ("    After the review, type the decision (晋升/降级), the level, the raise and the approver in the last four columns.", None),
         (f"{names.pick('历史记录', 'History')}：已结账月份，每人每月一行。 | Closed months, one row per person-month.", None),
         (f"{names.pick('调动记录', 'Moves')}：晋升与降级的记录。 | Promotions and demotions made.", None),
+        (f"{names.pick('培训名单', 'Training')}：本季度须参加差异化培训的人与原因，月结时刷新。", None),
+        ("    Who must attend differentiated training this quarter, and why; refreshed by the month close.", None),
         (f"{names.pick('政策', 'Policy')}：政策的全部数字，可修改；改后用 =POLICY_CHECK() 检查。", None),
         ("    Every number of the policy, editable; check edits with =POLICY_CHECK().", None),
         ("xlwings.conf：加载项设置（UDF MODULES、INTERPRETER_WIN）。 | Add-in settings.", None),

@@ -122,6 +122,17 @@ MOVES = Table("moves", "调动记录", "Moves", (
     Field("approver", "批准人", "Approved by", "text"),
 ))
 
+# §5: who must attend differentiated training, as of the last closed month; the close
+# rewrites it whole.
+TRAINING = Table("training", "培训名单", "Training", (
+    Field("month", "评估月份", "Assessed month", "month", True),
+    EMPLOYEE,
+    Field("name", "姓名", "Name", "text"),
+    Field("ladder", "序列", "Ladder", "text"),
+    Field("level", "职级", "Level", "text"),
+    Field("reasons", "须参加原因", "Why compulsory", "text", True),
+))
+
 # Month-sheet columns the add-in computes. Their headers are no field's names, so what Excel
 # last showed in them is never read back as an input.
 COMPUTED = (
