@@ -91,7 +91,9 @@ def department(data: dict | None = None, ladders: list[str] | None = None, lang:
            pages_wide=4)
     _table(wb, names, schema.MOVES, "Moves", {"date": DATE, "raise": CNY})
     _table(wb, names, schema.TRAINING, "Training", {"month": MONTH})
-    wb[names.pick(schema.TRAINING.zh, schema.TRAINING.en)].column_dimensions["F"].width = 70  # the reasons
+    training = wb[names.pick(schema.TRAINING.zh, schema.TRAINING.en)]
+    for column, width in (("D", 14), ("E", 20), ("F", 70)):  # ladder, level, reasons
+        training.column_dimensions[column].width = width
     _policy(wb, data, names)
     _xlwings_conf(wb)
     return wb
