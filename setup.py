@@ -10,7 +10,7 @@ setup(
     packages=["xlfuncs", "workbook"],
     package_data={"xlfuncs": ["default_policy.toml"]},
     install_requires=["pandas>=2.2", "openpyxl>=3.1", "xlwings>=0.30", "defusedxml>=0.7",
-                      "python-calamine>=0.2"],
-    extras_require={"test": ["pytest>=8"]},
+                      "python-calamine>=0.2", "pycel>=1.0b30"],
+    extras_require={"test": ["pytest>=8"], "bench": ["formulas>=1.2"]},
     entry_points={"console_scripts": ["ladderbook = workbook.cli:main"]},
 )

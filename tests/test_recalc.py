@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
+from openpyxl.worksheet.formula import ArrayFormula
 
 from workbook import cli, files, recalc, templates
 from workbook.sample import department
@@ -237,3 +238,47 @@ def test_progress_hears_of_every_step(dept, tmp_path):
     report = recalc.recalc(copy(path, tmp_path), progress=lambda done, total: seen.append((done, total)))
     assert seen and seen[-1][0] == seen[-1][1] == report.calls
     assert [d for d, _ in seen] == list(range(1, report.calls + 1))
+
+
+def test_ordinary_formulas_follow_the_new_answers_in_dependency_order(tmp_path):
+    """pycel computes the other formulas over the add-in's fresh answers; what it cannot compute
+    keeps its stored value and is listed."""
+    roster = pd.DataFrame([
+        {"employee": 1001, "name": "王芳", "ladder": "客服职级", "level": "初级客服", "hire_date": pd.Timestamp("2024-03-01")},
+        {"employee": 1002, "name": "李伟", "ladder": "客服职级", "level": "初级客服", "hire_date": pd.Timestamp("2024-03-01")},
+        {"employee": 1003, "name": "张敏", "ladder": "客服职级", "level": "中级客服", "hire_date": pd.Timestamp("2024-03-01")},
+    ])
+    records = pd.DataFrame([{"month": pd.Timestamp("2026-10-01"), "employee": e, "score": 1.2} for e in (1001, 1002, 1003)])
+    wb = templates.with_department(roster, records)
+    ws = wb.create_sheet("汇总")
+    for row, emp in enumerate((1001, 1002, 1003), 2):
+        ws.cell(row, 1, emp)
+        ws.cell(row, 2, f"=NEXT_LEVEL(A{row})")
+    ws["C2"], ws["C3"] = pd.Timestamp("2026-09-01").to_pydatetime(), pd.Timestamp("2026-10-01").to_pydatetime()
+    ws["D1"] = '=E1*10'                      # depends on a cell below it on the sheet
+    ws["E1"] = '=COUNTIF(B2:B4,"中级客服")'   # over the add-in's answers: 初级客服 → 中级客服 twice
+    ws["D2"] = "=MAX(C:C)"                   # a whole column of dates: the latest, as a serial
+    ws["D3"] = "=FOOBAR(1)"                  # a function pycel does not know
+    ws["D4"] = "=Staff*2"                    # a defined name
+    ws["D5"] = "=D3+1"                       # depends on one pycel cannot compute
+    ws["D6"] = ArrayFormula("D6:D7", "=B2:B3")  # an array formula over two cells
+    wb.calculation.fullCalcOnLoad = False
+    book = tmp_path / "ordinary.xlsx"
+    wb.save(book)
+    data = members(book)
+    part = next(n for n in data if n.startswith("xl/worksheets/") and b"FOOBAR" in data[n])
+    old = data[part].decode().replace("<f>FOOBAR(1)</f><v />", "<f>FOOBAR(1)</f><v>7</v>")
+    assert old != data[part].decode()
+    with zipfile.ZipFile(book, "w") as z:  # the cached value Excel last stored: 7
+        for name, content in data.items():
+            z.writestr(name, old if name == part else content)
+
+    report = recalc.recalc(book)
+    values = openpyxl.load_workbook(book, data_only=True)["汇总"]
+    assert [values.cell(r, 2).value for r in (2, 3, 4)] == ["中级客服", "中级客服", "高级客服"]
+    assert values["E1"].value == 2 and values["D1"].value == 20
+    assert values["D2"].value == 46296  # 2026-10-01
+    assert values["D3"].value == 7       # kept as it was
+    alone = {address for address, _ in report.left_alone}
+    assert {"汇总!D3", "汇总!D4", "汇总!D5", "汇总!D6"} <= alone
+    assert "汇总!D1" not in alone and "汇总!E1" not in alone

@@ -135,21 +135,17 @@ def test_libreoffice_opens_every_template(saved, tmp_path, lang):
     assert converted[roster].tables.keys() == original[roster].tables.keys()
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None,
-                    reason="LibreOffice (Debian package libreoffice-calc) is not installed")
-def test_the_dashboard_counts_the_closed_month_in_libreoffice(tmp_path):
-    """The two-person department of test_close, October closed: the dashboard's formulas as
-    LibreOffice computes them, and its five native charts."""
+def closed_october(tmp_path):
+    """The two-person department of test_close, October closed."""
     from test_close import small
 
     from workbook import close
     path = small(tmp_path)
     close.close_file(path)
-    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
-                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(path)],
-                   check=True, capture_output=True, timeout=180)
-    ws = openpyxl.load_workbook(tmp_path / "out" / path.name, data_only=True)["看板"]
-    assert len(openpyxl.load_workbook(path)["看板"]._charts) == 5
+    return path
+
+
+def assert_dashboard_worked_by_hand(ws):
     assert ws["B2"].value.strftime("%Y-%m") == "2026-10"
     rows = {}
     for row in ws.iter_rows(min_row=4, values_only=True):
@@ -160,3 +156,24 @@ def test_the_dashboard_counts_the_closed_month_in_libreoffice(tmp_path):
     # pipeline, then the distribution: neither is eligible, and not for want of time alone
     assert rows["客服职级"] == [[0, 0, 1], [0, 0, 1, 0, 0]]  # coefficient 1.2: bin 1.2–1.3
     assert rows["客户代表"][1:] == [[0, 0, 1], [0, 0, 1, 0]]  # score 76.5: bin 70–80
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (Debian package libreoffice-calc) is not installed")
+def test_the_dashboard_counts_the_closed_month_in_libreoffice(tmp_path):
+    """The dashboard's formulas as LibreOffice computes them, and its five native charts."""
+    path = closed_october(tmp_path)
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    assert len(openpyxl.load_workbook(path)["看板"]._charts) == 5
+    assert_dashboard_worked_by_hand(openpyxl.load_workbook(tmp_path / "out" / path.name, data_only=True)["看板"])
+
+
+def test_the_dashboard_is_computed_headlessly_by_recalc(tmp_path):
+    """The same numbers stored by `ladderbook recalc`, for readers that compute nothing."""
+    from workbook import recalc
+    path = closed_october(tmp_path)
+    report = recalc.recalc(path)
+    assert report.left_alone == [] and report.ordinary > 90
+    assert_dashboard_worked_by_hand(openpyxl.load_workbook(path, data_only=True)["看板"])

@@ -8,7 +8,8 @@ one exception: a `fullCalcOnLoad` flag in xl/workbook.xml is dropped, since it t
 program to throw the stored values away on opening. The
 functions are the ones Excel calls (`xlfuncs.udfs`), reading the file's own stored values. A
 formula that is one add-in call is computed; a run of them down a column is one call. Anything
-else that calls the add-in is left as it was and listed.
+else that calls the add-in is left as it was and listed. Then every other formula (a COUNTIFS
+over the results, the dashboard) is computed by pycel over the new answers (`engine`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 
 from xlfuncs import udfs
 
-from . import files
+from . import engine, files
 from .io import FileBook
 
 PER_EMPLOYEE = {"PROMO_ELIGIBLE", "PROMO_REASON", "NEXT_LEVEL", "RAISE_RANGE", "REVIEW_OUTCOME",
@@ -52,10 +53,11 @@ class Report:
     errors: dict = field(default_factory=lambda: defaultdict(list))  # code → [(address, message)]
     left_alone: list = field(default_factory=list)  # (address, formula)
     calls: int = 0
+    ordinary: int = 0  # of the cells computed, those of ordinary formulas (pycel)
 
     def text(self) -> str:
-        lines = [f"已计算 {self.computed} 个单元格（{self.calls} 次函数调用）| "
-                 f"{self.computed} cells computed in {self.calls} calls"]
+        lines = [f"已计算 {self.computed} 个单元格（加载项函数调用 {self.calls} 次，普通公式 {self.ordinary} 个）| "
+                 f"{self.computed} cells computed: {self.calls} add-in calls, {self.ordinary} ordinary formulas"]
         for code, cells in sorted(self.errors.items()):
             lines.append(f"{code}: {len(cells)}")
             lines += [f"  {address}: {message}" for address, message in cells[:20]]
@@ -229,9 +231,14 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
     edits: dict[str, dict[str, object]] = defaultdict(dict)
     runs = defaultdict(list)  # same-shaped single-cell per-employee formulas, by sheet and column
     singles = []
+    ordinary = defaultdict(dict)  # sheet → address → formula, for pycel once the add-in's are done
     for sheet, xml in texts.items():
         for formula in _formulas(sheet, xml):
             if not _calls_addin(formula.text):
+                if formula.target == formula.cell:
+                    ordinary[sheet][formula.cell] = formula.text
+                else:  # an array formula: pycel would evaluate it cell by cell, not as Excel does
+                    report.left_alone.append((f"{sheet}!{formula.cell}", formula.text))
                 continue
             parsed = _parse(formula.text)
             if parsed is None:
@@ -264,7 +271,33 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
         for (formula, _), result in zip(run, results):
             _store(edits, report, formula, result[0] if name != "RAISE_RANGE" else [result])
         progress(done, total)
+    if ordinary:
+        _ordinary(ordinary, cells, edits, report, source.path)
     return report, edits
+
+
+def _ordinary(formulas: dict, cells: _Cells, edits: dict, report: Report, path) -> None:
+    """The workbook's other formulas, by pycel, over the stored values and the add-in's new
+    answers; what pycel cannot evaluate keeps its stored value and is listed."""
+    overlaid = {}
+
+    def grid(sheet):
+        if sheet not in overlaid:
+            rows = [list(row) for row in cells.grid(sheet)]
+            for address, value in edits.get(sheet, {}).items():
+                r, c = coordinate_to_tuple(address)
+                rows += [[] for _ in range(r - len(rows))]
+                rows[r - 1] += [None] * (c - len(rows[r - 1]))
+                rows[r - 1][c - 1] = value
+            overlaid[sheet] = rows
+        return overlaid[sheet]
+
+    results, failed = engine.evaluate(path, grid, formulas)
+    for sheet, values in results.items():
+        for address, value in values.items():
+            _store(edits, report, _Formula(sheet, address, formulas[sheet][address], address), value)
+            report.ordinary += 1
+    report.left_alone += [(f"{sheet}!{address}", formulas[sheet][address]) for sheet, address in failed]
 
 
 def _store(edits, report: Report, formula: _Formula, result) -> None:
