@@ -168,11 +168,14 @@ def _criteria_remembered():
         excelutil.find_corresponding_index = original
 
 
-def evaluate(path, grid, formulas: dict[str, dict[str, str]]):
+def evaluate(path, grid, formulas: dict[str, dict[str, str]], unknown=frozenset()):
     """Each formula's value, by sheet and address, and the (sheet, address) pycel could not
     evaluate. `formulas`: sheet → address → text without "=", all ordinary formulas of the
-    workbook (those that depend on one another included)."""
+    workbook (those that depend on one another included); `unknown`: (sheet, address) of cells
+    whose stored values are stale, so that what depends on them fails rather than use them."""
     texts = {sheet: {a: f"={t}" for a, t in cells.items()} for sheet, cells in formulas.items()}
+    for sheet, address in unknown:
+        texts.setdefault(sheet, {})[address] = f"={_STALE}()"
     book = _Cells(path, grid, texts)
     compiler = _Compiler(excel=book)
     results, failed = {}, []
@@ -195,6 +198,7 @@ def evaluate(path, grid, formulas: dict[str, dict[str, str]]):
 
 
 _NOT_A_VALUE = object()
+_STALE = "LADDERBOOK_NOT_COMPUTED"  # no function of that name: pycel raises on it and on what uses it
 
 
 def _cell_value(value):

@@ -232,17 +232,22 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
     runs = defaultdict(list)  # same-shaped single-cell per-employee formulas, by sheet and column
     singles = []
     ordinary = defaultdict(dict)  # sheet → address → formula, for pycel once the add-in's are done
+    stale = []  # formulas left alone: what depends on them is not computed either
+
+    def leave(formula):
+        report.left_alone.append((f"{formula.sheet}!{formula.cell}", formula.text))
+        stale.append(formula)
     for sheet, xml in texts.items():
         for formula in _formulas(sheet, xml):
             if not _calls_addin(formula.text):
                 if formula.target == formula.cell:
                     ordinary[sheet][formula.cell] = formula.text
                 else:  # an array formula: pycel would evaluate it cell by cell, not as Excel does
-                    report.left_alone.append((f"{sheet}!{formula.cell}", formula.text))
+                    leave(formula)
                 continue
             parsed = _parse(formula.text)
             if parsed is None:
-                report.left_alone.append((f"{sheet}!{formula.cell}", formula.text))
+                leave(formula)
                 continue
             name, args = parsed
             if as_of is not None and name in PER_EMPLOYEE and name not in ("NEXT_LEVEL", "RAISE_RANGE"):
@@ -250,7 +255,7 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
             try:
                 values = [cells.value(sheet, a) for a in args]
             except _Unreadable:
-                report.left_alone.append((f"{sheet}!{formula.cell}", formula.text))
+                leave(formula)
                 continue
             single = formula.target == formula.cell
             if single and name in PER_EMPLOYEE and args and re.fullmatch(r"[A-Z]{1,3}\d+", args[0]):
@@ -272,13 +277,15 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
             _store(edits, report, formula, result[0] if name != "RAISE_RANGE" else [result])
         progress(done, total)
     if ordinary:
-        _ordinary(ordinary, cells, edits, report, source.path)
+        _ordinary(ordinary, stale, cells, edits, report, source.path)
     return report, edits
 
 
-def _ordinary(formulas: dict, cells: _Cells, edits: dict, report: Report, path) -> None:
+def _ordinary(formulas: dict, stale: list[_Formula], cells: _Cells, edits: dict, report: Report,
+              path) -> None:
     """The workbook's other formulas, by pycel, over the stored values and the add-in's new
-    answers; what pycel cannot evaluate keeps its stored value and is listed."""
+    answers; what pycel cannot evaluate, or what depends on a formula left alone, keeps its
+    stored value and is listed."""
     overlaid = {}
 
     def grid(sheet):
@@ -292,7 +299,12 @@ def _ordinary(formulas: dict, cells: _Cells, edits: dict, report: Report, path) 
             overlaid[sheet] = rows
         return overlaid[sheet]
 
-    results, failed = engine.evaluate(path, grid, formulas)
+    unknown = set()
+    for formula in stale:
+        min_col, min_row, max_col, max_row = range_boundaries(formula.target)
+        unknown |= {(formula.sheet, f"{get_column_letter(c)}{r}")
+                    for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)}
+    results, failed = engine.evaluate(path, grid, formulas, unknown)
     for sheet, values in results.items():
         for address, value in values.items():
             _store(edits, report, _Formula(sheet, address, formulas[sheet][address], address), value)
