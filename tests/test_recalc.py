@@ -1,12 +1,15 @@
 """ladderbook recalc: the add-in's answers stored as cached values, nothing else touched."""
 
+import base64
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+import xlwings
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.worksheet.formula import ArrayFormula
@@ -67,9 +70,7 @@ def test_every_other_part_is_byte_identical(dept, tmp_path):
     wb.calculation.fullCalcOnLoad = False
     book = tmp_path / "rich.xlsm"
     wb.save(book)
-    with zipfile.ZipFile(book, "a") as z:  # stand-ins for a VBA project and an image
-        z.writestr("xl/vbaProject.bin", bytes(range(256)) * 8)
-        z.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n" + bytes(500))
+    with_vba_and_image(book)
     before = members(book)
     recalc.recalc(book)
     after = members(book)
@@ -79,6 +80,41 @@ def test_every_other_part_is_byte_identical(dept, tmp_path):
     for name in ("xl/vbaProject.bin", "xl/media/image1.png", "xl/styles.xml", "xl/workbook.xml"):
         assert after[name] == before[name]
     assert any(n.startswith("xl/charts/") for n in after) and any("comments" in n for n in after)
+    assert "xl/vbaProject.bin" in openpyxl.load_workbook(book, keep_vba=True).vba_archive.namelist()
+
+
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+def with_vba_and_image(path):
+    """Make the saved workbook an .xlsm with a real VBA project (xlwings' quickstart's) and a
+    picture in its first drawing, each wired into the package as Excel wires them."""
+    with zipfile.ZipFile(Path(xlwings.__file__).parent / "quickstart.xlsm") as z:
+        vba = z.read("xl/vbaProject.bin")
+    parts = members(path)
+    types = parts["[Content_Types].xml"].decode()
+    types = types.replace("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                          "application/vnd.ms-excel.sheet.macroEnabled.main+xml").replace(
+        "<Default ", '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+                    '<Default Extension="png" ContentType="image/png"/><Default ', 1)
+    rels = parts["xl/_rels/workbook.xml.rels"].decode().replace("</Relationships>", (
+        '<Relationship Id="rIdVBA" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"'
+        ' Target="vbaProject.bin"/></Relationships>'))
+    drawing = parts["xl/drawings/drawing1.xml"].decode().replace("</wsDr>", (
+        '<oneCellAnchor><from><col>1</col><colOff>0</colOff><row>20</row><rowOff>0</rowOff></from>'
+        '<ext cx="952500" cy="952500"/><pic><nvPicPr><cNvPr id="90" name="Picture 1"/><cNvPicPr/></nvPicPr>'
+        '<blipFill><a:blip r:embed="rIdImg"/><a:stretch><a:fillRect/></a:stretch></blipFill>'
+        '<spPr><a:prstGeom prst="rect"/></spPr></pic><clientData/></oneCellAnchor></wsDr>'))
+    drawing_rels = parts["xl/drawings/_rels/drawing1.xml.rels"].decode().replace("</Relationships>", (
+        '<Relationship Id="rIdImg" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"'
+        ' Target="../media/image1.png"/></Relationships>'))
+    parts.update({"[Content_Types].xml": types.encode(), "xl/_rels/workbook.xml.rels": rels.encode(),
+                  "xl/drawings/drawing1.xml": drawing.encode(),
+                  "xl/drawings/_rels/drawing1.xml.rels": drawing_rels.encode(),
+                  "xl/vbaProject.bin": vba, "xl/media/image1.png": PNG})
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
 
 
 def test_single_cell_formulas_down_a_column_are_one_call(dept, tmp_path, monkeypatch):
