@@ -168,21 +168,26 @@ def _criteria_remembered():
         excelutil.find_corresponding_index = original
 
 
-def evaluate(path, grid, formulas: dict[str, dict[str, str]], unknown=frozenset()):
+def evaluate(path, grid, formulas: dict[str, dict[str, str]], unknown=frozenset(), progress=None):
     """Each formula's value, by sheet and address, and the (sheet, address) pycel could not
     evaluate. `formulas`: sheet → address → text without "=", all ordinary formulas of the
     workbook (those that depend on one another included); `unknown`: (sheet, address) of cells
-    whose stored values are stale, so that what depends on them fails rather than use them."""
+    whose stored values are stale, so that what depends on them fails rather than use them;
+    `progress(n)` hears after each formula how many are done."""
     texts = {sheet: {a: f"={t}" for a, t in cells.items()} for sheet, cells in formulas.items()}
     for sheet, address in unknown:
         texts.setdefault(sheet, {})[address] = f"={_STALE}()"
     book = _Cells(path, grid, texts)
     compiler = _Compiler(excel=book)
     results, failed = {}, []
+    done = 0
     with _criteria_remembered():
         for sheet, cells in formulas.items():
             quoted = "'" + sheet.replace("'", "''") + "'"
             for address in cells:
+                done += 1
+                if progress:
+                    progress(done)
                 try:
                     value = compiler.evaluate(f"{quoted}!{address}")
                 except Exception:  # noqa: BLE001 - pycel raises many kinds; each is reported

@@ -237,6 +237,7 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
     def leave(formula):
         report.left_alone.append((f"{formula.sheet}!{formula.cell}", formula.text))
         stale.append(formula)
+
     for sheet, xml in texts.items():
         for formula in _formulas(sheet, xml):
             if not _calls_addin(formula.text):
@@ -264,7 +265,7 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
                 runs[key].append((formula, values))
             else:
                 singles.append((formula, name, values))
-    total = len(singles) + len(runs)
+    total = len(singles) + len(runs) + sum(map(len, ordinary.values()))
     for done, (formula, name, values) in enumerate(singles, 1):
         report.calls += 1
         _store(edits, report, formula, FUNCTIONS[name](*values, caller=source))
@@ -277,12 +278,14 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
             _store(edits, report, formula, result[0] if name != "RAISE_RANGE" else [result])
         progress(done, total)
     if ordinary:
-        _ordinary(ordinary, stale, cells, edits, report, source.path)
+        done = len(singles) + len(runs)
+        _ordinary(ordinary, stale, cells, edits, report, source.path,
+                  lambda n: progress(done + n, total))
     return report, edits
 
 
 def _ordinary(formulas: dict, stale: list[_Formula], cells: _Cells, edits: dict, report: Report,
-              path) -> None:
+              path, progress) -> None:
     """The workbook's other formulas, by pycel, over the stored values and the add-in's new
     answers; what pycel cannot evaluate, or what depends on a formula left alone, keeps its
     stored value and is listed."""
@@ -304,7 +307,7 @@ def _ordinary(formulas: dict, stale: list[_Formula], cells: _Cells, edits: dict,
         min_col, min_row, max_col, max_row = range_boundaries(formula.target)
         unknown |= {(formula.sheet, f"{get_column_letter(c)}{r}")
                     for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)}
-    results, failed = engine.evaluate(path, grid, formulas, unknown)
+    results, failed = engine.evaluate(path, grid, formulas, unknown, progress)
     for sheet, values in results.items():
         for address, value in values.items():
             _store(edits, report, _Formula(sheet, address, formulas[sheet][address], address), value)
