@@ -243,9 +243,10 @@ def _records(records: pd.DataFrame, people: pd.DataFrame, policy: Policy,
             f"{at_en}: {m.name_en} {score[i]:g} is outside {m.min:g}–{m.max:g}; left out", emp))
         score[i] = np.nan
 
-    columns = {key: records[key].to_numpy()[rows] for key in (
+    every = len(rows) == len(records)  # nothing left out, the usual case: no copies to make
+    columns = {key: records[key].to_numpy() if every else records[key].to_numpy()[rows] for key in (
         "sick_days", "personal_days", "business_deduction", "serious_error", "override", *PAY_INPUTS)}
-    return _Records(pos, month[rows].astype(np.int64), {"score": score, **columns})
+    return _Records(pos, (month if every else month[rows]).astype(np.int64), {"score": score, **columns})
 
 
 def _repeated(pos: np.ndarray, month: np.ndarray) -> np.ndarray:
@@ -493,21 +494,21 @@ class _Evaluation:
 
     def careers(self, eligible: np.ndarray) -> dict:
         """§5: the next rung with what it still needs, and the horizontal moves of the ladder,
-        open from their rung on, else what comes first."""
+        open from their rung on, else what comes first. Plain object arrays: the same with
+        pandas string columns costs several times more."""
         p = self.people
+        side_open = p["side_open"].fillna(False).to_numpy(bool)
         out = {}
         for lang, en, colon, ready, opened, first, sep, top in (
                 ("zh", "", "：", "已符合条件", "可申请", "需先升至", "；", "已是最高职级"),
                 ("en", "_en", ": ", "eligible", "open", "first reach ", "; ", "already at the top rung")):
-            reasons = pd.Series(self.joined("eligible", lang), index=p.index)
-            nxt = p["next_level" + en].fillna("").astype(object)
-            nxt = (nxt + colon + reasons.where(~eligible, ready)).where(nxt != "", top)
-            options = p["side_options" + en].fillna("").astype(object)
-            side = options + colon + (first + p["side_from" + en].fillna("")).where(
-                ~p["side_open"].fillna(False).astype(bool), opened)
-            side = side.where(options != "", "")
-            text = (nxt + sep + side).where((nxt != "") & (side != ""), nxt + side)
-            out["careers" + en] = text.where(self.valid, "").to_numpy(object)
+            nxt, options = _plain(p["next_level" + en]), _plain(p["side_options" + en])
+            why = np.where(eligible.astype(bool), ready, self.joined("eligible", lang))
+            up = np.where(nxt != "", nxt + colon + why, top)
+            side = np.where(side_open, opened, first + _plain(p["side_from" + en]))
+            side = np.where(options != "", options + colon + side, "")
+            text = np.where(side != "", up + sep + side, up)
+            out["careers" + en] = np.where(self.valid, text, "").astype(object)
         return out
 
     def _window_text(self) -> tuple[str, str]:
@@ -644,6 +645,11 @@ def _verdict(outcome: dict, cycle_avg: np.ndarray):
 
 def _signed(amount: np.ndarray) -> np.ndarray:
     return np.where(amount < 0, "−", "+").astype(object) + _g(np.abs(amount))
+
+
+def _plain(column: pd.Series) -> np.ndarray:
+    """A text column as plain strings, blank for missing."""
+    return column.astype(object).where(column.notna(), "").to_numpy(object)
 
 
 def _texts(text, rows) -> np.ndarray:
