@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from contextlib import contextmanager
 from collections import namedtuple
+from contextlib import contextmanager
 
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
-from pycel import ExcelCompiler
+from pycel import ExcelCompiler, excelutil
 from pycel.excelcompiler import REF_FORMAT, _CellRange
-from pycel import excelutil
 from pycel.excelutil import ERROR_CODES, AddressCell, AddressRange, is_address
 from pycel.excelwrapper import ExcelOpxWrapper, ExcelWrapper
 
@@ -30,12 +29,7 @@ logging.getLogger("pycel").setLevel(logging.CRITICAL)  # failures are reported p
 _TableAndSheet = namedtuple("TableAndSheet", "table, sheet_name")
 
 
-class _Range(ExcelWrapper.RangeData):
-    @property
-    def resolve_range(self):
-        start = self.address.start
-        return AddressRange((start.col_idx, start.row, start.col_idx + len(self.values[0]) - 1,
-                             start.row + len(self.values) - 1), sheet=self.address.sheet).resolve_range
+_Range = ExcelWrapper.RangeData  # (address, formula, values), as pycel's wrappers answer
 
 
 class _Cells(ExcelOpxWrapper):

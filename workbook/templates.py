@@ -507,7 +507,10 @@ def _policy(wb: Workbook, data: dict, names: Names) -> None:
     after_title, header = False, []
     for r, row in enumerate(policy_sheet.rows(data), 1):
         title = bool(row) and str(row[0]).startswith("■")
-        header = row if after_title else [] if not row else header
+        if after_title:  # the header row follows its table's title
+            header = row
+        elif not row:  # a blank row ends the table
+            header = []
         for c, value in enumerate(row, 1):
             cell = ws.cell(r, c, value)
             if title:
