@@ -184,12 +184,6 @@ class _Cells:
     def __init__(self, source: FileBook):
         self.source = source
         self.names = set(source.sheet_names())
-        self.sheets = {}
-
-    def grid(self, sheet: str) -> list[list]:
-        if sheet not in self.sheets:
-            self.sheets[sheet] = self.source.values(sheet)
-        return self.sheets[sheet]
 
     def value(self, sheet: str, ref: str):
         """An argument's value: a literal, one cell's value, or a range as rows."""
@@ -206,7 +200,7 @@ class _Cells:
         if sheet not in self.names:
             raise _Unreadable(ref)
         min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
-        grid = self.grid(sheet)
+        grid = self.source.values(sheet)
         rows = [[(grid[r - 1][c - 1] if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) else None)
                  for c in range(min_col, max_col + 1)] for r in range(min_row, max_row + 1)]
         if min_row == max_row and min_col == max_col:
@@ -292,9 +286,11 @@ def _ordinary(formulas: dict, stale: list[_Formula], cells: _Cells, edits: dict,
     overlaid = {}
 
     def grid(sheet):
+        if not edits.get(sheet):  # nothing new on it (History): the stored rows as they are
+            return cells.source.values(sheet)
         if sheet not in overlaid:
-            rows = [list(row) for row in cells.grid(sheet)]
-            for address, value in edits.get(sheet, {}).items():
+            rows = [list(row) for row in cells.source.values(sheet)]
+            for address, value in edits[sheet].items():
                 r, c = coordinate_to_tuple(address)
                 rows += [[] for _ in range(r - len(rows))]
                 rows[r - 1] += [None] * (c - len(rows[r - 1]))
