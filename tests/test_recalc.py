@@ -303,6 +303,8 @@ def test_ordinary_formulas_follow_the_new_answers_in_dependency_order(tmp_path):
     for row in (2, 3, 4):                    # a nested add-in call: left alone, its stored value stale
         ws.cell(row, 6, f'=IF(PROMO_ELIGIBLE(A{row}),"是","否")')
     ws["D9"] = '=COUNTIF(F2:F4,"否")'        # so this is not computed from the stale values either
+    wb.create_sheet("空")
+    ws["D10"] = "=SUM('空'!A:A)+1"            # a whole column of an empty sheet
     wb.calculation.fullCalcOnLoad = False
     book = tmp_path / "ordinary.xlsx"
     wb.save(book)
@@ -320,6 +322,7 @@ def test_ordinary_formulas_follow_the_new_answers_in_dependency_order(tmp_path):
     assert values["E1"].value == 2 and values["D1"].value == 20
     assert values["D2"].value == 46296  # 2026-10-01
     assert values["D3"].value == 7       # kept as it was
+    assert values["D10"].value == 1
     alone = {address for address, _ in report.left_alone}
     assert {"汇总!D3", "汇总!D4", "汇总!D5", "汇总!D6", "汇总!D8", "汇总!F2", "汇总!D9"} <= alone
     assert "汇总!D1" not in alone and "汇总!E1" not in alone

@@ -60,7 +60,7 @@ class _Cells(ExcelOpxWrapper):
         cells long, since pycel takes a one-cell range for the cell itself and loops."""
         if sheet not in self._max_col_row:
             rows = self.grid(sheet)
-            self._max_col_row[sheet] = max(2, *(len(r) for r in rows)), max(2, len(rows))
+            self._max_col_row[sheet] = max([2, *(len(r) for r in rows)]), max(2, len(rows))
         return self._max_col_row[sheet]
 
     def get_range(self, address):
