@@ -140,52 +140,54 @@ def _review_month(as_of, records: _Records, problems: list[Problem]) -> int | No
 
 def _people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -> pd.DataFrame:
     """The roster keyed by employee id, each with its rung's parameters, or a problem."""
-    roster = roster[roster["employee"].notna()].astype({"employee": object})
-    dup = roster["employee"].duplicated(keep="first")
+    roster = roster[roster["employee"].notna().to_numpy()]
+    dup = roster["employee"].duplicated(keep="first").to_numpy()  # on the category codes
     for emp in roster.loc[dup, "employee"].unique():
         problems.append(Problem(f"员工名册中工号 {emp} 重复，只采用第一行",
                                 f"Employee {emp} appears more than once in the roster; "
                                 f"the first row is used", emp))
-    roster = roster[~dup].set_index("employee", drop=False)
+    roster = roster[~dup].astype({"employee": object}).set_index("employee", drop=False)
 
     ladder_ids = {}
     for ladder in policy.ladders:
         ladder_ids[ladder.id.casefold()] = ladder.id
         ladder_ids[ladder.name.casefold()] = ladder.id
     ladder = values.by_distinct(roster["ladder"], lambda v: ladder_ids.get(v.casefold()))[0]
-    ladder = pd.Series(ladder, index=roster.index, dtype=object)
 
     rungs = rung_table(policy)
-    by_name = {f"{r.ladder}\n{r.level.casefold()}": r.rung for r in rungs.itertuples()}
-    by_name.update({f"{r.ladder}\n{r.level_en.casefold()}": r.rung for r in rungs.itertuples()})
-    pair = ladder.fillna("") + "\n" + roster["level"].fillna("").str.casefold()
-    rung = values.by_distinct(pair, by_name.get, dtype=float, fill=np.nan)[0]
-    rung = pd.Series(rung, index=roster.index)
+    by_name = {(lad, name.casefold()): i for i, (lad, *names) in
+               enumerate(zip(rungs["ladder"], rungs["level"], rungs["level_en"])) for name in names}
+    raw_ladder, raw_level = roster["ladder"].to_numpy(object), roster["level"].to_numpy(object)
+    level = np.array([v.casefold() if isinstance(v, str) else v for v in raw_level], object)
+    row = _looked_up((ladder, level), lambda i: by_name.get((ladder[i], level[i]), -1))  # -1: none
 
-    problem = pd.Series("", index=roster.index, dtype=object)
-    for emp, raw in roster.loc[ladder.isna() & roster["ladder"].notna(), "ladder"].items():
-        names = "、".join(ld.name for ld in policy.ladders)
-        p = Problem(f"工号 {emp}：未知序列「{raw}」（可选：{names}）",
-                    f"Employee {emp}: unknown ladder '{raw}' (one of {', '.join(ld.id for ld in policy.ladders)})",
+    problem = np.full(len(roster), "", object)
+    for i in np.flatnonzero(pd.isna(ladder) & pd.notna(raw_ladder)):
+        emp, names = roster.index[i], "、".join(ld.name for ld in policy.ladders)
+        p = Problem(f"工号 {emp}：未知序列「{raw_ladder[i]}」（可选：{names}）",
+                    f"Employee {emp}: unknown ladder '{raw_ladder[i]}' (one of {', '.join(ld.id for ld in policy.ladders)})",
                     emp)
         problems.append(p)
-        problem[emp] = str(p)
-    for emp in roster.index[ladder.notna() & rung.isna() & roster["level"].notna()]:
-        lad = policy.ladder(ladder[emp])
-        p = Problem(f"工号 {emp}：序列「{lad.name}」没有职级「{roster.at[emp, 'level']}」"
+        problem[i] = str(p)
+    for i in np.flatnonzero(pd.notna(ladder) & (row < 0) & pd.notna(raw_level)):
+        emp, lad = roster.index[i], policy.ladder(ladder[i])
+        p = Problem(f"工号 {emp}：序列「{lad.name}」没有职级「{raw_level[i]}」"
                     f"（可选：{'、'.join(r.name for r in lad.rungs)}）",
-                    f"Employee {emp}: ladder {lad.id} has no level '{roster.at[emp, 'level']}'", emp)
+                    f"Employee {emp}: ladder {lad.id} has no level '{raw_level[i]}'", emp)
         problems.append(p)
-        problem[emp] = str(p)
+        problem[i] = str(p)
+    at = pd.Series(np.arange(len(roster)), index=roster.index)
     for p in problems:
-        if p.employee in problem.index and not problem[p.employee]:
-            problem[p.employee] = str(p)
+        if p.employee in at.index and not problem[at[p.employee]]:
+            problem[at[p.employee]] = str(p)
 
-    people = roster.assign(ladder=ladder, rung=rung, problem=problem)
-    people = people.merge(rungs.drop(columns=["level"]), how="left", on=["ladder", "rung"])
-    people = people.fillna({"top": False, "bottom": False, "cycle": 0, "leave_window": 0,
-                            "demote_run": 0, "demote_on_error": False, "next_level": ""})
-    return people.set_index(roster.index)
+    rung = rungs.drop(columns=["ladder", "level"]).reindex(row)  # -1: a row of blanks
+    rung = rung.fillna({"top": False, "bottom": False, "cycle": 0, "leave_window": 0,
+                        "demote_run": 0, "demote_on_error": False, "next_level": ""})
+    rung.index = roster.index
+    plain = {"ladder": ladder, "problem": problem}  # object columns, not inferred as str
+    roster = roster.assign(**{k: pd.Series(v, roster.index, dtype=object) for k, v in plain.items()})
+    return pd.concat([roster.assign(rung_row=row), rung], axis=1)
 
 
 @dataclass
@@ -288,6 +290,7 @@ class _Evaluation:
                         s.training_window_months, *windows, 1))
         self.matrix = _Matrix(records, len(people), month, depth)
         self.reasons = {"eligible": [], "demotion": [], "training": [], "pay": []}
+        self._said, self._joined = {}, {}
 
     def say(self, kind: str, mask, zh, en, by=()) -> None:
         """Record a reason for the employees in `mask`. zh and en take row positions and return
@@ -296,25 +299,41 @@ class _Evaluation:
         rows = np.flatnonzero(np.asarray(mask, bool) & self.valid)
         if not len(rows):
             return
-        inverse = np.zeros(len(rows), np.int64)
-        for b in by:  # one compact key per distinct combination, by hashing, not sorting
-            codes, uniques = pd.factorize(np.asarray(b)[rows], use_na_sentinel=True)
-            inverse = pd.factorize(inverse * (len(uniques) + 1) + codes + 1)[0]
-        first = np.unique(inverse, return_index=True)[1]
+        inverse, first = _combinations([np.asarray(b)[rows] for b in by], len(rows))
         shown = rows[first]
-        self.reasons[kind].append((rows, _texts(zh(shown), shown)[inverse],
-                                   _texts(en(shown), shown)[inverse]))
+        self.reasons[kind].append((rows, inverse, _texts(zh(shown), shown), _texts(en(shown), shown)))
+
+    def said(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
+        """Which reasons of `kind` each employee has, as a code per distinct combination, and
+        the first employee of each code."""
+        if kind not in self._said:
+            codes = []
+            for rows, inverse, *_ in self.reasons[kind]:
+                codes.append(np.full(self.n, -1, np.int64))
+                codes[-1][rows] = inverse
+            self._said[kind] = _combinations(codes, self.n)
+        return self._said[kind]
 
     def joined(self, kind: str, lang: str) -> np.ndarray:
-        out = np.full(self.n, "", object)
-        said = np.zeros(self.n, bool)
-        for rows, zh, en in self.reasons[kind]:
-            text = zh if lang == "zh" else en
-            more = said[rows]
-            out[rows[~more]] = text[~more]
-            out[rows[more]] = out[rows[more]] + _SEP[lang] + text[more]
-            said[rows] = True
-        return out
+        """Each employee's reasons of `kind` in the order said, joined: put together once per
+        distinct combination of reasons (a few thousand), then spread."""
+        if (kind, lang) not in self._joined:
+            combination, first = self.said(kind)
+            out = np.full(len(first), "", object)
+            said = np.zeros(len(first), bool)
+            reason = np.full(self.n, -1, np.int64)
+            for rows, inverse, *texts in self.reasons[kind]:
+                text = texts[lang == "en"]
+                reason[rows] = inverse
+                code = reason[first]  # this reason's text of each combination, -1: none
+                reason[rows] = -1
+                has = np.flatnonzero(code >= 0)
+                code, more = code[has], said[has]
+                out[has[~more]] = text[code[~more]]
+                out[has[more]] += (_SEP[lang] + text)[code[more]]
+                said[has] = True
+            self._joined[kind, lang] = out[combination]
+        return self._joined[kind, lang]
 
     def table(self) -> pd.DataFrame:
         p = self.people
@@ -388,20 +407,20 @@ class _Evaluation:
         repeat = reviewed & on_probation & in_probation_band
         outcome[repeat], outcome_en[repeat], move[repeat] = dismissal.name, dismissal.name_en, -1
 
-        override = self.matrix.this_month(p.index, "override")
+        override = self.matrix.this_month("override", None)
         by_name = {b.outcome: (b.outcome_en, b.move) for b in bands}
         by_name[dismissal.name] = (dismissal.name_en, -1)
-        given = override.notna().to_numpy() & self.valid & cycled
-        known = override.isin(list(by_name)).to_numpy()
+        given = pd.notna(override) & self.valid & cycled
+        known = pd.Series(override).isin(list(by_name)).to_numpy()
         for i in np.flatnonzero(given & ~known):
             emp = p.index[i]
             self.problems.append(Problem(
-                f"工号 {emp}：部门审核结果「{override.iloc[i]}」不是评审结果（可选：{'、'.join(by_name)}）",
-                f"Employee {emp}: review override '{override.iloc[i]}' is not an outcome "
+                f"工号 {emp}：部门审核结果「{override[i]}」不是评审结果（可选：{'、'.join(by_name)}）",
+                f"Employee {emp}: review override '{override[i]}' is not an outcome "
                 f"(one of {', '.join(by_name)})", emp))
         overridden = given & known
         for i in np.flatnonzero(overridden):
-            outcome[i] = override.iloc[i]
+            outcome[i] = override[i]
             outcome_en[i], move[i] = by_name[outcome[i]]
 
         note, note_en = np.full(self.n, "", object), np.full(self.n, "", object)
@@ -494,21 +513,26 @@ class _Evaluation:
 
     def careers(self, eligible: np.ndarray) -> dict:
         """§5: the next rung with what it still needs, and the horizontal moves of the ladder,
-        open from their rung on, else what comes first. Plain object arrays: the same with
-        pandas string columns costs several times more."""
+        open from their rung on, else what comes first. The text follows from the rung,
+        eligibility and the unmet criteria, so it is written once per distinct such triple."""
         p = self.people
-        side_open = p["side_open"].fillna(False).to_numpy(bool)
+        ready = eligible.astype(bool)
+        inverse, first = _combinations([p["rung_row"].to_numpy(), ready, self.valid,
+                                        self.said("eligible")[0]], self.n)
+        rung = p.iloc[first]
+        ready, valid = ready[first], self.valid[first]
+        side_open = rung["side_open"].fillna(False).to_numpy(bool)
         out = {}
-        for lang, en, colon, ready, opened, first, sep, top in (
+        for lang, en, colon, ok, opened, first_reach, sep, top in (
                 ("zh", "", "：", "已符合条件", "可申请", "需先升至", "；", "已是最高职级"),
                 ("en", "_en", ": ", "eligible", "open", "first reach ", "; ", "already at the top rung")):
-            nxt, options = _plain(p["next_level" + en]), _plain(p["side_options" + en])
-            why = np.where(eligible.astype(bool), ready, self.joined("eligible", lang))
+            nxt, options = _plain(rung["next_level" + en]), _plain(rung["side_options" + en])
+            why = np.where(ready, ok, self.joined("eligible", lang)[first])
             up = np.where(nxt != "", nxt + colon + why, top)
-            side = np.where(side_open, opened, first + _plain(p["side_from" + en]))
+            side = np.where(side_open, opened, first_reach + _plain(rung["side_from" + en]))
             side = np.where(options != "", options + colon + side, "")
             text = np.where(side != "", up + sep + side, up)
-            out["careers" + en] = np.where(self.valid, text, "").astype(object)
+            out["careers" + en] = np.where(valid, text, "").astype(object)[inverse]
         return out
 
     def _window_text(self) -> tuple[str, str]:
@@ -536,7 +560,7 @@ class _Evaluation:
                  + " months in a row (" + run_values(r, ", ") + ")",
                  by=(run, below, *scores[:, :max(run.max(initial=0), 1)].T))
 
-        error = self.matrix.this_month(p.index, "serious_error").fillna(False).to_numpy(bool)
+        error = self.matrix.this_month("serious_error", False).astype(bool)
         on_error = ~bottom & error & p["demote_on_error"].to_numpy(bool)
         self.say("demotion", on_error, lambda r: f"{self.label} 有严重失误",
                  lambda r: f"serious error in {self.label}")
@@ -581,11 +605,10 @@ class _Evaluation:
         """§4: the review month's allowances and penalties, base pay, and the absence flag."""
         p, pay = self.people, self.policy.pay
 
-        def this_month(key, kind=float):
-            column = self.matrix.this_month(p.index, key)
-            return column.fillna(False if kind is bool else 0).to_numpy(kind)
+        def this_month(key):
+            return self.matrix.this_month(key, 0).astype(float)
 
-        computer = this_month("own_computer", bool) * pay.own_computer_allowance
+        computer = this_month("own_computer") * pay.own_computer_allowance
         overtime, offsite = this_month("overtime_days"), this_month("offsite_days")
         unreachable, late = this_month("unreachable"), this_month("late_replies")
         major = this_month("major_complaints")
@@ -652,6 +675,23 @@ def _plain(column: pd.Series) -> np.ndarray:
     return column.astype(object).where(column.notna(), "").to_numpy(object)
 
 
+def _combinations(arrays, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """A code for each of `size` positions by its distinct combination of values in `arrays`,
+    and the first position of each code: by hashing, not sorting."""
+    inverse = np.zeros(size, np.int64)
+    for a in arrays:
+        codes, uniques = pd.factorize(a, use_na_sentinel=True)
+        inverse = pd.factorize(inverse * (len(uniques) + 1) + codes + 1)[0]
+    # factorize numbers in order of appearance: a code is new where it passes all before it
+    return inverse, np.flatnonzero(np.diff(np.maximum.accumulate(inverse), prepend=-1) > 0)
+
+
+def _looked_up(arrays, find) -> np.ndarray:
+    """`find(position)` once per distinct combination of `arrays`, spread to every position."""
+    inverse, first = _combinations(arrays, len(arrays[0]))
+    return np.array([find(i) for i in first], np.intp)[inverse]
+
+
 def _texts(text, rows) -> np.ndarray:
     """A reason's texts for `rows`: an array as built, or one string for all of them."""
     return np.full(len(rows), text, object) if isinstance(text, str) else np.asarray(text, object)
@@ -698,23 +738,21 @@ class _Matrix:
         self.shape = (size, depth)
         self.scores = self.grid("score")
         self._sums = {}
+        present = ~np.isnan(self.scores)
+        self._score_sums = np.cumsum(np.where(present, self.scores, 0.0), axis=1)
+        self._score_counts = np.cumsum(present, axis=1)
 
-    def grid(self, column: str) -> np.ndarray:
-        out = np.full(self.shape, np.nan)
-        out[self.rows, self.cols] = self.columns[column].astype(float)
+    def grid(self, column: str, blank=np.nan) -> np.ndarray:
+        out = np.full(self.shape, blank, float)
+        out[self.rows, self.cols] = self.columns[column]
         return out
-
-    def _prefix(self, column: str):
-        if column not in self._sums:
-            grid = self.scores if column == "score" else self.grid(column)
-            present = ~np.isnan(grid)
-            self._sums[column] = (np.cumsum(np.where(present, grid, 0.0), axis=1),
-                                  np.cumsum(present, axis=1))
-        return self._sums[column]
 
     def window_sum(self, column: str, window: np.ndarray) -> np.ndarray:
         """Sum over each employee's last `window` months (0: nothing), blanks counting 0."""
-        sums, _ = self._prefix(column)
+        if column not in self._sums:
+            grid = np.nan_to_num(self.grid(column, 0.0), copy=False)  # blank cells count 0
+            self._sums[column] = np.cumsum(grid, axis=1)
+        sums = self._sums[column]
         out = np.zeros(self.shape[0])
         has = window > 0
         rows = np.flatnonzero(has)
@@ -723,7 +761,7 @@ class _Matrix:
 
     def window_mean(self, window: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Mean score over each employee's last `window` months, and how many months had one."""
-        sums, counts = self._prefix("score")
+        sums, counts = self._score_sums, self._score_counts
         total = np.zeros(self.shape[0])
         count = np.zeros(self.shape[0])
         has = window > 0
@@ -733,8 +771,12 @@ class _Matrix:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(count > 0, total / count, np.nan), count
 
-    def this_month(self, employees: pd.Index, column: str) -> pd.Series:
-        """The review month's value of `column` for each employee (missing: None)."""
-        out = np.full(self.shape[0], None, object)
-        out[self.rows[self.now]] = self.columns[column][self.now]
-        return pd.Series(out, index=employees)
+    def this_month(self, column: str, blank) -> np.ndarray:
+        """The review month's value of `column` for each employee; `blank` where there is no
+        record or its cell is blank."""
+        values_ = self.columns[column][self.now]
+        out = np.full(self.shape[0], blank, values_.dtype)
+        out[self.rows[self.now]] = values_
+        if out.dtype.kind == "f":
+            out[np.isnan(out)] = blank
+        return out
