@@ -113,3 +113,11 @@ def test_vip_ladder_next_rung_and_horizontal_moves(one):
     assert row.horizontal == "培训导师、质检员、其他部门"
     assert row.horizontal_en == "Trainer, Quality inspector, Another department"
     assert one(person(ladder="vip", level="VIP客户经理"), history("1001", [88])).horizontal == ""
+
+
+def test_cycle_averages_in_reasons_are_each_employees_own_rounded_half_up():
+    # 73.25 shows as 73.3 (Excel's ROUND); 219.55 / 3 = 73.18333 as 73.2; one band, one review
+    result = review([person("1", **REP), person("2", **REP)],
+                    history("1", [73.25] * 3) + history("2", [73.2, 73.2, 73.15]))
+    assert result.table.at["1", "reasons"] == "周期评审结果为「保持」（周期平均 73.3）"
+    assert result.table.at["2", "reasons"] == "周期评审结果为「保持」（周期平均 73.2）"

@@ -4,7 +4,7 @@ import math
 
 import pandas as pd
 
-from conftest import history, person
+from conftest import history, person, review
 from xlfuncs.rules import months_completed
 
 GOOD = [1.2] * 12  # the 12-month average exactly at the 中级 threshold
@@ -142,3 +142,12 @@ def test_calendar_year_average_as_a_policy_option():
     year = review(junior(), records, as_of="2026-03", policy=calendar).table.loc["1001"]
     assert trailing.average_months == 4 and trailing.average == 1.025
     assert year.average_months == 3 and abs(year.average - 1.2) < 1e-9
+
+
+def test_averages_in_reasons_are_rounded_as_excel_shows_them_each_for_its_own_employee():
+    # 14.22 / 12 is 1.185 (1.1849999999999998 in binary): Excel's ROUND gives 1.19.
+    # 14.21 / 12 is 1.18417: 1.18. Both are said in one review, each with its own number.
+    result = review([junior(employee="1"), junior(employee="2")],
+                    history("1", [1.2] * 11 + [1.02]) + history("2", [1.2] * 11 + [1.01]))
+    assert result.table.at["1", "reasons"] == "平均绩效系数 1.19 < 1.2"
+    assert result.table.at["2", "reasons"] == "平均绩效系数 1.18 < 1.2"

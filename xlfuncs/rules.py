@@ -480,7 +480,7 @@ class _Evaluation:
         need(has_need & (avg_n > 0) & ~(avg >= need_avg - 1e-9),
              lambda r: "平均" + metric_zh[r] + " " + _fixed(avg[r], 2) + " < " + _g(need_avg[r]),
              lambda r: metric_en[r] + " average " + _fixed(avg[r], 2) + " < " + _g(need_avg[r]),
-             by=(metric_zh, np.round(avg, 2), need_avg))
+             by=(metric_zh, _rounded(avg, 2), need_avg))
 
         window = p["leave_window"].to_numpy(int)
         for column, limit, zh, en in (("sick_days", "max_sick", "病假", "sick leave"),
@@ -663,7 +663,7 @@ def _verdict(outcome: dict, cycle_avg: np.ndarray):
     return (lambda r: "周期评审结果为「" + outcome["outcome"][r] + "」（周期平均 " + _fixed(cycle_avg[r], 1) + "）",
             lambda r: "the cycle review says '" + outcome["outcome_en"][r] + "' (cycle average "
             + _fixed(cycle_avg[r], 1) + ")",
-            (outcome["outcome"], np.round(cycle_avg, 1)))
+            (outcome["outcome"], _rounded(cycle_avg, 1)))
 
 
 def _signed(amount: np.ndarray) -> np.ndarray:
@@ -709,9 +709,15 @@ def _g(x) -> np.ndarray:
     return out
 
 
+def _rounded(x, digits: int) -> np.ndarray:
+    """x × 10^digits rounded half up as Excel shows it: 73.25 → 733 and 1.205 → 121 for
+    two digits, though in binary 1.205 × 100 is 120.49999999999999."""
+    return np.floor(np.round(np.asarray(x, float) * 10 ** digits, 6) + 0.5)
+
+
 def _fixed(x, digits: int) -> np.ndarray:
     """Numbers with a fixed count of decimals (1.19, 80.0), as an object array of text."""
-    scaled = np.floor(np.asarray(x, float) * 10 ** digits + 0.5).astype(np.int64)
+    scaled = _rounded(x, digits).astype(np.int64)
     whole = (np.abs(scaled) // 10 ** digits).astype(str).astype(object)
     part = np.char.zfill((np.abs(scaled) % 10 ** digits).astype(str), digits).astype(object)
     sign = np.where(scaled < 0, "-", "").astype(object)
