@@ -1,7 +1,8 @@
 """The rules on a large department: 100,000 employees × 24 months of records.
 
-Goal (issue 2): one evaluation under 1 second on one core. Prints the sizes, the best of a few
-runs, and the share of it spent reading the inputs, measured side by side in this run.
+Goal (issue 2): one evaluation under 1 second on one core. Prints the sizes and the best of a
+few runs, and beside it, measured in the same run, reading every cell of both tables once: a
+review reads only the months it looks at, which is most of why it can take less.
 
     python bench/rules_bench.py [--size 100000] [--months 24]
 """
@@ -45,8 +46,9 @@ def main():
                                           schema.clean(schema.RECORDS, records, item_fields(policy))))
     print(f"employees: {args.size:,}  records: {len(records):,}  months: {args.months}")
     print(f"evaluate: {total:.3f} s (goal < 1 s: {'met' if total < 1 else 'NOT met'})")
-    print(f"  of which reading the inputs: {reading:.3f} s ({reading / total:.0%})")
     print(f"  employees per second: {args.size / total:,.0f}")
+    print(f"reading every cell of both tables once: {reading:.3f} s; "
+          f"evaluate / reading all = {total / reading:.2f}")
 
 
 if __name__ == "__main__":

@@ -61,3 +61,35 @@ def test_malformed_review_month_and_no_records_at_all():
 def test_review_month_defaults_to_the_latest_on_record():
     result = review(person(), history("1001", [1.0, 1.0], last="2026-08"), as_of=None)
     assert result.month_label == "2026-08"
+
+
+def test_a_cell_is_checked_by_the_reviews_that_read_it():
+    # cs_grade looks back 12 months (the average window), pay items only at the review month:
+    # a typo 14 months back (2025-09), or in last month's pay items, does not hold up
+    # October's review, and is said when a review that reads it is made.
+    records = history("1", [1.2] * 14, sick_days=["三"] + [0] * 13,
+                      own_computer=[""] * 12 + ["maybe", ""])
+    october = review(person(employee="1"), records)
+    assert october.problems == [] and october.table.at["1", "eligible"] is False
+    september = review(person(employee="1"), records, as_of="2026-09")
+    assert [p.en for p in september.problems] == [
+        "'History' row 12 (employee 1): 'Own computer' should be yes/no, not 'maybe'"]
+    assert september.table.at["1", "eligible"] is None
+    first = review(person(employee="1"), records, as_of="2025-09")
+    assert [p.en for p in first.problems] == [
+        "'History' row 0 (employee 1): 'Sick days' should be a number, not '三'"]
+
+
+def test_records_of_people_who_left_are_said_only_while_a_review_reads_them():
+    records = history("1", [1.2] * 14) + history("2", [1.0] * 3, last="2025-10")
+    assert review(person(employee="1"), records).problems == []
+    assert [p.en for p in review(person(employee="1"), records, as_of="2026-09").problems] == [
+        "Monthly records name employee 2, who is not on the roster; ignored"]
+
+
+def test_a_record_whose_month_cannot_be_read_holds_up_its_employee():
+    records = history("1", [1.2] * 3) + [{"month": "2026-13", "employee": "1", "score": 1.2}]
+    result = review([person(employee="1"), person(employee="2")], records + history("2", [1.2]))
+    (problem,) = result.problems
+    assert problem.en == "'History' row 3 (employee 1): 'Month' should be a month (e.g. 2026-10), not '2026-13'"
+    assert result.table.at["1", "eligible"] is None and result.table.at["2", "eligible"] is False

@@ -18,8 +18,11 @@ from .policy import Policy, Role, default_policy
 from .problems import Problem
 
 _SEP = {"zh": "；", "en": "; "}
-PAY_INPUTS = ("absence_days", "own_computer", "overtime_days", "offsite_days", "unreachable",
-              "late_replies", "major_complaints")
+# What a review reads of the monthly records besides the month and employee of every row:
+# these over the months its windows reach back, and these of the review month alone.
+HISTORY = ("score", "sick_days", "personal_days", "business_deduction")
+THIS_MONTH = ("serious_error", "override", "absence_days", "own_computer", "overtime_days",
+              "offsite_days", "unreachable", "late_replies", "major_complaints")
 
 
 @dataclass
@@ -102,20 +105,29 @@ def _or_nan(value):
 
 def evaluate(roster: pd.DataFrame, records: pd.DataFrame, policy: Policy | None = None,
              as_of=None) -> Review:
-    """The review of every roster employee as of `as_of` (default: the latest month on record)."""
+    """The review of every roster employee as of `as_of` (default: the latest month on record).
+
+    Of the monthly records it reads the month of every row and the rest only where the review
+    looks (its windows back from the review month), which is most of its speed: a cell it does
+    not read, such as a record of someone who left long ago, is not checked here but by the
+    reviews of its own months.
+    """
     policy = policy or default_policy()
     roster, problems = schema.clean(schema.ROSTER, roster)
-    records, record_problems = schema.clean(schema.RECORDS, records, item_fields(policy))
-    problems += record_problems
-
     people = _people(roster, policy, problems)
-    records = _records(records, people, policy, problems)
-
-    month = _review_month(as_of, records, problems)
+    months, more = _months(records)
+    problems += more
+    unreadable = list(problems)  # what their employees' reviews would rest on
+    month = _review_month(as_of, months, problems)
     if month is None:
-        return Review(None, _empty_table(people), problems)
+        return Review(None, _empty_table(_blocked(people, unreadable)), problems)
 
-    table = _Evaluation(people, records, policy, month, problems).table()
+    rows = np.flatnonzero((months <= month) & (months > month - _depth(people, policy)))
+    found, more = _found(records, rows, months, people, problems)
+    matrix, most = _history(records, found, people, policy, month, problems)
+    problems += more + most
+    table = _Evaluation(_blocked(people, unreadable + more + most), matrix, policy, month,
+                        problems).table()
     return Review(month, table, problems)
 
 
@@ -124,15 +136,15 @@ def bad_month(as_of) -> Problem:
                    f"Review month '{as_of}' is not a month (e.g. 2026-10)")
 
 
-def _review_month(as_of, records: _Records, problems: list[Problem]) -> int | None:
+def _review_month(as_of, months: np.ndarray, problems: list[Problem]) -> int | None:
     if as_of is not None and not values.is_blank(as_of):
         month = values.month(as_of)
         if month is None or month is values.INVALID:
             problems.append(bad_month(as_of))
             return None
         return int(month)
-    if len(records.month):
-        return int(records.month.max())
+    if (~np.isnan(months)).any():
+        return int(np.nanmax(months))
     problems.append(Problem("没有任何月度记录，无法确定评审月份",
                             "There are no monthly records to choose a review month from"))
     return None
@@ -176,10 +188,6 @@ def _people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -> pd
                     f"Employee {emp}: ladder {lad.id} has no level '{raw_level[i]}'", emp)
         problems.append(p)
         problem[i] = str(p)
-    at = pd.Series(np.arange(len(roster)), index=roster.index)
-    for p in problems:
-        if p.employee in at.index and not problem[at[p.employee]]:
-            problem[at[p.employee]] = str(p)
 
     rung = rungs.drop(columns=["ladder", "level"]).reindex(row)  # -1: a row of blanks
     rung = rung.fillna({"top": False, "bottom": False, "cycle": 0, "leave_window": 0,
@@ -190,20 +198,44 @@ def _people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -> pd
     return pd.concat([roster.assign(rung_row=row), rung], axis=1)
 
 
-@dataclass
-class _Records:
-    """Known employees' records, one per month: `pos` is the employee's row in `people`."""
+def _blocked(people: pd.DataFrame, unreadable: list[Problem]) -> pd.DataFrame:
+    """People with the first unreadable input of each, if any, in `problem`: their review is
+    not computed, as it would rest on it."""
+    problem = people["problem"].to_numpy(object).copy()
+    at = pd.Series(np.arange(len(people)), index=people.index)
+    for p in unreadable:
+        if p.employee in at.index and not problem[at[p.employee]]:
+            problem[at[p.employee]] = str(p)
+    return people.assign(problem=pd.Series(problem, people.index, dtype=object))
 
+
+def _months(records: pd.DataFrame) -> tuple[np.ndarray, list[Problem]]:
+    """The month of every record (NaN: none), and a problem naming the employee for each
+    record whose month cannot be read."""
+    months, problems = schema.clean(schema.RECORDS, records, keys=("month",))
+    if problems:
+        bad = np.flatnonzero(months["month"].isna().to_numpy())
+        problems = schema.clean(schema.RECORDS, records, keys=("month", "employee"), rows=bad)[1]
+    return months["month"].to_numpy(float), problems
+
+
+@dataclass
+class _Found:
+    """The records the review reads, one per employee and month: their positions in the
+    records, their employee ids, the employee's row in `people`, and the month."""
+
+    rows: np.ndarray
+    ids: pd.Series
     pos: np.ndarray
     month: np.ndarray
-    columns: dict[str, np.ndarray]
 
 
-def _records(records: pd.DataFrame, people: pd.DataFrame, policy: Policy,
-             problems: list[Problem]) -> _Records:
-    """The records the rules use, with the monthly metric filled in from KPI items; strangers,
-    repeats and out-of-range scores are left out and said."""
-    employees = records["employee"].astype("category")
+def _found(records: pd.DataFrame, rows: np.ndarray, months: np.ndarray, people: pd.DataFrame,
+           problems: list[Problem]) -> tuple[_Found, list[Problem]]:
+    """Whose records the `rows` are, and the cells that do not say; strangers and repeats are
+    left out and said in `problems`."""
+    keys, unreadable = schema.clean(schema.RECORDS, records, keys=("employee",), rows=rows)
+    employees = keys["employee"].astype("category")
     codes, ids = employees.cat.codes.to_numpy(), employees.cat.categories
     known = people.index.get_indexer(ids)
     pos = np.append(known, -2)[codes]  # -1: not on the roster, -2: blank (said by the schema)
@@ -211,44 +243,68 @@ def _records(records: pd.DataFrame, people: pd.DataFrame, policy: Policy,
         problems.append(Problem(f"月度记录中的工号 {emp} 不在员工名册中，已忽略",
                                 f"Monthly records name employee {emp}, who is not on the roster; "
                                 f"ignored", emp))
-    month = records["month"].to_numpy(float)
-    rows = np.flatnonzero((pos >= 0) & ~np.isnan(month))
-    dup = _repeated(pos[rows], month[rows].astype(np.int64))
-    for i in rows[dup]:
+    month = months[rows].astype(np.int64)
+    mine = np.flatnonzero(pos >= 0)
+    dup = _repeated(pos[mine], month[mine])
+    for i in mine[dup]:
         emp, label = ids[codes[i]], values.month_label(month[i])
         problems.append(Problem(f"工号 {emp} 在 {label} 有多条记录，只采用第一条",
                                 f"Employee {emp} has more than one record for {label}; "
                                 f"the first is used", emp))
-    rows = rows[~dup]
-    pos = pos[rows]
+    if len(mine) < len(rows) or dup.any():
+        mine = mine[~dup]
+        rows, pos, month = rows[mine], pos[mine], month[mine]
+    return _Found(rows, keys["employee"], pos, month), unreadable
 
-    score = records["score"].to_numpy(float)[rows]
+
+def _history(records: pd.DataFrame, found: _Found, people: pd.DataFrame, policy: Policy,
+             month: int, problems: list[Problem]) -> tuple[_Matrix, list[Problem]]:
+    """The records of the months the review looks at, read, with the monthly metric filled in
+    from the role's KPI items where blank, as a matrix; and the cells that could not be read.
+    Out-of-range scores are left out and said in `problems`."""
+    rows, pos, age, ids = found.rows, found.pos, month - found.month, found.ids
+    window, unreadable = schema.clean(schema.RECORDS, records, keys=HISTORY, rows=rows, ids=ids)
+    now = np.flatnonzero(age == 0)
+    this, more = schema.clean(schema.RECORDS, records, keys=THIS_MONTH, rows=rows[now], ids=ids)
+    unreadable += more
+
+    score = window["score"].to_numpy(float, copy=True)
     missing = np.flatnonzero(np.isnan(score))
     role = people["role"].to_numpy(object)[pos[missing]]
     for r in policy.roles:
         columns = [item.name for item in r.items]
         blank = missing[role == r.id] if columns else []
         if len(blank):
-            items = records[columns].iloc[rows[blank]]
-            complete = items.notna().all(axis=1).to_numpy()
-            score[blank[complete]] = kpi_scores(items[complete], r).to_numpy()
+            scored, more = schema.clean(schema.RECORDS, records, item_fields(policy), keys=columns,
+                                        rows=rows[blank], ids=ids)
+            unreadable += more
+            complete = scored.notna().all(axis=1).to_numpy()
+            score[blank[complete]] = kpi_scores(scored[columns][complete], r).to_numpy()
 
-    metrics = {m.id: m for m in policy.metrics}
-    low = people["metric"].map({k: m.min for k, m in metrics.items()}).to_numpy(float)
-    high = people["metric"].map({k: m.max for k, m in metrics.items()}).to_numpy(float)
+    metric_codes, metric_ids = pd.factorize(people["metric"].to_numpy(object))
+    metrics = [policy.metric(m) for m in metric_ids]
+    low = np.array([m.min for m in metrics] + [np.nan])[metric_codes]
+    high = np.array([m.max for m in metrics] + [np.nan])[metric_codes]
     for i in np.flatnonzero((score < low[pos]) | (score > high[pos])):
-        row, emp = records.index[rows[i]], people.index[pos[i]]
-        m = metrics[people["metric"].iloc[pos[i]]]
-        at_zh, at_en = schema.where(schema.RECORDS, row, emp)
+        emp, m = people.index[pos[i]], metrics[metric_codes[pos[i]]]
+        at_zh, at_en = schema.where(schema.RECORDS, window.index[i], emp)
         problems.append(Problem(
             f"{at_zh}：{m.name} {score[i]:g} 超出范围 {m.min:g}–{m.max:g}，未计入",
             f"{at_en}: {m.name_en} {score[i]:g} is outside {m.min:g}–{m.max:g}; left out", emp))
         score[i] = np.nan
 
-    every = len(rows) == len(records)  # nothing left out, the usual case: no copies to make
-    columns = {key: records[key].to_numpy() if every else records[key].to_numpy()[rows] for key in (
-        "sick_days", "personal_days", "business_deduction", "serious_error", "override", *PAY_INPUTS)}
-    return _Records(pos, (month if every else month[rows]).astype(np.int64), {"score": score, **columns})
+    history = {"score": score, **{key: window[key].to_numpy() for key in HISTORY[1:]}}
+    matrix = _Matrix((len(people), _depth(people, policy)), pos, age, history, pos[now],
+                     {key: this[key].to_numpy() for key in THIS_MONTH})
+    return matrix, unreadable
+
+
+def _depth(people: pd.DataFrame, policy: Policy) -> int:
+    """How many months back from the review month any rule looks, the review month included."""
+    s = policy.settings
+    windows = people[["cycle", "leave_window", "demote_run"]].max().fillna(0)
+    return int(max(12 if s.average_basis == "calendar_year" else s.average_window_months,
+                   s.training_window_months, *windows, 1))
 
 
 def _repeated(pos: np.ndarray, month: np.ndarray) -> np.ndarray:
@@ -274,7 +330,7 @@ def _empty_table(people: pd.DataFrame) -> pd.DataFrame:
 class _Evaluation:
     """The review computed column by column; each method answers for all employees."""
 
-    def __init__(self, people: pd.DataFrame, records: _Records, policy: Policy, month: int,
+    def __init__(self, people: pd.DataFrame, matrix: _Matrix, policy: Policy, month: int,
                  problems: list[Problem]):
         self.people = people
         self.problems = problems
@@ -284,11 +340,7 @@ class _Evaluation:
         self.label = values.month_label(month)
         self.valid = (people["problem"] == "").to_numpy()
         self.n = len(people)
-        s = policy.settings
-        windows = people[["cycle", "leave_window", "demote_run"]].max().fillna(0)  # months back
-        depth = int(max(12 if s.average_basis == "calendar_year" else s.average_window_months,
-                        s.training_window_months, *windows, 1))
-        self.matrix = _Matrix(records, len(people), month, depth)
+        self.matrix = matrix
         self.reasons = {"eligible": [], "demotion": [], "training": [], "pay": []}
         self._said, self._joined = {}, {}
 
@@ -731,17 +783,14 @@ def _leading_run(hit: np.ndarray) -> np.ndarray:
 
 
 class _Matrix:
-    """Monthly records as employee × month arrays, column 0 the review month, then backwards."""
+    """Monthly records as employee × month arrays, column 0 the review month, then backwards:
+    `history` columns at (`rows`, `ages`), and the review month's `now` columns at `now_rows`."""
 
-    def __init__(self, records: _Records, size: int, month: int, depth: int):
-        self.depth = depth
-        age = month - records.month
-        keep = (age >= 0) & (age < depth)
-        self.columns = {key: column[keep] for key, column in records.columns.items()}
-        self.rows = records.pos[keep]
-        self.cols = age[keep]
-        self.now = np.flatnonzero(self.cols == 0)  # the review month's records
-        self.shape = (size, depth)
+    def __init__(self, shape: tuple[int, int], rows: np.ndarray, ages: np.ndarray, history: dict,
+                 now_rows: np.ndarray, now: dict):
+        self.shape, self.depth = shape, shape[1]
+        self.rows, self.cols, self.columns = rows, ages, history
+        self.now_rows, self.now = now_rows, now
         self.scores = self.grid("score")
         self._sums = {}
         present = ~np.isnan(self.scores)
@@ -780,9 +829,9 @@ class _Matrix:
     def this_month(self, column: str, blank) -> np.ndarray:
         """The review month's value of `column` for each employee; `blank` where there is no
         record or its cell is blank."""
-        values_ = self.columns[column][self.now]
+        values_ = self.now[column]
         out = np.full(self.shape[0], blank, values_.dtype)
-        out[self.rows[self.now]] = values_
+        out[self.now_rows] = values_
         if out.dtype.kind == "f":
             out[np.isnan(out)] = blank
         return out

@@ -191,28 +191,36 @@ def missing_columns(sheet: str, fields: list[Field]) -> list[Problem]:
                     f"Sheet '{sheet}' lacks the column '{f.en}' (or '{f.zh}')") for f in fields]
 
 
-def clean(table: Table, frame: pd.DataFrame, extra: tuple[Field, ...] = ()) -> tuple[pd.DataFrame, list[Problem]]:
+def clean(table: Table, frame: pd.DataFrame, extra: tuple[Field, ...] = (), keys=None, rows=None,
+          ids: pd.Series | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """Typed columns for every field of `table` (absent ones blank) and a problem per bad cell.
 
     The frame's index is taken as the row label of each message (the reader passes Excel rows).
+    A review reads a few columns of a few months of a long history, so `keys` may name the
+    fields to read and `rows` the row positions; `ids`, the employee ids already read (by row
+    label), then name the employee in each message.
     """
     out = {}
     problems: list[Problem] = []
-    ids = None
-    for f in sorted((*table.fields, *extra), key=lambda f: f.key != "employee"):  # ids first
+    fields = [f for f in (*table.fields, *extra) if keys is None or f.key in keys]
+    index = frame.index if rows is None else frame.index[rows]
+    for f in sorted(fields, key=lambda f: f.key != "employee"):  # ids first
         if f.key not in frame:
-            out[f.key] = _blank(f.kind, frame.index)
+            out[f.key] = _blank(f.kind, index)
             continue
-        column, bad = _READERS[f.kind](frame[f.key])
+        raw = frame[f.key]
+        if rows is not None:
+            taken = raw.to_numpy()[rows]
+            raw = pd.Series(taken, index=index, dtype=taken.dtype, copy=False)
+        column, bad = _READERS[f.kind](raw)
         out[f.key] = column
         if f.key == "employee":
             ids = column
         wrong = bad.to_numpy() | (column.isna().to_numpy() if f.required else False)
-        for row in frame.index[wrong]:
+        for row in index[wrong]:
             employee = None if ids is None or pd.isna(ids.at[row]) else ids.at[row]
             problems.append(_cell_problem(table, f, row, frame.at[row, f.key], employee))
-    ordered = {f.key: out[f.key] for f in (*table.fields, *extra)}
-    return pd.DataFrame(ordered, index=frame.index, copy=False), problems
+    return pd.DataFrame({f.key: out[f.key] for f in fields}, index=index, copy=False), problems
 
 
 def _blank(kind: str, index) -> pd.Series:
@@ -223,7 +231,7 @@ def _blank(kind: str, index) -> pd.Series:
         return pd.Series(np.zeros(len(index), bool), index=index)
     if kind == "date":
         return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
-    return pd.Series(np.full(len(index), None, object), index=index, dtype=object)
+    return pd.Series(np.full(len(index), None, object), index=index, dtype=object, copy=False)
 
 
 def where(table: Table, row, employee=None) -> tuple[str, str]:

@@ -160,8 +160,8 @@ def month(value):
 def months(column):
     column = pd.Series(column)
     if pd.api.types.is_datetime64_any_dtype(column):  # Excel dates, the usual case
-        stamps = pd.to_datetime(column)
-        out = (stamps.dt.year * 12 + stamps.dt.month - 1).to_numpy(float, na_value=np.nan)
+        codes, days = column.factorize()  # a few distinct days: convert those
+        out = np.append((days.year * 12 + days.month - 1).to_numpy(float), np.nan)[codes]
         return _series(out, column.index), _series(np.zeros(len(column), bool), column.index)
     out, bad = by_distinct(column, month, dtype=float, fill=np.nan)
     return _series(out, bad.index), bad
