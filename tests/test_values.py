@@ -67,6 +67,13 @@ def test_integer_ids_as_excel_gives_them():
     assert list(ids) == ["1002", "1001", "1002"] and not bad.any()
 
 
+@pytest.mark.parametrize("dtype", [float, object])  # a float column, or cells as Excel gives them
+def test_employee_ids_from_numbers_with_blanks_and_fractions(dtype):
+    ids, bad = values.employee_ids(pd.Series([1001.0, None, 1001.5, 1002.0, 1001.0], dtype=dtype))
+    assert [None if pd.isna(i) else i for i in ids] == ["1001", None, "1001.5", "1002", "1001"]
+    assert not bad.any()
+
+
 def test_absent_columns_read_as_the_readers_would_read_blank_cells():
     from xlfuncs import schema
     frame = pd.DataFrame({"month": ["2026-10"], "employee": ["1"]}, index=[7])

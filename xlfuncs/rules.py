@@ -74,6 +74,8 @@ def rung_table(policy: Policy) -> pd.DataFrame:
             rows.append({
                 "ladder": ladder.id, "rung": float(i), "level": rung.name, "level_en": rung.name_en,
                 "role": role.id, "metric": role.metric, "cycle": role.cycle_months or 0,
+                "metric_name": policy.metric(role.metric).name,
+                "metric_name_en": policy.metric(role.metric).name_en,
                 "bottom": i == 0, "top": nxt is None,
                 "next_level": nxt.name if nxt else "", "next_level_en": nxt.name_en if nxt else "",
                 "side_options": "、".join(h.name for h in opens.horizontal) if opens else "",
@@ -170,8 +172,8 @@ def _people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -> pd
     by_name = {(lad, name.casefold()): i for i, (lad, *names) in
                enumerate(zip(rungs["ladder"], rungs["level"], rungs["level_en"])) for name in names}
     raw_ladder, raw_level = roster["ladder"].to_numpy(object), roster["level"].to_numpy(object)
-    level = np.array([v.casefold() if isinstance(v, str) else v for v in raw_level], object)
-    row = _looked_up((ladder, level), lambda i: by_name.get((ladder[i], level[i]), -1))  # -1: none
+    row = _looked_up((ladder, raw_level), lambda i: by_name.get(  # -1: none
+        (ladder[i], raw_level[i].casefold() if isinstance(raw_level[i], str) else None), -1))
 
     problem = np.full(len(roster), "", object)
     for i in np.flatnonzero(pd.isna(ladder) & pd.notna(raw_ladder)):
@@ -521,9 +523,7 @@ class _Evaluation:
              by=(in_level,), timed=True)
 
         need_avg = p["need_average"].to_numpy(float)
-        names = {m.id: m for m in self.policy.metrics}
-        metric_zh = p["metric"].map({k: m.name for k, m in names.items()}).to_numpy(object)
-        metric_en = p["metric"].map({k: m.name_en for k, m in names.items()}).to_numpy(object)
+        metric_zh, metric_en = _plain(p["metric_name"]), _plain(p["metric_name_en"])
         window_zh, window_en = self._window_text()
         has_need = go & ~np.isnan(need_avg)
         need(has_need & (avg_n == 0),
@@ -626,12 +626,13 @@ class _Evaluation:
         p, s = self.people, self.policy.settings
         w = s.training_window_months
         avg, n = self.matrix.window_mean(np.full(self.n, w))
-        ranked = pd.DataFrame({"ladder": p["ladder"].to_numpy(), "avg": np.where(n > 0, avg, np.nan)})
-        ranked = ranked[self.valid]
+        ranked = np.flatnonzero(self.valid)
+        ladder = pd.factorize(p["ladder"].to_numpy(object)[ranked])[0]
+        by_ladder = pd.Series(np.where(n > 0, avg, np.nan)[ranked]).groupby(ladder)
         rank = np.full(self.n, np.nan)
         size = np.full(self.n, np.nan)
-        rank[ranked.index] = ranked.groupby("ladder")["avg"].rank(ascending=False, method="min")
-        size[ranked.index] = ranked.groupby("ladder")["avg"].transform("count")
+        rank[ranked] = by_ladder.rank(ascending=False, method="min")
+        size[ranked] = by_ladder.transform("count")
         bottom = rank > size - np.floor(size * s.training_bottom_share)
         share = f"{s.training_bottom_share:.0%}"
         self.say("training", bottom,
@@ -729,11 +730,20 @@ def _plain(column: pd.Series) -> np.ndarray:
 
 def _combinations(arrays, size: int) -> tuple[np.ndarray, np.ndarray]:
     """A code for each of `size` positions by its distinct combination of values in `arrays`,
-    and the first position of each code: by hashing, not sorting."""
-    inverse = np.zeros(size, np.int64)
+    and the first position of each code: by hashing, not sorting, and compacted only when
+    the combined number could overflow."""
+    key, span = np.zeros(size, np.int64), 1
     for a in arrays:
-        codes, uniques = pd.factorize(a, use_na_sentinel=True)
-        inverse = pd.factorize(inverse * (len(uniques) + 1) + codes + 1)[0]
+        a = np.asarray(a)
+        if a.dtype == bool:
+            codes, count = a.astype(np.int64), 2
+        else:
+            codes, uniques = pd.factorize(a, use_na_sentinel=True)
+            codes, count = codes + 1, len(uniques) + 1
+        if span * count >= 2 ** 62:
+            key, span = pd.factorize(key)[0], size
+        key, span = key * count + codes, span * count
+    inverse = pd.factorize(key)[0]
     # factorize numbers in order of appearance: a code is new where it passes all before it
     return inverse, np.flatnonzero(np.diff(np.maximum.accumulate(inverse), prepend=-1) > 0)
 
@@ -753,11 +763,14 @@ _SMALL = np.array([str(i) for i in range(1000)], object)  # most numbers in reas
 
 
 def _g(x) -> np.ndarray:
-    """Numbers as HR writes them (18, 1.2, 3.5), as an object array of text."""
+    """Numbers as HR writes them (18, 1.2, 3.5, 25000), as an object array of text."""
     x = np.asarray(x, float)
-    small = (x >= 0) & (x < len(_SMALL)) & (x == np.floor(x))
+    whole = (x == np.floor(x)) & (np.abs(x) < 1e15)
+    small = whole & (x >= 0) & (x < len(_SMALL))
     out = _SMALL[np.where(small, x, 0).astype(np.intp)]
-    out[~small] = [f"{v:g}" for v in x[~small]]
+    large = whole & ~small
+    out[large] = x[large].astype(np.int64).astype(str)
+    out[~whole] = [f"{v:g}" for v in x[~whole]]
     return out
 
 
@@ -792,27 +805,20 @@ class _Matrix:
         self.rows, self.cols, self.columns = rows, ages, history
         self.now_rows, self.now = now_rows, now
         self.scores = self.grid("score")
-        self._sums = {}
         present = ~np.isnan(self.scores)
         self._score_sums = np.cumsum(np.where(present, self.scores, 0.0), axis=1)
         self._score_counts = np.cumsum(present, axis=1)
 
-    def grid(self, column: str, blank=np.nan) -> np.ndarray:
-        out = np.full(self.shape, blank, float)
+    def grid(self, column: str) -> np.ndarray:
+        out = np.full(self.shape, np.nan)
         out[self.rows, self.cols] = self.columns[column]
         return out
 
     def window_sum(self, column: str, window: np.ndarray) -> np.ndarray:
         """Sum over each employee's last `window` months (0: nothing), blanks counting 0."""
-        if column not in self._sums:
-            grid = np.nan_to_num(self.grid(column, 0.0), copy=False)  # blank cells count 0
-            self._sums[column] = np.cumsum(grid, axis=1)
-        sums = self._sums[column]
-        out = np.zeros(self.shape[0])
-        has = window > 0
-        rows = np.flatnonzero(has)
-        out[rows] = sums[rows, np.minimum(window[has], self.depth) - 1]
-        return out
+        inside = np.flatnonzero(self.cols < window[self.rows])
+        amounts = np.nan_to_num(self.columns[column][inside].astype(float), copy=False)
+        return np.bincount(self.rows[inside], weights=amounts, minlength=self.shape[0])
 
     def window_mean(self, window: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Mean score over each employee's last `window` months, and how many months had one."""

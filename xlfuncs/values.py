@@ -79,34 +79,47 @@ def employee_id(value):
     return text or None
 
 
+_NUMBER_TYPES = {int, float, np.int64, np.int32, np.float64, np.float32}  # not bool
+_TEXT_TYPES = {str, np.str_}
+
+
 def employee_ids(column):
     """Employee ids as a categorical column: ids repeat (one per record), and the rules
-    match them to the roster through the distinct ids only."""
+    match them to the roster through the distinct ids only. Whole numbers (as Excel gives
+    ids) and text are read column-wise, anything else one by one."""
     column = pd.Series(column)
     codes, uniques = _distinct(column)
-    if pd.api.types.is_integer_dtype(uniques.dtype) and not pd.api.types.is_bool_dtype(uniques.dtype):
-        # numbers as Excel gives them: distinct numbers are distinct ids, none unreadable
-        ids = pd.Categorical.from_codes(codes, categories=pd.Index(np.asarray(uniques).astype(str), dtype=object),
-                                        validate=False)
-        return pd.Series(ids, index=column.index), _series(np.zeros(len(column), bool), column.index)
+    n, numeric = len(uniques), uniques.dtype.kind in "iuf"
+    uniques = np.asarray(uniques, dtype=None if numeric else object)
+    if numeric:
+        number, string = np.ones(n, bool), np.zeros(n, bool)
     else:
-        uniques = np.asarray(uniques, dtype=object)
-        parsed = uniques.copy()
-        plain = np.array([isinstance(v, str) and v.isascii() and v.isalnum() for v in uniques], bool)
-        text = ~plain & np.array([isinstance(v, str) for v in uniques], bool)
-        if text.any():  # done column-wise: NFKC, trim, and "1001.0" → "1001"
-            clean = (pd.Series(uniques[text], dtype=object).str.normalize("NFKC").str.strip()
-                     .str.replace(r"^(\d+)\.0+$", r"\1", regex=True))
-            parsed[text] = clean.where(clean != "", None).to_numpy(dtype=object)
-        other = ~plain & ~text
-        parsed[other] = [employee_id(v) for v in uniques[other]]
-    bad_unique = np.array([p is INVALID for p in parsed], bool)
+        number = np.fromiter(map(_NUMBER_TYPES.__contains__, map(type, uniques)), bool, n)
+        string = np.fromiter(map(_TEXT_TYPES.__contains__, map(type, uniques)), bool, n)
+    x = np.full(n, np.nan)
+    x[number] = uniques[number].astype(float)
+    whole = (x == np.floor(x)) & (np.abs(x) < 2 ** 53)
+    plain = string.copy()
+    plain[string] = [v.isascii() and v.isalnum() for v in uniques[string]]
+    text = string & ~plain
+    odd = np.flatnonzero(~whole & ~string)  # fractions, yes/no, dates: one by one
+
+    parsed = np.full(n, None, object)
+    parsed[whole] = list(map(str, x[whole].astype(np.int64).tolist()))
+    parsed[plain] = uniques[plain]
+    if text.any():  # NFKC, trim, and "1001.0" → "1001"
+        clean = (pd.Series(uniques[text], dtype=object).str.normalize("NFKC").str.strip()
+                 .str.replace(r"^(\d+)\.0+$", r"\1", regex=True))
+        parsed[text] = clean.where(clean != "", None).to_numpy(dtype=object)
+    parsed[odd] = [employee_id(v) for v in uniques[odd]]
+    bad_unique = np.zeros(n, bool)
+    bad_unique[odd] = [p is INVALID for p in parsed[odd]]
     parsed[bad_unique] = None
-    # distinct raw values may clean to one id ("1001" and 1001.0): number the clean ids again
-    renumber, categories = pd.factorize(parsed, use_na_sentinel=True)
-    ids = pd.Categorical.from_codes(np.append(renumber, -1)[codes],
-                                    categories=pd.Index(categories, dtype=object), validate=False)
-    bad = np.append(bad_unique, False)[codes]
+    bad = np.append(bad_unique, False)[codes] if bad_unique.any() else np.zeros(len(codes), bool)
+    if not numeric:  # distinct cells may be one id ("1001" and 1001.0): number the clean ids again
+        renumber, parsed = pd.factorize(parsed, use_na_sentinel=True)
+        codes = np.append(renumber, -1)[codes]
+    ids = pd.Categorical.from_codes(codes, categories=pd.Index(parsed, dtype=object), validate=False)
     return pd.Series(ids, index=column.index), _series(bad, column.index)
 
 
