@@ -124,11 +124,10 @@ def evaluate(roster: pd.DataFrame, records: pd.DataFrame, policy: Policy | None 
     if month is None:
         return Review(None, _empty_table(_blocked(people, unreadable)), problems)
 
-    rows = np.flatnonzero((months <= month) & (months > month - _depth(people, policy)))
-    found, more = _found(records, rows, months, people, problems)
-    matrix, most = _history(records, found, people, policy, month, problems)
-    problems += more + most
-    table = _Evaluation(_blocked(people, unreadable + more + most), matrix, policy, month,
+    found, bad_ids = _found(records, months, month, _depth(people, policy), people, problems)
+    matrix, bad_cells = _history(records, found, people, policy, problems)
+    problems += bad_ids + bad_cells
+    table = _Evaluation(_blocked(people, unreadable + bad_cells), matrix, policy, month,
                         problems).table()
     return Review(month, table, problems)
 
@@ -224,18 +223,21 @@ def _months(records: pd.DataFrame) -> tuple[np.ndarray, list[Problem]]:
 @dataclass
 class _Found:
     """The records the review reads, one per employee and month: their positions in the
-    records, their employee ids, the employee's row in `people`, and the month."""
+    records, their employee ids (by row label), the employee's row in `people`, and how many
+    months before the review month each is (0 to depth - 1)."""
 
     rows: np.ndarray
     ids: pd.Series
     pos: np.ndarray
-    month: np.ndarray
+    age: np.ndarray
+    depth: int
 
 
-def _found(records: pd.DataFrame, rows: np.ndarray, months: np.ndarray, people: pd.DataFrame,
-           problems: list[Problem]) -> tuple[_Found, list[Problem]]:
-    """Whose records the `rows` are, and the cells that do not say; strangers and repeats are
-    left out and said in `problems`."""
+def _found(records: pd.DataFrame, months: np.ndarray, month: int, depth: int,
+           people: pd.DataFrame, problems: list[Problem]) -> tuple[_Found, list[Problem]]:
+    """The records of the `depth` months up to `month` and whose they are, and the id cells
+    that cannot be read; strangers and repeats are left out and said in `problems`."""
+    rows = np.flatnonzero((months <= month) & (months > month - depth))
     keys, unreadable = schema.clean(schema.RECORDS, records, keys=("employee",), rows=rows)
     employees = keys["employee"].astype("category")
     codes, ids = employees.cat.codes.to_numpy(), employees.cat.categories
@@ -245,26 +247,26 @@ def _found(records: pd.DataFrame, rows: np.ndarray, months: np.ndarray, people: 
         problems.append(Problem(f"月度记录中的工号 {emp} 不在员工名册中，已忽略",
                                 f"Monthly records name employee {emp}, who is not on the roster; "
                                 f"ignored", emp))
-    month = months[rows].astype(np.int64)
-    mine = np.flatnonzero(pos >= 0)
-    dup = _repeated(pos[mine], month[mine])
-    for i in mine[dup]:
-        emp, label = ids[codes[i]], values.month_label(month[i])
+    age = month - months[rows].astype(np.int64)
+    kept = np.flatnonzero(pos >= 0)
+    dup = _repeated(pos[kept], age[kept], depth)
+    for i in kept[dup]:
+        emp, label = ids[codes[i]], values.month_label(month - age[i])
         problems.append(Problem(f"工号 {emp} 在 {label} 有多条记录，只采用第一条",
                                 f"Employee {emp} has more than one record for {label}; "
                                 f"the first is used", emp))
-    if len(mine) < len(rows) or dup.any():
-        mine = mine[~dup]
-        rows, pos, month = rows[mine], pos[mine], month[mine]
-    return _Found(rows, keys["employee"], pos, month), unreadable
+    if len(kept) < len(rows) or dup.any():  # else, as usual, no copies
+        kept = kept[~dup]
+        rows, pos, age = rows[kept], pos[kept], age[kept]
+    return _Found(rows, keys["employee"], pos, age, depth), unreadable
 
 
 def _history(records: pd.DataFrame, found: _Found, people: pd.DataFrame, policy: Policy,
-             month: int, problems: list[Problem]) -> tuple[_Matrix, list[Problem]]:
+             problems: list[Problem]) -> tuple[_Matrix, list[Problem]]:
     """The records of the months the review looks at, read, with the monthly metric filled in
     from the role's KPI items where blank, as a matrix; and the cells that could not be read.
     Out-of-range scores are left out and said in `problems`."""
-    rows, pos, age, ids = found.rows, found.pos, month - found.month, found.ids
+    rows, pos, age, ids = found.rows, found.pos, found.age, found.ids
     window, unreadable = schema.clean(schema.RECORDS, records, keys=HISTORY, rows=rows, ids=ids)
     now = np.flatnonzero(age == 0)
     this, more = schema.clean(schema.RECORDS, records, keys=THIS_MONTH, rows=rows[now], ids=ids)
@@ -296,7 +298,7 @@ def _history(records: pd.DataFrame, found: _Found, people: pd.DataFrame, policy:
         score[i] = np.nan
 
     history = {"score": score, **{key: window[key].to_numpy() for key in HISTORY[1:]}}
-    matrix = _Matrix((len(people), _depth(people, policy)), pos, age, history, pos[now],
+    matrix = _Matrix((len(people), found.depth), pos, age, history, pos[now],
                      {key: this[key].to_numpy() for key in THIS_MONTH})
     return matrix, unreadable
 
@@ -309,14 +311,13 @@ def _depth(people: pd.DataFrame, policy: Policy) -> int:
                    s.training_window_months, *windows, 1))
 
 
-def _repeated(pos: np.ndarray, month: np.ndarray) -> np.ndarray:
-    """True for each (employee, month) pair seen before; counted on a grid, as hashing
-    millions of pairs costs ten times more and repeats are rare."""
+def _repeated(pos: np.ndarray, age: np.ndarray, depth: int) -> np.ndarray:
+    """True for each (employee, month) pair seen before; counted on an employees × months
+    grid, as hashing millions of pairs costs ten times more and repeats are rare."""
     if not len(pos):
         return np.zeros(0, bool)
-    first, span = month.min(), month.max() - month.min() + 1
-    key = pos * span + (month - first)
-    if (pos.max() + 1) * span > 50_000_000:  # a stray date decades away: fall back to hashing
+    key = pos * depth + age
+    if (pos.max() + 1) * depth > 50_000_000:  # a policy window of decades: hash after all
         return pd.Series(key).duplicated().to_numpy()
     counts = np.bincount(key)
     dup = np.zeros(len(key), bool)
@@ -804,15 +805,11 @@ class _Matrix:
         self.shape, self.depth = shape, shape[1]
         self.rows, self.cols, self.columns = rows, ages, history
         self.now_rows, self.now = now_rows, now
-        self.scores = self.grid("score")
+        self.scores = np.full(shape, np.nan)
+        self.scores[rows, ages] = history["score"]
         present = ~np.isnan(self.scores)
         self._score_sums = np.cumsum(np.where(present, self.scores, 0.0), axis=1)
         self._score_counts = np.cumsum(present, axis=1)
-
-    def grid(self, column: str) -> np.ndarray:
-        out = np.full(self.shape, np.nan)
-        out[self.rows, self.cols] = self.columns[column]
-        return out
 
     def window_sum(self, column: str, window: np.ndarray) -> np.ndarray:
         """Sum over each employee's last `window` months (0: nothing), blanks counting 0."""
