@@ -403,7 +403,7 @@ class _Evaluation:
         pay = self.pay(tenure)
 
         cycled = p["cycle"].to_numpy() > 0
-        table = pd.DataFrame({
+        columns = {
             "name": p["name"], "ladder": p["ladder"], "level": p["level"],
             "next_level": p["next_level"], "top": p["top"].astype(bool), "metric": p["metric"],
             "tenure_months": tenure, "months_in_level": in_level,
@@ -427,7 +427,11 @@ class _Evaluation:
             **pay,
             "pay_detail": self.joined("pay", "zh"), "pay_detail_en": self.joined("pay", "en"),
             "problem": p["problem"],
-        }, index=p.index)
+        }
+        # texts stay plain object columns, as in `people`; pandas would infer and copy them
+        table = pd.DataFrame({k: pd.Series(v, p.index, dtype=object, copy=False)
+                              if isinstance(v, np.ndarray) and v.dtype == object else v
+                              for k, v in columns.items()}, index=p.index)
         for column in ("eligible", "demotion_due", "training_required"):
             table[column] = table[column].astype(object).where(self.valid, None)
         return table
