@@ -84,6 +84,10 @@ def test_the_archive_and_its_checksum(tmp_path):
     row = dict(zip(heads, [c.value for c in sheet[3]]))
     assert row["工号"] == 1001 and row["月度得分(计算)"] == pytest.approx(76.5) and row["薪酬增减(元)"] == 210
     assert all(not isinstance(c.value, str) or not c.value.startswith("=") for r in sheet for c in r)
+    # readable as it was: column B holds the month's date 2026-10-01, its widest (10 + 2; the
+    # default would be 13), and the two-line headers wrap
+    assert sheet.column_dimensions["B"].width == 12
+    assert sheet["A2"].alignment.wrap_text
 
 
 def test_a_second_close_is_refused_and_replace_replaces_only_that_month(tmp_path):

@@ -19,6 +19,9 @@ from typing import Protocol
 import numpy as np
 import openpyxl
 import pandas as pd
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 
 from xlfuncs import book, schema, values
 from xlfuncs.policy import Ladder, Policy
@@ -27,6 +30,7 @@ from xlfuncs.rules import Review, bad_month, evaluate, item_fields
 
 from . import files
 from .io import FileBook
+from .report import display_width
 from .templates import DASHBOARD, Names, dashboard, fit_table, history_extra, language, month_sheet
 
 MACRO = "LADDERBOOK_CLOSE_MONTH"  # the same close, run in Excel (workbook.macros)
@@ -431,13 +435,40 @@ class OpenpyxlEditor:
 
 
 def write_archive(plan: Plan, path: Path) -> None:
-    """The archive workbook of a close: values only, one sheet per month sheet and the review."""
+    """The archive workbook of a close: values only, one sheet per month sheet and the review,
+    each column as wide as what it holds (up to 60) and two-line headers wrapped, so that an
+    old month reads as it did."""
     wb = openpyxl.Workbook(write_only=True)
+    wrap = Alignment(wrap_text=True, vertical="center")
     for title, rows in plan.archive.items():
         ws = wb.create_sheet(title[:31])
+        for col, width in enumerate(_widths(rows), 1):
+            ws.column_dimensions[get_column_letter(col)].width = width
         for row in rows:
-            ws.append(row)
+            ws.append([_wrapped(ws, v, wrap) if isinstance(v, str) and "\n" in v else v for v in row])
     wb.save(path)
+
+
+def _wrapped(ws, text: str, wrap: Alignment) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, text)
+    cell.alignment = wrap
+    return cell
+
+
+def _widths(rows: list[list]) -> list[int]:
+    """Each column's width in characters: its widest cell as shown (a header by its longest
+    line, a date as 2026-10-01), two more for the margins, from 8 to 60."""
+    def shown(value) -> int:
+        if value is None:
+            return 0
+        if isinstance(value, dt.date):  # as openpyxl formats them
+            return 19 if isinstance(value, dt.datetime) else 10
+        if isinstance(value, float):
+            value = f"{value:g}"
+        return max(display_width(line) for line in str(value).split("\n"))
+    count = max((len(row) for row in rows), default=0)
+    return [min(max(max((shown(row[c]) for row in rows if c < len(row)), default=0) + 2, 8), 60)
+            for c in range(count)]
 
 
 def archive_folder(path: Path) -> Path:
