@@ -71,10 +71,13 @@ class Table:
 
 
 EMPLOYEE = Field("employee", "工号", "Employee ID", "id", True, ("员工编号", "ID"))
+NAME = Field("name", "姓名", "Name", "text")
+RAISE = Field("raise", "加薪(元/月)", "Raise (CNY/month)", "number")
+APPROVER = Field("approver", "批准人", "Approved by", "text")
 
 ROSTER = Table("roster", "员工名册", "Roster", (
     EMPLOYEE,
-    Field("name", "姓名", "Name", "text"),
+    NAME,
     Field("ladder", "序列", "Ladder", "text", True, ("职级序列",)),
     Field("level", "职级", "Level", "text", True, ("岗位级别",)),
     Field("hire_date", "入职日期", "Hire date", "date", True),
@@ -106,8 +109,8 @@ RECORDS = Table("records", "历史记录", "History", (
     # HR's decision on the month's review, made on the month sheet, applied by apply-moves
     Field("decision", "调动决定", "Decision", "text"),
     Field("to_level", "调至职级", "Move to level", "text"),
-    Field("raise", "加薪(元/月)", "Raise (CNY/month)", "number"),
-    Field("approver", "批准人", "Approved by", "text"),
+    RAISE,
+    APPROVER,
 ))
 DECISIONS = ("decision", "to_level", "raise", "approver")
 
@@ -118,8 +121,8 @@ MOVES = Table("moves", "调动记录", "Moves", (
     Field("from_level", "原职级", "From level", "text"),
     Field("to_level", "新职级", "To level", "text"),
     Field("kind", "类型", "Kind", "text"),
-    Field("raise", "加薪(元/月)", "Raise (CNY/month)", "number"),
-    Field("approver", "批准人", "Approved by", "text"),
+    RAISE,
+    APPROVER,
 ))
 
 # §5: who must attend differentiated training, as of the last closed month; the close
@@ -127,7 +130,7 @@ MOVES = Table("moves", "调动记录", "Moves", (
 TRAINING = Table("training", "培训名单", "Training", (
     Field("month", "评估月份", "Assessed month", "month", True),
     EMPLOYEE,
-    Field("name", "姓名", "Name", "text"),
+    NAME,
     Field("ladder", "序列", "Ladder", "text"),
     Field("level", "职级", "Level", "text"),
     Field("reasons", "须参加原因", "Why compulsory", "text", True),
