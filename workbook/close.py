@@ -30,7 +30,7 @@ from xlfuncs.rules import Review, bad_month, evaluate, item_fields
 
 from . import files
 from .io import FileBook
-from .report import display_width
+from .report import cell_width
 from .templates import DASHBOARD, Names, dashboard, fit_table, history_extra, language, month_sheet
 
 MACRO = "LADDERBOOK_CLOSE_MONTH"  # the same close, run in Excel (workbook.macros)
@@ -459,13 +459,9 @@ def _widths(rows: list[list]) -> list[int]:
     """Each column's width in characters: its widest cell as shown (a header by its longest
     line, a date as 2026-10-01), two more for the margins, from 8 to 60."""
     def shown(value) -> int:
-        if value is None:
-            return 0
         if isinstance(value, dt.date):  # as openpyxl formats them
             return 19 if isinstance(value, dt.datetime) else 10
-        if isinstance(value, float):
-            value = f"{value:g}"
-        return max(display_width(line) for line in str(value).split("\n"))
+        return cell_width(f"{value:g}" if isinstance(value, float) else value)
     count = max((len(row) for row in rows), default=0)
     return [min(max(max((shown(row[c]) for row in rows if c < len(row)), default=0) + 2, 8), 60)
             for c in range(count)]

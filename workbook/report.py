@@ -82,6 +82,12 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+def cell_width(text) -> int:
+    """Columns a cell's text needs as Excel shows it: its widest line (a two-line header
+    wraps)."""
+    return max(map(display_width, str(text).split("\n"))) if text is not None else 0
+
+
 def _text(frame: pd.DataFrame) -> str:
     """The frame as aligned columns: text to the left, numbers to the right, CJK-aware."""
     header = [frame.index.name or "", *map(str, frame.columns)]

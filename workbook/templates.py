@@ -26,7 +26,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from xlfuncs import book, moves, policy_sheet, schema, values
 
-from .report import display_width
+from .report import cell_width
 from xlfuncs.policy import Ladder, Policy, default_data
 from xlfuncs.rules import item_fields
 
@@ -101,11 +101,6 @@ def department(data: dict | None = None, ladders: list[str] | None = None, lang:
 
 # ---- shared look -------------------------------------------------------------------------
 
-def _width(text) -> int:
-    """A header's width: its longest line, as a terminal or Excel shows it."""
-    return display_width(max(str(text).split("\n"), key=len) if text is not None else "")
-
-
 def _header_row(ws, row: int, headers: list[str], fills=None, widest: int = 48) -> None:
     for col, text in enumerate(headers, 1):
         cell = ws.cell(row, col, text)
@@ -113,7 +108,7 @@ def _header_row(ws, row: int, headers: list[str], fills=None, widest: int = 48) 
         cell.fill = (fills or {}).get(col, HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
-        ws.column_dimensions[get_column_letter(col)].width = min(max(_width(text) + 4, 10), widest)
+        ws.column_dimensions[get_column_letter(col)].width = min(max(cell_width(text) + 4, 10), widest)
     ws.row_dimensions[row].height = 32 if widest >= 48 else 48  # narrow columns wrap to 3 lines
 
 
