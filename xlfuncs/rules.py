@@ -358,30 +358,28 @@ class _Evaluation:
         shown = rows[first]
         self.reasons[kind].append((rows, inverse, _texts(zh(shown), shown), _texts(en(shown), shown)))
 
-    def said(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
-        """Which reasons of `kind` each employee has, as a code per distinct combination, and
-        the first employee of each code."""
+    def said(self, kind: str) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+        """Which reasons of `kind` each employee has, as a code per distinct combination; the
+        first employee of each code; and per reason said, its text for each combination
+        (-1: the combination lacks it)."""
         if kind not in self._said:
             codes = []
             for rows, inverse, *_ in self.reasons[kind]:
                 codes.append(np.full(self.n, -1, np.int64))
                 codes[-1][rows] = inverse
-            self._said[kind] = _combinations(codes, self.n)
+            combination, first = _combinations(codes, self.n)
+            self._said[kind] = combination, first, [code[first] for code in codes]
         return self._said[kind]
 
     def joined(self, kind: str, lang: str) -> np.ndarray:
         """Each employee's reasons of `kind` in the order said, joined: put together once per
         distinct combination of reasons (a few thousand), then spread."""
         if (kind, lang) not in self._joined:
-            combination, first = self.said(kind)
+            combination, first, codes = self.said(kind)
             out = np.full(len(first), "", object)
             said = np.zeros(len(first), bool)
-            reason = np.full(self.n, -1, np.int64)
-            for rows, inverse, *texts in self.reasons[kind]:
+            for code, (_, _, *texts) in zip(codes, self.reasons[kind]):
                 text = texts[lang == "en"]
-                reason[rows] = inverse
-                code = reason[first]  # this reason's text of each combination, -1: none
-                reason[rows] = -1
                 has = np.flatnonzero(code >= 0)
                 code, more = code[has], said[has]
                 out[has[~more]] = text[code[~more]]
@@ -703,7 +701,6 @@ class _Evaluation:
                 "absence_days": absence,
                 "absence_flag": pd.Series(absence > pay.absence_resignation_days).astype(object)
                 .where(self.valid, None).to_numpy()}
-
 
     def performance_pay(self) -> np.ndarray:
         """§3: the metric's pay formula on the rung's base and the review month's metric."""
