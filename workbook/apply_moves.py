@@ -162,14 +162,13 @@ def _month_sheet_levels(out: MovesPlan, source, names) -> None:
         if starts is None or month < starts:
             continue
         cells = source.values(name)
-        for r, row in enumerate(cells[:book.HEADER_SEARCH_ROWS]):
-            column = {key: pos for pos, key in schema.match_headers(schema.ROSTER, list(row or []))[0].items()}
-            if {"employee", "level"} <= column.keys():
-                break
-        else:
+        found, _ = book.find_header(schema.RECORDS, cells, name, (schema.ROSTER.field("level"),),
+                                    {"month": None})
+        column = {key: pos for pos, key in found[1].items()} if found else {}
+        if "level" not in column:
             continue
-        employee, level = column["employee"], column["level"]
-        for excel_row, cells_row in enumerate(cells[r + 1:], r + 2):
+        header, employee, level = found[0], column["employee"], column["level"]
+        for excel_row, cells_row in enumerate(cells[header:], header + 1):
             emp = values.employee_id(cells_row[employee]) if employee < len(cells_row) else None
             if emp in moved:
                 out.cells.append((name, excel_row, level + 1, moved[emp]))
