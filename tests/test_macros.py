@@ -27,8 +27,8 @@ class Range:
         self.ws, (self.row, self.column) = ws, first
         self.last_row, self.last_column = last or first
 
-    def options(self, ndim):
-        assert ndim == 2
+    def options(self, ndim, err_to_str):
+        assert ndim == 2 and err_to_str  # an error cell must not be read as a blank
         return type("TwoD", (), {"value": self.ndim2})
 
     @property

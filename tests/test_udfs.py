@@ -1,11 +1,18 @@
-"""The Excel functions called as Excel calls them: floats for numbers, None for blanks,
-lists of rows for ranges, and the calling workbook behind `caller`."""
+"""The Excel functions called as Excel calls them (`tests/excel.py`): cells as stored, passed
+through xlwings' own argument and answer conversion, answers as the formula's cells show them.
+Every answer is worked out by hand from the policy; `wb` is the calling workbook."""
+
+import datetime as dt
+import math
 
 import pytest
 
 from conftest import history, person, review
+from excel import MISSING, Cells, answer, cell, column, row, shown
+from workbook import excel_calls
 from workbooks import Book, sheet
 from xlfuncs import policy_sheet, schema, udfs
+from xlfuncs.excel import CellError
 from xlfuncs.policy import default_data
 
 REP = dict(ladder="客户代表", level="普通客服代表-高级", hire_date="2020-01-01")
@@ -29,60 +36,102 @@ def wb():
     return department(people, records)
 
 
+def is_error(value, code, *texts):
+    return isinstance(value, CellError) and value.code == code and all(t in value for t in texts)
+
+
 def test_per_employee_functions_on_one_cell(wb):
-    assert udfs.PROMO_ELIGIBLE(1001.0, None, wb) is True
-    assert udfs.PROMO_ELIGIBLE(1002.0, None, wb) is False
-    assert udfs.PROMO_REASON(1002.0, None, None, wb) == "司龄 17 个月 < 18 个月"
-    assert udfs.PROMO_REASON(1002.0, None, "en", wb) == "tenure 17 months < 18 months"
-    assert udfs.PROMO_REASON(1001.0, None, None, wb) == ""
-    assert udfs.NEXT_LEVEL("1003", wb) == "大客户客服代表-中级"
-    assert udfs.RAISE_RANGE(1001.0, None, wb) == [[500.0, 800.0]]
-    assert udfs.REVIEW_OUTCOME(1003.0, None, wb) == "晋升"
-    assert udfs.CYCLE_AVG(1003.0, None, wb) == pytest.approx(241 / 3)
-    assert udfs.DEMOTION_DUE(1004.0, None, wb) is True
-    assert udfs.DEMOTION_DUE(1001.0, None, wb) is False
-    assert udfs.TRAINING_REQUIRED(1003.0, None, wb) is False
+    assert shown(udfs.PROMO_ELIGIBLE, cell(1001), caller=wb) is True
+    assert shown(udfs.PROMO_ELIGIBLE, cell(1002), caller=wb) is False
+    assert shown(udfs.PROMO_REASON, cell(1002), caller=wb) == "司龄 17 个月 < 18 个月"
+    assert shown(udfs.PROMO_REASON, cell(1002), MISSING, "en", caller=wb) == "tenure 17 months < 18 months"
+    assert shown(udfs.PROMO_REASON, cell(1001), caller=wb) == ""
+    assert shown(udfs.NEXT_LEVEL, cell("1003"), caller=wb) == "大客户客服代表-中级"
+    assert shown(udfs.RAISE_RANGE, cell(1001), caller=wb, width=2) == [[500.0, 800.0]]
+    assert shown(udfs.REVIEW_OUTCOME, cell(1003), caller=wb) == "晋升"
+    assert shown(udfs.CYCLE_AVG, cell(1003), caller=wb) == pytest.approx(241 / 3)
+    assert shown(udfs.DEMOTION_DUE, cell(1004), caller=wb) is True
+    assert shown(udfs.DEMOTION_DUE, cell(1001), caller=wb) is False
+    assert shown(udfs.TRAINING_REQUIRED, cell(1003), caller=wb) is False
+
+
+def test_a_literal_id_and_an_omitted_optional_between_others(wb):
+    # =PROMO_REASON(1002,,"en"): the review month left out, the language given
+    assert shown(udfs.PROMO_REASON, 1002, None, "en", caller=wb) == "tenure 17 months < 18 months"
+    assert shown(udfs.PROMO_ELIGIBLE, "1001", caller=wb) is True
 
 
 def test_a_column_in_gives_a_column_out_with_blanks_kept(wb):
-    ids = [[1001.0], [None], [1002.0], ["１００３"]]
-    assert udfs.PROMO_ELIGIBLE(ids, None, wb) == [[True], [""], [False], [True]]
-    assert udfs.RAISE_RANGE([[1001.0], [1003.0]], None, wb) == [
+    ids = column(1001, None, 1002, "１００３")
+    assert shown(udfs.PROMO_ELIGIBLE, ids, caller=wb, height=4) == [[True], [""], [False], [True]]
+    assert shown(udfs.RAISE_RANGE, column(1001, 1003), caller=wb, height=2, width=2) == [
         [500.0, 800.0], ["#N/A 政策未规定该步的加薪范围 | the policy sets no raise for this step"] * 2]
 
 
-def test_as_of_takes_a_month_as_text_date_or_serial(wb):
-    import datetime as dt
+def test_a_row_in_gives_a_row_out_and_a_block_a_block(wb):
+    # =PROMO_ELIGIBLE(A2:C2) entered across three cells: one answer per id, across
+    assert shown(udfs.PROMO_ELIGIBLE, row(1001, 1002, 1003), caller=wb, width=3) == [[True, False, True]]
+    assert shown(udfs.NEXT_LEVEL, Cells([1001, 1002], [1003, None]), caller=wb, height=2, width=2) == [
+        ["中级客服", "中级客服"], ["大客户客服代表-中级", ""]]
+    # a column entered in one cell shows the first answer, as Excel shows an array in one cell
+    assert shown(udfs.PROMO_ELIGIBLE, column(1002, 1001), caller=wb) is False
+
+
+def test_as_of_takes_a_month_as_text_date_cell_or_serial(wb):
     # in 2026-09 employee 1001 had 17 months at the company
-    for as_of in ("2026-09", dt.datetime(2026, 9, 1), 46266.0, "2026年9月"):
-        assert udfs.PROMO_REASON(1001.0, as_of, None, wb) == "司龄 17 个月 < 18 个月"
+    for as_of in ("2026-09", cell(dt.datetime(2026, 9, 1)), cell(dt.date(2026, 9, 15)), 46266, "2026年9月"):
+        assert shown(udfs.PROMO_REASON, cell(1001), as_of, caller=wb) == "司龄 17 个月 < 18 个月"
+
+
+def test_error_cells_in_arguments_give_an_error_never_an_answer(wb):
+    # =PROMO_ELIGIBLE(A2) with A2 = #N/A: xlwings would pass None, a blank; here the error comes back
+    assert is_error(shown(udfs.PROMO_ELIGIBLE, cell("#N/A"), caller=wb), "#N/A", "错误值 #N/A")
+    # =PROMO_REASON(1019,B1) with B1 = #VALUE!: not the latest month's answer, but why there is none
+    assert shown(udfs.PROMO_REASON, 1002, cell("#VALUE!"), caller=wb) == (
+        "评审月份是错误值 #VALUE! | the review month is the error #VALUE!")
+    assert is_error(shown(udfs.CYCLE_AVG, cell(1003), cell("#DIV/0!"), caller=wb), "#DIV/0!")
+    assert is_error(shown(udfs.PAY_DETAIL, cell(1001), MISSING, cell("#REF!"), caller=wb), "#REF!")
+    ids = column(1001, "#N/A", 1002)
+    out = shown(udfs.PROMO_ELIGIBLE, ids, caller=wb, height=3)
+    assert out[0] == [True] and is_error(out[1][0], "#N/A") and out[2] == [False]
+    # an error literal, as =PROMO_ELIGIBLE(NA()) passes it
+    assert is_error(shown(udfs.NEXT_LEVEL, "#N/A", caller=wb), "#N/A")
 
 
 def test_bad_input_is_a_readable_error_not_a_traceback_or_a_number(wb):
-    unknown = udfs.PROMO_ELIGIBLE(9999.0, None, wb)
-    assert isinstance(unknown, udfs.CellError) and unknown.code == "#N/A"
-    assert unknown == "#N/A 工号 9999 不在员工名册中 | employee 9999 is not on the roster"
-    month = udfs.CYCLE_AVG(1003.0, "2026-13", wb)
-    assert month.code == "#VALUE!" and "2026-13" in month
-    assert udfs.REVIEW_OUTCOME(1001.0, None, wb).startswith("#N/A 该职级不按周期评审")
-    assert udfs.RAISE_RANGE("高级客服", "中级客服") .startswith("#N/A")
-    assert udfs.PROMO_ELIGIBLE(1001.0, None, None).code == "#VALUE!"  # outside a workbook
+    unknown = shown(udfs.PROMO_ELIGIBLE, cell(9999), caller=wb)
+    assert unknown == "#N/A 工号 9999 不在员工名册中 | employee 9999 is not on the roster" and unknown.code == "#N/A"
+    assert is_error(shown(udfs.CYCLE_AVG, cell(1003), "2026-13", caller=wb), "#VALUE!", "2026-13")
+    assert is_error(shown(udfs.REVIEW_OUTCOME, cell(1001), caller=wb), "#N/A", "该职级不按周期评审")
+    assert is_error(shown(udfs.PROMO_ELIGIBLE, cell(1001), Cells(["2026-09", "2026-10"]), caller=wb),
+                    "#VALUE!", "评审月份应为一个单元格")
+    assert is_error(shown(udfs.PROMO_ELIGIBLE, cell(1001)), "#VALUE!")  # outside a workbook
+    # PROMO_REASON says why there is no verdict, as text beside the cell that shows the error
+    assert shown(udfs.PROMO_REASON, cell(9999), caller=wb) == "工号 9999 不在员工名册中 | employee 9999 is not on the roster"
 
 
 def test_an_employee_with_unreadable_inputs_gets_the_reason():
     wb = department([person("1", hire_date="2024-13-01")], history("1", [1.0]))
-    result = udfs.PROMO_ELIGIBLE(1.0, None, wb)
-    assert result.code == "#VALUE!" and "入职日期" in result and "Hire date" in result
+    result = shown(udfs.PROMO_ELIGIBLE, cell(1), caller=wb)
+    assert is_error(result, "#VALUE!", "入职日期", "Hire date")
+
+
+def test_an_error_cell_in_the_roster_is_named_not_read_as_blank():
+    people = [person("1", hire_date="2020-01-01"), person("2", hire_date="#N/A")]
+    wb = department(people, history("1", [1.0]) + history("2", [1.0]))
+    assert shown(udfs.PROMO_ELIGIBLE, cell(1), caller=wb) is False  # hired long ago: only the tenure rule
+    result = shown(udfs.PROMO_REASON, cell(2), caller=wb)
+    assert "「员工名册」第 3 行（工号 2）：「入职日期」是错误值 #N/A" in result
 
 
 def test_missing_sheet_or_column_names_it_in_both_languages():
     wb = Book({"历史记录": sheet(schema.RECORDS, history("1", [1.0]))})
-    assert udfs.PROMO_ELIGIBLE(1.0, None, wb) == (
+    assert shown(udfs.PROMO_ELIGIBLE, cell(1), caller=wb) == (
         "#VALUE! 工作簿缺少工作表「员工名册」 | The workbook has no sheet 'Roster'")
     roster = sheet(schema.ROSTER, [person("1")])
     roster[0][roster[0].index("入职日期")] = "到岗日"
     wb = Book({"Roster": roster, "History": sheet(schema.RECORDS, history("1", [1.0]), english=True)})
-    assert udfs.NEXT_LEVEL(1.0, wb) == (
+    assert shown(udfs.NEXT_LEVEL, cell(1), caller=wb) == (
         "#VALUE! 工作表「Roster」缺少列「入职日期」（或「Hire date」） | "
         "Sheet 'Roster' lacks the column 'Hire date' (or '入职日期')")
 
@@ -92,86 +141,136 @@ def test_english_headers_any_column_order_and_a_title_row():
                    english=True)
     roster = [["员工名册 2026 | Roster 2026"]] + [list(reversed(r)) for r in roster]
     wb = Book({"Roster": roster, "History": sheet(schema.RECORDS, history("1001", [1.2] * 12), english=True)})
-    assert udfs.PROMO_ELIGIBLE(1001.0, None, wb) is True
+    assert shown(udfs.PROMO_ELIGIBLE, cell(1001), caller=wb) is True
 
 
 def test_month_sheets_count_as_records_of_their_month(wb):
     month = sheet(schema.RECORDS, [{"employee": "1003", "score": 20.0}])
     wb.sheets["2026-11 客户代表"] = month
     # 2026-11 now closes 1003's cycle: (81 + 80 + 20) / 3
-    assert udfs.CYCLE_AVG(1003.0, None, wb) == pytest.approx(181 / 3)
-    assert udfs.REVIEW_OUTCOME(1003.0, None, wb) == "降级"
+    assert shown(udfs.CYCLE_AVG, cell(1003), caller=wb) == pytest.approx(181 / 3)
+    assert shown(udfs.REVIEW_OUTCOME, cell(1003), caller=wb) == "降级"
+
+
+SCORES = [90, 80, 70, 60, 100]  # 0.2×90 + 0.2×80 + 0.25×70 + 0.25×60 + 0.1×100 = 76.5 for 客户代表
 
 
 def test_kpi_score_for_a_role_or_a_row_of_weights():
-    # 0.2×90 + 0.2×80 + 0.25×70 + 0.25×60 + 0.1×100 = 76.5
-    assert udfs.KPI_SCORE([90.0, 80.0, 70.0, 60.0, 100.0], "客户代表") == 76.5
-    assert udfs.KPI_SCORE([[90.0, 80.0, 70.0, 60.0, 100.0], [100.0] * 5, [None] * 5], "cs_rep") == [
-        [76.5], [100.0], [""]]
-    assert udfs.KPI_SCORE([90.0, 50.0], [[0.6, 0.4]]) == 74.0
-    assert udfs.KPI_SCORE([90.0, 50.0], [[60.0, 40.0]]) == 74.0
+    assert shown(udfs.KPI_SCORE, row(*SCORES), "客户代表") == 76.5
+    assert shown(udfs.KPI_SCORE, row(*SCORES), cell("cs_rep")) == 76.5
+    block = Cells(SCORES, [100] * 5, [None] * 5)
+    assert shown(udfs.KPI_SCORE, block, "cs_rep", height=3) == [[76.5], [100.0], [""]]
+    assert shown(udfs.KPI_SCORE, row(90, 50), [0.6, 0.4]) == 74.0  # =KPI_SCORE(C2:D2,{0.6,0.4})
+    assert shown(udfs.KPI_SCORE, row(90, 50), row(60, 40)) == 74.0
+    assert shown(udfs.KPI_SCORE, row(90, 50), column(60, 40)) == 74.0
+
+
+def test_kpi_score_of_a_month_sheet_block_with_its_level_column_and_headers():
+    # =KPI_SCORE(D3:H5,C3:C5,D2:H2) as the 客户代表 month sheet has it: a column of levels
+    # beside a block of scores, the headers naming the items (here in another order)
+    headers = row("考勤\nAttendance", "客户回访率", "客户满意度", "处理时限和正确度", "培训及业务水平")
+    block = Cells([100, 90, 80, 70, 60], [None] * 5, [50, 50, 50, 50, 50])
+    levels = column("普通客服代表-高级", "普通客服代表-中级", "大客户客服代表-中级")
+    assert shown(udfs.KPI_SCORE, block, levels, headers, height=3) == [[76.5], [""], [50.0]]
+
+
+def test_kpi_score_of_a_role_with_a_single_item():
+    # HR cut 客户代表 down to one item: the month sheet's score block is one column
+    data = default_data()
+    role = next(r for r in data["roles"] if r["id"] == "cs_rep")
+    role["items"] = [{**role["items"][0], "weight": 100}]
+    wb = department([person("1", **REP)], history("1", [80]), {"政策": policy_sheet.rows(data)})
+    levels = column("普通客服代表-高级", "普通客服代表-高级")
+    assert shown(udfs.KPI_SCORE, column(88, 91), levels, cell("客户回访率"), caller=wb, height=2) == [
+        [88.0], [91.0]]
+    assert shown(udfs.KPI_SCORE, cell(88), "客户代表", caller=wb) == 88.0
 
 
 @pytest.mark.parametrize("scores, role, message", [
-    ([90.0, 80.0, 70.0, 60.0], "cs_rep", "#VALUE! 需要 5 个考核项得分，给了 4 个"),
-    ([90.0, "优", 70.0, 60.0, 100.0], "cs_rep", "#VALUE! 「客户满意度」得分「优」不是数字"),
-    ([90.0, None, 70.0, 60.0, 100.0], "cs_rep", "#VALUE! 「客户满意度」得分为空"),
-    ([90.0, 180.0, 70.0, 60.0, 100.0], "cs_rep", "#VALUE! 「客户满意度」得分 180 不在 0-100 之间"),
-    ([90.0, 80.0], [[50.0, 40.0]], "#VALUE! 权重合计 90，应为 100%"),
-    ([90.0, 80.0], "销售", "#N/A 未知角色「销售」"),
-    ([90.0], "审核助理", "#N/A 角色「审核助理」没有考核项"),
+    (row(90, 80, 70, 60), "cs_rep", "#VALUE! 需要 5 个考核项得分，给了 4 个"),
+    (row(90, "优", 70, 60, 100), "cs_rep", "#VALUE! 「客户满意度」得分「优」不是数字"),
+    (row(90, None, 70, 60, 100), "cs_rep", "#VALUE! 「客户满意度」得分为空"),
+    (row(90, 180, 70, 60, 100), "cs_rep", "#VALUE! 「客户满意度」得分 180 不在 0-100 之间"),
+    (row(90, "#N/A", 70, 60, 100), "cs_rep", "#N/A 「客户满意度」得分是错误值 #N/A"),
+    (row(90, 80), [50, 40], "#VALUE! 权重合计 90，应为 100%"),
+    (row(90, 80), "销售", "#N/A 未知角色「销售」"),
+    (row(90, 80), cell("#REF!"), "#REF! 职级单元格是错误值 #REF!"),
+    (row(90), "审核助理", "#N/A 角色「审核助理」没有考核项"),
+    (Cells([90] * 5, [80] * 5), column("cs_rep", "cs_rep", "cs_rep"), "#VALUE! 职级应为一个单元格或"),
 ])
 def test_kpi_score_refuses_what_it_cannot_score(scores, role, message):
-    assert udfs.KPI_SCORE(scores, role).startswith(message)
+    assert shown(udfs.KPI_SCORE, scores, role).startswith(message)
 
 
 def test_kpi_score_per_row_role_and_columns_found_by_their_headers():
     # a tech-support month sheet: the two roles of the ladder score different items
-    headers = ["问题处理时限和准确率\nProblem handling time and accuracy", "员工培训反馈", "技能和产品掌握",
-               "部门协调沟通反馈", "问题上报及时准确", "考勤"]
-    scores = [[90.0, 80.0, 70.0, None, None, 100.0],     # 技术支持: 0.4×90 + 0.4×80 + 0.1×70 + 0.1×100
-              [90.0, 80.0, 70.0, 60.0, 50.0, 100.0],     # 组长: 0.2×90+0.2×80+0.15×70+0.15×60+0.2×50+0.1×100
-              [None] * 6]
-    levels = [["技术支持-高级"], ["技术支持组长-中级"], [None]]
-    assert udfs.KPI_SCORE(scores, levels, [headers]) == [[85.0], [73.5], [""]]
-    assert udfs.KPI_SCORE([[90.0] * 3], [["一级审核员"]], [["工作质量(无误删)", "考勤", "x"]]).__getitem__(0)[0] \
-        .startswith("#VALUE! 表头中找不到考核项「工作效率(审核时长)」")
+    headers = row("问题处理时限和准确率\nProblem handling time and accuracy", "员工培训反馈", "技能和产品掌握",
+                  "部门协调沟通反馈", "问题上报及时准确", "考勤")
+    scores = Cells([90, 80, 70, None, None, 100],     # 技术支持: 0.4×90 + 0.4×80 + 0.1×70 + 0.1×100
+                   [90, 80, 70, 60, 50, 100],         # 组长: 0.2×90+0.2×80+0.15×70+0.15×60+0.2×50+0.1×100
+                   [None] * 6)
+    levels = column("技术支持-高级", "技术支持组长-中级", None)
+    assert shown(udfs.KPI_SCORE, scores, levels, headers, height=3) == [[85.0], [73.5], [""]]
+    missing = shown(udfs.KPI_SCORE, row(90, 90, 90), cell("一级审核员"), row("工作质量(无误删)", "考勤", "x"))
+    assert missing.startswith("#VALUE! 表头中找不到考核项「工作效率(审核时长)」")
 
 
 def test_raise_range_between_two_rungs():
-    assert udfs.RAISE_RANGE("中级客服", "高级客服") == [[1000.0, 1200.0]]
-    assert "不是相邻的晋升" in udfs.RAISE_RANGE("初级客服", "高级客服")
-    assert "没有同时包含" in udfs.RAISE_RANGE("初级客服", "组长")
+    assert shown(udfs.RAISE_RANGE, "中级客服", "高级客服", width=2) == [[1000.0, 1200.0]]
+    assert "不是相邻的晋升" in shown(udfs.RAISE_RANGE, "初级客服", "高级客服")
+    assert "没有同时包含" in shown(udfs.RAISE_RANGE, "初级客服", "组长")
+    assert is_error(shown(udfs.RAISE_RANGE, row(1001, 1002), caller=None), "#VALUE!", "一列")
 
 
 def test_policy_from_the_workbook_and_policy_check(wb):
     data = default_data()
     data["ladders"][0]["rungs"][1]["tenure_months"] = 17
     wb.sheets["政策"] = policy_sheet.rows(data)
-    assert udfs.POLICY_CHECK(wb) == "OK"
-    assert udfs.PROMO_ELIGIBLE(1002.0, None, wb) is True  # HR lowered the tenure to 17 months
+    assert shown(udfs.POLICY_CHECK, caller=wb) == "OK"
+    assert shown(udfs.PROMO_ELIGIBLE, cell(1002), caller=wb) is True  # HR lowered the tenure to 17 months
 
     data["roles"][0]["items"][0]["weight"] = 30
     broken = department([person("1001")], history("1001", [1.0]), {"政策": policy_sheet.rows(data)})
-    check = udfs.POLICY_CHECK(broken)
+    check = shown(udfs.POLICY_CHECK, caller=broken)
     assert "权重合计 110%" in check and "110%, not 100%" in check
-    assert udfs.PROMO_ELIGIBLE(1001.0, None, broken).startswith("#VALUE! 政策表有误（共 1 处")
-    assert udfs.KPI_SCORE([90.0] * 5, "cs_rep", caller=broken).startswith("#VALUE! 政策表有误")
+    assert shown(udfs.PROMO_ELIGIBLE, cell(1001), caller=broken).startswith("#VALUE! 政策表有误（共 1 处")
+    assert shown(udfs.KPI_SCORE, row(*[90] * 5), "cs_rep", caller=broken).startswith("#VALUE! 政策表有误")
 
 
-def test_texts_in_a_column_result_stay_within_excels_255_characters():
+def test_texts_are_cut_to_255_characters_only_inside_an_array():
     many = [person(str(i), level="高级客服", hire_date="2026-06-01", duties=None) for i in range(1, 3)]
     records = [r for i in (1, 2) for r in history(str(i), [0.5] * 4, personal_days=9, sick_days=9)]
     wb = department(many, records)
     full = review(many, records).table.at["1", "reasons_en"]
-    (first,), _ = udfs.PROMO_REASON([[1.0], [2.0]], None, "en", wb)
-    assert len(full) > 255 and len(first) == 255
-    assert first == full[:254] + "…"
+    (first,), _ = shown(udfs.PROMO_REASON, column(1, 2), MISSING, "en", caller=wb, height=2)
+    assert len(full) > 255 and first == full[:254] + "…"
+    # one cell holds 32,767 characters: a single-cell formula shows the whole text
+    assert shown(udfs.PROMO_REASON, cell(1), MISSING, "en", caller=wb) == full
 
 
 def test_an_unexpected_failure_is_a_message_in_the_cell():
     class Broken(Book):
         def values(self, name):
             raise OSError("disk gone")
-    result = udfs.NEXT_LEVEL(1.0, Broken({"员工名册": []}))
-    assert result.code == "#VALUE!" and "OSError: disk gone" in result
+    result = shown(udfs.NEXT_LEVEL, cell(1), caller=Broken({"员工名册": []}))
+    assert is_error(result, "#VALUE!", "OSError: disk gone")
+
+
+def test_why_tells_the_message_behind_an_error_cell(wb):
+    # =PROMO_ELIGIBLE(A2:A3) in C2:C3 of a sheet, then =WHY(C3)
+    caller = excel_calls.Cell(wb, "2026-10 客户代表", 2, 3, 2, 1)
+    answer(udfs.PROMO_ELIGIBLE, column(1001, 9999), caller=caller)
+    at = excel_calls.Cell(wb, "2026-10 客户代表", 3, 3)
+    assert shown(udfs.WHY, at) == "#N/A 工号 9999 不在员工名册中 | employee 9999 is not on the roster"
+    assert shown(udfs.WHY, excel_calls.Cell(wb, "2026-10 客户代表", 2, 3)) == ""  # TRUE: no error
+    assert shown(udfs.WHY, excel_calls.Cell(wb, "2026-10 客户代表", 4, 3)) == ""  # outside the formula
+
+
+def test_python_callers_pass_one_value_or_lists_of_rows(wb):
+    """The shapes, called directly: xlwings hands `employee` over as rows (ndim=2); one value
+    from Python answers one value."""
+    assert udfs.PROMO_ELIGIBLE(1001.0, None, wb) is True
+    assert udfs.PROMO_ELIGIBLE([[1001.0], [1002.0]], None, wb) == [[True], [False]]
+    assert udfs.PROMO_ELIGIBLE([[1001.0, 1002.0]], None, wb) == [[True, False]]
+    assert udfs.KPI_SCORE([[90.0, 50.0]], [[60.0, 40.0]]) == 74.0
+    assert math.isclose(udfs.CYCLE_AVG([[1003.0]], None, wb)[0][0], 241 / 3)

@@ -188,11 +188,7 @@ def apply_file(path, month: str | None = None, allow_drop: bool = False,
     with any refused, none. Returns the plan and the backup taken (None if nothing changed)."""
     path = Path(path)
     files.refuse_unsafe(path)
-    source = FileBook(path)
-    try:
-        the_plan = plan(source, month)
-    finally:
-        source.close()
+    the_plan = plan(FileBook(path), month)
     if the_plan.problems or the_plan.moves.empty:
         return the_plan, None
     backup = rewrite(path, lambda wb: the_plan.carry_out(OpenpyxlEditor(wb, the_plan.policy, the_plan.lang)),

@@ -29,9 +29,7 @@ def demo(args) -> int:
     path = Path(args.output)
     templates_module.with_department(roster, records, lang=args.lang).save(path)
     recalc_module.recalc(path, as_of=args.as_of)
-    source = FileBook(path)
-    inputs = book.read(source)
-    source.close()
+    inputs = book.read(FileBook(path))
     review = evaluate(inputs.roster, inputs.records, inputs.policy, args.as_of)
     sys.stdout.write(report.render(review, policy, args.lang, args.all))
     # a demo run again closes again: the earlier archive is kept under a dated name

@@ -478,11 +478,7 @@ def close_file(path, month: str | None = None, replace: bool = False, allow_drop
     kept, and the archive written only once the workbook is safely saved."""
     path = Path(path)
     files.refuse_unsafe(path)
-    source = FileBook(path)
-    try:
-        the_plan = plan(source, month, replace)
-    finally:
-        source.close()
+    the_plan = plan(FileBook(path), month, replace)
     if the_plan.problems:
         return Closed(the_plan)
     target, problem = archive_target(path, the_plan, replace)

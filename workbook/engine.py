@@ -22,7 +22,7 @@ from pycel.excelcompiler import REF_FORMAT, _CellRange
 from pycel.excelutil import ERROR_CODES, AddressCell, AddressRange, is_address
 from pycel.excelwrapper import ExcelOpxWrapper, ExcelWrapper
 
-from xlfuncs.udfs import CellError
+from xlfuncs.excel import CellError
 
 logging.getLogger("pycel").setLevel(logging.CRITICAL)  # failures are reported per cell instead
 

@@ -1,14 +1,17 @@
 """Workbook files on disk, as the rules' `book.Source`.
 
-Cells are read with calamine (python-calamine, a Rust reader): the values a file stores,
-formulas as their cached values, in a fraction of the time openpyxl takes to parse the XML.
+Cells are read with xlwings' own reader (calamine, in Rust, shipped inside xlwings as
+`xlwingslib`): the values a file stores, formulas as their cached values, as xlwings hands them
+to Python in Excel (dates as datetimes, blanks as None) and with error cells by name ('#N/A'),
+as `err_to_str` gives them. python-calamine reads error cells as empty text, indistinguishable
+from a blank (python-calamine issue #105), so a review would take a #N/A for a blank.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
+from xlwings import xlwingslib
 
 
 class FileBook:
@@ -17,19 +20,16 @@ class FileBook:
     def __init__(self, path):
         self.path = Path(path)
         self.key = str(self.path.resolve())
-        self._wb = CalamineWorkbook.from_path(str(self.path))
+        self._names = list(xlwingslib.get_sheet_names(str(self.path)))
         self._values = {}
 
     def sheet_names(self) -> list[str]:
-        return list(self._wb.sheet_names)
+        return list(self._names)
 
     def values(self, sheet: str) -> list[list]:
-        """The sheet's rows, read once: the rules, recalc's formulas and the month close all ask
-        for History, its largest sheet. Callers read them and never change them."""
+        """The sheet's rows from A1, read once: the rules, recalc's formulas and the month close
+        all ask for History, its largest sheet. Callers read them and never change them."""
         if sheet not in self._values:
-            rows = self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            self._values[sheet] = [[None if v == "" else v for v in row] for row in rows]
+            rows = xlwingslib.get_sheet_values(str(self.path), self._names.index(sheet), True)
+            self._values[sheet] = [] if rows == [[]] else rows
         return self._values[sheet]
-
-    def close(self) -> None:
-        self._wb.close()

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import xlwings as xw
 
-from xlfuncs import schema
-from xlfuncs.udfs import XlwingsBook
+from xlfuncs import schema, session
+from xlfuncs.session import XlwingsBook
 
 from . import apply_moves, close, files
 from .templates import Names
@@ -101,6 +101,7 @@ def _run(step) -> None:
     except Exception as err:  # noqa: BLE001 (a message box is the only place left to say it)
         message = f"出错，工作簿可能未完整保存，请勿保存并重新打开 | Failed: {err}"
     finally:
+        session.forget(xl_book)  # the functions read what the macro wrote, not what was before
         app.calculation = calculation
         app.screen_updating = True
     app.alert(_shorten(message), "ladderbook")

@@ -25,14 +25,12 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from xlfuncs import udfs
+from xlfuncs.excel import CellError
 
-from . import engine, files
+from . import engine, excel_calls, files
 from .io import FileBook
 
-PER_EMPLOYEE = {"PROMO_ELIGIBLE", "PROMO_REASON", "NEXT_LEVEL", "RAISE_RANGE", "REVIEW_OUTCOME",
-                "CYCLE_AVG", "DEMOTION_DUE", "TRAINING_REQUIRED", "PAY_ADJUST", "PAY_DETAIL",
-                "BASE_PAY", "PERF_PAY", "ABSENCE_FLAG", "CAREER_OPTIONS"}
-FUNCTIONS = {name: getattr(udfs, name) for name in (*sorted(PER_EMPLOYEE), "KPI_SCORE", "POLICY_CHECK")}
+FUNCTIONS = {name: fn for name, fn in vars(udfs).items() if hasattr(fn, "__ladderbook__")}
 
 _CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
 _ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
@@ -87,11 +85,7 @@ def recalc(path, output=None, as_of=None, progress=None) -> Report:
     with zipfile.ZipFile(path) as zin:
         parts = files.sheet_parts(zin)
         texts = {name: zin.read(part).decode("utf-8") for name, part in parts.items()}
-    source = FileBook(path)
-    try:
-        report, edits = _compute(texts, source, as_of, progress or (lambda done, total: None))
-    finally:
-        source.close()
+    report, edits = _compute(texts, FileBook(path), as_of, progress or (lambda done, total: None))
     new_parts = {parts[name]: _apply(texts[name], cells) for name, cells in edits.items()}
     if edits:
         with zipfile.ZipFile(path) as zin:
@@ -185,46 +179,51 @@ class _Cells:
         self.source = source
         self.names = set(source.sheet_names())
 
-    def value(self, sheet: str, ref: str):
-        """An argument's value: a literal, one cell's value, or a range as rows."""
-        ref = ref.strip()
-        if ref == "":
+    def argument(self, sheet: str, text: str, as_range=False):
+        """An argument as Excel hands it to the add-in: a literal, a range's values as pywin32
+        gives them, or (`as_range`) the range itself; an omitted one between others is empty."""
+        text = text.strip()
+        if text == "":
             return None
-        if ref.startswith("{"):
-            return [[_literal(v) for v in row.split(",")] for row in ref.strip("{}").split(";")]
-        if not _REFERENCE.match(ref):
-            return _literal(ref)
-        if "!" in ref:
-            sheet, ref = ref.rsplit("!", 1)
+        if text.startswith("{"):
+            rows = [[_literal(v) for v in row.split(",")] for row in text.strip("{}").split(";")]
+            value = excel_calls.com_value(rows)
+            return value[0] if isinstance(value, tuple) and len(value) == 1 else value
+        if not _REFERENCE.match(text):
+            return excel_calls.com_value([[_literal(text)]])
+        if "!" in text:
+            sheet, text = text.rsplit("!", 1)
             sheet = sheet.strip("'").replace("''", "'")
         if sheet not in self.names:
-            raise _Unreadable(ref)
-        min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+            raise _Unreadable(text)
+        min_col, min_row, max_col, max_row = range_boundaries(text.replace("$", ""))
+        if as_range:
+            return excel_calls.Cell(self.source, sheet, min_row, min_col,
+                                    max_row - min_row + 1, max_col - min_col + 1)
         grid = self.source.values(sheet)
-        rows = [[(grid[r - 1][c - 1] if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) else None)
-                 for c in range(min_col, max_col + 1)] for r in range(min_row, max_row + 1)]
-        if min_row == max_row and min_col == max_col:
-            return rows[0][0]
-        return rows
+        return excel_calls.com_value(
+            [[(grid[r - 1][c - 1] if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) else None)
+              for c in range(min_col, max_col + 1)] for r in range(min_row, max_row + 1)])
 
 
 def _literal(text: str):
-    """A constant as a formula writes it: "text", TRUE/FALSE, or a number."""
+    """A constant as a formula writes it: "text", TRUE/FALSE, an error, or a number."""
     text = text.strip()
     if text.startswith('"'):
         return text[1:-1].replace('""', '"')
     try:
         return float(text)
     except ValueError:
-        return text.upper() == "TRUE" if text.upper() in ("TRUE", "FALSE") else text
+        return text.upper() == "TRUE" if text.upper() in ("TRUE", "FALSE") else text.upper()
 
 
 def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[Report, dict]:
+    """Every add-in formula called as Excel calls it (`excel_calls`), each formula once, `WHY`
+    after the others since it tells what they answered; then the ordinary formulas."""
     report = Report()
     cells = _Cells(source)
     edits: dict[str, dict[str, object]] = defaultdict(dict)
-    runs = defaultdict(list)  # same-shaped single-cell per-employee formulas, by sheet and column
-    singles = []
+    calls, why = [], []
     ordinary = defaultdict(dict)  # sheet → address → formula, for pycel once the add-in's are done
     stale = []  # formulas left alone: what depends on them is not computed either
 
@@ -245,34 +244,32 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
                 leave(formula)
                 continue
             name, args = parsed
-            if as_of is not None and name in PER_EMPLOYEE and name not in ("NEXT_LEVEL", "RAISE_RANGE"):
-                args = [args[0] if args else "", f'"{as_of}"', *args[2:]]
+            fn = FUNCTIONS[name]
+            declared = [a.name for a in fn.__ladderbook__.args]
+            if as_of is not None and "as_of" in declared:
+                at = declared.index("as_of")
+                args = [*args, *[""] * (at + 1 - len(args))]
+                args[at] = f'"{as_of}"'
             try:
-                values = [cells.value(sheet, a) for a in args]
+                values = [cells.argument(sheet, a, arg.options.get("convert") == "range")
+                          for a, arg in zip(args, fn.__ladderbook__.args)]
             except _Unreadable:
                 leave(formula)
                 continue
-            single = formula.target == formula.cell
-            if single and name in PER_EMPLOYEE and args and re.fullmatch(r"[A-Z]{1,3}\d+", args[0]):
-                (row, col), (arg_row, arg_col) = coordinate_to_tuple(formula.cell), coordinate_to_tuple(args[0])
-                key = (sheet, col, name, arg_col, arg_row - row, tuple(args[1:]))
-                runs[key].append((formula, values))
-            else:
-                singles.append((formula, name, values))
-    total = len(singles) + len(runs) + sum(map(len, ordinary.values()))
-    for done, (formula, name, values) in enumerate(singles, 1):
+            (why if name == "WHY" else calls).append((formula, fn, values))
+    total = len(calls) + len(why) + sum(map(len, ordinary.values()))
+    for done, (formula, fn, values) in enumerate([*calls, *why], 1):
+        min_col, min_row, max_col, max_row = range_boundaries(formula.target)
+        height, width = max_row - min_row + 1, max_col - min_col + 1
+        caller = excel_calls.Cell(source, formula.sheet, min_row, min_col, height, width)
+        answer = excel_calls.call(fn, values, caller)
         report.calls += 1
-        _store(edits, report, formula, FUNCTIONS[name](*values, caller=source))
-        progress(done, total)
-    for done, ((_, _, name, *_), run) in enumerate(runs.items(), len(singles) + 1):
-        employees = [[values[0]] for _, values in run]
-        report.calls += 1
-        results = FUNCTIONS[name](employees, *run[0][1][1:], caller=source)
-        for (formula, _), result in zip(run, results):
-            _store(edits, report, formula, result[0] if name != "RAISE_RANGE" else [result])
+        for i, row in enumerate(excel_calls.fill(answer, height, width)):
+            for j, value in enumerate(row):
+                _store(edits, report, formula.sheet, f"{get_column_letter(min_col + j)}{min_row + i}", value)
         progress(done, total)
     if ordinary:
-        done = len(singles) + len(runs)
+        done = len(calls) + len(why)
         _ordinary(ordinary, stale, cells, edits, report, source.path,
                   lambda n: progress(done + n, total))
     return report, edits
@@ -306,31 +303,16 @@ def _ordinary(formulas: dict, stale: list[_Formula], cells: _Cells, edits: dict,
     results, failed = engine.evaluate(path, grid, formulas, unknown, progress)
     for sheet, values in results.items():
         for address, value in values.items():
-            _store(edits, report, _Formula(sheet, address, formulas[sheet][address], address), value)
+            _store(edits, report, sheet, address, value)
             report.ordinary += 1
     report.left_alone += [(f"{sheet}!{address}", formulas[sheet][address]) for sheet, address in failed]
 
 
-def _store(edits, report: Report, formula: _Formula, result) -> None:
-    """Spread `result` over the formula's target cells, as Excel fills an array formula."""
-    min_col, min_row, max_col, max_row = range_boundaries(formula.target)
-    rows = result if isinstance(result, list) else [[result]]
-    rows = [r if isinstance(r, list) else [r] for r in rows]
-    broadcast = len(rows) == 1 and len(rows[0]) == 1
-    for r in range(min_row, max_row + 1):
-        for c in range(min_col, max_col + 1):
-            i, j = r - min_row, c - min_col
-            if broadcast:
-                value = rows[0][0]
-            elif i < len(rows) and j < len(rows[i]):
-                value = rows[i][j]
-            else:
-                value = udfs.CellError("#N/A", "结果比公式区域小", "the result is smaller than the formula's range")
-            address = f"{get_column_letter(c)}{r}"
-            edits[formula.sheet][address] = value
-            report.computed += 1
-            if isinstance(value, udfs.CellError):
-                report.errors[value.code].append((f"{formula.sheet}!{address}", str(value)))
+def _store(edits, report: Report, sheet: str, address: str, value) -> None:
+    edits[sheet][address] = value
+    report.computed += 1
+    if isinstance(value, CellError):
+        report.errors[value.code].append((f"{sheet}!{address}", str(value)))
 
 
 def _cell_xml(attrs: str, inner: str, value) -> str:
@@ -338,7 +320,7 @@ def _cell_xml(attrs: str, inner: str, value) -> str:
     attrs = re.sub(r'\s+t="[^"]*"', "", attrs).rstrip("/").rstrip()
     formula = _F.search(inner or "")
     keep = formula.group(0) if formula else ""
-    if isinstance(value, udfs.CellError):
+    if isinstance(value, CellError):
         kind, text = "e", value.code
     elif isinstance(value, bool):
         kind, text = "b", "1" if value else "0"

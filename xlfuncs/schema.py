@@ -252,5 +252,8 @@ def _cell_problem(table: Table, f: Field, row, raw, employee) -> Problem:
     at_zh, at_en = where(table, row, employee)
     if values.is_blank(raw):
         return Problem(f"{at_zh}：「{f.zh}」不能为空", f"{at_en}: '{f.en}' must not be blank", employee)
+    if values.is_error(raw):
+        return Problem(f"{at_zh}：「{f.zh}」是错误值 {raw}，请修正该单元格",
+                       f"{at_en}: '{f.en}' is the error {raw}; correct that cell", employee)
     return Problem(f"{at_zh}：「{f.zh}」应为{kind_zh}，现为「{raw}」",
                    f"{at_en}: '{f.en}' should be {kind_en}, not '{raw}'", employee)

@@ -22,6 +22,14 @@ _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "对"}
 _FALSE = {"否", "n", "no", "false", "0", "×", "✗", "✘", "错"}
 INVALID = object()  # what a reader returns for a cell it cannot read
+ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"))
+
+
+def is_error(value) -> bool:
+    """Whether a cell holds an Excel error, as xlwings' `err_to_str` and the file reader give
+    them ('#N/A', '#VALUE!' …): never a value, never a blank."""
+    return isinstance(value, str) and value in ERRORS
 
 
 def _series(array: np.ndarray, index) -> pd.Series:
@@ -240,5 +248,5 @@ def numbers(column):
 
 
 def texts(column):
-    out, bad = by_distinct(column, lambda v: None if is_blank(v) else _text(v))
+    out, bad = by_distinct(column, lambda v: INVALID if is_error(v) else None if is_blank(v) else _text(v))
     return _series(out, bad.index), bad

@@ -1,0 +1,140 @@
+"""How a function meets Excel: its declaration, read once by everyone, and its error values.
+
+`excel_function` writes what Excel needs to know of a function onto it (`__ladderbook__`: each
+argument's doc and xlwings conversion options, the answer's converter) and hands the same to
+xlwings' decorators, which on Windows build `__xlfunc__` for "Import Functions". Off Windows
+xlwings' decorators do nothing, so the headless recalculation and the tests read
+`__ladderbook__` to call a function exactly as xlwings would.
+
+Errors. An answer Excel should show as an error is a `CellError`: text of what is wrong in
+Chinese and English, carrying the Excel error it stands for. On its way to Excel (the `Answer`
+converter, run by xlwings' own return conversion) it becomes a true error value,
+`win32com.client.VARIANT(VT_ERROR, scode)`: pywin32 turns that object into a VT_ERROR VARIANT
+(oleargs.cpp, `ConvertPyVariant`, the first thing `PyCom_VariantFromPyObject` tries, which also
+converts the COM server's return value), so `IFERROR`, `ISERROR` and `ISNA` work. The text stays
+reachable through `=WHY(cell)`.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass, field
+
+import numpy as np
+import xlwings as xw
+from xlwings.conversion import Converter
+
+from . import session
+
+CATEGORY = "ladderbook"
+MAX_ARRAY_TEXT = 255  # a longer text inside an array answer turns all of it into #VALUE! (xlwings #456)
+
+try:  # Windows, where Excel calls: the VARIANT pywin32 hands Excel as a true error
+    import pythoncom
+    from win32com.client import VARIANT
+    from xlwings._xlwindows import cell_errors as _SCODES
+except ImportError:
+    VARIANT = None
+
+
+class CellError(str):
+    """Text standing for an Excel error: '#N/A 工号 9 不在员工名册中 | Employee 9 is not…'."""
+
+    def __new__(cls, code: str, zh: str, en: str):
+        error = super().__new__(cls, f"{code} {zh} | {en}")
+        error.code = code
+        return error
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    doc: str
+    options: dict = field(default_factory=dict)  # xlwings conversion options of the argument
+    default: object = inspect.Parameter.empty
+
+    @property
+    def optional(self) -> bool:
+        return self.default is not inspect.Parameter.empty
+
+
+@dataclass(frozen=True)
+class Declaration:
+    name: str
+    doc: str
+    args: tuple[Arg, ...]
+    ret: dict  # xlwings conversion options of the answer
+    volatile: bool = True
+
+
+class Answer(Converter):
+    """The answer as Excel takes it: numbers as floats, errors as error values, and texts
+    inside an array cut to 255 characters (only arrays: one cell holds 32,767)."""
+
+    @staticmethod
+    def write_value(value, options):
+        if isinstance(value, (list, tuple)):
+            nested = value and all(isinstance(r, (list, tuple)) for r in value)
+            rows = [list(r) for r in value] if nested else [list(value)]  # flat: one row, as xlwings
+            several = sum(map(len, rows)) > 1
+            return [[_cell(v, several) for v in row] for row in rows]
+        return _cell(value, False)
+
+
+def _cell(value, in_array: bool):
+    if isinstance(value, CellError):
+        return VARIANT(pythoncom.VT_ERROR, _scode(value.code)) if VARIANT else value
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    if in_array and isinstance(value, str) and len(value) > MAX_ARRAY_TEXT:
+        return value[: MAX_ARRAY_TEXT - 1] + "…"
+    return value
+
+
+def _scode(code: str) -> int:
+    return next((scode for scode, name in _SCODES.items() if name == code),
+                next(s for s, n in _SCODES.items() if n == "#VALUE!"))
+
+
+# Every argument reads error cells as their names ('#N/A'), not as blanks (xlwings' default):
+# a function must never take an error for an empty cell.
+READ_ERRORS = {"err_to_str": True}
+
+
+def excel_function(**args: str | tuple[str, dict]):
+    """Declare the decorated function to Excel: `args` gives each argument's doc, or (doc,
+    extra xlwings options) such as `ndim=2` for a range whose shape matters. Every function
+    is volatile (it reads the workbook behind Excel's back) and in the `ladderbook` category.
+    Whatever goes wrong inside comes back as a message in the cell, never a traceback."""
+    def wrap(fn):
+        declared = []
+        for name, param in inspect.signature(fn).parameters.items():
+            if name == "caller":
+                continue
+            doc, extra = args[name] if isinstance(args[name], tuple) else (args[name], {})
+            declared.append(Arg(name, doc, {**READ_ERRORS, **extra}, param.default))
+
+        at = list(inspect.signature(fn).parameters).index("caller")
+
+        @functools.wraps(fn)
+        def run(*a, **kw):
+            caller = kw.get("caller", a[at] if len(a) > at else None)
+            try:
+                answer = fn(*a, **kw)
+            except Exception as err:  # noqa: BLE001 (the cell is the only place left to say it)
+                answer = CellError("#VALUE!", f"计算出错，请把此信息发给维护人员：{type(err).__name__}: {err}",
+                                   f"internal error, please report: {type(err).__name__}: {err}")
+            session.answered(caller, answer)
+            return answer
+
+        run.__ladderbook__ = Declaration(fn.__name__, fn.__doc__ or "", tuple(declared),
+                                         {"convert": Answer})
+        out = run
+        for arg in declared:
+            out = xw.arg(arg.name, doc=arg.doc, **arg.options)(out)
+        out = xw.ret(Answer)(out)
+        return xw.func(category=CATEGORY, volatile=True)(out)
+    return wrap
