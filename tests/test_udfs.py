@@ -274,3 +274,36 @@ def test_python_callers_pass_one_value_or_lists_of_rows(wb):
     assert udfs.PROMO_ELIGIBLE([[1001.0, 1002.0]], None, wb) == [[True, False]]
     assert udfs.KPI_SCORE([[90.0, 50.0]], [[60.0, 40.0]]) == 74.0
     assert math.isclose(udfs.CYCLE_AVG([[1003.0]], None, wb)[0][0], 241 / 3)
+
+
+NA = "#N/A"
+BY_HAND = {  # function: {employee: what one cell shows}, worked out from the policy for `wb`
+    udfs.PROMO_ELIGIBLE: {1001: True, 1002: False, 1003: True},
+    udfs.NEXT_LEVEL: {1001: "中级客服", 1002: "中级客服", 1003: "大客户客服代表-中级"},
+    udfs.REVIEW_OUTCOME: {1001: NA, 1002: NA, 1003: "晋升"},  # 客服 ladder: no review cycle
+    udfs.DEMOTION_DUE: {1001: False, 1004: True, 1003: False},
+    udfs.PAY_ADJUST: {1001: 0.0, 1002: 0.0, 1003: 0.0},  # no allowance or penalty typed
+    udfs.BASE_PAY: {1001: NA, 1002: NA, 1003: NA},  # the sources leave base pay blank
+    udfs.ABSENCE_FLAG: {1001: False, 1002: False, 1003: False},
+    udfs.PROMO_REASON: {1001: "", 1002: "司龄 17 个月 < 18 个月", 1003: ""},
+}
+
+
+def _as_shown(value):
+    return value.code if isinstance(value, CellError) else value
+
+
+@pytest.mark.parametrize("fn", BY_HAND, ids=lambda fn: fn.__name__)
+def test_every_per_employee_function_in_every_shape(wb, fn):
+    (a, b, c), expected = BY_HAND[fn], list(BY_HAND[fn].values())
+    one = [_as_shown(shown(fn, cell(e), caller=wb)) for e in (a, b, c)]
+    assert one == expected
+    assert [_as_shown(shown(fn, float(e), caller=wb)) for e in (a, b, c)] == expected  # literals
+    assert [[_as_shown(v) for v in r] for r in shown(fn, column(a, None, c), caller=wb, height=3)] == [
+        [expected[0]], [""], [expected[2]]]
+    assert [_as_shown(v) for v in shown(fn, row(a, b, c), caller=wb, width=3)[0]] == expected
+    block = shown(fn, Cells([a, b], [c, None]), caller=wb, height=2, width=2)
+    assert [[_as_shown(v) for v in r] for r in block] == [expected[:2], [expected[2], ""]]
+    error = shown(fn, cell("#VALUE!"), caller=wb)  # PROMO_REASON says why as text; the rest are errors
+    assert (error == "工号单元格是错误值 #VALUE! | the employee id cell is the error #VALUE!"
+            if fn.__name__ == "PROMO_REASON" else _as_shown(error) == "#VALUE!")

@@ -1,17 +1,13 @@
-"""What Excel's "Import Functions" gets from xlfuncs.udfs, generated here without Windows:
-the Windows-only modules are stubbed, xlwings' real decorators applied, and xlwings' own
-`generate_vba_wrapper` writes the VBA module that Excel would import."""
+"""What Excel's "Import Functions" gets from the add-in, generated here without Windows
+(`workbook.vba`: xlwings' real decorators and its own `generate_vba_wrapper`), and the module
+file shipped for importing by hand."""
 
-import importlib
-import io
-import sys
-import types
+from pathlib import Path
 
 import pytest
-import xlwings
 
-import workbook.macros
 import xlfuncs.udfs
+from workbook import cli, vba
 
 FUNCTIONS = {  # Excel name: arguments as the VBA signature must list them
     "PROMO_ELIGIBLE": "employee, Optional as_of",
@@ -30,38 +26,18 @@ FUNCTIONS = {  # Excel name: arguments as the VBA signature must list them
     "CAREER_OPTIONS": "employee, Optional as_of, Optional lang",
     "KPI_SCORE": "scores, role, Optional items",
     "POLICY_CHECK": "",
+    "WHY": "cell",
 }
-
-
-def on_windows(plain):
-    """`plain` (a module) reloaded as on Windows, with xlwings' real decorators; its VBA
-    module as "Import Functions" writes it, and the module itself."""
-    stubs = {name: types.ModuleType(name) for name in ("pythoncom", "pywintypes", "win32com", "win32com.client")}
-    stubs["pythoncom"].CoInitialize = lambda: None
-    stubs["win32com.client"].Dispatch = lambda *args: None
-    with pytest.MonkeyPatch.context() as mp:
-        for name, module in stubs.items():
-            mp.setitem(sys.modules, name, module)
-        mp.delitem(sys.modules, "xlwings.udfs", raising=False)
-        windows = importlib.import_module("xlwings.udfs")
-        mp.setattr(xlwings, "func", windows.xlfunc)
-        mp.setattr(xlwings, "arg", windows.xlarg)
-        mp.setattr(xlwings, "ret", windows.xlret)
-        mp.setattr(xlwings, "script", windows.xlsub)
-        module = importlib.reload(plain)
-        vba = io.StringIO()
-        windows.generate_vba_wrapper(plain.__name__, module, vba, types.SimpleNamespace(Name="部门.xlsm"))
-        mp.delitem(sys.modules, "xlwings.udfs")
-    return vba.getvalue(), module
 
 
 @pytest.fixture(scope="module")
 def decorated():
-    """xlfuncs.udfs as it is on Windows, with xlwings' metadata on every function."""
-    vba, module = on_windows(xlfuncs.udfs)
-    functions = {name: getattr(module, name).__xlfunc__ for name in FUNCTIONS}
-    importlib.reload(xlfuncs.udfs)  # back to the plain functions for the other tests
-    return vba, functions
+    """The VBA module as the add-in writes it, and xlwings' metadata on every function, given by
+    xlwings' real decorators, as on Windows."""
+    text = vba.udf_module().replace("\r\n", "\n")
+    with vba.xlwings_udfs() as udfs:
+        functions = {name: fn.__xlfunc__ for name, fn in vba.as_on_windows(udfs, "xlfuncs.udfs").items()}
+    return text, functions
 
 
 def blocks(vba: str) -> dict[str, str]:
@@ -107,11 +83,25 @@ def test_function_wizard_texts_chinese_first_in_the_ladderbook_category(decorate
                 assert len(arg["doc"]) <= 255
 
 
-def test_the_month_end_macros_are_subs_for_the_macros_dialog():
-    vba, _ = on_windows(workbook.macros)
-    importlib.reload(workbook.macros)
+def test_the_month_end_macros_are_subs_for_the_macros_dialog(decorated):
+    vba, _ = decorated
     for name in ("LADDERBOOK_CLOSE_MONTH", "LADDERBOOK_APPLY_MOVES"):
         assert f"Sub {name}()\n" in vba
         # ThisWorkbook goes along: xw.Book.caller() in the macro is the workbook it runs in
         assert f'XLPy.CallUDF "workbook.macros", "{name}", Array(), ThisWorkbook, Application.Caller' in vba
-    assert "Function " not in vba
+    assert "Function LADDERBOOK" not in vba
+
+
+def test_every_declared_function_is_in_the_module_and_the_shipped_file(decorated):
+    text, _ = decorated
+    declared = {name for name, fn in vars(xlfuncs.udfs).items() if hasattr(fn, "__ladderbook__")}
+    assert declared == set(FUNCTIONS)
+    shipped = (Path(__file__).parents[1] / "templates" / vba.FILE).read_bytes().decode("ascii")
+    assert shipped == vba.udf_module(), "run: ladderbook templates"
+    assert shipped.count("\r\n") == shipped.count("\n")  # Windows line ends, as the VBA editor writes them
+
+
+def test_the_vba_command_writes_the_module(tmp_path):
+    assert cli.main(["vba", "--output", str(tmp_path / "m.bas")]) == 0
+    assert (tmp_path / "m.bas").read_bytes().decode("ascii") == vba.udf_module()
+    assert cli.main(["vba", "--output", str(tmp_path / "no" / "m.bas")]) == 2

@@ -16,6 +16,7 @@ from . import files
 from . import recalc as recalc_module
 from . import report, sample
 from . import templates as templates_module
+from . import vba
 from .io import FileBook
 
 
@@ -56,6 +57,18 @@ def templates(args) -> int:
         return 1 if stale else 0
     for path in templates_module.write_templates(Path(args.out)):
         print(path)
+    return 0
+
+
+def vba_module(args) -> int:
+    """The functions' and macros' VBA module, for importing by hand where Excel's trust
+    setting for "Import Functions" is forbidden."""
+    try:
+        Path(args.output).write_bytes(vba.udf_module().encode("ascii"))
+    except OSError as err:
+        print(f"无法写入 {args.output}：{err.strerror} | cannot write {args.output}: {err.strerror}", file=sys.stderr)
+        return 2
+    print(args.output)
     return 0
 
 
@@ -137,6 +150,11 @@ def main(argv=None) -> int:
     p.add_argument("--out", default="templates", help="folder (default: templates)")
     p.add_argument("--check", action="store_true", help="only say whether the committed ones are stale")
     p.set_defaults(run=templates)
+
+    p = commands.add_parser("vba", help="导出函数的 VBA 模块（无需信任设置）| write the functions' VBA module "
+                                        "(to import by hand, no trust setting needed)")
+    p.add_argument("--output", default=vba.FILE, help="the file written (default: %(default)s)")
+    p.set_defaults(run=vba_module)
 
     p = commands.add_parser("new", help="新建部门工作簿 | a fresh department workbook")
     p.add_argument("file")

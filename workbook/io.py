@@ -2,13 +2,14 @@
 
 Cells are read with xlwings' own reader (calamine, in Rust, shipped inside xlwings as
 `xlwingslib`): the values a file stores, formulas as their cached values, as xlwings hands them
-to Python in Excel (dates as datetimes, blanks as None) and with error cells by name ('#N/A'),
+to Python in Excel (blanks as None, dates as dates or datetimes) and with error cells by name ('#N/A'),
 as `err_to_str` gives them. python-calamine reads error cells as empty text, indistinguishable
 from a blank (python-calamine issue #105), so a review would take a #N/A for a blank.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from xlwings import xlwingslib
@@ -31,5 +32,12 @@ class FileBook:
         all ask for History, its largest sheet. Callers read them and never change them."""
         if sheet not in self._values:
             rows = xlwingslib.get_sheet_values(str(self.path), self._names.index(sheet), True)
-            self._values[sheet] = [] if rows == [[]] else rows
+            self._values[sheet] = [[_day(v) if type(v) is dt.datetime else v for v in row]
+                                   for row in rows] if rows != [[]] else []
         return self._values[sheet]
+
+
+def _day(value: dt.datetime):
+    """A date cell as the date it shows: the reader gives every date cell as a datetime, and
+    what is copied on (History, the archive) should stay a date, not become one at 00:00."""
+    return value.date() if value == dt.datetime.combine(value.date(), dt.time()) else value

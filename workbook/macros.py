@@ -1,6 +1,6 @@
 """The month-end macros in Excel: close the month and apply the decisions on the open workbook.
 
-xlwings registers each `@xw.script` as a VBA Sub when HR clicks "Import Functions" (the
+Each `@excel_macro` is an xlwings script, a VBA Sub once HR clicks "Import Functions" (the
 workbook's xlwings.conf lists this module after xlfuncs.udfs), so they run from the Macros
 dialog or a button. They carry out the same plan as the command line (`workbook.close`,
 `workbook.apply_moves`) through Excel itself, so charts, buttons and everything else in the
@@ -15,6 +15,7 @@ from pathlib import Path
 import xlwings as xw
 
 from xlfuncs import schema, session
+from xlfuncs.excel import excel_macro
 from xlfuncs.session import XlwingsBook
 
 from . import apply_moves, close, files
@@ -73,13 +74,13 @@ class ExcelEditor:
         self.book.sheets[sheet].delete()
 
 
-@xw.script
+@excel_macro
 def LADDERBOOK_CLOSE_MONTH():
     """月结：校验月度表、存入历史记录、归档、开始下月 | Close the month: validate, freeze, archive, start the next."""
     _run(_close)
 
 
-@xw.script
+@excel_macro
 def LADDERBOOK_APPLY_MOVES():
     """执行已结账月份的调动决定 | Apply the promotions and demotions decided on the closed month."""
     _run(_apply)

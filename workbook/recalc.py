@@ -6,9 +6,9 @@ as text: every other part of the package (styles, validations, charts, images, c
 names, an .xlsm's VBA project) is copied unchanged, and so is the rest of those worksheets. The
 one exception: a `fullCalcOnLoad` flag in xl/workbook.xml is dropped, since it tells every
 program to throw the stored values away on opening. The
-functions are the ones Excel calls (`xlfuncs.udfs`), reading the file's own stored values. A
-formula that is one add-in call is computed; a run of them down a column is one call. Anything
-else that calls the add-in is left as it was and listed. Then every other formula (a COUNTIFS
+functions are the ones Excel calls (`xlfuncs.udfs`), called as Excel calls them (`excel_calls`),
+reading the file's own stored values once for all of them. A formula that is one add-in call is
+computed; anything else that calls the add-in is left as it was and listed. Then every other formula (a COUNTIFS
 over the results, the dashboard) is computed by pycel over the new answers (`engine`).
 """
 
@@ -79,7 +79,7 @@ class _Formula:
 def recalc(path, output=None, as_of=None, progress=None) -> Report:
     """Compute the add-in formulas of the workbook at `path`; write it to `output` (default:
     in place), atomically: a failure leaves the original as it was. `progress(done, total)`
-    hears of each formula (or run of formulas) computed."""
+    hears of each formula computed."""
     path = Path(path)
     files.refuse_unsafe(path)
     with zipfile.ZipFile(path) as zin:
@@ -172,7 +172,7 @@ class _Unreadable(Exception):
     """An argument refers to what the file does not have (a sheet since deleted)."""
 
 
-class _Cells:
+class StoredCells:
     """Stored values of the file's cells, by sheet and A1 reference."""
 
     def __init__(self, source: FileBook):
@@ -221,7 +221,7 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
     """Every add-in formula called as Excel calls it (`excel_calls`), each formula once, `WHY`
     after the others since it tells what they answered; then the ordinary formulas."""
     report = Report()
-    cells = _Cells(source)
+    cells = StoredCells(source)
     edits: dict[str, dict[str, object]] = defaultdict(dict)
     calls, why = [], []
     ordinary = defaultdict(dict)  # sheet → address → formula, for pycel once the add-in's are done
@@ -275,7 +275,7 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
     return report, edits
 
 
-def _ordinary(formulas: dict, stale: list[_Formula], cells: _Cells, edits: dict, report: Report,
+def _ordinary(formulas: dict, stale: list[_Formula], cells: StoredCells, edits: dict, report: Report,
               path, progress) -> None:
     """The workbook's other formulas, by pycel, over the stored values and the add-in's new
     answers; what pycel cannot evaluate, or what depends on a formula left alone, keeps its

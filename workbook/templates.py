@@ -26,6 +26,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from xlfuncs import book, moves, policy_sheet, schema, values
 
+from . import vba
 from .report import cell_width
 from xlfuncs.policy import Ladder, Policy, default_data
 from xlfuncs.rules import item_fields
@@ -538,14 +539,16 @@ def _xlwings_conf(wb: Workbook) -> None:
 
 
 def write_templates(folder: Path) -> list[Path]:
-    """Write the committed templates (Chinese and English department workbooks) to `folder`."""
+    """Write the committed templates (Chinese and English department workbooks, and the VBA
+    module of the functions for importing by hand) to `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for lang, filename in FILES.items():
         path = folder / filename
         department(lang=lang).save(path)
         paths.append(path)
-    return paths
+    (folder / vba.FILE).write_bytes(vba.udf_module().encode("ascii"))
+    return [*paths, folder / vba.FILE]
 
 
 def content(wb) -> dict:
@@ -591,6 +594,9 @@ def stale(folder: Path) -> list[str]:
         built = content(department(lang=lang))
         if content(openpyxl.load_workbook(path)) != built:
             out.append(f"{path}: differs from what the default policy builds")
+    module = folder / vba.FILE
+    if not module.exists() or module.read_bytes() != vba.udf_module().encode("ascii"):
+        out.append(f"{module}: differs from what the add-in's functions make")
     return out
 
 

@@ -66,6 +66,7 @@ class Declaration:
     args: tuple[Arg, ...]
     ret: dict  # xlwings conversion options of the answer
     volatile: bool = True
+    macro: bool = False  # a Sub for the Macros dialog, not a worksheet function
 
 
 class Answer(Converter):
@@ -132,9 +133,23 @@ def excel_function(**args: str | tuple[str, dict]):
 
         run.__ladderbook__ = Declaration(fn.__name__, fn.__doc__ or "", tuple(declared),
                                          {"convert": Answer})
-        out = run
-        for arg in declared:
-            out = xw.arg(arg.name, doc=arg.doc, **arg.options)(out)
-        out = xw.ret(Answer)(out)
-        return xw.func(category=CATEGORY, volatile=True)(out)
+        return to_xlwings(run, xw.func, xw.arg, xw.ret, xw.script)
     return wrap
+
+
+def excel_macro(fn):
+    """Declare the decorated function a macro (a VBA Sub in the Macros dialog)."""
+    fn.__ladderbook__ = Declaration(fn.__name__, fn.__doc__ or "", (), {}, volatile=False, macro=True)
+    return to_xlwings(fn, xw.func, xw.arg, xw.ret, xw.script)
+
+
+def to_xlwings(fn, func, arg, ret, script):
+    """`fn`'s declaration handed to xlwings' decorators (`xw.func` … on Windows, where they
+    write `__xlfunc__`; no-ops elsewhere)."""
+    declared = fn.__ladderbook__
+    if declared.macro:
+        return script(fn)
+    for a in declared.args:
+        fn = arg(a.name, doc=a.doc, **a.options)(fn)
+    fn = ret(**declared.ret)(fn)
+    return func(category=CATEGORY, volatile=declared.volatile)(fn)

@@ -7,9 +7,12 @@ recognised from the calls themselves:
 - in one recalculation Excel calls each formula cell once: a cell calling again means a new
   recalculation, whose inputs are read again. Inputs changed between two recalculations are
   seen however close together they come, since the second calls the same cells again;
-- calls of one recalculation come back to back: a call that comes more than `QUIET` seconds
+- calls of one recalculation come close together: a call that comes more than `QUIET` seconds
   after the previous one *ended* (however long reads and rules took) starts a new one too, so
-  a formula typed alone, never called before, is not answered from old inputs;
+  a formula typed alone, never called before, is not answered from old inputs (in manual
+  calculation mode an edit recalculates nothing, and typing takes longer than that). Excel
+  computing other heavy formulas between two of ours for longer costs a second read, never a
+  stale answer;
 - the month-end macros, which write the workbook, forget its session (`forget`).
 
 A `book.Source` handed in directly (the headless recalculation, the tests) is one
@@ -23,7 +26,7 @@ from dataclasses import dataclass, field
 
 from . import book
 
-QUIET = 0.3  # seconds between the end of one call and the start of the next, within one recalculation
+QUIET = 2.0  # seconds between the end of one call and the start of the next, within one recalculation
 
 
 class XlwingsBook:

@@ -403,6 +403,6 @@ def POLICY_CHECK(caller=None):
 
 @excel_function(cell=("显示错误值的单元格 | a cell showing an error", {"convert": "range"}))
 def WHY(cell, caller=None):
-    """ladderbook 函数在该单元格给出错误值的原因；没有错误则为空 | Why a ladderbook function shows an error in that cell; empty when it shows none."""
+    """该单元格中 ladderbook 函数给出错误值的原因；没有错误则为空 | Why a ladderbook function shows an error in that cell; empty when it shows none."""
     answer = session.answer_at(cell)
     return str(answer) if isinstance(answer, CellError) else ""
