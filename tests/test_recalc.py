@@ -329,3 +329,14 @@ def test_ordinary_formulas_follow_the_new_answers_in_dependency_order(tmp_path):
     alone = {address for address, _ in report.left_alone}
     assert {"汇总!D3", "汇总!D4", "汇总!D5", "汇总!D6", "汇总!D8", "汇总!F2", "汇总!D9"} <= alone
     assert "汇总!D1" not in alone and "汇总!E1" not in alone
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not (CORPUS / "edge-cases" / "errors.xlsx").exists(),
+                    reason="../shared/corpus (Excel-made test files) is not beside the project")
+def test_error_cells_of_a_file_are_read_as_errors_not_blanks():
+    # calamine's own test file: each cell a formula whose stored value is an Excel error
+    values = FileBook(CORPUS / "edge-cases" / "errors.xlsx").values("Feuil1")
+    assert [row[0] for row in values[:7]] == ["#DIV/0!", "#NAME?", "#VALUE!", "#NULL!", "#REF!", "#NUM!", "#N/A"]
