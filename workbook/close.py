@@ -178,7 +178,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
 
     out.policy, out.lang = policy, language(names)
     review = evaluate(inputs.roster, records, policy, out.label)
-    results = frozen(review, policy)
+    results = frozen(review)
     from_history = past.index.get_level_values(0) == history
     _freeze(out, source.values(history), month_records, past[from_history & (past_months == chosen)],
             results, policy)
@@ -228,8 +228,8 @@ def _check_inputs(roster: pd.DataFrame, records: pd.DataFrame, review: Review, p
 
 
 def _rung(policy: Policy, table: pd.DataFrame, emp):
-    ladder = policy.ladder(table.at[emp, "ladder"])
-    return ladder.rungs[ladder.rung_index(table.at[emp, "level"])]
+    """The rung the review found the person on (the review decided it; not looked up again)."""
+    return policy.ladder(table.at[emp, "ladder"]).rungs[int(table.at[emp, "rung"])]
 
 
 # ---- the plan's parts ----------------------------------------------------------------------
@@ -240,12 +240,12 @@ RESULT_OF = {"score": "score", "cycle_average": "cycle_average", "outcome": "out
              "training": "training_required", "pay_adjust": "pay_adjust"}
 
 
-def frozen(review: Review, policy: Policy) -> pd.DataFrame:
+def frozen(review: Review) -> pd.DataFrame:
     """The month's computed results per employee, as values for History (blank: None): the
     same answers the month sheet's formulas give, without their error texts."""
     t = review.table
     cycled = t["cycle_months"].fillna(0).to_numpy() > 0
-    out = pd.DataFrame({"result:ladder": t["ladder"].map(lambda i: getattr(policy.ladder(i), "name", None)),
+    out = pd.DataFrame({"result:ladder": t["ladder_name"],
                         "result:level": t["level"], "result:eligible_in": t["eligible_in"]}, index=t.index)
     for key, column in RESULT_OF.items():
         value = t[column].astype(object)
@@ -339,7 +339,7 @@ def _archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.
                     policy: Policy) -> dict[str, list[list]]:
     """The month sheets as values, their computed columns holding the results, and the
     review of everyone on them."""
-    computed = {part: f"result:{key}" for key, zh, en in schema.COMPUTED for part in (schema.fold(zh), schema.fold(en))}
+    computed = {part: f"result:{key}" for key, zh, en in schema.COMPUTED for part in (values.fold(zh), values.fold(en))}
     sheets = {}
     everyone = []
     for name in out.closed:

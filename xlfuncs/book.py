@@ -8,7 +8,6 @@ read in one piece, so the cost in round trips is one per table, whatever the num
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -38,13 +37,9 @@ class Inputs:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _fold(name) -> str:
-    return unicodedata.normalize("NFKC", str(name)).strip().casefold()
-
-
 def find_sheet(names: list[str], aliases) -> str | None:
-    wanted = {_fold(a) for a in aliases}
-    return next((n for n in names if _fold(n) in wanted), None)
+    wanted = {values.fold(a) for a in aliases}
+    return next((n for n in names if values.fold(n) in wanted), None)
 
 
 def month_sheets(names: list[str]) -> list[tuple[str, int]]:

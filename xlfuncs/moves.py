@@ -23,7 +23,7 @@ from .rules import Review
 PROMOTION = ("晋升", "Promotion")
 DEMOTION = ("降级", "Demotion")
 KINDS = (PROMOTION, DEMOTION)
-_WORDS = {schema.fold(w): kind for kind, words in (
+_WORDS = {values.fold(w): kind for kind, words in (
     (PROMOTION, ("晋升", "升", "promotion", "promote", "up")),
     (DEMOTION, ("降级", "降", "demotion", "demote", "down"))) for w in words}
 MOVE_COLUMNS = ["date", "employee", "from_level", "to_level", "kind", "raise", "approver"]
@@ -65,7 +65,7 @@ def decide(decisions: pd.DataFrame, roster: pd.DataFrame, review: Review, policy
         if (emp, date) in done:  # applied by an earlier run: the roster has moved on since
             already += 1
             continue
-        kind = _WORDS.get(schema.fold(d["decision"]))
+        kind = _WORDS.get(values.fold(d["decision"]))
         if kind is None:
             refuse(f"调动决定「{d['decision']}」应为 晋升 或 降级",
                    f"the decision '{d['decision']}' should be 晋升 (promotion) or 降级 (demotion)")
@@ -78,7 +78,7 @@ def decide(decisions: pd.DataFrame, roster: pd.DataFrame, review: Review, policy
             refuse(f"员工名册中此人的记录有误：{zh}", f"the roster row is not usable: {en}")
             continue
         ladder = policy.ladder(table.at[emp, "ladder"])
-        i = ladder.rung_index(table.at[emp, "level"])
+        i = int(table.at[emp, "rung"])  # the review found the rung held; not looked up again
         if values.is_blank(d["to_level"]):
             j = i + 1 if kind is PROMOTION else i - 1
             if not 0 <= j < len(ladder.rungs):

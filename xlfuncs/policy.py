@@ -85,11 +85,11 @@ class Ladder(Named):
     id: str
     rungs: tuple[Rung, ...]
 
-    def rung_index(self, name: str) -> int | None:
-        for i, rung in enumerate(self.rungs):
-            if rung.name == name:
-                return i
-        return None
+    def rung_index(self, name) -> int | None:
+        """A rung by its Chinese or English name, as HR may type it (any case, full-width)."""
+        wanted = values.fold(name) if isinstance(name, str) else None
+        return next((i for i, r in enumerate(self.rungs) if wanted in (values.fold(r.name), values.fold(r.name_en))),
+                    None)
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ class Policy:
         return policy
 
     def role(self, key) -> Role | None:
-        """A role by id or Chinese name (trimmed, case-insensitive for ids)."""
+        """A role by id or Chinese name, as HR may type it (any case, full-width)."""
         return _find(self.roles, key)
 
     def ladder(self, key) -> Ladder | None:
@@ -180,11 +180,8 @@ def default_policy() -> Policy:
 def _find(entries, key):
     if not isinstance(key, str):
         return None
-    key = key.strip()
-    for entry in entries:
-        if entry.id.lower() == key.lower() or entry.name == key:
-            return entry
-    return None
+    key = values.fold(key)
+    return next((e for e in entries if key in (values.fold(e.id), values.fold(e.name))), None)
 
 
 class _Reader:

@@ -8,7 +8,6 @@ the Chinese name, so a header HR retypes in Chinese alone still reads.
 
 from __future__ import annotations
 
-import unicodedata
 
 from . import values
 from .policy import Policy
@@ -140,21 +139,17 @@ def read_policy(cells: list[list]) -> Policy:
     return Policy.from_dict(read(cells))
 
 
-def _fold(text) -> str:
-    return unicodedata.normalize("NFKC", str(text)).strip().casefold()
-
-
 def _tables(cells: list[list]) -> dict[str, list[dict]]:
     titles = {}
     for section, zh, en, columns in SECTIONS:
-        titles[_fold(zh)] = titles[_fold(en)] = (section, columns)
+        titles[values.fold(zh)] = titles[values.fold(en)] = (section, columns)
     tables: dict[str, list[dict]] = {}
     current = None
     for row in cells:
         row = list(row or [])
         first = row[0] if row else None
         if isinstance(first, str) and first.strip().startswith("■"):
-            names = [_fold(part) for part in first.strip().lstrip("■").split("|")]
+            names = [values.fold(part) for part in first.strip().lstrip("■").split("|")]
             current = next((titles[n] for n in names if n in titles), None)
             header = None
             continue
@@ -177,8 +172,8 @@ def _tables(cells: list[list]) -> dict[str, list[dict]]:
 def _column_key(header, columns) -> str | None:
     if values.is_blank(header):
         return None
-    parts = [_fold(p) for p in str(header).split("|")]
+    parts = [values.fold(p) for p in str(header).split("|")]
     for key, zh in columns:
-        if _fold(key) in parts or _fold(zh) in parts:
+        if values.fold(key) in parts or values.fold(zh) in parts:
             return key
     return None

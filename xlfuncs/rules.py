@@ -72,7 +72,8 @@ def rung_table(policy: Policy) -> pd.DataFrame:
             opens = ladder.rungs[side] if side is not None else None
             raise_range = policy.raise_range(ladder, i, i + 1) or (np.nan, np.nan)
             rows.append({
-                "ladder": ladder.id, "rung": float(i), "level": rung.name, "level_en": rung.name_en,
+                "ladder": ladder.id, "ladder_name": ladder.name, "ladder_name_en": ladder.name_en,
+                "rung": float(i), "level": rung.name, "level_en": rung.name_en,
                 "role": role.id, "metric": role.metric, "cycle": role.cycle_months or 0,
                 "metric_name": policy.metric(role.metric).name,
                 "metric_name_en": policy.metric(role.metric).name_en,
@@ -161,18 +162,14 @@ def _people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -> pd
                                 f"the first row is used", emp))
     roster = roster[~dup].astype({"employee": object}).set_index("employee", drop=False)
 
-    ladder_ids = {}
-    for ladder in policy.ladders:
-        ladder_ids[ladder.id.casefold()] = ladder.id
-        ladder_ids[ladder.name.casefold()] = ladder.id
-    ladder = values.by_distinct(roster["ladder"], lambda v: ladder_ids.get(v.casefold()))[0]
+    ladder = values.by_distinct(roster["ladder"], lambda v: getattr(policy.ladder(v), "id", None))[0]
 
     rungs = rung_table(policy)
-    by_name = {(lad, name.casefold()): i for i, (lad, *names) in
+    by_name = {(lad, values.fold(name)): i for i, (lad, *names) in
                enumerate(zip(rungs["ladder"], rungs["level"], rungs["level_en"])) for name in names}
     raw_ladder, raw_level = roster["ladder"].to_numpy(object), roster["level"].to_numpy(object)
     row = _looked_up((ladder, raw_level), lambda i: by_name.get(  # -1: none
-        (ladder[i], raw_level[i].casefold() if isinstance(raw_level[i], str) else None), -1))
+        (ladder[i], values.fold(raw_level[i]) if isinstance(raw_level[i], str) else None), -1))
 
     problem = np.full(len(roster), "", object)
     for i in np.flatnonzero(pd.isna(ladder) & pd.notna(raw_ladder)):
@@ -190,7 +187,7 @@ def _people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -> pd
         problems.append(p)
         problem[i] = str(p)
 
-    rung = rungs.drop(columns=["ladder", "level"]).reindex(row)  # -1: a row of blanks
+    rung = rungs.drop(columns=["ladder"]).rename(columns={"level": "rung_level"}).reindex(row)  # -1: blanks
     rung = rung.fillna({"top": False, "bottom": False, "cycle": 0, "leave_window": 0,
                         "demote_run": 0, "demote_on_error": False, "next_level": ""})
     rung.index = roster.index
@@ -402,7 +399,9 @@ class _Evaluation:
 
         cycled = p["cycle"].to_numpy() > 0
         columns = {
-            "name": p["name"], "ladder": p["ladder"], "level": p["level"],
+            "name": p["name"], "ladder": p["ladder"], "ladder_name": p["ladder_name"],
+            "ladder_name_en": p["ladder_name_en"], "rung": p["rung"],  # the rung held: its index on the ladder
+            "level": np.where(p["rung_level"].notna(), p["rung_level"], p["level"]),  # as the policy names it
             "next_level": p["next_level"], "top": p["top"].astype(bool), "metric": p["metric"],
             "tenure_months": tenure, "months_in_level": in_level,
             "score": self.matrix.scores[:, 0],  # the review month's metric

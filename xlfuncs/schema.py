@@ -161,17 +161,12 @@ FROZEN = (Field("result:ladder", "当月序列", "Ladder that month", "text"),
           Field("result:eligible_in", "距可晋升(月)", "Months to eligible", "text"))
 
 
-def fold(header) -> str:
-    """A header or name as compared: NFKC, trimmed, case-folded."""
-    return unicodedata.normalize("NFKC", str(header)).strip().casefold()
-
-
 def header_parts(header) -> list[str]:
     """A header cell's names, folded: '工号', 'Employee ID' and '工号\nEmployee ID' all match."""
     if header is None:
         return []
     text = unicodedata.normalize("NFKC", str(header))
-    return [fold(part) for part in re.split(r"[|\n]", text) if part.strip()]
+    return [values.fold(part) for part in re.split(r"[|\n]", text) if part.strip()]
 
 
 def match_headers(table: Table, headers, extra: tuple[Field, ...] = ()) -> tuple[dict, list[Field]]:
@@ -179,7 +174,7 @@ def match_headers(table: Table, headers, extra: tuple[Field, ...] = ()) -> tuple
 
     `extra` adds fields the policy defines (KPI item columns), matched by their names too.
     """
-    wanted = {fold(name): f.key for f in (*table.fields, *extra) for name in f.names}
+    wanted = {values.fold(name): f.key for f in (*table.fields, *extra) for name in f.names}
     mapping = {}
     for pos, header in enumerate(headers):
         key = next((wanted[p] for p in header_parts(header) if p in wanted), None)

@@ -351,9 +351,9 @@ def _role_weights(policy: Policy, key):
     """(item names, weights as fractions) of a role, named by id, Chinese name or a rung's name."""
     found = policy.role(key) if isinstance(key, str) else None
     if found is None and isinstance(key, str):
-        wanted = schema.fold(key)
+        wanted = values.fold(key)
         rung = next((r for ld in policy.ladders for r in ld.rungs
-                     if wanted in (schema.fold(r.name), schema.fold(r.name_en))), None)
+                     if wanted in (values.fold(r.name), values.fold(r.name_en))), None)
         found = policy.role(rung.role) if rung else None
     if found is None:
         known = "、".join(f"{r.id}（{r.name}）" for r in policy.roles if r.items)
@@ -366,7 +366,7 @@ def _role_weights(policy: Policy, key):
 def _weighted(row: list, names: list[str], weights: list[float], headers=None):
     if headers is not None:
         folded = [schema.header_parts(h) for h in headers]
-        where = [next((j for j, parts in enumerate(folded) if schema.fold(n) in parts), None) for n in names]
+        where = [next((j for j, parts in enumerate(folded) if values.fold(n) in parts), None) for n in names]
         if None in where:
             missing = names[where.index(None)]
             return CellError("#VALUE!", f"表头中找不到考核项「{missing}」", f"no column is headed '{missing}'")

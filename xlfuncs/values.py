@@ -66,6 +66,12 @@ def _text(value) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+def fold(text) -> str:
+    """A name as compared: NFKC (full-width letters and digits as plain ones), trimmed,
+    case-folded: 'ＶＩＰ客户经理 ' and 'vip客户经理' are 'VIP客户经理'."""
+    return _text(text).casefold()
+
+
 def is_blank(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or (
         isinstance(value, str) and not value.strip()) or value is pd.NaT

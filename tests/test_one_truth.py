@@ -1,0 +1,28 @@
+"""Facts the rules decide once, read everywhere downstream: each case here was worked out again
+downstream with other logic and came out different (issue 14)."""
+
+import pandas as pd
+
+from conftest import history, person
+from test_close import history_rows
+from test_moves import run
+from workbook import close, templates
+
+VIP = dict(ladder="vip", hire_date="2020-01-01", duties=5, recommended="是", exam_passed="是")
+
+
+def test_a_level_typed_in_another_case_is_the_rung_everywhere(tmp_path):
+    # the roster says vip客户经理, the policy VIP客户经理: the rules find the rung, and so do the
+    # decision check and the close, by the rung the rules found
+    decided = run(person("1001", level="vip客户经理", **VIP), {}, history("1001", [80] * 12))
+    assert decided.refused == []
+    assert (decided.moves.iloc[0].from_level, decided.moves.iloc[0].to_level) == ("VIP客户经理", "高级VIP客户经理")
+
+    roster = pd.DataFrame([{"employee": 1001, "name": "王芳", "ladder": "VIP客服", "level": "vip客户经理",
+                            "hire_date": pd.Timestamp("2020-01-01")}])
+    records = pd.DataFrame([{"month": pd.Timestamp("2026-10-01"), "employee": 1001, "score": 80}])
+    path = tmp_path / "dept.xlsx"
+    templates.with_department(roster, records).save(path)
+    closed = close.close_file(path)
+    assert closed.plan.problems == []
+    assert [r["当月职级"] for r in history_rows(path)] == ["VIP客户经理"]  # as the policy names it
