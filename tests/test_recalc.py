@@ -148,8 +148,10 @@ def test_single_cell_formulas_down_a_column_read_the_workbook_once(dept, tmp_pat
     assert ("汇总!C2", 'IF(PROMO_ELIGIBLE(A2),"是","否")') in report.left_alone
 
 
-def test_shared_formulas_are_expanded(dept, tmp_path):
-    """Excel stores a formula filled down as one shared formula and followers that name it."""
+@pytest.mark.parametrize("reference", ["A1", "'S'!A1"])
+def test_shared_formulas_are_expanded(dept, tmp_path, reference):
+    """Excel stores a formula filled down as one shared formula and followers that name it;
+    each follower's references move along, also where they name their sheet."""
     path, roster, records = dept
     wb = openpyxl.load_workbook(path)
     wb.create_sheet("S")["A1"] = "placeholder"
@@ -159,7 +161,7 @@ def test_shared_formulas_are_expanded(dept, tmp_path):
     ids = [int(e) for e in roster["employee"][:3]]
     rows = "".join(
         f'<row r="{r}"><c r="A{r}" t="n"><v>{e}</v></c><c r="B{r}">'
-        + ('<f t="shared" ref="B1:B3" si="0">NEXT_LEVEL(A1)</f>' if r == 1 else '<f t="shared" si="0"/>')
+        + (f'<f t="shared" ref="B1:B3" si="0">NEXT_LEVEL({reference})</f>' if r == 1 else '<f t="shared" si="0"/>')
         + "</c></row>" for r, e in enumerate(ids, 1))
     xml = data[part].decode()
     xml = xml[:xml.index("<sheetData>")] + f"<sheetData>{rows}</sheetData>" + xml[xml.index("</sheetData>") + 12:]

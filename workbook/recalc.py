@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, unescape
 
+from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 
@@ -36,7 +37,6 @@ _CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
 _ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _F = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
-_REF = re.compile(r"(?<![A-Za-z_\d.!'\"])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\d(A-Za-z_])")
 _FULL_CALC = re.compile(r'\s+fullCalcOnLoad="(?:1|true)"')
 _REFERENCE = re.compile(  # A1 or A1:B9, maybe on a sheet: Sheet!A1, 'My sheet'!A1:A9
     r"""^(?:(?:'(?:[^']|'')+'|[^\s'!(),"]+)!)?\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?$""", re.I)
@@ -113,28 +113,11 @@ def _formulas(sheet: str, xml: str) -> list[_Formula]:
                 shared[f_attrs["si"]] = (cell, text)
             elif f_attrs.get("si") in shared:
                 anchor, anchor_text = shared[f_attrs["si"]]
-                text = _shift(anchor_text, anchor, cell)
+                text = Translator(f"={anchor_text}", origin=anchor).translate_formula(cell)[1:]
         if text:
             target = f_attrs["ref"] if f_attrs.get("t") == "array" else cell
             out.append(_Formula(sheet, cell, text, target))
     return out
-
-
-def _shift(text: str, anchor: str, cell: str) -> str:
-    """A shared formula's text as it reads in `cell`: relative references moved along."""
-    a_row, a_col = coordinate_to_tuple(anchor)
-    c_row, c_col = coordinate_to_tuple(cell)
-
-    def move(m):
-        col = m.group(2) if m.group(1) else get_column_letter(coordinate_to_tuple(f"{m.group(2)}1")[1] + c_col - a_col)
-        row = m.group(4) if m.group(3) else str(int(m.group(4)) + c_row - a_row)
-        return f"{m.group(1)}{col}{m.group(3)}{row}"
-    return _outside_strings(text, lambda part: _REF.sub(move, part))
-
-
-def _outside_strings(text: str, fn) -> str:
-    parts = re.split(r'("(?:[^"]|"")*")', text)
-    return "".join(p if p.startswith('"') else fn(p) for p in parts)
 
 
 def _calls_addin(text: str) -> bool:
