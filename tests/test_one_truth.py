@@ -26,3 +26,25 @@ def test_a_level_typed_in_another_case_is_the_rung_everywhere(tmp_path):
     closed = close.close_file(path)
     assert closed.plan.problems == []
     assert [r["当月职级"] for r in history_rows(path)] == ["VIP客户经理"]  # as the policy names it
+
+
+def test_a_skipped_rungs_raise_is_one_reading_for_raise_range_and_the_decision_check():
+    from excel import shown
+    from test_udfs import department
+    from xlfuncs import policy_sheet, udfs
+    from xlfuncs.policy import Policy, default_data
+
+    data = default_data()
+    data["settings"]["skip_raise"] = "none"  # HR's edit: the general manager decides a skip's raise
+    wb = department([person("1001")], history("1001", [1.2]), {"政策": policy_sheet.rows(data)})
+    said = shown(udfs.RAISE_RANGE, "初级客服", "高级客服", caller=wb)
+    assert said.code == "#N/A" and "总经理" in said
+    junior = dict(level="初级客服", hire_date="2025-04-01", duties=3, recommended="是", exam_passed="是",
+                  gm_approval="是")
+    decided = run(person("1001", **junior), {"to_level": "高级客服", "raise": 5000},
+                  history("1001", [1.2] * 12), policy=Policy.from_dict(data))
+    assert decided.refused == [] and decided.moves.iloc[0]["raise"] == 5000
+    # the shipped reading: the sum of the steps, 500–800 and 1000–1200, for both
+    assert shown(udfs.RAISE_RANGE, "初级客服", "高级客服", width=2) == [[1500.0, 2000.0]]
+    assert "应在 1500–2000 之间" in str(run(person("1001", **junior), {"to_level": "高级客服", "raise": 5000},
+                                           history("1001", [1.2] * 12)).refused[0])

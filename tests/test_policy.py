@@ -63,7 +63,7 @@ def test_cs_grade_criteria_and_raises_from_policy_md():
     assert (head.tenure_months, head.min_average, head.leave_window_months,
             head.max_personal_days, head.max_sick_days) == (30, 1.4, 3, 0, 3)
     assert [policy.raise_range(ladder, i, i + 1) for i in range(3)] == [(500, 800), (1000, 1200), (1200, 1500)]
-    assert policy.raise_range(ladder, 0, 2) is None  # a skip has no range in the policy
+    assert policy.raise_range(ladder, 0, 2) == (1500, 2000)  # a skip: the steps' ranges summed (skip_raise)
     assert policy.raise_range(ladder, 2, 1) is None
     assert policy.raise_range(ladder, 3, 4) is None
 

@@ -116,9 +116,9 @@ def decide(decisions: pd.DataFrame, roster: pd.DataFrame, review: Review, policy
                 refuse(f"不符合晋升条件：{table.at[emp, 'reasons']}",
                        f"not eligible for promotion: {table.at[emp, 'reasons_en']}")
                 continue
-            steps = [policy.raise_range(ladder, k, k + 1) for k in range(i, j)]
-            if all(steps):
-                low, high = sum(lo for lo, _ in steps), sum(hi for _, hi in steps)
+            found = policy.raise_range(ladder, i, j)
+            if found:
+                low, high = found
                 if pd.isna(amount) or not low <= amount <= high:
                     shown = "未填" if pd.isna(amount) else f"{amount:g}"
                     refuse(f"加薪 {shown} 元/月，应在 {low:g}–{high:g} 之间",

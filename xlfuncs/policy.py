@@ -19,6 +19,7 @@ from .problems import PolicyError, Problem
 
 ALL_DUTIES = "all"
 AVERAGE_BASES = ("trailing", "calendar_year")
+SKIP_RAISES = ("sum", "none")  # a skip's raise: the sum of its steps' ranges, or none (the GM decides)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class Settings:
     training_new_staff_months: int
     promotion_needs_recommendation: bool
     promotion_needs_exam: bool
+    skip_raise: str = "sum"
 
 
 @dataclass(frozen=True)
@@ -157,13 +159,15 @@ class Policy:
         return rung.min_duties
 
     def raise_range(self, ladder: Ladder, frm: int, to: int) -> tuple[float, float] | None:
-        """The raise of a one-rung step up; None for other moves or where the policy sets none."""
-        if to != frm + 1 or not 0 <= frm < len(ladder.rungs) - 1:
+        """The raise of a move up from rung `frm` to rung `to`: the rung's range for one step;
+        for a skip (general-manager approved), the sum of the steps' ranges, or none where the
+        `skip_raise` setting says the general manager decides; None where the policy sets none."""
+        if not 0 <= frm < to < len(ladder.rungs) or (to > frm + 1 and self.settings.skip_raise == "none"):
             return None
-        rung = ladder.rungs[to]
-        if rung.raise_min is None:
+        steps = [(r.raise_min, r.raise_max) for r in ladder.rungs[frm + 1:to + 1]]
+        if any(low is None for low, _ in steps):
             return None
-        return rung.raise_min, rung.raise_max
+        return sum(low for low, _ in steps), sum(high for _, high in steps)
 
 
 def default_data() -> dict:
@@ -246,6 +250,7 @@ class _Reader:
             training_bottom_share=self.number(s, "training_bottom_share", where, required=True),
             promotion_needs_recommendation=self.flag(s, "promotion_needs_recommendation", where, True),
             promotion_needs_exam=self.flag(s, "promotion_needs_exam", where, True),
+            skip_raise=self.text(s, "skip_raise", where, "sum"),
         )
         duties = tuple(Named(**self.named(d, (f"职责第{i}行", f"Duty row {i}")))
                        for i, d in enumerate(data.get("duties", []), 1))
@@ -324,6 +329,9 @@ def check(policy: Policy) -> list[Problem]:
     if s.average_basis not in AVERAGE_BASES:
         fail(f"政策设置：average_basis 应为 trailing 或 calendar_year，现为 {s.average_basis!r}",
              f"Policy settings: average_basis must be trailing or calendar_year, not {s.average_basis!r}")
+    if s.skip_raise not in SKIP_RAISES:
+        fail(f"政策设置：skip_raise 应为 sum 或 none，现为 {s.skip_raise!r}",
+             f"Policy settings: skip_raise must be sum or none, not {s.skip_raise!r}")
     if not 0 < s.training_bottom_share <= 1:
         fail(f"政策设置：training_bottom_share 应在 0 到 1 之间，现为 {s.training_bottom_share}",
              f"Policy settings: training_bottom_share must be above 0 and at most 1, "

@@ -56,6 +56,7 @@ SETTING_NOTES = {
     "training_new_staff_months": "入职不满几个月须参加 | employed less than this must attend",
     "promotion_needs_recommendation": "晋升须主管推荐 | a promotion needs the superior's recommendation",
     "promotion_needs_exam": "晋升须考核通过 | a promotion needs the exam passed",
+    "skip_raise": "跨级加薪：sum=各级范围之和, none=由总经理定 | a skip's raise: sum of the steps, or none (the GM decides)",
     "probation_pay": "试用期工资(元/月) | probation pay per month",
     "own_computer_allowance": "自备电脑补助(元/月) | own computer, per month",
     "overtime_day_allowance": "非法定节日加班费(元/天) | overtime on a non-statutory day",

@@ -215,9 +215,12 @@ def _raise_between(frm, to, caller) -> list:
         found = policy.raise_range(ladder, i, j)
         if found:
             return [float(found[0]), float(found[1])]
-        if j != i + 1:
-            error = CellError("#N/A", f"「{frm}」到「{to}」不是相邻的晋升，政策未规定加薪范围",
-                              f"'{frm}' to '{to}' is not a one-rung step up; the policy sets no raise")
+        if j <= i:
+            error = CellError("#N/A", f"「{frm}」到「{to}」不是晋升，没有加薪范围",
+                              f"'{frm}' to '{to}' is not a step up; there is no raise")
+        elif j > i + 1 and policy.settings.skip_raise == "none":
+            error = CellError("#N/A", f"「{frm}」到「{to}」为跨级晋升，加薪由总经理决定（政策设置 skip_raise）",
+                              f"'{frm}' to '{to}' skips a rung; the general manager decides the raise (setting skip_raise)")
         else:
             error = CellError("#N/A", f"政策未规定「{frm}」到「{to}」的加薪范围",
                               f"the policy sets no raise from '{frm}' to '{to}'")
