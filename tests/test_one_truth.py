@@ -4,7 +4,7 @@ downstream with other logic and came out different (issue 14)."""
 import pandas as pd
 
 from conftest import history, person
-from test_close import history_rows
+from test_close import ITEMS, history_rows
 from test_moves import run
 from workbook import close, templates
 
@@ -48,3 +48,41 @@ def test_a_skipped_rungs_raise_is_one_reading_for_raise_range_and_the_decision_c
     assert shown(udfs.RAISE_RANGE, "初级客服", "高级客服", width=2) == [[1500.0, 2000.0]]
     assert "应在 1500–2000 之间" in str(run(person("1001", **junior), {"to_level": "高级客服", "raise": 5000},
                                            history("1001", [1.2] * 12)).refused[0])
+
+
+def test_a_demotion_with_probation_sets_the_probation_the_policy_gives(tmp_path):
+    """§3: below 50 → down one rung and a probation of `review_probation_months` (1): the move
+    writes 试用期截止, which the next review reads (below 50 again in it: 劝退评估)."""
+    import dataclasses
+
+    import openpyxl
+
+    from test_apply_moves import rows
+    from workbook import apply_moves
+    from xlfuncs.moves import PROBATION
+    from xlfuncs.policy import default_policy
+
+    rep = person("1001", ladder="客户代表", level="普通客服代表-高级", hire_date="2020-01-01")
+    decided = run(rep, {"decision": "降级"}, history("1001", [45, 40, 44]))  # cycle 43: 降级并试用
+    assert decided.moves.iloc[0][PROBATION] == pd.Timestamp("2026-11-30")
+    two = default_policy()
+    two = dataclasses.replace(two, settings=dataclasses.replace(two.settings, review_probation_months=2))
+    decided = run(rep, {"decision": "降级"}, history("1001", [45, 40, 44]), policy=two)
+    assert decided.moves.iloc[0][PROBATION] == pd.Timestamp("2026-12-31")
+    plain = run(rep, {"decision": "降级"}, history("1001", [60, 55, 58]))  # cycle 57.7: 降级, no probation
+    assert pd.isna(plain.moves.iloc[0][PROBATION])
+
+    roster = pd.DataFrame([{"employee": 1001, "name": "王芳", "ladder": "客户代表", "level": "普通客服代表-高级",
+                            "hire_date": pd.Timestamp("2020-01-01")}])
+    records = pd.DataFrame([{"month": pd.Timestamp(f"2026-{m:02d}-01"), "employee": 1001, "score": s}
+                            for m, s in ((8, 45), (9, 40))]
+                           + [{"month": pd.Timestamp("2026-10-01"), "employee": 1001, **dict.fromkeys(ITEMS, 44),
+                               "decision": "降级", "approver": "王经理"}])
+    path = tmp_path / "dept.xlsx"
+    templates.with_department(roster, records).save(path)
+    closed = close.close_file(path)
+    assert closed.plan.problems == [], closed.text()
+    moved, _ = apply_moves.apply_file(path)
+    assert moved.problems == []
+    (row,) = rows(openpyxl.load_workbook(path)["员工名册"])
+    assert (row["职级"], row["试用期截止"]) == ("普通客服代表-中级", pd.Timestamp("2026-11-30"))

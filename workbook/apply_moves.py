@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from xlfuncs import book, schema, values
-from xlfuncs.moves import MOVE_COLUMNS, PROMOTION, decide
+from xlfuncs.moves import MOVE_COLUMNS, PROBATION, PROMOTION, decide
 from xlfuncs.policy import Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import bad_month, evaluate
@@ -151,6 +151,9 @@ def _roster_cells(out: MovesPlan, cells, sheet: str, roster: pd.DataFrame) -> No
             out.cells.append((sheet, row, column["level_since"], m.date.to_pydatetime()))
         if m.kind == PROMOTION[0]:
             out.cells += [(sheet, row, column[key], NO) for key in CONSUMED if key in column]
+        until = getattr(m, PROBATION)
+        if pd.notna(until) and PROBATION in column:  # 降级并试用: the probation that comes with it
+            out.cells.append((sheet, row, column[PROBATION], until.to_pydatetime()))
 
 
 def _month_sheet_levels(out: MovesPlan, source, names) -> None:

@@ -27,6 +27,8 @@ _WORDS = {values.fold(w): kind for kind, words in (
     (PROMOTION, ("晋升", "升", "promotion", "promote", "up")),
     (DEMOTION, ("降级", "降", "demotion", "demote", "down"))) for w in words}
 MOVE_COLUMNS = ["date", "employee", "from_level", "to_level", "kind", "raise", "approver"]
+# and, for a demotion the review gave with probation (降级并试用), when that probation ends
+PROBATION = "probation_until"
 
 
 @dataclass
@@ -131,8 +133,16 @@ def decide(decisions: pd.DataFrame, roster: pd.DataFrame, review: Review, policy
         elif not pd.isna(amount) and amount > 0:
             refuse(f"降级不能加薪（{amount:g} 元/月）", f"a demotion cannot come with a raise ({amount:g} CNY/month)")
             continue
+        probation = kind is DEMOTION and bool(table.at[emp, "outcome_probation"])
         moves.append({"date": date, "employee": emp, "from_level": ladder.rungs[i].name,
                       "to_level": to.name, "kind": kind[0],
                       "raise": np.nan if pd.isna(amount) else float(amount),
-                      "approver": d["approver"]})
-    return Decided(pd.DataFrame(moves, columns=MOVE_COLUMNS), refused, already)
+                      "approver": d["approver"],
+                      PROBATION: probation_end(date, policy) if probation else pd.NaT})
+    return Decided(pd.DataFrame(moves, columns=[*MOVE_COLUMNS, PROBATION]), refused, already)
+
+
+def probation_end(start: pd.Timestamp, policy: Policy) -> pd.Timestamp:
+    """The last day of the probation a 降级并试用 outcome gives (§3), starting with the move:
+    `review_probation_months` whole months, 1 by default (2026-11-01 → 2026-11-30)."""
+    return start + pd.DateOffset(months=policy.settings.review_probation_months) - pd.Timedelta(days=1)

@@ -490,7 +490,9 @@ class _Evaluation:
         )
         for mask, zh, en in cases:
             note[mask], note_en[mask] = zh, en
+        with_probation = {b.outcome for b in bands if b.probation}
         return {"outcome": outcome, "outcome_en": outcome_en, "outcome_move": move,
+                "outcome_probation": np.isin(outcome, list(with_probation)),
                 "overridden": overridden, "outcome_note": note, "outcome_note_en": note_en}
 
     def eligibility(self, tenure, in_level, avg, avg_n, cycle_avg, outcome) -> tuple[np.ndarray, np.ndarray]:
