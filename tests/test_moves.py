@@ -40,7 +40,7 @@ def test_a_one_rung_promotion_inside_the_raise_range_takes_effect_next_month():
     decided = run(junior(), {"raise": 800})
     assert decided.refused == []
     move = decided.moves.iloc[0]
-    assert list(decided.moves.columns) == MOVE_COLUMNS
+    assert list(decided.moves.columns) == [*MOVE_COLUMNS, "probation_until"]
     assert (move.date, move.employee, move.from_level, move.to_level, move.kind, move["raise"], move.approver) == (
         pd.Timestamp("2026-11-01"), "1001", "初级客服", "中级客服", "晋升", 800, "王经理")
 

@@ -86,3 +86,47 @@ def test_a_demotion_with_probation_sets_the_probation_the_policy_gives(tmp_path)
     assert moved.problems == []
     (row,) = rows(openpyxl.load_workbook(path)["员工名册"])
     assert (row["职级"], row["试用期截止"]) == ("普通客服代表-中级", pd.Timestamp("2026-11-30"))
+
+
+def test_an_item_outside_its_metrics_range_is_no_score_anywhere(tmp_path):
+    """Items [180, 0, 0, 0, 0]: the rules made 36.0 of them, KPI_SCORE refused, the close
+    refused. Now one function scores items, and its answer is: no score, said with the cell."""
+    from conftest import review
+    from excel import row, shown
+    from xlfuncs import udfs
+    from xlfuncs.policy import default_policy
+    from xlfuncs.rules import item_weights, kpi_scores
+
+    rep = person("1001", ladder="客户代表", level="普通客服代表-高级", hire_date="2020-01-01")
+    items = dict(zip(ITEMS, [180, 0, 0, 0, 0]))
+    records = history("1001", [None], **items)
+    t = review([rep], records).table
+    assert t.at["1001", "eligible"] is None and "「客户回访率」180 超出范围 0–100" in t.at["1001", "problem"]
+    assert shown(udfs.KPI_SCORE, row(180, 0, 0, 0, 0), "客户代表").startswith("#VALUE! 「客户回访率」得分 180 超出范围 0–100")
+    role = default_policy().role("cs_rep")
+    score, outside = kpi_scores(pd.DataFrame([[180, 0, 0, 0, 0]], columns=ITEMS), item_weights(role), (0, 100))
+    assert score.isna().all() and outside.to_numpy().tolist() == [[True, False, False, False, False]]
+
+
+def test_a_rung_is_judged_on_its_own_months_only_so_no_one_is_demoted_twice():
+    """After the month end, the new month's sheets showed 降级 again for those just demoted: the
+    new month has no scores yet, so the cycle reached back into months served on the old rung."""
+    from conftest import review
+
+    # demoted to 普通客服代表-中级 from 2026-11-01 for a cycle of 40s; November not scored yet
+    rep = person("1009", ladder="客户代表", level="普通客服代表-中级", hire_date="2020-01-01",
+                 level_since="2026-11-01")
+    t = review([rep], history("1009", [40, 42, 41, None], last="2026-11"), as_of="2026-11").table
+    assert t.at["1009", "outcome"] == "" and t.at["1009", "demotion_due"] is False
+    assert t.at["1009", "outcome_note"] == "本职级尚无绩效记录，暂不评审"
+    # with November scored, the cycle is that one month: 70 → 保持
+    t = review([rep], history("1009", [40, 42, 41, 70], last="2026-11"), as_of="2026-11").table
+    assert (t.at["1009", "cycle_average"], t.at["1009", "cycle_months"], t.at["1009", "outcome"]) == (70, 1, "保持")
+
+    # CS grade: two coefficients below 1.1 in a row demote; demoted to 中级客服 on 2026-11-01, the
+    # run on 高级客服 (1.0, 1.0) does not count again with November's 1.0
+    agent = person("1125", level="中级客服", hire_date="2020-01-01", level_since="2026-11-01", duties=5)
+    t = review([agent], history("1125", [1.0, 1.0, 1.0], last="2026-11"), as_of="2026-11").table
+    assert t.at["1125", "demotion_due"] is False
+    # and its promotion average is November's alone: 1 month on record on this rung
+    assert (t.at["1125", "average"], t.at["1125", "average_months"]) == (1.0, 1)

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import history, person, review
 from xlfuncs.policy import default_policy
-from xlfuncs.rules import kpi_scores
+from xlfuncs.rules import item_weights, kpi_scores
 
 REP = dict(ladder="cs_rep", level="普通客服代表-高级", hire_date="2020-01-01")
 
@@ -92,7 +92,7 @@ def test_kpi_score_is_the_weighted_sum_of_item_scores():
     role = default_policy().role("cs_rep")
     items = pd.DataFrame([[90, 80, 70, 60, 100], [100] * 5])
     # 0.2×90 + 0.2×80 + 0.25×70 + 0.25×60 + 0.1×100 = 18 + 16 + 17.5 + 15 + 10
-    assert kpi_scores(items, role).tolist() == pytest.approx([76.5, 100])
+    assert kpi_scores(items, item_weights(role), (0, 100))[0].tolist() == pytest.approx([76.5, 100])
 
 
 def test_monthly_score_computed_from_item_columns_when_the_score_is_blank(one):

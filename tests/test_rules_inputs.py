@@ -41,8 +41,9 @@ def test_records_of_strangers_duplicates_and_out_of_range_scores():
     text = "\n".join(p.en for p in result.problems)
     assert "employee 99, who is not on the roster" in text
     assert "more than one record for 2026-10" in text
-    assert "Performance coefficient 9 is outside 0–3; left out" in text
-    assert result.table.at["1", "average"] == 1.3  # the out-of-range month is not averaged
+    assert "'History' row 1 (employee 1): Performance coefficient 9 is outside 0–3" in text
+    # no verdict rests on a score the policy's range does not allow; the reason is said
+    assert result.table.at["1", "eligible"] is None and "9 超出范围 0–3" in result.table.at["1", "problem"]
 
 
 def test_duplicate_roster_ids_keep_the_first_and_say_so():

@@ -191,8 +191,8 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
 def _check_inputs(roster: pd.DataFrame, records: pd.DataFrame, review: Review, policy: Policy,
                   month: int) -> list[Problem]:
     """What the rules let pass but a month cannot be closed with: someone of the roster hired
-    by the month's end missing from its sheets, a score or KPI item left blank, an item outside
-    0-100, a negative count, more days than the month has. `roster` is cleaned."""
+    by the month's end missing from its sheets, a score or KPI item left blank, a negative
+    count, more days than the month has. `roster` is cleaned."""
     out = []
     table = review.table
     label, end = values.month_label(month), values.month_end(month)
@@ -212,11 +212,8 @@ def _check_inputs(roster: pd.DataFrame, records: pd.DataFrame, review: Review, p
         needed = [(i.name, i.name, i.name_en) for i in role.items] or [("score", metric.name, metric.name_en)]
         for key, zh, en in needed:
             value = clean.at[at, key]
-            if pd.isna(value):
+            if pd.isna(value):  # out of range: the review said it (rules.kpi_scores)
                 out.append(Problem(f"{at_zh}：「{zh}」未填写", f"{at_en}: '{en}' is blank", emp))
-            elif role.items and not 0 <= value <= 100:
-                out.append(Problem(f"{at_zh}：「{zh}」{value:g} 不在 0-100 之间",
-                                   f"{at_en}: '{en}' {value:g} is outside 0-100", emp))
         for key in COUNT_FIELDS:
             value, f = clean.at[at, key], schema.RECORDS.field(key)
             limit = end.day if key in DAY_FIELDS else None

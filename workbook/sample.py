@@ -13,7 +13,7 @@ import pandas as pd
 from xlfuncs import values
 from xlfuncs.moves import DEMOTION, PROMOTION
 from xlfuncs.policy import Policy, default_policy
-from xlfuncs.rules import evaluate, kpi_scores
+from xlfuncs.rules import evaluate, item_weights, kpi_scores, metric_bounds
 
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂")
@@ -96,7 +96,7 @@ def _records(roster, ladder, rung, tenure, end, months, rng, policy) -> pd.DataF
                               for item in r.items})
         for column in items:
             records.loc[rows, column] = items[column].to_numpy()
-        records.loc[rows, "score"] = kpi_scores(items, r).to_numpy()
+        records.loc[rows, "score"] = kpi_scores(items, item_weights(r), metric_bounds(policy, r))[0].to_numpy()
     return records
 
 

@@ -9,6 +9,7 @@ is a prefix of a row and costs one cumulative sum, whatever N each employee's ru
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -47,10 +48,26 @@ def item_fields(policy: Policy) -> tuple[schema.Field, ...]:
     return tuple(seen.values())
 
 
-def kpi_scores(items: pd.DataFrame, role: Role) -> pd.Series:
-    """The weighted 0-100 score of each row of item scores, given in the role's item order."""
-    weights = np.array([item.weight for item in role.items]) / 100.0
-    return pd.Series(items.to_numpy(dtype=float) @ weights, index=items.index)
+def kpi_scores(items: pd.DataFrame, weights, bounds: tuple[float, float]) -> tuple[pd.Series, pd.DataFrame]:
+    """The weighted score of each row of item scores (columns in the weights' order; weights
+    as fractions), and which items lie outside `bounds`, the range of the role's metric (0-100
+    by default): a row with one has no score. The rules, KPI_SCORE and the close all score
+    items here."""
+    cells = items.to_numpy(dtype=float)
+    outside = (cells < bounds[0]) | (cells > bounds[1])
+    score = cells @ np.asarray(weights, float)
+    score[outside.any(axis=1)] = np.nan
+    return (pd.Series(score, index=items.index),
+            pd.DataFrame(outside, index=items.index, columns=items.columns))
+
+
+def item_weights(role: Role) -> list[float]:
+    return [item.weight / 100.0 for item in role.items]
+
+
+def metric_bounds(policy: Policy, role: Role) -> tuple[float, float]:
+    metric = policy.metric(role.metric)
+    return metric.min, metric.max
 
 
 def months_completed(start: pd.Series, end: pd.Timestamp) -> pd.Series:
@@ -126,7 +143,7 @@ def evaluate(roster: pd.DataFrame, records: pd.DataFrame, policy: Policy | None 
         return Review(None, _empty_table(_blocked(people, unreadable)), problems)
 
     found, bad_ids = _found(records, months, month, _depth(people, policy), people, problems)
-    matrix, bad_cells = _history(records, found, people, policy, problems)
+    matrix, bad_cells = _history(records, found, people, policy)
     problems += bad_ids + bad_cells
     table = _Evaluation(_blocked(people, unreadable + bad_cells), matrix, policy, month,
                         problems).table()
@@ -258,11 +275,11 @@ def _found(records: pd.DataFrame, months: np.ndarray, month: int, depth: int,
     return _Found(rows, keys["employee"], pos, age, depth), unreadable
 
 
-def _history(records: pd.DataFrame, found: _Found, people: pd.DataFrame, policy: Policy,
-             problems: list[Problem]) -> tuple[_Matrix, list[Problem]]:
+def _history(records: pd.DataFrame, found: _Found, people: pd.DataFrame,
+             policy: Policy) -> tuple[_Matrix, list[Problem]]:
     """The records of the months the review looks at, read, with the monthly metric filled in
-    from the role's KPI items where blank, as a matrix; and the cells that could not be read.
-    Out-of-range scores are left out and said in `problems`."""
+    from the role's KPI items where blank, as a matrix; and the cells that could not be read,
+    scores and items outside their metric's range among them (no verdict rests on them)."""
     rows, pos, age, ids = found.rows, found.pos, found.age, found.ids
     window, unreadable = schema.clean(schema.RECORDS, records, keys=HISTORY, rows=rows, ids=ids)
     now = np.flatnonzero(age == 0)
@@ -280,7 +297,17 @@ def _history(records: pd.DataFrame, found: _Found, people: pd.DataFrame, policy:
                                         rows=rows[blank], ids=ids)
             unreadable += more
             complete = scored.notna().all(axis=1).to_numpy()
-            score[blank[complete]] = kpi_scores(scored[columns][complete], r).to_numpy()
+            bounds = metric_bounds(policy, r)
+            kpi, outside = kpi_scores(scored[columns][complete], item_weights(r), bounds)
+            score[blank[complete]] = kpi.to_numpy()
+            for at, item in zip(*np.nonzero(outside.to_numpy())):
+                emp, value = people.index[pos[blank[complete][at]]], outside.index[at]
+                at_zh, at_en = schema.where(schema.RECORDS, value, emp)
+                given = scored.at[value, columns[item]]
+                unreadable.append(Problem(
+                    f"{at_zh}：「{r.items[item].name}」{given:g} 超出范围 {bounds[0]:g}–{bounds[1]:g}",
+                    f"{at_en}: '{r.items[item].name_en}' {given:g} is outside {bounds[0]:g}–{bounds[1]:g}",
+                    emp))
 
     metric_codes, metric_ids = pd.factorize(people["metric"].to_numpy(object))
     metrics = [policy.metric(m) for m in metric_ids]
@@ -289,9 +316,9 @@ def _history(records: pd.DataFrame, found: _Found, people: pd.DataFrame, policy:
     for i in np.flatnonzero((score < low[pos]) | (score > high[pos])):
         emp, m = people.index[pos[i]], metrics[metric_codes[pos[i]]]
         at_zh, at_en = schema.where(schema.RECORDS, window.index[i], emp)
-        problems.append(Problem(
-            f"{at_zh}：{m.name} {score[i]:g} 超出范围 {m.min:g}–{m.max:g}，未计入",
-            f"{at_en}: {m.name_en} {score[i]:g} is outside {m.min:g}–{m.max:g}; left out", emp))
+        unreadable.append(Problem(  # never a verdict on a score the policy's range does not allow
+            f"{at_zh}：{m.name} {score[i]:g} 超出范围 {m.min:g}–{m.max:g}",
+            f"{at_en}: {m.name_en} {score[i]:g} is outside {m.min:g}–{m.max:g}", emp))
         score[i] = np.nan
 
     history = {"score": score, **{key: window[key].to_numpy() for key in HISTORY[1:]}}
@@ -390,7 +417,7 @@ class _Evaluation:
         tenure = months_completed(p["hire_date"], self.end).to_numpy()
         in_level = months_completed(p["level_since"].fillna(p["hire_date"]), self.end).to_numpy()
         avg, avg_n = self.window_average()
-        cycle_avg, cycle_n = self.matrix.window_mean(p["cycle"].to_numpy(int))
+        cycle_avg, cycle_n = self.matrix.window_mean(np.minimum(p["cycle"].to_numpy(int), self.on_rung))
         outcome = self.review_outcome(cycle_avg, cycle_n)
         eligible, eligible_in = self.eligibility(tenure, in_level, avg, avg_n, cycle_avg, outcome)
         demotion = self.demotion(outcome, cycle_avg)
@@ -433,10 +460,21 @@ class _Evaluation:
             table[column] = table[column].astype(object).where(self.valid, None)
         return table
 
+    @cached_property
+    def on_rung(self) -> np.ndarray:
+        """Months of records that belong to the rung held: from the month 本职级起始日 (or the
+        hire date) falls in to the review month; 0 when the rung begins after it. A rung is
+        judged on its own months only (the cycle, the promotion average, the demotion run):
+        someone just moved has no verdict on the new rung until its first month is on record."""
+        start = self.people["level_since"].fillna(self.people["hire_date"])
+        p_months = (start.dt.year * 12 + start.dt.month - 1).to_numpy(float)
+        served = np.where(np.isnan(p_months), self.matrix.depth, self.month - p_months + 1)
+        return np.clip(served, 0, self.matrix.depth).astype(int)
+
     def window_average(self):
         s = self.policy.settings
         window = self.month % 12 + 1 if s.average_basis == "calendar_year" else s.average_window_months
-        return self.matrix.window_mean(np.full(self.n, window))
+        return self.matrix.window_mean(np.minimum(np.full(self.n, window), self.on_rung))
 
     def review_outcome(self, avg: np.ndarray, count: np.ndarray) -> dict:
         """§3: the band of the cycle average, the probation repeat, HR's override, and notes."""
@@ -487,6 +525,8 @@ class _Evaluation:
              "已是最低职级，职级不变", "Already at the bottom rung; level unchanged"),
             (cycled & self.valid & (count == 0),
              "评审周期内没有绩效记录", "No scores on record in the review cycle"),
+            (cycled & self.valid & (count == 0) & (self.on_rung < p["cycle"].to_numpy()),
+             "本职级尚无绩效记录，暂不评审", "No scores on record on this level yet; no verdict yet"),
         )
         for mask, zh, en in cases:
             note[mask], note_en[mask] = zh, en
@@ -603,7 +643,7 @@ class _Evaluation:
 
         run, below = p["demote_run"].to_numpy(int), p["demote_below"].to_numpy(float)
         scores = self.matrix.scores
-        streak = _leading_run(scores < below[:, None])
+        streak = np.minimum(_leading_run(scores < below[:, None]), self.on_rung)
         low = ~bottom & (run > 0) & (streak >= run)
 
         def run_values(r, sep):  # the run's coefficients, oldest first

@@ -19,7 +19,7 @@ from .excel import CellError, excel_function
 from .values import is_error
 from .policy import Policy, default_policy
 from .problems import Problem
-from .rules import Review, bad_month, evaluate
+from .rules import Review, bad_month, evaluate, item_weights, kpi_scores, metric_bounds
 
 EMPLOYEE = ("工号，或一列工号 | an employee id, or a column of ids", {"ndim": 2})
 AS_OF = "评审月份，如 2026-10；省略则为最近有记录的月份 | review month, e.g. 2026-10; blank: the latest on record"
@@ -308,7 +308,8 @@ def KPI_SCORE(scores, role, items=None, caller=None):
         bad = next(h for h in headers if is_error(h))
         return CellError(bad, f"表头中有错误值 {bad}", f"a header cell is the error {bad}")
     if flat_roles and all(values.number(c) not in (None, values.INVALID) for c in flat_roles):
-        weights = _given_weights(flat_roles)
+        policy = _policy(caller)
+        weights = policy if isinstance(policy, CellError) else _given_weights(flat_roles, policy)
         per_row = [weights] * len(rows)
     else:
         if any(len(r) != 1 for r in roles) or len(roles) not in (1, len(rows)):
@@ -339,15 +340,18 @@ def KPI_SCORE(scores, role, items=None, caller=None):
     return out if several and len(out) > 1 else out[0][0]
 
 
-def _given_weights(cells: list):
-    """(item labels, weights as fractions) of a row of weights in percent or as fractions."""
+def _given_weights(cells: list, policy: Policy):
+    """(item labels, weights as fractions, bounds) of a row of weights in percent or as
+    fractions; items bounded as the policy's KPI-scored roles' metric is."""
     numbers = [values.number(c) for c in cells]
     total = sum(numbers)
     if math.isclose(total, 1, abs_tol=1e-9):
         numbers = [n * 100 for n in numbers]
     elif not math.isclose(total, 100, abs_tol=1e-9):
         return CellError("#VALUE!", f"权重合计 {total:g}，应为 100%", f"weights add up to {total:g}, not 100%")
-    return [f"第{i}项" for i in range(1, len(numbers) + 1)], [n / 100 for n in numbers]
+    scored = next((r for r in policy.roles if r.items), None)
+    bounds = metric_bounds(policy, scored) if scored else (0.0, 100.0)
+    return [f"第{i}项" for i in range(1, len(numbers) + 1)], [n / 100 for n in numbers], bounds
 
 
 def _role_weights(policy: Policy, key):
@@ -363,10 +367,10 @@ def _role_weights(policy: Policy, key):
         return CellError("#N/A", f"未知角色「{key}」，可选：{known}", f"unknown role '{key}'")
     if not found.items:
         return CellError("#N/A", f"角色「{found.name}」没有考核项", f"role '{found.id}' has no KPI items")
-    return [i.name for i in found.items], [i.weight / 100 for i in found.items]
+    return [i.name for i in found.items], item_weights(found), metric_bounds(policy, found)
 
 
-def _weighted(row: list, names: list[str], weights: list[float], headers=None):
+def _weighted(row: list, names: list[str], weights: list[float], bounds, headers=None):
     if headers is not None:
         folded = [schema.header_parts(h) for h in headers]
         where = [next((j for j, parts in enumerate(folded) if values.fold(n) in parts), None) for n in names]
@@ -377,8 +381,8 @@ def _weighted(row: list, names: list[str], weights: list[float], headers=None):
     if len(row) != len(weights):
         return CellError("#VALUE!", f"需要 {len(weights)} 个考核项得分，给了 {len(row)} 个",
                          f"{len(weights)} item scores are needed, {len(row)} were given")
-    total = 0.0
-    for name, weight, cell in zip(names, weights, row):
+    scores = []
+    for name, cell in zip(names, row):
         if is_error(cell):
             return CellError(cell, f"「{name}」得分是错误值 {cell}", f"the score of '{name}' is the error {cell}")
         score = values.number(cell)
@@ -386,11 +390,14 @@ def _weighted(row: list, names: list[str], weights: list[float], headers=None):
             return CellError("#VALUE!", f"「{name}」得分为空", f"the score of '{name}' is blank")
         if score is values.INVALID:
             return CellError("#VALUE!", f"「{name}」得分「{cell}」不是数字", f"the score of '{name}' is not a number: '{cell}'")
-        if not 0 <= score <= 100:
-            return CellError("#VALUE!", f"「{name}」得分 {score:g} 不在 0-100 之间",
-                             f"the score of '{name}' is {score:g}, outside 0-100")
-        total += weight * score
-    return round(total, 10)
+        scores.append(score)
+    total, outside = kpi_scores(pd.DataFrame([scores], columns=names), weights, bounds)
+    if outside.to_numpy().any():
+        name = names[int(outside.to_numpy()[0].argmax())]
+        score = scores[names.index(name)]
+        return CellError("#VALUE!", f"「{name}」得分 {score:g} 超出范围 {bounds[0]:g}–{bounds[1]:g}",
+                         f"the score of '{name}' is {score:g}, outside {bounds[0]:g}–{bounds[1]:g}")
+    return round(float(total.iloc[0]), 10)
 
 
 @excel_function()
