@@ -130,3 +130,23 @@ def test_a_rung_is_judged_on_its_own_months_only_so_no_one_is_demoted_twice():
     assert t.at["1125", "demotion_due"] is False
     # and its promotion average is November's alone: 1 month on record on this rung
     assert (t.at["1125", "average"], t.at["1125", "average_months"]) == (1.0, 1)
+
+
+def test_the_dashboard_counts_the_columns_the_sheets_headers_name():
+    """History's columns in another order, or a KPI item more: the dashboard's formulas follow
+    the header row, as the close reads it, not the schema's order."""
+    import re
+
+    from workbook.templates import DASHBOARD, Names, dashboard
+    from xlfuncs.policy import default_policy
+
+    wb = templates.department()
+    history = wb["历史记录"]
+    history.insert_cols(1)  # HR put a column of notes first: every field moved one to the right
+    history["A1"] = "备注"
+    del wb[DASHBOARD[0]]
+    dashboard(wb, default_policy(), Names("zh"), 1)
+    formulas = "".join(str(c.value) for row in wb[DASHBOARD[0]].iter_rows() for c in row)
+    used = set(re.findall(r"'历史记录'!\$([A-Z]+):", formulas))
+    named = {str(history[f"{letter}1"].value).split("\n")[0] for letter in used}
+    assert named == {"月份", "当月序列", "评审结果", "距可晋升(月)", "月度得分(计算)"}

@@ -391,16 +391,18 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
     headcount per rung from the roster; review outcomes, the promotion pipeline and the score
     distribution per ladder from History's frozen results. Ordinary COUNTIFS formulas feed
     native charts, so Excel updates it as History grows and any spreadsheet program computes it."""
+    roster_name, history_name = (book.find_sheet(wb.sheetnames, t.names) or names.pick(t.zh, t.en)
+                                 for t in (schema.ROSTER, schema.RECORDS))
+    at = {"roster": _columns(wb, roster_name, schema.ROSTER, ()),
+          "history": _columns(wb, history_name, schema.RECORDS, history_extra(policy))}
     ws = wb.create_sheet(names.pick(*DASHBOARD), index)
-    roster = quote_sheetname(names.pick(schema.ROSTER.zh, schema.ROSTER.en))
-    history = quote_sheetname(names.pick(schema.RECORDS.zh, schema.RECORDS.en))
 
-    def column(sheet, fields, key):
-        letter = get_column_letter([f.key for f in fields].index(key) + 1)
-        return f"{sheet}!${letter}:${letter}"
+    def column(table, key):  # where the sheet's own header row has the field, whatever its order
+        letter = at[table].get(key)
+        sheet = quote_sheetname(roster_name if table == "roster" else history_name)
+        return f"{sheet}!${letter}:${letter}" if letter else "#REF!"
 
-    hist_fields = [*schema.RECORDS.fields, *history_extra(policy)]
-    month, ladder_col, outcome, soon, score = (column(history, hist_fields, k) for k in (
+    month, ladder_col, outcome, soon, score = (column("history", k) for k in (
         "month", "result:ladder", "result:outcome", "result:eligible_in", "result:score"))
     this = f"{ladder_col},$A{{r}},{month},$B$2"  # this row's ladder in the chosen month
 
@@ -438,8 +440,8 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
     block(names.pick("在岗人数（员工名册）", "Headcount (roster)"),
           [names.header("职级", "Level"), names.header("人数", "People")],
           [[f"{ld.name}·{r.name}",
-            f'=COUNTIFS({column(roster, schema.ROSTER.fields, "ladder")},"{ld.name}",'
-            f'{column(roster, schema.ROSTER.fields, "level")},"{r.name}")'] for ld in ladders for r in ld.rungs],
+            f'=COUNTIFS({column("roster", "ladder")},"{ld.name}",'
+            f'{column("roster", "level")},"{r.name}")'] for ld in ladders for r in ld.rungs],
           names.pick("各职级人数 | Headcount per rung", "Headcount per rung | 各职级人数"))
 
     reviewed = [ld for ld in ladders if any(policy.role(r.role).cycle_months for r in ld.rungs)]
@@ -663,6 +665,18 @@ def fit_table(ws, last_row: int) -> None:
                      f"{get_column_letter(max_col)}{max(last_row, min_row + 1)}")
         if table.autoFilter is not None:
             table.autoFilter.ref = table.ref
+
+
+def _columns(wb: Workbook, sheet: str, table: schema.Table, extra) -> dict[str, str]:
+    """Field key → column letter, from the sheet's header row (a missing column: no entry);
+    a sheet not built yet has the schema's order."""
+    if sheet not in wb.sheetnames:
+        fields = [*table.fields, *extra]
+        return {f.key: get_column_letter(i) for i, f in enumerate(fields, 1)}
+    ws = wb[sheet]
+    top = [[c.value for c in row] for row in ws.iter_rows(max_row=book.HEADER_SEARCH_ROWS)]
+    found, _ = book.find_header(table, top, sheet, extra)
+    return {key: get_column_letter(pos + 1) for pos, key in found[1].items()} if found else {}
 
 
 def history_extra(policy: Policy) -> tuple[schema.Field, ...]:
