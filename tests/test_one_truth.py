@@ -150,3 +150,19 @@ def test_the_dashboard_counts_the_columns_the_sheets_headers_name():
     used = set(re.findall(r"'历史记录'!\$([A-Z]+):", formulas))
     named = {str(history[f"{letter}1"].value).split("\n")[0] for letter in used}
     assert named == {"月份", "当月序列", "评审结果", "距可晋升(月)", "月度得分(计算)"}
+
+
+def test_an_unexpected_failure_of_a_command_is_a_message_not_a_traceback(tmp_path, capsys, monkeypatch):
+    from workbook import cli
+
+    path = tmp_path / "dept.xlsx"
+    templates.department().save(path)
+    before = path.read_bytes()
+
+    def broken(*args, **kwargs):
+        raise KeyError("rung")
+    monkeypatch.setattr(close, "plan", broken)
+    assert cli.main(["close-month", str(path)]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "请把此信息发给维护人员" in err and "KeyError: 'rung'" in err
+    assert path.read_bytes() == before

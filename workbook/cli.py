@@ -186,4 +186,9 @@ def main(argv=None) -> int:
     p.set_defaults(run=apply_moves)
 
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except Exception as err:  # noqa: BLE001 (a message, never a traceback; writes are atomic)
+        print(f"ladderbook 出错，请把此信息发给维护人员 | ladderbook failed; please send this to whoever "
+              f"maintains it: {type(err).__name__}: {err}", file=sys.stderr)
+        return 3
