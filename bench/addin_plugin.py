@@ -2,7 +2,9 @@
 custom functions, for recalc_bench: the two engines compute a workbook the way they would
 if ladderbook used them for everything. `SOURCE` is the workbook file the functions read."""
 
-from workbook.recalc import FUNCTIONS
+from workbook.recalc import functions
+
+FUNCTIONS = functions()
 
 SOURCE = None
 

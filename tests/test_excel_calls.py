@@ -13,7 +13,7 @@ import pytest
 import xlwings
 
 from workbook import excel_calls
-from xlfuncs.excel import CellError, excel_function
+from xlfuncs.excel import DECLARED, CellError, excel_function
 
 MISSING_SCODE = -2147352572  # what VBA passes for an Optional argument left out
 
@@ -69,7 +69,8 @@ def probe(xlwings_udfs):
         return say[0]
 
     assert PROBE.__xlfunc__["args"][1]["options"] == {"err_to_str": True, "ndim": 2}
-    return PROBE, seen, say
+    yield PROBE, seen, say
+    DECLARED.pop("PROBE")  # declared for these tests only
 
 
 def through_xlwings(udfs, fn, args):

@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from xlfuncs import book, schema, values
+from xlfuncs.excel import computed_columns
 from xlfuncs.policy import Ladder, Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import Review, bad_month, evaluate, item_fields
@@ -231,12 +232,6 @@ def _rung(policy: Policy, table: pd.DataFrame, emp):
 
 # ---- the plan's parts ----------------------------------------------------------------------
 
-RESULT_OF = {"score": "score", "cycle_average": "cycle_average", "outcome": "outcome",
-             "eligible": "eligible", "reasons": "reasons", "raise_min": "raise_min",
-             "raise_max": "raise_max", "demotion_due": "demotion_due",
-             "training": "training_required", "pay_adjust": "pay_adjust"}
-
-
 def frozen(review: Review) -> pd.DataFrame:
     """The month's computed results per employee, as values for History (blank: None): the
     same answers the month sheet's formulas give, without their error texts."""
@@ -244,11 +239,11 @@ def frozen(review: Review) -> pd.DataFrame:
     cycled = t["cycle_months"].fillna(0).to_numpy() > 0
     out = pd.DataFrame({"result:ladder": t["ladder_name"],
                         "result:level": t["level"], "result:eligible_in": t["eligible_in"]}, index=t.index)
-    for key, column in RESULT_OF.items():
-        value = t[column].astype(object)
-        if key in ("cycle_average", "outcome"):
+    for column in computed_columns():  # what each month-sheet column's function answered
+        value = t[column.review].astype(object)
+        if column.on == "cycle":
             value = value.where(cycled, None)
-        out[f"result:{key}"] = value
+        out[f"result:{column.key}"] = value
     out = out.astype(object).where(out.notna(), None)
     out["result:reasons"] = out["result:reasons"].where(out["result:reasons"] != "", None)
     out.loc[t["problem"] != ""] = None
@@ -336,7 +331,7 @@ def _archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.
                     policy: Policy) -> dict[str, list[list]]:
     """The month sheets as values, their computed columns holding the results, and the
     review of everyone on them."""
-    computed = {part: f"result:{key}" for key, zh, en in schema.COMPUTED for part in (values.fold(zh), values.fold(en))}
+    computed = {values.fold(name): f"result:{c.key}" for c in computed_columns() for name in (c.zh, c.en)}
     sheets = {}
     everyone = []
     for name in out.closed:

@@ -21,28 +21,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, unescape
 
+from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 
-from xlfuncs import udfs
-from xlfuncs.excel import CellError
+from xlfuncs.excel import CellError, declared
 
 from . import engine, excel_calls, files
 from .io import FileBook
-
-FUNCTIONS = {name: fn for name, fn in vars(udfs).items() if hasattr(fn, "__ladderbook__")}
 
 _CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
 _ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _F = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 _FULL_CALC = re.compile(r'\s+fullCalcOnLoad="(?:1|true)"')
-_REFERENCE = re.compile(  # A1 or A1:B9, maybe on a sheet: Sheet!A1, 'My sheet'!A1:A9
-    r"""^(?:(?:'(?:[^']|'')+'|[^\s'!(),"]+)!)?\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?$""", re.I)
-_CONSTANT = re.compile(  # blank, "text", TRUE/FALSE, a number, an array constant
-    r"""^(?:|"(?:[^"]|"")*"|TRUE|FALSE|-?\d+(?:\.\d+)?(?:E[+-]?\d+)?|\{[^{}]*\})$""", re.I)
-_CALL = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9.]*)\((.*)\)\s*$", re.S)
 
 
 @dataclass
@@ -120,35 +113,60 @@ def _formulas(sheet: str, xml: str) -> list[_Formula]:
     return out
 
 
-def _calls_addin(text: str) -> bool:
-    return any(re.search(rf"\b{name}\s*\(", part, re.I)
-               for part in re.split(r'"(?:[^"]|"")*"', text) for name in FUNCTIONS)
+def functions() -> dict:
+    """The add-in's functions by name, as declared (`xlfuncs.excel`); macros are not called."""
+    return {fn.__name__: fn for fn in declared() if not fn.__ladderbook__.macro}
 
 
-def _parse(text: str):
-    """(function name, [argument texts]) when the formula is one add-in call, else None."""
-    match = _CALL.match(text)
-    if not match or match.group(1).upper() not in FUNCTIONS:
+def _tokens(text: str) -> list[Token]:
+    return [t for t in Tokenizer(f"={text}").items if t.type != Token.WSPACE]
+
+
+def _calls_addin(text: str, known: dict) -> bool:
+    return any(t.type == Token.FUNC and t.subtype == Token.OPEN and t.value[:-1].upper() in known
+               for t in _tokens(text))
+
+
+def _parse(text: str, known: dict):
+    """(function name, [argument texts]) when the formula is one add-in call whose arguments
+    are each a reference or a constant (openpyxl's tokenizer reads it), else None."""
+    tokens = _tokens(text)
+    if (len(tokens) < 2 or tokens[0].type != Token.FUNC or tokens[0].value[:-1].upper() not in known
+            or tokens[-1].type != Token.FUNC or tokens[-1].subtype != Token.CLOSE):
         return None
-    args, depth, current, quoted = [], 0, "", False
-    for ch in match.group(2):
-        if ch == '"':
-            quoted = not quoted
-        if not quoted and ch in "({":
-            depth += 1
-        elif not quoted and ch in ")}":
-            depth -= 1
-            if depth < 0:
-                return None
-        if ch == "," and depth == 0 and not quoted:
-            args.append(current.strip())
-            current = ""
+    args, current, depth = [], [], 0
+    for t in tokens[1:-1]:
+        if t.type in (Token.FUNC, Token.PAREN, Token.OP_IN, Token.OP_POST):
+            return None  # a nested call or an expression: not one add-in call
+        if t.type == Token.ARRAY:
+            depth += 1 if t.subtype == Token.OPEN else -1
+        if t.type == Token.SEP and t.subtype == Token.ARG and depth == 0:
+            args.append(current)
+            current = []
         else:
-            current += ch
-    args.append(current.strip())
-    if depth or not all(_CONSTANT.match(a) or _REFERENCE.match(a) for a in args):
-        return None  # a nested call, a defined name, an expression: not one add-in call
-    return match.group(1).upper(), ([] if args == [""] else args)
+            current.append(t)
+    args.append(current)
+    if not all(_is_argument(a) for a in args):
+        return None
+    return tokens[0].value[:-1].upper(), ([] if args == [[]] else ["".join(t.value for t in a) for a in args])
+
+
+def _is_argument(tokens: list[Token]) -> bool:
+    """Nothing (an omitted argument), a constant, an array constant, or a cell reference (not
+    a defined name, whose cells recalc cannot know)."""
+    if not tokens or tokens[0].type == Token.ARRAY:
+        return True
+    if len(tokens) == 2 and tokens[0].type == Token.OP_PRE and tokens[1].subtype == Token.NUMBER:
+        return True  # a negative number
+    if len(tokens) != 1 or tokens[0].type != Token.OPERAND:
+        return False
+    if tokens[0].subtype != Token.RANGE:
+        return True
+    try:
+        range_boundaries(tokens[0].value.rsplit("!", 1)[-1].replace("$", ""))
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 class _Unreadable(Exception):
@@ -165,15 +183,21 @@ class StoredCells:
     def argument(self, sheet: str, text: str, as_range=False):
         """An argument as Excel hands it to the add-in: a literal, a range's values as pywin32
         gives them, or (`as_range`) the range itself; an omitted one between others is empty."""
-        text = text.strip()
-        if text == "":
+        tokens = _tokens(text)
+        if not tokens:
             return None
-        if text.startswith("{"):
-            rows = [[_literal(v) for v in row.split(",")] for row in text.strip("{}").split(";")]
+        if tokens[0].type == Token.ARRAY:  # {60,40} or {1;2}: a row as VBA gets it, else rows
+            rows = [[]]
+            for t in tokens[1:-1]:
+                if t.type == Token.SEP:
+                    rows += [[]] if t.subtype == Token.ROW else []
+                else:
+                    rows[-1].append(_literal(t.value))
             value = excel_calls.com_value(rows)
             return value[0] if isinstance(value, tuple) and len(value) == 1 else value
-        if not _REFERENCE.match(text):
+        if tokens[0].subtype != Token.RANGE:
             return excel_calls.com_value([[_literal(text)]])
+        text = text.strip()
         if "!" in text:
             sheet, text = text.rsplit("!", 1)
             sheet = sheet.strip("'").replace("''", "'")
@@ -204,6 +228,7 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
     """Every add-in formula called as Excel calls it (`excel_calls`), each formula once, `WHY`
     after the others since it tells what they answered; then the ordinary formulas."""
     report = Report()
+    known = functions()
     cells = StoredCells(source)
     edits: dict[str, dict[str, object]] = defaultdict(dict)
     calls, why = [], []
@@ -216,18 +241,18 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
 
     for sheet, xml in texts.items():
         for formula in _formulas(sheet, xml):
-            if not _calls_addin(formula.text):
+            if not _calls_addin(formula.text, known):
                 if formula.target == formula.cell:
                     ordinary[sheet][formula.cell] = formula.text
                 else:  # an array formula: pycel would evaluate it cell by cell, not as Excel does
                     leave(formula)
                 continue
-            parsed = _parse(formula.text)
+            parsed = _parse(formula.text, known)
             if parsed is None:
                 leave(formula)
                 continue
             name, args = parsed
-            fn = FUNCTIONS[name]
+            fn = known[name]
             declared = [a.name for a in fn.__ladderbook__.args]
             if as_of is not None and "as_of" in declared:
                 at = declared.index("as_of")

@@ -29,6 +29,7 @@ from xlfuncs import book, moves, policy_sheet, schema, values
 from . import vba
 from .report import cell_width
 from xlfuncs.policy import Ladder, Policy, default_data
+from xlfuncs.excel import declared, frozen_fields
 from xlfuncs.rules import item_fields
 
 TEMPLATE_ROWS = 100  # blank rows a month-sheet template computes over
@@ -286,14 +287,14 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
         f = schema.RECORDS.field("override")
         inputs.append(("override", f.zh, f.en, "Outcomes"))
 
-    computed = [c for c in schema.COMPUTED
-                if (c[0] != "score" or items)
-                and (c[0] not in ("cycle_average", "outcome") or band_reviewed)
-                and (c[0] not in ("raise_min", "raise_max") or has_raise)]
+    shown = {"": True, "items": bool(items), "cycle": band_reviewed, "raise": has_raise}
+    functions = [fn.__ladderbook__ for fn in declared() if fn.__ladderbook__.columns
+                 and shown[fn.__ladderbook__.columns[0].on]]  # the add-in's columns, as declared
+    computed = [c for f in functions for c in f.columns]
     # HR's decision on the review, typed after reading it: the last columns
     rules = {"decision": "Decisions", "to_level": "LevelNames", "raise": "number"}
     decisions = [(f.key, f.zh, f.en, rules.get(f.key)) for f in map(schema.RECORDS.field, schema.DECISIONS)]
-    columns = inputs + [(key, zh, en, None) for key, zh, en in computed] + decisions
+    columns = inputs + [(c.key, c.zh, c.en, None) for c in computed] + decisions
     col = {key: i for i, (key, *_rest) in enumerate(columns, 1)}
     people = people or []
     first, last = 3, 2 + (len(people) or TEMPLATE_ROWS)
@@ -306,7 +307,7 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     _validation(ws, "date", "B1", "本表的月份（如 2026-10-01）| the month of this sheet")
     ws.cell(1, 3, names.pick(f"{ladder.name} 月度考核（{ladder.id}）",
                              f"{ladder.name_en} monthly assessment ({ladder.id})")).font = TITLE_FONT
-    fills = {i: COMPUTED_FILL for key, i in col.items() if key in {c[0] for c in computed}}
+    fills = {i: COMPUTED_FILL for key, i in col.items() if key in {c.key for c in computed}}
     _header_row(ws, 2, [names.header(zh, en) for _, zh, en, _ in columns], fills)
 
     for row, person in enumerate(people, first):
@@ -325,36 +326,20 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
         letter = get_column_letter(col[key])
         return f"{letter}{first}:{letter}{last}"
 
-    ids, month_ref = rng("employee"), "$B$1"
-    formulas = {
-        "cycle_average": f"CYCLE_AVG({ids},{month_ref})",
-        "outcome": f"REVIEW_OUTCOME({ids},{month_ref})",
-        "eligible": f"PROMO_ELIGIBLE({ids},{month_ref})",
-        "reasons": f"PROMO_REASON({ids},{month_ref})",
-        "demotion_due": f"DEMOTION_DUE({ids},{month_ref})",
-        "training": f"TRAINING_REQUIRED({ids},{month_ref})",
-        "pay_adjust": f"PAY_ADJUST({ids},{month_ref})",
-    }
-    if items:
-        block = f"{get_column_letter(col['item:' + items[0]])}{{}}:{get_column_letter(col['item:' + items[-1]])}{{}}"
-        formulas["score"] = (f"KPI_SCORE({block.format(first, last)},{rng('level')},"
-                             f"{block.format(2, 2)})")
-    for key, text in formulas.items():
-        if key in col:
-            ref = rng(key)
-            ws.cell(first, col[key]).value = ArrayFormula(ref, f"={text}")
-    if has_raise:
-        ref = f"{get_column_letter(col['raise_min'])}{first}:{get_column_letter(col['raise_max'])}{last}"
-        ws.cell(first, col["raise_min"]).value = ArrayFormula(ref, f"=RAISE_RANGE({ids})")
-    for key, _, _ in computed:
-        for row in range(first, last + 1):
-            cell = ws.cell(row, col[key])
-            cell.fill = COMPUTED_FILL
-            if key in ("raise_min", "raise_max", "pay_adjust"):
-                cell.number_format = CNY
-            elif key in ("score", "cycle_average"):
-                cell.number_format = "0.0"
-    ws.column_dimensions[get_column_letter(col["reasons"])].width = 60
+    block = (f"{get_column_letter(col['item:' + items[0]])}{{}}:{get_column_letter(col['item:' + items[-1]])}{{}}"
+             if items else "")
+    sheet_args = {"ids": rng("employee"), "month": "$B$1", "level": rng("level"),
+                  "items": block.format(first, last), "item_headers": block.format(2, 2)}
+    for f in functions:  # one array formula per function, over its columns side by side
+        left, right = col[f.columns[0].key], col[f.columns[-1].key]
+        ref = f"{get_column_letter(left)}{first}:{get_column_letter(right)}{last}"
+        ws.cell(first, left).value = ArrayFormula(ref, f"={f.name}({','.join(sheet_args[a] for a in f.sheet_args)})")
+        for c in f.columns:
+            for row in range(first, last + 1):
+                cell = ws.cell(row, col[c.key])
+                cell.fill, cell.number_format = COMPUTED_FILL, c.number_format
+            if c.width:
+                ws.column_dimensions[get_column_letter(col[c.key])].width = c.width
     for row in range(first, last + 1):
         ws.cell(row, col["raise"]).number_format = CNY
 
@@ -534,7 +519,7 @@ def _policy(wb: Workbook, data: dict, names: Names) -> None:
 
 def _xlwings_conf(wb: Workbook) -> None:
     ws = wb.create_sheet("xlwings.conf")
-    ws["A1"], ws["B1"] = "UDF MODULES", "xlfuncs.udfs;workbook.macros"
+    ws["A1"], ws["B1"] = "UDF MODULES", ";".join(vba.modules())
     ws["A2"], ws["B2"] = "INTERPRETER_WIN", "pythonw"
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 40
@@ -682,4 +667,4 @@ def _columns(wb: Workbook, sheet: str, table: schema.Table, extra) -> dict[str, 
 def history_extra(policy: Policy) -> tuple[schema.Field, ...]:
     """History's columns after the schema's record fields: the KPI items, then the results
     the month close freezes."""
-    return item_fields(policy) + schema.FROZEN
+    return item_fields(policy) + frozen_fields()

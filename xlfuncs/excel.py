@@ -18,6 +18,7 @@ reachable through `=WHY(cell)`.
 from __future__ import annotations
 
 import functools
+import importlib
 import inspect
 from dataclasses import dataclass, field
 
@@ -25,7 +26,7 @@ import numpy as np
 import xlwings as xw
 from xlwings.conversion import Converter
 
-from . import session
+from . import schema, session
 
 CATEGORY = "ladderbook"
 MAX_ARRAY_TEXT = 255  # a longer text inside an array answer turns all of it into #VALUE! (xlwings #456)
@@ -60,6 +61,20 @@ class Arg:
 
 
 @dataclass(frozen=True)
+class Column:
+    """A computed column of the month sheets that a function fills (one array formula over the
+    sheet's people), frozen into History by the month close."""
+
+    key: str  # History's column is result:<key>
+    zh: str
+    en: str
+    review: str  # the review table's column whose value the close freezes
+    on: str = ""  # the ladders that show it: "" all, "items" KPI-scored, "cycle" band-reviewed, "raise" with raises
+    number_format: str = "General"
+    width: int | None = None
+
+
+@dataclass(frozen=True)
 class Declaration:
     name: str
     doc: str
@@ -67,6 +82,34 @@ class Declaration:
     ret: dict  # xlwings conversion options of the answer
     volatile: bool = True
     macro: bool = False  # a Sub for the Macros dialog, not a worksheet function
+    columns: tuple[Column, ...] = ()  # the month-sheet columns it fills, side by side
+    # its arguments on a month sheet, by name: ids, month (the sheet's B1), level, items (the
+    # KPI item block), item_headers; default: the ids, and the month if it takes as_of
+    sheet_args: tuple[str, ...] = ()
+
+
+DECLARED: dict = {}  # every declared function and macro by Excel name, in the order declared
+
+
+def declared() -> list:
+    """The declared functions and macros: the add-in's own (imported here so that they are
+    declared) and any other module's that has been imported."""
+    importlib.import_module("xlfuncs.udfs")
+    return list(DECLARED.values())
+
+
+def computed_columns() -> list[Column]:
+    """Every month-sheet column a function fills, in the order the functions are declared.
+    Their headers are no input field's names, so what Excel last showed in them is never read
+    back as an input."""
+    return [c for fn in declared() for c in fn.__ladderbook__.columns]
+
+
+def frozen_fields() -> tuple[schema.Field, ...]:
+    """History's columns of results, after the inputs: the ladder and level the month was
+    assessed at, every computed column, the months until eligible."""
+    return (*schema.ASSESSED, *(schema.Field(f"result:{c.key}", c.zh, c.en, "text") for c in computed_columns()),
+            schema.ELIGIBLE_IN)
 
 
 class Answer(Converter):
@@ -105,18 +148,22 @@ def _scode(code: str) -> int:
 READ_ERRORS = {"err_to_str": True}
 
 
-def excel_function(**args: str | tuple[str, dict]):
+def excel_function(columns: tuple[Column, ...] = (), sheet_args: tuple[str, ...] = (),
+                   **args: str | tuple[str, dict]):
     """Declare the decorated function to Excel: `args` gives each argument's doc, or (doc,
-    extra xlwings options) such as `ndim=2` for a range whose shape matters. Every function
-    is volatile (it reads the workbook behind Excel's back) and in the `ladderbook` category.
-    Whatever goes wrong inside comes back as a message in the cell, never a traceback."""
+    extra xlwings options) such as `ndim=2` for a range whose shape matters; `columns`, the
+    month-sheet columns it fills (and `sheet_args` its arguments there). Every function is
+    volatile (it reads the workbook behind Excel's back) and in the `ladderbook` category.
+    Whatever goes wrong inside comes back as a message in the cell, never a traceback. The
+    recalculation, the VBA module, the month sheets, History and the close read the
+    declaration; a new function is the function and its declaration."""
     def wrap(fn):
-        declared = []
+        arguments = []
         for name, param in inspect.signature(fn).parameters.items():
             if name == "caller":
                 continue
             doc, extra = args[name] if isinstance(args[name], tuple) else (args[name], {})
-            declared.append(Arg(name, doc, {**READ_ERRORS, **extra}, param.default))
+            arguments.append(Arg(name, doc, {**READ_ERRORS, **extra}, param.default))
 
         at = list(inspect.signature(fn).parameters).index("caller")
 
@@ -131,8 +178,11 @@ def excel_function(**args: str | tuple[str, dict]):
             session.answered(caller, answer)
             return answer
 
-        run.__ladderbook__ = Declaration(fn.__name__, fn.__doc__ or "", tuple(declared),
-                                         {"convert": Answer})
+        names = [a.name for a in arguments]
+        run.__ladderbook__ = Declaration(
+            fn.__name__, fn.__doc__ or "", tuple(arguments), {"convert": Answer}, columns=tuple(columns),
+            sheet_args=tuple(sheet_args) or (("ids", "month") if "as_of" in names else ("ids",)))
+        DECLARED[fn.__name__] = run
         return to_xlwings(run, xw.func, xw.arg, xw.ret, xw.script)
     return wrap
 
@@ -140,6 +190,7 @@ def excel_function(**args: str | tuple[str, dict]):
 def excel_macro(fn):
     """Declare the decorated function a macro (a VBA Sub in the Macros dialog)."""
     fn.__ladderbook__ = Declaration(fn.__name__, fn.__doc__ or "", (), {}, volatile=False, macro=True)
+    DECLARED[fn.__name__] = fn
     return to_xlwings(fn, xw.func, xw.arg, xw.ret, xw.script)
 
 

@@ -136,29 +136,13 @@ TRAINING = Table("training", "培训名单", "Training", (
     Field("reasons", "须参加原因", "Why compulsory", "text", True),
 ))
 
-# Month-sheet columns the add-in computes. Their headers are no field's names, so what Excel
-# last showed in them is never read back as an input.
-COMPUTED = (
-    ("score", "月度得分(计算)", "Monthly score (computed)"),
-    ("cycle_average", "周期平均", "Cycle average"),
-    ("outcome", "评审结果", "Review outcome"),
-    ("eligible", "可晋升", "Eligible"),
-    ("reasons", "未达条件", "Unmet criteria"),
-    ("raise_min", "加薪下限(元/月)", "Raise min (CNY/month)"),
-    ("raise_max", "加薪上限(元/月)", "Raise max (CNY/month)"),
-    ("demotion_due", "应降级", "Demotion due"),
-    ("training", "需培训", "Training required"),
-    ("pay_adjust", "薪酬增减(元)", "Pay adjustment (CNY)"),
-)
-
-# What the month close freezes into History next to the inputs: the ladder and level the month
-# was assessed at, the computed columns, and the months until eligible (0: now; blank: more
-# than time served stands in the way), as values. Keys are prefixed so that none is taken
-# for an input field.
-FROZEN = (Field("result:ladder", "当月序列", "Ladder that month", "text"),
-          Field("result:level", "当月职级", "Level that month", "text"),
-          *(Field(f"result:{key}", zh, en, "text") for key, zh, en in COMPUTED),
-          Field("result:eligible_in", "距可晋升(月)", "Months to eligible", "text"))
+# What the month close freezes into History next to the inputs, besides the month sheets'
+# computed columns (`xlfuncs.excel.frozen_fields`): the ladder and level the month was assessed
+# at, and the months until eligible (0: now; blank: more than time served stands in the way),
+# as values. Keys are prefixed so that none is taken for an input field.
+ASSESSED = (Field("result:ladder", "当月序列", "Ladder that month", "text"),
+            Field("result:level", "当月职级", "Level that month", "text"))
+ELIGIBLE_IN = Field("result:eligible_in", "距可晋升(月)", "Months to eligible", "text")
 
 
 def header_parts(header) -> list[str]:

@@ -15,7 +15,7 @@ import math
 import pandas as pd
 
 from . import schema, session, values
-from .excel import CellError, excel_function
+from .excel import CellError, Column, excel_function
 from .values import is_error
 from .policy import Policy, default_policy
 from .problems import Problem
@@ -24,6 +24,7 @@ from .rules import Review, bad_month, evaluate, item_weights, kpi_scores, metric
 EMPLOYEE = ("工号，或一列工号 | an employee id, or a column of ids", {"ndim": 2})
 AS_OF = "评审月份，如 2026-10；省略则为最近有记录的月份 | review month, e.g. 2026-10; blank: the latest on record"
 LANG = "zh（默认）或 en | zh (default) or en"
+CNY = '"¥"#,##0'
 
 
 def _fail(code: str, problem: Problem) -> CellError:
@@ -152,147 +153,12 @@ def _in(lang, column: str) -> str | CellError:
     return f"{column}_en" if str(lang or "").strip().lower() == "en" else column
 
 
-# ---- per employee --------------------------------------------------------------------------
-
-@excel_function(employee=EMPLOYEE, as_of=AS_OF)
-def PROMO_ELIGIBLE(employee, as_of=None, caller=None):
-    """是否符合晋升到下一职级的条件（TRUE/FALSE）| Whether the employee meets every criterion of the next rung."""
-    return _per_employee(employee, caller, as_of, "eligible")
-
-
-@excel_function(employee=EMPLOYEE, as_of=AS_OF, lang=LANG)
-def PROMO_REASON(employee, as_of=None, lang=None, caller=None):
-    """不符合晋升条件的原因（实际值与要求），符合则为空；无法判断时说明原因 | Why not eligible, each unmet criterion with actual vs required; empty when eligible; why there is no verdict."""
-    return _per_employee(employee, caller, as_of, _in(lang, "reasons"), problem_text=True)
-
-
-@excel_function(employee=EMPLOYEE)
-def NEXT_LEVEL(employee, caller=None):
-    """下一职级的名称（已是最高职级则为空）| The next rung's name; empty at the top rung."""
-    return _per_employee(employee, caller, None, "next_level")
-
-
-@excel_function(employee=EMPLOYEE, as_of=AS_OF, lang=LANG)
-def CAREER_OPTIONS(employee, as_of=None, lang=None, caller=None):
-    """发展方向：下一职级及尚缺条件，以及可横向发展的去向 | Career options: the next rung and what it still needs, and the horizontal moves."""
-    return _per_employee(employee, caller, as_of, _in(lang, "careers"))
-
-
-@excel_function(employee=("工号（或一列工号），或原职级名称 | employee id (or a column), or the rung moved from",
-                          {"ndim": 2}),
-                to_level="目标职级（按职级查询时填写）| the rung moved to (when asking for two rungs)")
-def RAISE_RANGE(employee, to_level=None, caller=None):
-    """晋升下一职级的加薪范围 {下限, 上限}（元/月，向右两格）| Raise range {min, max} of the next step, CNY per month, spilling right."""
-    rows, _ = _grid(employee)
-    if any(len(row) != 1 for row in rows):
-        return CellError("#VALUE!", "工号应为一个单元格或一列", "give one employee id or a column of them")
-    if not values.is_blank(to_level):
-        return [_raise_between(rows[0][0], to_level, caller)]
-
-    top = CellError("#N/A", "已是最高职级", "already at the top rung")
-    none = CellError("#N/A", "政策未规定该步的加薪范围", "the policy sets no raise for this step")
-
-    def answer(t):
-        return [(top if is_top else none) if pd.isna(lo) else [lo, hi]
-                for lo, hi, is_top in zip(t["raise_min"], t["raise_max"], t["top"])]
-
-    result = _per_employee(rows, caller, None, "raise", answer)
-    return [cell if isinstance(cell, list) else [cell, cell] for (cell,) in result]
-
-
-def _raise_between(frm, to, caller) -> list:
-    for value, zh, en in ((frm, "原职级", "the rung moved from"), (to, "目标职级", "the rung moved to")):
-        if isinstance(_one(value, zh, en), CellError):
-            return [_one(value, zh, en)] * 2
-    policy = _policy(caller)
-    if isinstance(policy, CellError):
-        return [policy] * 2
-    frm, to = str(frm).strip(), str(to).strip()
-    for ladder in policy.ladders:
-        i, j = ladder.rung_index(frm), ladder.rung_index(to)
-        if i is None or j is None:
-            continue
-        found = policy.raise_range(ladder, i, j)
-        if found:
-            return [float(found[0]), float(found[1])]
-        if j <= i:
-            error = CellError("#N/A", f"「{frm}」到「{to}」不是晋升，没有加薪范围",
-                              f"'{frm}' to '{to}' is not a step up; there is no raise")
-        elif j > i + 1 and policy.settings.skip_raise == "none":
-            error = CellError("#N/A", f"「{frm}」到「{to}」为跨级晋升，加薪由总经理决定（政策设置 skip_raise）",
-                              f"'{frm}' to '{to}' skips a rung; the general manager decides the raise (setting skip_raise)")
-        else:
-            error = CellError("#N/A", f"政策未规定「{frm}」到「{to}」的加薪范围",
-                              f"the policy sets no raise from '{frm}' to '{to}'")
-        return [error] * 2
-    return [CellError("#N/A", f"没有同时包含「{frm}」和「{to}」的序列",
-                      f"no ladder has both '{frm}' and '{to}'")] * 2
-
-
-@excel_function(employee=EMPLOYEE, as_of=AS_OF)
-def REVIEW_OUTCOME(employee, as_of=None, caller=None):
-    """周期评审结果：晋升 / 保持 / 降级 / 降级并试用 / 劝退评估 | The cycle review's outcome."""
-    return _per_employee(employee, caller, as_of, "outcome", lambda t: _no_cycle(t, t["outcome"]))
-
-
-@excel_function(employee=EMPLOYEE, as_of=AS_OF)
-def CYCLE_AVG(employee, as_of=None, caller=None):
-    """评审周期内的月度平均分（评审结果依据）| The cycle's average monthly score the outcome was decided on."""
-    return _per_employee(employee, caller, as_of, "cycle_average", lambda t: _no_cycle(t, t["cycle_average"]))
-
-
-@excel_function(employee=EMPLOYEE, as_of=AS_OF)
-def DEMOTION_DUE(employee, as_of=None, caller=None):
-    """是否应降级（TRUE/FALSE）| Whether a demotion is due (two low coefficients in a row, a serious error, or a down review)."""
-    return _per_employee(employee, caller, as_of, "demotion_due")
-
-
-@excel_function(employee=EMPLOYEE, as_of=AS_OF)
-def TRAINING_REQUIRED(employee, as_of=None, caller=None):
-    """是否必须参加差异化培训（TRUE/FALSE）| Whether differentiated training is compulsory this quarter."""
-    return _per_employee(employee, caller, as_of, "training_required")
-
-
-@excel_function(employee=EMPLOYEE, as_of=AS_OF)
-def PAY_ADJUST(employee, as_of=None, caller=None):
-    """本月补助减处罚的净额（元）| This month's allowances minus penalties, CNY."""
-    return _per_employee(employee, caller, as_of, "pay_adjust")
-
-
-@excel_function(employee=EMPLOYEE, as_of=AS_OF, lang=LANG)
-def PAY_DETAIL(employee, as_of=None, lang=None, caller=None):
-    """本月补助与处罚明细 | This month's allowances and penalties, item by item."""
-    return _per_employee(employee, caller, as_of, _in(lang, "pay_detail"))
-
-
-@excel_function(employee=EMPLOYEE, as_of=AS_OF)
-def BASE_PAY(employee, as_of=None, caller=None):
-    """基本工资（元/月）：试用期内为试用期工资，否则为政策表中该职级的基本工资 | Base pay, CNY a month: probation pay while on probation, else the rung's base pay."""
-    missing = CellError("#N/A", "政策表未填写该职级的基本工资", "the policy sheet has no base pay for this rung")
-    return _per_employee(employee, caller, as_of, "base_pay",
-                         lambda t: [missing if pd.isna(v) else v for v in t["base_pay"]])
-
-
-@excel_function(employee=EMPLOYEE, as_of=AS_OF)
-def PERF_PAY(employee, as_of=None, caller=None):
-    """绩效工资（元）：政策表的绩效工资公式，用该职级的基数和本月绩效计算 | Performance pay, CNY: the policy sheet's formula on the rung's base and this month's metric."""
-    no_metric = CellError("#N/A", "本月没有绩效记录", "no metric recorded this month")
-    no_policy = CellError("#N/A", "政策表未填写该职级的绩效工资基数或公式",
-                          "the policy sheet has no performance-pay base or formula for this rung")
-    return _per_employee(employee, caller, as_of, "perf_pay", lambda t: [
-        v if not pd.isna(v) else no_metric if pd.isna(score) else no_policy
-        for v, score in zip(t["perf_pay"], t["score"])])
-
-
-@excel_function(employee=EMPLOYEE, as_of=AS_OF)
-def ABSENCE_FLAG(employee, as_of=None, caller=None):
-    """本月旷工超过规定天数（视为自动离职，由 HR 确认）| Absence without leave above the limit this month: voluntary resignation, for HR to confirm."""
-    return _per_employee(employee, caller, as_of, "absence_flag")
-
-
-# ---- explicit inputs ---------------------------------------------------------------------
+# ---- the month sheets' computed columns, in their order ----------------------------------
 
 @excel_function(
+    columns=(Column("score", "月度得分(计算)", "Monthly score (computed)", "score", on="items",
+                    number_format="0.0"),),
+    sheet_args=("items", "level", "item_headers"),
     scores=("一行考核项得分，或多行 | one row of item scores, or several rows", {"ndim": 2}),
     role=("角色或职级名称（如 客户代表），一列职级（每行一个），或一行权重 | a role or rung name "
           "(e.g. 客户代表), a column of them (one per row), or a row of weights", {"ndim": 2}),
@@ -398,6 +264,155 @@ def _weighted(row: list, names: list[str], weights: list[float], bounds, headers
         return CellError("#VALUE!", f"「{name}」得分 {score:g} 超出范围 {bounds[0]:g}–{bounds[1]:g}",
                          f"the score of '{name}' is {score:g}, outside {bounds[0]:g}–{bounds[1]:g}")
     return round(float(total.iloc[0]), 10)
+
+
+@excel_function(employee=EMPLOYEE, as_of=AS_OF, columns=(
+    Column("cycle_average", "周期平均", "Cycle average", "cycle_average", on="cycle", number_format="0.0"),))
+def CYCLE_AVG(employee, as_of=None, caller=None):
+    """评审周期内的月度平均分（评审结果依据）| The cycle's average monthly score the outcome was decided on."""
+    return _per_employee(employee, caller, as_of, "cycle_average", lambda t: _no_cycle(t, t["cycle_average"]))
+
+
+@excel_function(employee=EMPLOYEE, as_of=AS_OF, columns=(
+    Column("outcome", "评审结果", "Review outcome", "outcome", on="cycle"),))
+def REVIEW_OUTCOME(employee, as_of=None, caller=None):
+    """周期评审结果：晋升 / 保持 / 降级 / 降级并试用 / 劝退评估 | The cycle review's outcome."""
+    return _per_employee(employee, caller, as_of, "outcome", lambda t: _no_cycle(t, t["outcome"]))
+
+
+@excel_function(employee=EMPLOYEE, as_of=AS_OF, columns=(
+    Column("eligible", "可晋升", "Eligible", "eligible"),))
+def PROMO_ELIGIBLE(employee, as_of=None, caller=None):
+    """是否符合晋升到下一职级的条件（TRUE/FALSE）| Whether the employee meets every criterion of the next rung."""
+    return _per_employee(employee, caller, as_of, "eligible")
+
+
+@excel_function(employee=EMPLOYEE, as_of=AS_OF, lang=LANG, columns=(
+    Column("reasons", "未达条件", "Unmet criteria", "reasons", width=60),))
+def PROMO_REASON(employee, as_of=None, lang=None, caller=None):
+    """不符合晋升条件的原因（实际值与要求），符合则为空；无法判断时说明原因 | Why not eligible, each unmet criterion with actual vs required; empty when eligible; why there is no verdict."""
+    return _per_employee(employee, caller, as_of, _in(lang, "reasons"), problem_text=True)
+
+
+@excel_function(employee=("工号（或一列工号），或原职级名称 | employee id (or a column), or the rung moved from",
+                          {"ndim": 2}),
+                to_level="目标职级（按职级查询时填写）| the rung moved to (when asking for two rungs)",
+                columns=(Column("raise_min", "加薪下限(元/月)", "Raise min (CNY/month)", "raise_min", on="raise",
+                                number_format=CNY),
+                         Column("raise_max", "加薪上限(元/月)", "Raise max (CNY/month)", "raise_max", on="raise",
+                                number_format=CNY)))
+def RAISE_RANGE(employee, to_level=None, caller=None):
+    """晋升下一职级的加薪范围 {下限, 上限}（元/月，向右两格）| Raise range {min, max} of the next step, CNY per month, spilling right."""
+    rows, _ = _grid(employee)
+    if any(len(row) != 1 for row in rows):
+        return CellError("#VALUE!", "工号应为一个单元格或一列", "give one employee id or a column of them")
+    if not values.is_blank(to_level):
+        return [_raise_between(rows[0][0], to_level, caller)]
+
+    top = CellError("#N/A", "已是最高职级", "already at the top rung")
+    none = CellError("#N/A", "政策未规定该步的加薪范围", "the policy sets no raise for this step")
+
+    def answer(t):
+        return [(top if is_top else none) if pd.isna(lo) else [lo, hi]
+                for lo, hi, is_top in zip(t["raise_min"], t["raise_max"], t["top"])]
+
+    result = _per_employee(rows, caller, None, "raise", answer)
+    return [cell if isinstance(cell, list) else [cell, cell] for (cell,) in result]
+
+
+def _raise_between(frm, to, caller) -> list:
+    for value, zh, en in ((frm, "原职级", "the rung moved from"), (to, "目标职级", "the rung moved to")):
+        if isinstance(_one(value, zh, en), CellError):
+            return [_one(value, zh, en)] * 2
+    policy = _policy(caller)
+    if isinstance(policy, CellError):
+        return [policy] * 2
+    frm, to = str(frm).strip(), str(to).strip()
+    for ladder in policy.ladders:
+        i, j = ladder.rung_index(frm), ladder.rung_index(to)
+        if i is None or j is None:
+            continue
+        found = policy.raise_range(ladder, i, j)
+        if found:
+            return [float(found[0]), float(found[1])]
+        if j <= i:
+            error = CellError("#N/A", f"「{frm}」到「{to}」不是晋升，没有加薪范围",
+                              f"'{frm}' to '{to}' is not a step up; there is no raise")
+        elif j > i + 1 and policy.settings.skip_raise == "none":
+            error = CellError("#N/A", f"「{frm}」到「{to}」为跨级晋升，加薪由总经理决定（政策设置 skip_raise）",
+                              f"'{frm}' to '{to}' skips a rung; the general manager decides the raise (setting skip_raise)")
+        else:
+            error = CellError("#N/A", f"政策未规定「{frm}」到「{to}」的加薪范围",
+                              f"the policy sets no raise from '{frm}' to '{to}'")
+        return [error] * 2
+    return [CellError("#N/A", f"没有同时包含「{frm}」和「{to}」的序列",
+                      f"no ladder has both '{frm}' and '{to}'")] * 2
+
+
+@excel_function(employee=EMPLOYEE, as_of=AS_OF, columns=(
+    Column("demotion_due", "应降级", "Demotion due", "demotion_due"),))
+def DEMOTION_DUE(employee, as_of=None, caller=None):
+    """是否应降级（TRUE/FALSE）| Whether a demotion is due (two low coefficients in a row, a serious error, or a down review)."""
+    return _per_employee(employee, caller, as_of, "demotion_due")
+
+
+@excel_function(employee=EMPLOYEE, as_of=AS_OF, columns=(
+    Column("training", "需培训", "Training required", "training_required"),))
+def TRAINING_REQUIRED(employee, as_of=None, caller=None):
+    """是否必须参加差异化培训（TRUE/FALSE）| Whether differentiated training is compulsory this quarter."""
+    return _per_employee(employee, caller, as_of, "training_required")
+
+
+@excel_function(employee=EMPLOYEE, as_of=AS_OF, columns=(
+    Column("pay_adjust", "薪酬增减(元)", "Pay adjustment (CNY)", "pay_adjust", number_format=CNY),))
+def PAY_ADJUST(employee, as_of=None, caller=None):
+    """本月补助减处罚的净额（元）| This month's allowances minus penalties, CNY."""
+    return _per_employee(employee, caller, as_of, "pay_adjust")
+
+
+# ---- more for a cell or a column ---------------------------------------------------------
+
+@excel_function(employee=EMPLOYEE)
+def NEXT_LEVEL(employee, caller=None):
+    """下一职级的名称（已是最高职级则为空）| The next rung's name; empty at the top rung."""
+    return _per_employee(employee, caller, None, "next_level")
+
+
+@excel_function(employee=EMPLOYEE, as_of=AS_OF, lang=LANG)
+def CAREER_OPTIONS(employee, as_of=None, lang=None, caller=None):
+    """发展方向：下一职级及尚缺条件，以及可横向发展的去向 | Career options: the next rung and what it still needs, and the horizontal moves."""
+    return _per_employee(employee, caller, as_of, _in(lang, "careers"))
+
+
+@excel_function(employee=EMPLOYEE, as_of=AS_OF, lang=LANG)
+def PAY_DETAIL(employee, as_of=None, lang=None, caller=None):
+    """本月补助与处罚明细 | This month's allowances and penalties, item by item."""
+    return _per_employee(employee, caller, as_of, _in(lang, "pay_detail"))
+
+
+@excel_function(employee=EMPLOYEE, as_of=AS_OF)
+def BASE_PAY(employee, as_of=None, caller=None):
+    """基本工资（元/月）：试用期内为试用期工资，否则为政策表中该职级的基本工资 | Base pay, CNY a month: probation pay while on probation, else the rung's base pay."""
+    missing = CellError("#N/A", "政策表未填写该职级的基本工资", "the policy sheet has no base pay for this rung")
+    return _per_employee(employee, caller, as_of, "base_pay",
+                         lambda t: [missing if pd.isna(v) else v for v in t["base_pay"]])
+
+
+@excel_function(employee=EMPLOYEE, as_of=AS_OF)
+def PERF_PAY(employee, as_of=None, caller=None):
+    """绩效工资（元）：政策表的绩效工资公式，用该职级的基数和本月绩效计算 | Performance pay, CNY: the policy sheet's formula on the rung's base and this month's metric."""
+    no_metric = CellError("#N/A", "本月没有绩效记录", "no metric recorded this month")
+    no_policy = CellError("#N/A", "政策表未填写该职级的绩效工资基数或公式",
+                          "the policy sheet has no performance-pay base or formula for this rung")
+    return _per_employee(employee, caller, as_of, "perf_pay", lambda t: [
+        v if not pd.isna(v) else no_metric if pd.isna(score) else no_policy
+        for v, score in zip(t["perf_pay"], t["score"])])
+
+
+@excel_function(employee=EMPLOYEE, as_of=AS_OF)
+def ABSENCE_FLAG(employee, as_of=None, caller=None):
+    """本月旷工超过规定天数（视为自动离职，由 HR 确认）| Absence without leave above the limit this month: voluntary resignation, for HR to confirm."""
+    return _per_employee(employee, caller, as_of, "absence_flag")
 
 
 @excel_function()
