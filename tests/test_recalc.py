@@ -342,3 +342,16 @@ def test_error_cells_of_a_file_are_read_as_errors_not_blanks():
     # calamine's own test file: each cell a formula whose stored value is an Excel error
     values = FileBook(CORPUS / "edge-cases" / "errors.xlsx").values("Feuil1")
     assert [row[0] for row in values[:7]] == ["#DIV/0!", "#NAME?", "#VALUE!", "#NULL!", "#REF!", "#NUM!", "#N/A"]
+
+
+@pytest.mark.parametrize("text", ["a\x01b", "literal _x0041_ stays", "<&>", "line\rbreak", "\ufffe"])
+def test_text_answers_are_escaped_as_excel_writes_them(text):
+    """Control characters are not allowed in XML; Excel (and XlsxWriter) write them as _xHHHH_
+    and escape a literal _xHHHH_, so a reader decodes each back to the text."""
+    from xml.sax.saxutils import unescape as xml_unescape
+
+    from openpyxl.utils.escape import unescape
+
+    written = recalc.xml_text(text)
+    assert not any(ord(c) < 32 and c not in "\t\n" for c in written)
+    assert unescape(xml_unescape(written)) == text

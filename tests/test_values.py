@@ -84,3 +84,8 @@ def test_absent_columns_read_as_the_readers_would_read_blank_cells():
     for key in clean:
         assert clean[key].dtype == blank[key].dtype or key == "employee", key
         pd.testing.assert_series_equal(clean[key], blank[key], check_dtype=False, check_categorical=False)
+
+
+def test_serials_before_march_1900_are_the_days_excel_shows():
+    # Excel counts a 29 February 1900 that never was: serial 1 is 1900-01-01, 61 is 1900-03-01
+    assert values.date(1.0) == pd.Timestamp("1900-01-01") and values.date(61.0) == pd.Timestamp("1900-03-01")

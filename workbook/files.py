@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import posixpath
 import re
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import openpyxl
 from defusedxml import ElementTree
+from openpyxl.packaging.relationship import get_dependents, get_rels_path
 
 MAX_UNZIPPED = 2 * 1024 ** 3  # a larger package is refused: no department workbook is that big
 MAX_RATIO = 200  # nor does a real part compress more than this (a zip bomb does)
@@ -103,28 +103,16 @@ def _drawing_parts(z: zipfile.ZipFile, sheet: str) -> set[str]:
             if target not in found and target.startswith(("xl/drawings/", "xl/charts/")):
                 found.add(target)
                 todo.append(target)
-    return found | ({_rels_of(p) for p in found} & set(z.namelist()))
-
-
-def _rels_of(part: str) -> str:
-    path = PurePosixPath(part)
-    return str(path.parent / "_rels" / (path.name + ".rels"))
+    return found | ({get_rels_path(p) for p in found} & set(z.namelist()))
 
 
 def _targets(z: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
-    """(relationship id, target part) of each internal relationship of `part`."""
-    rels = _rels_of(part)
+    """(relationship id, target part) of each internal relationship of `part`, resolved by
+    openpyxl's own reader of package relationships (through defusedxml)."""
+    rels = get_rels_path(part)
     if rels not in z.namelist():
         return []
-    parent = PurePosixPath(part).parent
-    out = []
-    for rel in ElementTree.fromstring(z.read(rels)):
-        target = rel.get("Target", "")
-        if rel.get("TargetMode") == "External":
-            continue
-        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(str(parent / target))
-        out.append((rel.get("Id"), resolved))
-    return out
+    return [(r.Id, r.target) for r in get_dependents(z, rels) if r.TargetMode != "External"]
 
 
 def replace(target: Path, write: Callable[[Path], None]) -> None:

@@ -335,9 +335,22 @@ def _cell_xml(attrs: str, inner: str, value) -> str:
     elif isinstance(value, (int, float)):
         kind, text = None, repr(float(value)) if not float(value).is_integer() else str(int(value))
     else:
-        kind, text = "str", escape("" if value is None else str(value))
+        kind, text = "str", xml_text("" if value is None else str(value))
     t = f' t="{kind}"' if kind else ""
     return f"<c{attrs}{t}>{keep}<v>{text}</v></c>"
+
+
+_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+
+
+def xml_text(text: str) -> str:
+    """Text as a cell's XML holds it, escaped as Excel writes it and as XlsxWriter's
+    xmlwriter.py does: a control character (not allowed in XML) as _xHHHH_, a literal _xHHHH_
+    as _x005F_xHHHH_ so that no reader decodes it, the non-characters U+FFFE/U+FFFF likewise,
+    then & < >."""
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", _ESCAPE.sub(r"_x005F\1", text))
+    return escape(text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_"))
 
 
 def _apply(xml: str, values: dict[str, object]) -> str:

@@ -15,8 +15,8 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils.datetime import from_excel
 
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's serial 1 is 1900-01-01 (its 1900 leap-year bug)
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "对"}
@@ -148,7 +148,7 @@ def date(value):
     if isinstance(value, (int, float, np.integer, np.floating)):
         if not 1 <= value < 2958466:  # 9999-12-31
             return INVALID
-        return EXCEL_EPOCH + pd.Timedelta(days=math.floor(value))
+        return pd.Timestamp(from_excel(math.floor(value)))  # openpyxl's: serial 1 is 1900-01-01
     text = _text(value)
     match = _DATE.match(text)
     if match:
