@@ -268,7 +268,7 @@ def _freeze(out: Plan, cells: list[list], month_records: pd.DataFrame, replaced:
     out.first_row = last_row(cells, header) + 1 - len(rows)
     out.like_row = header + 1
 
-    month = values.month_end(out.month).replace(day=1).to_pydatetime()
+    month = values.month_start(out.month).to_pydatetime()
     ids = values.employee_ids(month_records["employee"])[0].astype(object).to_numpy()
     out.rows, lost = aligned([{**record.to_dict(), **results.loc[emp].to_dict(), "month": month}
                               for (_, record), emp in zip(month_records.iterrows(), ids)], column)
@@ -293,7 +293,7 @@ def _training(out: Plan, source: book.Source, names: list[str], review: Review, 
     header, mapping = found
     t = review.table
     t = t[t["training_required"].eq(True)]
-    month = values.month_end(out.month).replace(day=1).to_pydatetime()
+    month = values.month_start(out.month).to_pydatetime()
     reasons = t["training_reasons" if out.lang == "zh" else "training_reasons_en"]
     out.training, out.training_first = sheet, header + 1
     out.training_old = last_row(cells, header) - header
@@ -373,7 +373,7 @@ def _next_sheets(clean: pd.DataFrame, policy: Policy, month: int, names: list[st
     """Next month's sheets: one per ladder with staff (the cleaned roster) hired by that
     month's end."""
     label, end = values.month_label(month), values.month_end(month)
-    first_day = end.replace(day=1).to_pydatetime()
+    first_day = values.month_start(month).to_pydatetime()
     hired = ~(clean["hire_date"] > end).to_numpy()
     ladder_of = clean["ladder"].map(lambda v: getattr(policy.ladder(v), "id", None)).to_numpy()
     out = []

@@ -611,7 +611,7 @@ def with_department(roster, records, data: dict | None = None, lang: str = "zh")
             continue
         rows = people[["employee", "name", "level"]].to_dict("records")
         ws = month_sheet(wb, policy, ladder, f"{values.month_label(latest)} {ladder.name}",
-                         values.month_end(latest).replace(day=1).to_pydatetime(), rows, lang,
+                         values.month_start(latest).to_pydatetime(), rows, lang,
                          index=wb.index(wb[names.template(ladder)]))
         ids = values.employee_ids(people["employee"])[0].astype(object).tolist()
         order = {emp: i for i, emp in enumerate(ids)}

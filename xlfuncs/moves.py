@@ -40,7 +40,7 @@ class Decided:
 
 def effective_date(month: int) -> pd.Timestamp:
     """A decision on `month` takes effect on the first day of the next month."""
-    return values.month_end(month) + pd.Timedelta(days=1)
+    return values.month_start(month + 1)
 
 
 def decide(decisions: pd.DataFrame, roster: pd.DataFrame, review: Review, policy: Policy,

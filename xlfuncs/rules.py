@@ -497,7 +497,7 @@ class _Evaluation:
         month_band = band_of(self.matrix.scores[:, 0])
         in_probation_band = np.array([False] + [b.probation for b in bands])[month_band + 1]
         until = p["probation_until"]
-        on_probation = (until >= self.end.replace(day=1)).fillna(False).to_numpy(bool)
+        on_probation = (until >= values.month_start(self.month)).fillna(False).to_numpy(bool)
         repeat = reviewed & on_probation & in_probation_band
         outcome[repeat], outcome_en[repeat], move[repeat] = dismissal.name, dismissal.name_en, -1
 

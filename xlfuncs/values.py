@@ -198,8 +198,13 @@ def month_label(index: int) -> str:
     return f"{int(index) // 12:04d}-{int(index) % 12 + 1:02d}"
 
 
+def month_start(index) -> pd.Timestamp:
+    """The first day of month `index` (as `month` numbers them)."""
+    return pd.Timestamp(int(index) // 12, int(index) % 12 + 1, 1)
+
+
 def month_end(index) -> pd.Timestamp:
-    return pd.Timestamp(int(index) // 12, int(index) % 12 + 1, 1) + pd.offsets.MonthEnd(0)
+    return month_start(index) + pd.offsets.MonthEnd(0)
 
 
 def flag(value):
