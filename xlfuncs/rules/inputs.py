@@ -1,0 +1,288 @@
+"""The review's inputs: the roster keyed by employee with each rung's parameters, the months
+of the records, and the records the review looks at laid out as an employee × month matrix,
+newest month first, so that every trailing window ("the last N months") is a prefix of a row
+and costs one cumulative sum, whatever N each employee's rung asks for. Cells that cannot be
+read are problems that hold up their employee's review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import schema, values
+from ..policy import Policy
+from ..problems import Problem
+from .kpi import item_fields, item_weights, kpi_scores, metric_bounds
+from .reasons import combinations
+from .rungs import rung_table
+
+
+# What a review reads of the monthly records besides the month and employee of every row:
+# these over the months its windows reach back, and these of the review month alone.
+HISTORY = ("score", "sick_days", "personal_days", "business_deduction")
+
+
+THIS_MONTH = ("serious_error", "override", "absence_days", "own_computer", "overtime_days",
+              "offsite_days", "unreachable", "late_replies", "major_complaints")
+
+
+def bad_month(as_of) -> Problem:
+    return Problem(f"评审月份「{as_of}」无法识别（应如 2026-10）",
+                   f"Review month '{as_of}' is not a month (e.g. 2026-10)")
+
+
+def review_month(as_of, months: np.ndarray, problems: list[Problem]) -> int | None:
+    if as_of is not None and not values.is_blank(as_of):
+        month = values.month(as_of)
+        if month is None or month is values.INVALID:
+            problems.append(bad_month(as_of))
+            return None
+        return int(month)
+    if (~np.isnan(months)).any():
+        return int(np.nanmax(months))
+    problems.append(Problem("没有任何月度记录，无法确定评审月份",
+                            "There are no monthly records to choose a review month from"))
+    return None
+
+
+def read_people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -> pd.DataFrame:
+    """The roster keyed by employee id, each with its rung's parameters, or a problem."""
+    roster = roster[roster["employee"].notna().to_numpy()]
+    dup = roster["employee"].duplicated(keep="first").to_numpy()  # on the category codes
+    for emp in roster.loc[dup, "employee"].unique():
+        problems.append(Problem(f"员工名册中工号 {emp} 重复，只采用第一行",
+                                f"Employee {emp} appears more than once in the roster; "
+                                f"the first row is used", emp))
+    roster = roster[~dup].astype({"employee": object}).set_index("employee", drop=False)
+
+    ladder = values.by_distinct(roster["ladder"], lambda v: getattr(policy.ladder(v), "id", None))[0]
+
+    rungs = rung_table(policy)
+    by_name = {(lad, values.fold(name)): i for i, (lad, *names) in
+               enumerate(zip(rungs["ladder"], rungs["level"], rungs["level_en"])) for name in names}
+    raw_ladder, raw_level = roster["ladder"].to_numpy(object), roster["level"].to_numpy(object)
+    row = looked_up((ladder, raw_level), lambda i: by_name.get(  # -1: none
+        (ladder[i], values.fold(raw_level[i]) if isinstance(raw_level[i], str) else None), -1))
+
+    problem = np.full(len(roster), "", object)
+    for i in np.flatnonzero(pd.isna(ladder) & pd.notna(raw_ladder)):
+        emp, names = roster.index[i], "、".join(ld.name for ld in policy.ladders)
+        ids = ", ".join(ld.id for ld in policy.ladders)
+        p = Problem(f"工号 {emp}：未知序列「{raw_ladder[i]}」（可选：{names}）",
+                    f"Employee {emp}: unknown ladder '{raw_ladder[i]}' (one of {ids})", emp)
+        problems.append(p)
+        problem[i] = str(p)
+    for i in np.flatnonzero(pd.notna(ladder) & (row < 0) & pd.notna(raw_level)):
+        emp, lad = roster.index[i], policy.ladder(ladder[i])
+        p = Problem(f"工号 {emp}：序列「{lad.name}」没有职级「{raw_level[i]}」"
+                    f"（可选：{'、'.join(r.name for r in lad.rungs)}）",
+                    f"Employee {emp}: ladder {lad.id} has no level '{raw_level[i]}'", emp)
+        problems.append(p)
+        problem[i] = str(p)
+
+    rung = rungs.drop(columns=["ladder"]).rename(columns={"level": "rung_level"}).reindex(row)  # -1: blanks
+    rung = rung.fillna({"top": False, "bottom": False, "cycle": 0, "leave_window": 0,
+                        "demote_run": 0, "demote_on_error": False, "next_level": ""})
+    rung.index = roster.index
+    plain = {"ladder": ladder, "problem": problem}  # object columns, not inferred as str
+    roster = roster.assign(**{k: pd.Series(v, roster.index, dtype=object) for k, v in plain.items()})
+    return pd.concat([roster.assign(rung_row=row), rung], axis=1)
+
+
+def looked_up(arrays, find) -> np.ndarray:
+    """`find(position)` once per distinct combination of `arrays`, spread to every position."""
+    inverse, first = combinations(arrays, len(arrays[0]))
+    return np.array([find(i) for i in first], np.intp)[inverse]
+
+
+def blocked(people: pd.DataFrame, unreadable: list[Problem]) -> pd.DataFrame:
+    """People with the first unreadable input of each, if any, in `problem`: their review is
+    not computed, as it would rest on it."""
+    problem = people["problem"].to_numpy(object).copy()
+    at = pd.Series(np.arange(len(people)), index=people.index)
+    for p in unreadable:
+        if p.employee in at.index and not problem[at[p.employee]]:
+            problem[at[p.employee]] = str(p)
+    return people.assign(problem=pd.Series(problem, people.index, dtype=object))
+
+
+def read_months(records: pd.DataFrame) -> tuple[np.ndarray, list[Problem]]:
+    """The month of every record (NaN: none), and a problem naming the employee for each
+    record whose month cannot be read."""
+    months, problems = schema.clean(schema.RECORDS, records, keys=("month",))
+    if problems:
+        bad = np.flatnonzero(months["month"].isna().to_numpy())
+        problems = schema.clean(schema.RECORDS, records, keys=("month", "employee"), rows=bad)[1]
+    return months["month"].to_numpy(float), problems
+
+
+@dataclass
+class Found:
+    """The records the review reads, one per employee and month: their positions in the
+    records, their employee ids (by row label), the employee's row in `people`, and how many
+    months before the review month each is (0 to depth - 1)."""
+
+    rows: np.ndarray
+    ids: pd.Series
+    pos: np.ndarray
+    age: np.ndarray
+    depth: int
+
+
+def find_records(records: pd.DataFrame, months: np.ndarray, month: int, depth: int,
+                 people: pd.DataFrame, problems: list[Problem]) -> tuple[Found, list[Problem]]:
+    """The records of the `depth` months up to `month` and whose they are, and the id cells
+    that cannot be read; strangers and repeats are left out and said in `problems`."""
+    rows = np.flatnonzero((months <= month) & (months > month - depth))
+    keys, unreadable = schema.clean(schema.RECORDS, records, keys=("employee",), rows=rows)
+    employees = keys["employee"].astype("category")
+    codes, ids = employees.cat.codes.to_numpy(), employees.cat.categories
+    known = people.index.get_indexer(ids)
+    pos = np.append(known, -2)[codes]  # -1: not on the roster, -2: blank (said by the schema)
+    for emp in ids[known < 0]:
+        problems.append(Problem(f"月度记录中的工号 {emp} 不在员工名册中，已忽略",
+                                f"Monthly records name employee {emp}, who is not on the roster; "
+                                f"ignored", emp))
+    age = month - months[rows].astype(np.int64)
+    kept = np.flatnonzero(pos >= 0)
+    dup = repeated(pos[kept], age[kept], depth)
+    for i in kept[dup]:
+        emp, label = ids[codes[i]], values.month_label(month - age[i])
+        problems.append(Problem(f"工号 {emp} 在 {label} 有多条记录，只采用第一条",
+                                f"Employee {emp} has more than one record for {label}; "
+                                f"the first is used", emp))
+    if len(kept) < len(rows) or dup.any():  # else, as usual, no copies
+        kept = kept[~dup]
+        rows, pos, age = rows[kept], pos[kept], age[kept]
+    return Found(rows, keys["employee"], pos, age, depth), unreadable
+
+
+def read_history(records: pd.DataFrame, found: Found, people: pd.DataFrame,
+                 policy: Policy) -> tuple[Matrix, list[Problem]]:
+    """The records of the months the review looks at, read, with the monthly metric filled in
+    from the role's KPI items where blank, as a matrix; and the cells that could not be read,
+    scores and items outside their metric's range among them (no verdict rests on them)."""
+    rows, pos, age, ids = found.rows, found.pos, found.age, found.ids
+    window, unreadable = schema.clean(schema.RECORDS, records, keys=HISTORY, rows=rows, ids=ids)
+    now = np.flatnonzero(age == 0)
+    this, more = schema.clean(schema.RECORDS, records, keys=THIS_MONTH, rows=rows[now], ids=ids)
+    unreadable += more
+
+    score = window["score"].to_numpy(float, copy=True)
+    missing = np.flatnonzero(np.isnan(score))
+    role = people["role"].to_numpy(object)[pos[missing]]
+    for r in policy.roles:
+        columns = [item.name for item in r.items]
+        blank = missing[role == r.id] if columns else []
+        if len(blank):
+            scored, more = schema.clean(schema.RECORDS, records, item_fields(policy), keys=columns,
+                                        rows=rows[blank], ids=ids)
+            unreadable += more
+            complete = scored.notna().all(axis=1).to_numpy()
+            bounds = metric_bounds(policy, r)
+            kpi, outside = kpi_scores(scored[columns][complete], item_weights(r), bounds)
+            score[blank[complete]] = kpi.to_numpy()
+            for at, item in zip(*np.nonzero(outside.to_numpy())):
+                emp, value = people.index[pos[blank[complete][at]]], outside.index[at]
+                at_zh, at_en = schema.where(schema.RECORDS, value, emp)
+                given = scored.at[value, columns[item]]
+                unreadable.append(Problem(
+                    f"{at_zh}：「{r.items[item].name}」{given:g} 超出范围 {bounds[0]:g}–{bounds[1]:g}",
+                    f"{at_en}: '{r.items[item].name_en}' {given:g} is outside {bounds[0]:g}–{bounds[1]:g}",
+                    emp))
+
+    metric_codes, metric_ids = pd.factorize(people["metric"].to_numpy(object))
+    metrics = [policy.metric(m) for m in metric_ids]
+    low = np.array([m.min for m in metrics] + [np.nan])[metric_codes]
+    high = np.array([m.max for m in metrics] + [np.nan])[metric_codes]
+    for i in np.flatnonzero((score < low[pos]) | (score > high[pos])):
+        emp, m = people.index[pos[i]], metrics[metric_codes[pos[i]]]
+        at_zh, at_en = schema.where(schema.RECORDS, window.index[i], emp)
+        unreadable.append(Problem(  # never a verdict on a score the policy's range does not allow
+            f"{at_zh}：{m.name} {score[i]:g} 超出范围 {m.min:g}–{m.max:g}",
+            f"{at_en}: {m.name_en} {score[i]:g} is outside {m.min:g}–{m.max:g}", emp))
+        score[i] = np.nan
+
+    history = {"score": score, **{key: window[key].to_numpy() for key in HISTORY[1:]}}
+    matrix = Matrix((len(people), found.depth), pos, age, history, pos[now],
+                    {key: this[key].to_numpy() for key in THIS_MONTH})
+    return matrix, unreadable
+
+
+def depth(people: pd.DataFrame, policy: Policy) -> int:
+    """How many months back from the review month any rule looks, the review month included."""
+    s = policy.settings
+    windows = people[["cycle", "leave_window", "demote_run"]].max().fillna(0)
+    return int(max(12 if s.average_basis == "calendar_year" else s.average_window_months,
+                   s.training_window_months, *windows, 1))
+
+
+def repeated(pos: np.ndarray, age: np.ndarray, depth: int) -> np.ndarray:
+    """True for each (employee, month) pair seen before; counted on an employees × months
+    grid, as hashing millions of pairs costs ten times more and repeats are rare."""
+    if not len(pos):
+        return np.zeros(0, bool)
+    key = pos * depth + age
+    if (pos.max() + 1) * depth > 50_000_000:  # a policy window of decades: hash after all
+        return pd.Series(key).duplicated().to_numpy()
+    counts = np.bincount(key)
+    dup = np.zeros(len(key), bool)
+    suspects = np.flatnonzero(counts[key] > 1)
+    dup[suspects] = pd.Series(key[suspects]).duplicated().to_numpy()
+    return dup
+
+
+def empty_table(people: pd.DataFrame) -> pd.DataFrame:
+    return people[["name", "ladder", "level", "problem"]].copy()
+
+
+def leading_run(hit: np.ndarray) -> np.ndarray:
+    """How many months in a row, back from the review month, `hit` holds."""
+    misses = ~hit
+    return np.where(misses.any(axis=1), misses.argmax(axis=1), hit.shape[1])
+
+
+class Matrix:
+    """Monthly records as employee × month arrays, column 0 the review month, then backwards:
+    `history` columns at (`rows`, `ages`), and the review month's `now` columns at `now_rows`."""
+
+    def __init__(self, shape: tuple[int, int], rows: np.ndarray, ages: np.ndarray, history: dict,
+                 now_rows: np.ndarray, now: dict):
+        self.shape, self.depth = shape, shape[1]
+        self.rows, self.cols, self.columns = rows, ages, history
+        self.now_rows, self.now = now_rows, now
+        self.scores = np.full(shape, np.nan)
+        self.scores[rows, ages] = history["score"]
+        present = ~np.isnan(self.scores)
+        self._score_sums = np.cumsum(np.where(present, self.scores, 0.0), axis=1)
+        self._score_counts = np.cumsum(present, axis=1)
+
+    def window_sum(self, column: str, window: np.ndarray) -> np.ndarray:
+        """Sum over each employee's last `window` months (0: nothing), blanks counting 0."""
+        inside = np.flatnonzero(self.cols < window[self.rows])
+        amounts = np.nan_to_num(self.columns[column][inside].astype(float), copy=False)
+        return np.bincount(self.rows[inside], weights=amounts, minlength=self.shape[0])
+
+    def window_mean(self, window: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Mean score over each employee's last `window` months, and how many months had one."""
+        sums, counts = self._score_sums, self._score_counts
+        total = np.zeros(self.shape[0])
+        count = np.zeros(self.shape[0])
+        has = window > 0
+        rows = np.flatnonzero(has)
+        idx = np.minimum(window[has], self.depth) - 1
+        total[rows], count[rows] = sums[rows, idx], counts[rows, idx]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(count > 0, total / count, np.nan), count
+
+    def this_month(self, column: str, blank) -> np.ndarray:
+        """The review month's value of `column` for each employee; `blank` where there is no
+        record or its cell is blank."""
+        values_ = self.now[column]
+        out = np.full(self.shape[0], blank, values_.dtype)
+        out[self.now_rows] = values_
+        if out.dtype.kind == "f":
+            out[np.isnan(out)] = blank
+        return out
