@@ -9,6 +9,7 @@ import pytest
 from openpyxl.chart import BarChart, Reference
 
 from workbook import cli, close, files, sample, templates
+from workbook.sheets import month
 from workbook.io import FileBook
 from workbooks import fill_month_sheets
 from xlfuncs import book, values
@@ -98,7 +99,7 @@ def test_a_second_close_is_refused_and_replace_replaces_only_that_month(tmp_path
     policy = book.read(FileBook(path)).policy
     october = pd.Timestamp("2026-10-01").to_pydatetime()
     for ladder, person in (("cs_grade", (1002, "李伟", "初级客服")), ("cs_rep", (1001, "王芳", "普通客服代表-中级"))):
-        templates.month_sheet(wb, policy, policy.ladder(ladder), f"2026-10 {policy.ladder(ladder).name}", october,
+        month.month_sheet(wb, policy, policy.ladder(ladder), f"2026-10 {policy.ladder(ladder).name}", october,
                               [dict(zip(("employee", "name", "level"), person))])
     fill_month_sheets(wb, pd.DataFrame([{"employee": 1002, "score": 1.3},
                                         {"employee": 1001, **dict(zip(ITEMS, [90, 80, 70, 60, 100]))}]))

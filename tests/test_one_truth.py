@@ -137,7 +137,8 @@ def test_the_dashboard_counts_the_columns_the_sheets_headers_name():
     the header row, as the close reads it, not the schema's order."""
     import re
 
-    from workbook.templates import DASHBOARD, Names, dashboard
+    from workbook.sheets.dashboard import DASHBOARD, dashboard
+    from workbook.sheets.style import Names
     from xlfuncs.policy import default_policy
 
     wb = templates.department()

@@ -10,6 +10,7 @@ import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
 from workbook import cli, templates
+from workbook.sheets import style
 from workbook.io import FileBook
 from xlfuncs import book, schema
 from xlfuncs.policy import default_policy
@@ -79,7 +80,7 @@ def test_dropdowns_and_number_formats(saved):
 def test_month_sheet_array_formulas_protection_and_outcome_colours(saved):
     ws = openpyxl.load_workbook(saved / templates.FILES["zh"])["模板-客户代表"]
     headers = {c.value.split("\n")[0]: c.column_letter for c in ws[2] if c.value}
-    last = 2 + templates.TEMPLATE_ROWS
+    last = 2 + style.TEMPLATE_ROWS
 
     def formula(name):
         cell = ws[f"{headers[name]}3"].value

@@ -25,7 +25,7 @@ from xlfuncs.rules import bad_month, evaluate
 from . import files
 from .close import Editor, OpenpyxlEditor, aligned, id_cell, last_row, rewrite
 from .io import FileBook
-from .templates import language
+from .sheets.style import language
 
 MACRO = "LADDERBOOK_APPLY_MOVES"
 CONSUMED = ("recommended", "exam_passed", "gm_approval")  # used up by the move they allowed

@@ -32,7 +32,10 @@ from xlfuncs.rules import Review, bad_month, evaluate, item_fields
 from . import files
 from .io import FileBook
 from .report import cell_width
-from .templates import DASHBOARD, Names, dashboard, fit_table, history_extra, language, month_sheet
+from .sheets.dashboard import DASHBOARD, dashboard
+from .sheets.month import month_sheet
+from .sheets.style import Names, language
+from .sheets.tables import fit_table, history_extra
 
 MACRO = "LADDERBOOK_CLOSE_MONTH"  # the same close, run in Excel (workbook.macros)
 MANIFEST = "SHA256SUMS"  # the archive folder's checksums, as `sha256sum -c` reads them

@@ -19,7 +19,7 @@ from xlfuncs.excel import excel_macro
 from xlfuncs.session import XlwingsBook
 
 from . import apply_moves, close, files
-from .templates import Names
+from .sheets.style import Names
 
 MAX_LINES = 25  # a message box shows the first problems; the rest are counted
 

@@ -1,0 +1,1 @@
+"""The sheets of the department workbook, one builder each (`workbook.templates` puts them together)."""

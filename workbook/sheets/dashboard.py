@@ -1,0 +1,143 @@
+"""The dashboard: COUNTIFS over the roster and History, read where the sheets' own header
+rows put each column, feeding native bar charts."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter, quote_sheetname
+
+from xlfuncs import book, schema
+from xlfuncs.policy import Policy
+
+from .style import INPUT_FILL, MONTH, TITLE_FONT, Names, header_row, print_setup
+from .tables import history_extra
+
+DASHBOARD = ("看板", "Dashboard")
+
+
+def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = None):
+    """A picture of the department for the month in B2 (default: the latest closed month):
+    headcount per rung from the roster; review outcomes, the promotion pipeline and the score
+    distribution per ladder from History's frozen results. Ordinary COUNTIFS formulas feed
+    native charts, so Excel updates it as History grows and any spreadsheet program computes it."""
+    roster_name, history_name = (book.find_sheet(wb.sheetnames, t.names) or names.pick(t.zh, t.en)
+                                 for t in (schema.ROSTER, schema.RECORDS))
+    at = {"roster": _columns(wb, roster_name, schema.ROSTER, ()),
+          "history": _columns(wb, history_name, schema.RECORDS, history_extra(policy))}
+    ws = wb.create_sheet(names.pick(*DASHBOARD), index)
+
+    def column(table, key):  # where the sheet's own header row has the field, whatever its order
+        letter = at[table].get(key)
+        sheet = quote_sheetname(roster_name if table == "roster" else history_name)
+        return f"{sheet}!${letter}:${letter}" if letter else "#REF!"
+
+    month, ladder_col, outcome, soon, score = (column("history", k) for k in (
+        "month", "result:ladder", "result:outcome", "result:eligible_in", "result:score"))
+    this = f"{ladder_col},$A{{r}},{month},$B$2"  # this row's ladder in the chosen month
+
+    ws["A1"] = names.pick("看板 | Dashboard", "Dashboard | 看板")
+    ws["A1"].font = TITLE_FONT
+    ws["A2"] = names.pick("月份 | Month", "Month | 月份")
+    ws["B2"] = f"=MAX({month})"
+    ws["B2"].number_format, ws["B2"].fill = MONTH, INPUT_FILL
+    ws["C2"] = names.pick("默认为最近结账月份，可改为其他月份（如 2026-06-01）",
+                          "the latest closed month; type another (e.g. 2026-06-01) to look back")
+    row = 4
+    charts = []
+
+    def block(title, heads, rows, chart_title, stacked=False):
+        nonlocal row
+        ws.cell(row, 1, title).font = Font(bold=True)
+        header_row(ws, row + 1, heads)
+        first = row + 2
+        for r, cells in enumerate(rows, first):
+            for c, value in enumerate(cells, 1):
+                ws.cell(r, c, value.format(r=r) if isinstance(value, str) else value)
+        last = first + len(rows) - 1
+        chart = BarChart()
+        chart.type, chart.title = "bar", chart_title
+        chart.height, chart.width = max(7.5, 0.5 * len(rows) + 3), 16
+        if stacked:
+            chart.grouping, chart.overlap = "stacked", 100
+        chart.add_data(Reference(ws, min_col=2, min_row=row + 1, max_col=len(heads), max_row=last),
+                       titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+        charts.append((chart, row))
+        row = last + 3
+
+    ladders = list(policy.ladders)
+    block(names.pick("在岗人数（员工名册）", "Headcount (roster)"),
+          [names.header("职级", "Level"), names.header("人数", "People")],
+          [[f"{ld.name}·{r.name}",
+            f'=COUNTIFS({column("roster", "ladder")},"{ld.name}",'
+            f'{column("roster", "level")},"{r.name}")'] for ld in ladders for r in ld.rungs],
+          names.pick("各职级人数 | Headcount per rung", "Headcount per rung | 各职级人数"))
+
+    reviewed = [ld for ld in ladders if any(policy.role(r.role).cycle_months for r in ld.rungs)]
+    outcomes = [b.outcome for b in policy.bands] + [policy.dismissal.name]
+    block(names.pick("评审结果（历史记录，B2 月份）", "Review outcomes (History, month in B2)"),
+          [names.header("序列", "Ladder")] + outcomes,
+          [[ld.name] + [f'=COUNTIFS({this},{outcome},"{o}")' for o in outcomes] for ld in reviewed],
+          names.pick("评审结果 | Review outcomes", "Review outcomes | 评审结果"), stacked=True)
+
+    block(names.pick("晋升通道（历史记录，B2 月份）", "Promotion pipeline (History, month in B2)"),
+          [names.header("序列", "Ladder"), names.header("现可晋升", "Eligible now"),
+           names.header("3个月内", "Within 3 months"), names.header("其他", "Not yet")],
+          [[ld.name, f"=COUNTIFS({this},{soon},0)", f'=COUNTIFS({this},{soon},">0",{soon},"<=3")',
+            f"=COUNTIFS({this})-B{{r}}-C{{r}}"] for ld in ladders],
+          names.pick("晋升通道 | Promotion pipeline", "Promotion pipeline | 晋升通道"), stacked=True)
+
+    for metric in policy.metrics:
+        mine = [ld for ld in ladders if policy.role(ld.rungs[0].role).metric == metric.id]
+        if not mine:
+            continue
+        bins = _bins(policy, metric, mine)
+        block(names.pick(f"{metric.name}分布（历史记录，B2 月份）", f"{metric.name_en} distribution (History, month in B2)"),
+              [names.header("序列", "Ladder")] + [label for label, _ in bins],
+              [[ld.name] + [f"=COUNTIFS({this}" + "".join(f',{score},"{c}"' for c in crit) + ")"
+                            for _, crit in bins] for ld in mine],
+              names.pick(f"{metric.name}分布 | {metric.name_en}", f"{metric.name_en} | {metric.name}分布"))
+
+    free = 1  # charts stacked down column H, each beside its table or below the one before
+    for chart, at in charts:
+        at = max(at, free)
+        ws.add_chart(chart, f"H{at}")
+        free = at + int(chart.height / 0.5) + 2  # a default row is about half a centimetre
+    ws.column_dimensions["A"].width = 30
+    ws.freeze_panes = "A3"
+    print_setup(ws, None)
+    ws.page_setup.orientation = "portrait"
+    return ws
+
+
+def _bins(policy: Policy, metric, ladders) -> list[tuple[str, tuple[str, ...]]]:
+    """(label, COUNTIFS criteria) of each bin of a metric: the review bands for scores, the
+    rungs' thresholds (promotion averages, demotion lines) for coefficients."""
+    if metric.id == "score":
+        cuts = [(b.lower, b.inclusive) for b in policy.bands if b.lower is not None]
+    else:
+        values_ = sorted({v for ld in ladders for r in ld.rungs for v in (r.min_average, r.demote_below) if v})
+        cuts = [(v, True) for v in reversed(values_)]
+    out, upper = [], None
+    for lower, inclusive in cuts:  # highest first
+        low = f"{'>=' if inclusive else '>'}{lower:g}"
+        high = () if upper is None else (f"{'<' if upper[1] else '<='}{upper[0]:g}",)
+        label = f"{'≥' if inclusive else '>'}{lower:g}" if upper is None else f"{lower:g}–{upper[0]:g}"
+        out.append((label, (low, *high)))
+        upper = (lower, inclusive)
+    out.append((f"<{upper[0]:g}" if upper[1] else f"≤{upper[0]:g}", (f"{'<' if upper[1] else '<='}{upper[0]:g}",)))
+    return out[::-1]
+
+
+def _columns(wb: Workbook, sheet: str, table: schema.Table, extra) -> dict[str, str]:
+    """Field key → column letter, from the sheet's header row (a missing column: no entry);
+    a sheet not built yet has the schema's order."""
+    if sheet not in wb.sheetnames:
+        fields = [*table.fields, *extra]
+        return {f.key: get_column_letter(i) for i, f in enumerate(fields, 1)}
+    ws = wb[sheet]
+    top = [[c.value for c in row] for row in ws.iter_rows(max_row=book.HEADER_SEARCH_ROWS)]
+    found, _ = book.find_header(table, top, sheet, extra)
+    return {key: get_column_letter(pos + 1) for pos, key in found[1].items()} if found else {}

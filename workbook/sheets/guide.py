@@ -1,0 +1,68 @@
+"""The guide sheet, and the xlwings.conf sheet that tells the add-in its modules."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from xlfuncs.policy import Ladder
+
+from .. import vba
+from .style import TITLE_FONT, Names, print_setup
+
+
+def guide_sheet(ws, ladders: list[Ladder], names: Names) -> None:
+    """How to use the workbook, Chinese line first and English under it."""
+    ws.title = names.pick("说明", "Guide")
+    bold = Font(bold=True)
+    lines = [
+        ("客服部晋升晋级工作簿", TITLE_FONT), ("CS department promotion workbook", TITLE_FONT),
+        ("由 ladderbook 生成；公式中的函数来自 Python 加载项（xlwings）。", None),
+        ("Made by ladderbook; the functions in the formulas come from the Python add-in (xlwings).", None),
+        ("", None),
+        ("工作表 | Sheets", bold),
+        (f"{names.pick('员工名册', 'Roster')}：每人一行，序列与职级从下拉列表选择，日期填日期。", None),
+        ("    One row per person; ladder and level from the dropdowns; dates as dates.", None),
+        (f"{names.pick('模板-…', 'Template …')}：每个序列一张月度表模板，月结时复制为「2026-10 序列名」并填入该序列员工。", None),
+        ("    One month-sheet template per ladder; month close copies it to '2026-10 <ladder>' with its staff.", None),
+        ("    黄色格为输入，灰色列由函数计算（工作表受保护，无密码）。", None),
+        ("    Yellow cells are inputs; grey columns are computed (the sheet is protected, no password).", None),
+        ("    看过评审结果后，在最后四列填写调动决定（晋升/降级）、调至职级、加薪与批准人。", None),
+        ("    After the review, type the decision (晋升/降级), the level, the raise and the approver in the last four columns.", None),
+        (f"{names.pick('历史记录', 'History')}：已结账月份，每人每月一行。 | Closed months, one row per person-month.", None),
+        (f"{names.pick('调动记录', 'Moves')}：晋升与降级的记录。 | Promotions and demotions made.", None),
+        (f"{names.pick('培训名单', 'Training')}：本季度须参加差异化培训的人与原因，月结时刷新。", None),
+        ("    Who must attend differentiated training this quarter, and why; refreshed by the month close.", None),
+        (f"{names.pick('政策', 'Policy')}：政策的全部数字，可修改；改后用 =POLICY_CHECK() 检查。", None),
+        ("    Every number of the policy, editable; check edits with =POLICY_CHECK().", None),
+        ("xlwings.conf：加载项设置（UDF MODULES、INTERPRETER_WIN）。 | Add-in settings.", None),
+        ("月结：宏 LADDERBOOK_CLOSE_MONTH，再 LADDERBOOK_APPLY_MOVES（或命令行 ladderbook close-month / apply-moves）。", None),
+        ("    Month end: the macros LADDERBOOK_CLOSE_MONTH, then LADDERBOOK_APPLY_MOVES (or the ladderbook commands).", None),
+        ("", None),
+        ("函数 | Functions", bold),
+        ("例 e.g.  =PROMO_ELIGIBLE(工号)   =PROMO_REASON(工号)   =NEXT_LEVEL(工号)   =RAISE_RANGE(工号)", None),
+        ("例 e.g.  =REVIEW_OUTCOME(工号)   =CYCLE_AVG(工号)   =DEMOTION_DUE(工号)   =TRAINING_REQUIRED(工号)", None),
+        ("例 e.g.  =KPI_SCORE(得分, 角色)   =POLICY_CHECK()", None),
+        ("单元格显示 #N/A 或 #VALUE! 开头的文字时，文字说明了原因和改法。", None),
+        ("    A cell starting with #N/A or #VALUE! says what is wrong and how to fix it.", None),
+        ("没有 Excel 时：ladderbook recalc 文件名 | Without Excel: ladderbook recalc FILE", None),
+        ("", None),
+        ("本工作簿包含的序列 | Ladders in this workbook", bold),
+        *((f"{ld.name}（{ld.id}）：{' → '.join(r.name for r in ld.rungs)}", None) for ld in ladders),
+    ]
+    for row, (text, font) in enumerate(lines, 1):
+        if text:
+            assert not text.startswith("="), "a guide line would become a formula"
+            ws.cell(row, 1, text).font = font or Font()
+    ws.column_dimensions["A"].width = 110
+    print_setup(ws, None)
+    ws.page_setup.orientation = "portrait"
+    ws.print_options.gridLines = False
+
+
+def xlwings_conf(wb: Workbook) -> None:
+    ws = wb.create_sheet("xlwings.conf")
+    ws["A1"], ws["B1"] = "UDF MODULES", ";".join(vba.modules())
+    ws["A2"], ws["B2"] = "INTERPRETER_WIN", "pythonw"
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 40

@@ -1,0 +1,126 @@
+"""One ladder's month sheet: its inputs, then the add-in's computed columns as the functions
+declare them (`xlfuncs.excel`), one array formula per function, then HR's decisions."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula
+
+from xlfuncs import schema
+from xlfuncs.excel import declared
+from xlfuncs.policy import Ladder, Policy
+
+from .style import (CNY, COMPUTED_FILL, INPUT_FILL, MONTH, OUTCOME_STYLES, TEMPLATE_ROWS, TITLE_FONT, Names,
+                    header_row, print_setup, validation)
+
+
+def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=None,
+                people: list[dict] | None = None, lang: str = "zh", index: int | None = None):
+    """One ladder's month sheet: inputs, then the add-in's answers as array formulas over one
+    row per person (`people`: dicts with employee, name, level), or over blank rows for a
+    template. `month` (a date) goes in B1, the review month of every formula on the sheet."""
+    names = Names(lang)
+    ws = wb.create_sheet(title, index)
+    roles = list(dict.fromkeys(policy.role(r.role) for r in ladder.rungs))
+    items = list(dict.fromkeys(i.name for role in roles for i in role.items))
+    item_en = {i.name: i.name_en for role in roles for i in role.items}
+    metric = policy.metric(roles[0].metric)
+    band_reviewed = any(role.cycle_months for role in roles)
+    has_raise = any(r.raise_min is not None for r in ladder.rungs)
+
+    inputs = [("employee", "工号", "Employee ID", None), ("name", "姓名", "Name", None),
+              ("level", "职级", "Level", "LevelNames")]
+    inputs += [(f"item:{n}", n, item_en[n], "between:0:100") for n in items]
+    if not items:
+        field = schema.RECORDS.field("score")
+        zh, en = (metric.name, metric.name_en) if metric.id == "coefficient" else (field.zh, field.en)
+        inputs.append(("score", zh, en, f"between:{metric.min:g}:{metric.max:g}"))
+    inputs += [(f.key, f.zh, f.en, "YesNo" if f.kind == "flag" else "number")  # the rest, as History has them
+               for f in schema.RECORDS.fields
+               if f.key not in ("month", "employee", "score", "override", *schema.DECISIONS)]
+    if band_reviewed:
+        f = schema.RECORDS.field("override")
+        inputs.append(("override", f.zh, f.en, "Outcomes"))
+
+    shown = {"": True, "items": bool(items), "cycle": band_reviewed, "raise": has_raise}
+    functions = [fn.__ladderbook__ for fn in declared() if fn.__ladderbook__.columns
+                 and shown[fn.__ladderbook__.columns[0].on]]  # the add-in's columns, as declared
+    computed = [c for f in functions for c in f.columns]
+    # HR's decision on the review, typed after reading it: the last columns
+    rules = {"decision": "Decisions", "to_level": "LevelNames", "raise": "number"}
+    decisions = [(f.key, f.zh, f.en, rules.get(f.key)) for f in map(schema.RECORDS.field, schema.DECISIONS)]
+    columns = inputs + [(c.key, c.zh, c.en, None) for c in computed] + decisions
+    col = {key: i for i, (key, *_rest) in enumerate(columns, 1)}
+    people = people or []
+    first, last = 3, 2 + (len(people) or TEMPLATE_ROWS)
+
+    ws.cell(1, 1, names.pick("月份", "Month")).font = Font(bold=True)
+    month_cell = ws.cell(1, 2, month)
+    month_cell.number_format = MONTH
+    month_cell.fill = INPUT_FILL
+    month_cell.protection = Protection(locked=False)
+    validation(ws, "date", "B1", "本表的月份（如 2026-10-01）| the month of this sheet")
+    ws.cell(1, 3, names.pick(f"{ladder.name} 月度考核（{ladder.id}）",
+                             f"{ladder.name_en} monthly assessment ({ladder.id})")).font = TITLE_FONT
+    fills = {i: COMPUTED_FILL for key, i in col.items() if key in {c.key for c in computed}}
+    header_row(ws, 2, [names.header(zh, en) for _, zh, en, _ in columns], fills)
+
+    for row, person in enumerate(people, first):
+        for key in ("employee", "name", "level"):
+            ws.cell(row, col[key], person.get(key))
+    for key, _, _, rule in inputs + decisions:
+        letter = get_column_letter(col[key])
+        for row in range(first, last + 1):
+            cell = ws.cell(row, col[key])
+            cell.protection = Protection(locked=False)
+            cell.fill = INPUT_FILL
+        if rule:
+            validation(ws, rule, f"{letter}{first}:{letter}{last}")
+
+    def rng(key):
+        letter = get_column_letter(col[key])
+        return f"{letter}{first}:{letter}{last}"
+
+    block = (f"{get_column_letter(col['item:' + items[0]])}{{}}:{get_column_letter(col['item:' + items[-1]])}{{}}"
+             if items else "")
+    sheet_args = {"ids": rng("employee"), "month": "$B$1", "level": rng("level"),
+                  "items": block.format(first, last), "item_headers": block.format(2, 2)}
+    for f in functions:  # one array formula per function, over its columns side by side
+        left, right = col[f.columns[0].key], col[f.columns[-1].key]
+        ref = f"{get_column_letter(left)}{first}:{get_column_letter(right)}{last}"
+        ws.cell(first, left).value = ArrayFormula(ref, f"={f.name}({','.join(sheet_args[a] for a in f.sheet_args)})")
+        for c in f.columns:
+            for row in range(first, last + 1):
+                cell = ws.cell(row, col[c.key])
+                cell.fill, cell.number_format = COMPUTED_FILL, c.number_format
+            if c.width:
+                ws.column_dimensions[get_column_letter(col[c.key])].width = c.width
+    for row in range(first, last + 1):
+        ws.cell(row, col["raise"]).number_format = CNY
+
+    if "outcome" in col:
+        outcome_cells = rng("outcome")
+        groups = [[b.outcome for b in policy.bands if b.move > 0], [b.outcome for b in policy.bands
+                  if b.move < 0 and not b.probation], [b.outcome for b in policy.bands if b.probation]
+                  + [policy.dismissal.name]]
+        for style, outcomes in enumerate(groups):
+            fill, font = OUTCOME_STYLES[style]
+            for outcome in outcomes:
+                ws.conditional_formatting.add(outcome_cells, CellIsRule(
+                    operator="equal", formula=[f'"{outcome}"'],
+                    fill=PatternFill("solid", fgColor=fill, bgColor=fill), font=Font(color=font)))
+
+    ws.freeze_panes = "D3"
+    ws.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{last}"
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    print_setup(ws, "1:2")
+    ws.page_setup.fitToWidth = 2  # too many columns for one page: two, who is who repeated
+    ws.print_title_cols = "A:C"
+    return ws

@@ -1,0 +1,110 @@
+"""How the department workbook looks: fills, fonts and number formats, two-language
+headers, validations and page setup, shared by every sheet builder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from xlfuncs import book, schema
+from xlfuncs.policy import Ladder
+
+from ..report import cell_width
+
+TEMPLATE_ROWS = 100  # blank rows a month-sheet template computes over
+
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
+
+
+COMPUTED_FILL = PatternFill("solid", fgColor="EDEDED")
+
+
+TITLE_FONT = Font(bold=True, size=13)
+
+
+THIN = Side(style="thin", color="A6A6A6")
+
+
+DATE = "yyyy-mm-dd"
+
+
+MONTH = "yyyy-mm"
+
+
+CNY = '"¥"#,##0'
+
+
+OUTCOME_STYLES = {  # outcome → (fill, font colour): 晋升 green, 降级 amber, the rest red
+    0: ("C6EFCE", "006100"), 1: ("FFEB9C", "9C5700"), 2: ("FFC7CE", "9C0006")}
+
+
+@dataclass(frozen=True)
+class Names:
+    """Sheet names in the workbook's language, Chinese or English."""
+
+    lang: str
+
+    def pick(self, zh: str, en: str) -> str:
+        return zh if self.lang == "zh" else en
+
+    def header(self, zh: str, en: str) -> str:
+        return f"{zh}\n{en}" if self.lang == "zh" else f"{en}\n{zh}"
+
+    def template(self, ladder: Ladder) -> str:
+        return self.pick(f"模板-{ladder.name}", f"Template {ladder.id}")[:31]
+
+
+def language(sheet_names: list[str]) -> str:
+    """The language of a department workbook: zh when its roster sheet has the Chinese name."""
+    return "zh" if book.find_sheet(sheet_names, [schema.ROSTER.zh]) else "en"
+
+
+def header_row(ws, row: int, headers: list[str], fills=None, widest: int = 48) -> None:
+    for col, text in enumerate(headers, 1):
+        cell = ws.cell(row, col, text)
+        cell.font = Font(bold=True)
+        cell.fill = (fills or {}).get(col, HEADER_FILL)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
+        ws.column_dimensions[get_column_letter(col)].width = min(max(cell_width(text) + 4, 10), widest)
+    ws.row_dimensions[row].height = 32 if widest >= 48 else 48  # narrow columns wrap to 3 lines
+
+
+def print_setup(ws, title_rows: str | None) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.print_options.gridLines = True
+
+
+def validation(ws, rule: str, cells: str, prompt: str | None = None) -> None:
+    """A dropdown from a named list, or one of the typed checks below."""
+    kinds = {
+        "date": dict(type="date", operator="greaterThan", formula1="1"),
+        "number": dict(type="decimal", operator="greaterThanOrEqual", formula1="0"),
+    }
+    if rule in kinds:
+        dv = DataValidation(**kinds[rule], allow_blank=True)
+    elif rule.startswith("between:"):
+        low, high = rule.split(":")[1:]
+        dv = DataValidation(type="decimal", operator="between", formula1=low, formula2=high, allow_blank=True)
+    else:
+        dv = DataValidation(type="list", formula1=f"={rule}", allow_blank=True)
+    dv.error = "请从列表选择或输入有效值 | Choose from the list or type a valid value"
+    dv.errorTitle = "ladderbook"
+    dv.showErrorMessage = True
+    if prompt:
+        dv.prompt, dv.showInputMessage = prompt, True
+    dv.add(cells)
+    ws.add_data_validation(dv)
