@@ -52,7 +52,7 @@ def department(data: dict | None = None, ladders: list[str] | None = None, lang:
     for ladder in chosen:
         month_sheet(wb, policy, ladder, names.template(ladder), lang=lang)
     excel_table(wb, names, schema.RECORDS, "History", RECORD_FORMATS, extra=history_extra(policy),
-           pages_wide=4)
+                pages_wide=4)
     excel_table(wb, names, schema.MOVES, "Moves", {"date": DATE, "raise": CNY})
     excel_table(wb, names, schema.TRAINING, "Training", {"month": MONTH})
     training = wb[names.pick(schema.TRAINING.zh, schema.TRAINING.en)]
@@ -138,7 +138,7 @@ def with_department(roster, records, data: dict | None = None, lang: str = "zh")
     latest = int(months.max())
     fill_table(wb[names.pick(schema.ROSTER.zh, schema.ROSTER.en)], schema.ROSTER, roster, first_row=2)
     fill_table(wb[names.pick(schema.RECORDS.zh, schema.RECORDS.en)], schema.RECORDS,
-          records[(months < latest).to_numpy()], first_row=2, extra=items)
+               records[(months < latest).to_numpy()], first_row=2, extra=items)
 
     current = records[(months == latest).to_numpy()]
     current_ids = values.employee_ids(current["employee"])[0].astype(object).to_numpy()
@@ -156,5 +156,5 @@ def with_department(roster, records, data: dict | None = None, lang: str = "zh")
         mine = current[[emp in order for emp in current_ids]]
         mine = mine.assign(_row=[order[emp] for emp in current_ids if emp in order]).sort_values("_row")
         fill_table(ws, schema.RECORDS, mine.drop(columns=["_row", "employee", "month"]), first_row=3,
-              extra=items, header_row=2, rows=[3 + r for r in mine["_row"]])
+                   extra=items, header_row=2, rows=[3 + r for r in mine["_row"]])
     return wb

@@ -54,7 +54,7 @@ def list_sheet(wb: Workbook, policy: Policy, names: Names) -> None:
 
 
 def excel_table(wb: Workbook, names: Names, table: schema.Table, name: str, formats: dict, extra=(),
-           pages_wide: int = 1) -> None:
+                pages_wide: int = 1) -> None:
     """A sheet holding one Excel Table: bilingual headers, typed columns, dropdowns. The Table
     starts with one blank row; Excel carries its formats down to the rows HR adds. A table
     printed `pages_wide` repeats its first two columns (who) on every page."""
