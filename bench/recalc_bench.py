@@ -44,7 +44,7 @@ def _pycel(path):
     from pycel import ExcelCompiler
     from pycel.excelwrapper import ExcelOpxWrapper
 
-    from workbook.io import FileBook
+    from workbook.file_book import FileBook
 
     def defined_names(self):  # pycel 1.0b30 reads openpyxl < 3.1's defined names; 3.1 is a dict
         if self._defined_names is None:
@@ -71,7 +71,7 @@ def _formulas(path):
     import addin_plugin
     import formulas
 
-    from workbook.io import FileBook
+    from workbook.file_book import FileBook
     start = time.perf_counter()
     addin_plugin.SOURCE = FileBook(path)
     functions = formulas.get_functions()

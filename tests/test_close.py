@@ -10,7 +10,7 @@ from openpyxl.chart import BarChart, Reference
 
 from workbook import cli, close, files, sample, templates
 from workbook.sheets import month
-from workbook.io import FileBook
+from workbook.file_book import FileBook
 from workbooks import fill_month_sheets
 from xlfuncs import book, values
 from xlfuncs.rules import evaluate

@@ -15,7 +15,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.worksheet.formula import ArrayFormula
 
-from workbook.io import FileBook
+from workbook.file_book import FileBook
 from workbook import cli, files, recalc, templates
 from workbook.sample import department
 from xlfuncs.rules import evaluate

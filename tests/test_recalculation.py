@@ -11,7 +11,7 @@ from openpyxl.utils import range_boundaries
 from excel import cell, shown
 from excel_replay import Caller, XlBook, department_book, formulas, replay
 from workbook import recalc, templates
-from workbook.io import FileBook
+from workbook.file_book import FileBook
 from workbook.sample import department
 from xlfuncs import session, udfs
 from xlfuncs.excel import CellError

@@ -11,7 +11,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from workbook import cli, templates
 from workbook.sheets import style
-from workbook.io import FileBook
+from workbook.file_book import FileBook
 from xlfuncs import book, schema
 from xlfuncs.policy import default_policy
 

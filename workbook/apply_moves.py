@@ -23,8 +23,8 @@ from xlfuncs.problems import Problem
 from xlfuncs.rules import bad_month, evaluate
 
 from . import files
-from .close import Editor, OpenpyxlEditor, aligned, id_cell, last_row, rewrite
-from .io import FileBook
+from .edits import Editor, OpenpyxlEditor, aligned, id_cell, last_row, rewrite
+from .file_book import FileBook
 from .sheets.style import language
 
 MACRO = "LADDERBOOK_APPLY_MOVES"

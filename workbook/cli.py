@@ -17,7 +17,7 @@ from . import recalc as recalc_module
 from . import report, sample
 from . import templates as templates_module
 from . import vba
-from .io import FileBook
+from .file_book import FileBook
 
 
 def demo(args) -> int:

@@ -11,17 +11,10 @@ the month has any problem: every problem is listed instead.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
-import numpy as np
-import openpyxl
 import pandas as pd
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
 
 from xlfuncs import book, schema, values
 from xlfuncs.excel import computed_columns
@@ -30,40 +23,17 @@ from xlfuncs.problems import Problem
 from xlfuncs.rules import Review, bad_month, evaluate, item_fields
 
 from . import files
-from .io import FileBook
-from .report import cell_width
-from .sheets.dashboard import DASHBOARD, dashboard
-from .sheets.month import month_sheet
-from .sheets.style import Names, language
-from .sheets.tables import fit_table, history_extra
+from .archive import archive_sheets, archive_target, place_archive, write_archive
+from .edits import Editor, OpenpyxlEditor, aligned, id_cell, last_row, rewrite
+from .file_book import FileBook
+from .sheets.style import language
+from .sheets.tables import history_extra
 
 MACRO = "LADDERBOOK_CLOSE_MONTH"  # the same close, run in Excel (workbook.macros)
-MANIFEST = "SHA256SUMS"  # the archive folder's checksums, as `sha256sum -c` reads them
 DAY_FIELDS = ("sick_days", "personal_days", "absence_days", "overtime_days", "offsite_days")
+
+
 COUNT_FIELDS = (*DAY_FIELDS, "business_deduction", "unreachable", "late_replies", "major_complaints")
-REVIEW_COLUMNS = (  # the archive's review sheet: (column of the review table, zh, en)
-    ("name", "姓名", "Name"), ("ladder", "序列", "Ladder"), ("level", "职级", "Level"),
-    ("next_level", "下一职级", "Next level"), ("tenure_months", "司龄(月)", "Tenure (months)"),
-    ("months_in_level", "本职级月数", "Months in level"), ("score", "本月绩效", "This month"),
-    ("average", "平均绩效", "Average"), ("cycle_average", "周期平均", "Cycle average"),
-    ("outcome", "评审结果", "Review outcome"), ("eligible", "可晋升", "Eligible"),
-    ("reasons", "未达条件", "Unmet criteria"), ("raise_min", "加薪下限", "Raise min"),
-    ("raise_max", "加薪上限", "Raise max"), ("demotion_due", "应降级", "Demotion due"),
-    ("demotion_reasons", "降级原因", "Demotion reasons"),
-    ("training_required", "需培训", "Training required"), ("training_reasons", "培训原因", "Training reasons"),
-    ("pay_adjust", "薪酬增减", "Pay adjustment"), ("pay_detail", "薪酬明细", "Pay detail"),
-    ("problem", "问题", "Problem"))
-
-
-class Editor(Protocol):
-    """What a close (and apply-moves) does to a workbook; rows and columns count from 1."""
-
-    def delete_rows(self, sheet: str, first: int, count: int) -> None: ...
-    def write_rows(self, sheet: str, first: int, rows: list[list], like_row: int) -> None: ...
-    def set_cell(self, sheet: str, row: int, column: int, value) -> None: ...
-    def fit_table(self, sheet: str, last_row: int) -> None: ...
-    def add_month_sheet(self, ladder: Ladder, title: str, month: dt.datetime, people: list[dict]) -> None: ...
-    def delete_sheet(self, sheet: str) -> None: ...
 
 
 @dataclass
@@ -186,7 +156,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     from_history = past.index.get_level_values(0) == history
     _freeze(out, source.values(history), month_records, past[from_history & (past_months == chosen)],
             results, policy)
-    out.archive = _archive_sheets(source, out, review, results, policy)
+    out.archive = archive_sheets(source, out, review, results, policy)
     _training(out, source, names, review, policy)
     out.new_sheets = _next_sheets(roster, policy, chosen + 1, names)
     return out
@@ -232,8 +202,6 @@ def _rung(policy: Policy, table: pd.DataFrame, emp):
     """The rung the review found the person on (the review decided it; not looked up again)."""
     return policy.ladder(table.at[emp, "ladder"]).rungs[int(table.at[emp, "rung"])]
 
-
-# ---- the plan's parts ----------------------------------------------------------------------
 
 def frozen(review: Review) -> pd.DataFrame:
     """The month's computed results per employee, as values for History (blank: None): the
@@ -306,72 +274,6 @@ def _training(out: Plan, source: book.Source, names: list[str], review: Review, 
          "reasons": reasons[emp]} for emp in t.index], {key: pos for pos, key in mapping.items()})
 
 
-def last_row(cells: list[list], header: int) -> int:
-    """The last row (from 1) of a sheet's cells holding anything, the header at least."""
-    return max((i + 1 for i, row in enumerate(cells) if any(not values.is_blank(v) for v in row or [])),
-               default=header)
-
-
-def aligned(records: list[dict], column: dict) -> tuple[list[list], set]:
-    """`records` (field key → value) as rows of cells, each value at its key's position in
-    `column`; blanks left empty, and the keys that have no column."""
-    width = max(column.values()) + 1
-    rows, lost = [], set()
-    for record in records:
-        row = [None] * width
-        for key, value in record.items():
-            if value is None or (not isinstance(value, str) and pd.isna(value)):
-                continue
-            if key not in column:
-                lost.add(key)
-                continue
-            row[column[key]] = value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
-        rows.append(row)
-    return rows, lost
-
-
-def _archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.DataFrame,
-                    policy: Policy) -> dict[str, list[list]]:
-    """The month sheets as values, their computed columns holding the results, and the
-    review of everyone on them."""
-    computed = {values.fold(name): f"result:{c.key}" for c in computed_columns() for name in (c.zh, c.en)}
-    sheets = {}
-    everyone = []
-    for name in out.closed:
-        cells = [list(row or []) for row in source.values(name)]
-        (header, mapping), _ = book.find_header(schema.RECORDS, cells, name, item_fields(policy),
-                                                {"month": None})
-        employee = next(pos for pos, key in mapping.items() if key == "employee")
-        replace = {pos: next((computed[p] for p in schema.header_parts(h) if p in computed), None)
-                   for pos, h in enumerate(cells[header - 1])}
-        rows = cells[:header]
-        for row in cells[header:]:
-            emp = values.employee_id(row[employee]) if employee < len(row) else None
-            if emp in (None, values.INVALID):
-                continue
-            everyone.append(emp)
-            known = emp in results.index
-            rows.append([results.at[emp, replace[pos]] if replace.get(pos) and known else
-                         (None if replace.get(pos) else v) for pos, v in enumerate(row)])
-        sheets[name] = rows
-    t = review.table.loc[[e for e in everyone if e in review.table.index]]
-    head = [f"{schema.EMPLOYEE.zh}\n{schema.EMPLOYEE.en}"] + [f"{zh}\n{en}" for _, zh, en in REVIEW_COLUMNS]
-    body = [[id_cell(emp)] + [_plain(t.at[emp, c]) for c, _, _ in REVIEW_COLUMNS] for emp in t.index]
-    sheets[f"评审结果 Review {out.label}"] = [head] + body
-    return sheets
-
-
-def _plain(value):
-    if value is None or (not isinstance(value, (str, list)) and pd.isna(value)):
-        return None
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def id_cell(emp: str):
-    """An id as a cell: digits as a number, as HR types them; anything else as text."""
-    return int(emp) if emp.isdigit() else emp
-
-
 def _next_sheets(clean: pd.DataFrame, policy: Policy, month: int, names: list[str]):
     """Next month's sheets: one per ladder with staff (the cleaned roster) hired by that
     month's end."""
@@ -389,81 +291,6 @@ def _next_sheets(clean: pd.DataFrame, policy: Policy, month: int, names: list[st
                   for e, n, lv in zip(mine["employee"], mine["name"], mine["level"])]
         out.append((ladder, title, first_day, people))
     return out
-
-
-# ---- carried out on a file -------------------------------------------------------------------
-
-class OpenpyxlEditor:
-    """The edits of a plan on a workbook loaded by openpyxl."""
-
-    def __init__(self, wb, policy: Policy, lang: str):
-        self.wb, self.policy, self.names = wb, policy, Names(lang)
-
-    def delete_rows(self, sheet, first, count):
-        self.wb[sheet].delete_rows(first, count)
-
-    def write_rows(self, sheet, first, rows, like_row):
-        ws = self.wb[sheet]
-        formats = [ws.cell(like_row, c).number_format for c in range(1, max(map(len, rows), default=0) + 1)]
-        for r, row in enumerate(rows, first):
-            for c, value in enumerate(row, 1):
-                if value is not None:
-                    cell = ws.cell(r, c, value)
-                    cell.number_format = formats[c - 1]
-                    if isinstance(value, dt.datetime) and cell.number_format == "General":
-                        cell.number_format = "yyyy-mm-dd"
-
-    def set_cell(self, sheet, row, column, value):
-        self.wb[sheet].cell(row, column, value)
-
-    def fit_table(self, sheet, last_row):
-        fit_table(self.wb[sheet], last_row)
-
-    def add_month_sheet(self, ladder, title, month, people):
-        template = self.names.template(ladder)
-        index = self.wb.index(self.wb[template]) if template in self.wb.sheetnames else None
-        month_sheet(self.wb, self.policy, ladder, title, month, people, self.names.lang, index)
-
-    def delete_sheet(self, sheet):
-        del self.wb[sheet]
-        self.wb.active = 0
-
-
-def write_archive(plan: Plan, path: Path) -> None:
-    """The archive workbook of a close: values only, one sheet per month sheet and the review,
-    each column as wide as what it holds (up to 60) and two-line headers wrapped, so that an
-    old month reads as it did."""
-    wb = openpyxl.Workbook(write_only=True)
-    wrap = Alignment(wrap_text=True, vertical="center")
-    for title, rows in plan.archive.items():
-        ws = wb.create_sheet(title[:31])
-        for col, width in enumerate(_widths(rows), 1):
-            ws.column_dimensions[get_column_letter(col)].width = width
-        for row in rows:
-            ws.append([_wrapped(ws, v, wrap) if isinstance(v, str) and "\n" in v else v for v in row])
-    wb.save(path)
-
-
-def _wrapped(ws, text: str, wrap: Alignment) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, text)
-    cell.alignment = wrap
-    return cell
-
-
-def _widths(rows: list[list]) -> list[int]:
-    """Each column's width in characters: its widest cell as shown (a header by its longest
-    line, a date as 2026-10-01), two more for the margins, from 8 to 60."""
-    def shown(value) -> int:
-        if isinstance(value, dt.date):  # as openpyxl formats them
-            return 19 if isinstance(value, dt.datetime) else 10
-        return cell_width(f"{value:g}" if isinstance(value, float) else value)
-    count = max((len(row) for row in rows), default=0)
-    return [min(max(max((shown(row[c]) for row in rows if c < len(row)), default=0) + 2, 8), 60)
-            for c in range(count)]
-
-
-def archive_folder(path: Path) -> Path:
-    return path.with_name(f"{path.stem}-archive")
 
 
 def close_file(path, month: str | None = None, replace: bool = False, allow_drop: bool = False,
@@ -495,50 +322,3 @@ def close_file(path, month: str | None = None, replace: bool = False, allow_drop
         raise
     digest = place_archive(pending, target, now)
     return Closed(the_plan, target, digest, backup)
-
-
-def rewrite(path: Path, edit, policy: Policy, lang: str, macro: str, allow_drop: bool,
-            now: dt.datetime | None) -> Path:
-    """`files.rewrite` with the dashboard built anew after `edit`: its charts are ladderbook's
-    own, so openpyxl losing them loses nothing."""
-    names = Names(lang)
-    name = names.pick(*DASHBOARD)
-
-    def run(wb):
-        edit(wb)
-        if name in wb.sheetnames:
-            index = wb.index(wb[name])
-            del wb[name]
-            dashboard(wb, policy, names, index)
-
-    return files.rewrite(path, run, macro, allow_drop, now, rebuilt=name)
-
-
-def archive_target(path: Path, the_plan: Plan, replace: bool) -> tuple[Path, Problem | None]:
-    """Where the month's archive goes, and the problem if one is there already and may not
-    be replaced."""
-    target = archive_folder(path) / f"{the_plan.label}.xlsx"
-    if target.exists() and not replace:
-        return target, Problem(
-            f"归档文件 {target} 已存在，未覆盖（加 --replace 重新结账，旧归档会改名保留）",
-            f"the archive {target} exists and is not overwritten (--replace closes again and "
-            f"keeps the old archive under a new name)")
-    return target, None
-
-
-def place_archive(pending: Path, target: Path, now: dt.datetime | None = None) -> str:
-    """Move the new archive into place and record its checksum; an archive it replaces is
-    kept under a dated name, and the manifest says so."""
-    manifest = target.parent / MANIFEST
-    lines = manifest.read_text(encoding="utf-8").splitlines() if manifest.exists() else []
-    if target.exists():
-        stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-        kept = target.with_name(f"{target.stem}.replaced-{stamp}{target.suffix}")
-        target.rename(kept)
-        lines = [f"{line.split('  ', 1)[0]}  {kept.name}" if line.endswith(f"  {target.name}") else line
-                 for line in lines]
-    pending.rename(target)
-    digest = hashlib.sha256(target.read_bytes()).hexdigest()
-    lines.append(f"{digest}  {target.name}")
-    files.replace(manifest, lambda temp: temp.write_text("\n".join(lines) + "\n", encoding="utf-8"))
-    return digest

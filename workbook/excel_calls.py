@@ -27,8 +27,8 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import xlwings
-from xlwings import conversion
 from openpyxl.utils import get_column_letter
+from xlwings import conversion
 from xlwings.utils import np_datetime_to_datetime
 
 from xlfuncs.excel import CellError

@@ -18,7 +18,7 @@ from xlfuncs import schema, session
 from xlfuncs.excel import excel_macro
 from xlfuncs.session import XlwingsBook
 
-from . import apply_moves, close, files
+from . import apply_moves, archive, close, files
 from .sheets.style import Names
 
 MAX_LINES = 25  # a message box shows the first problems; the rest are counted
@@ -119,16 +119,16 @@ def _close(xl_book, path: Path) -> str:
         the_plan = close.plan(source, replace=True)
     if the_plan.problems:
         return close.Closed(the_plan).text()
-    target, problem = close.archive_target(path, the_plan, replace=bool(the_plan.delete))  # a close again
+    target, problem = archive.archive_target(path, the_plan, replace=bool(the_plan.delete))  # a close again
     if problem:
         return str(problem)
     backup = files.backup(path)
     the_plan.carry_out(ExcelEditor(xl_book, the_plan.lang))
     pending = target.with_name(f".~{target.name}")
     target.parent.mkdir(exist_ok=True)
-    close.write_archive(the_plan, pending)
+    archive.write_archive(the_plan, pending)
     xl_book.save()
-    digest = close.place_archive(pending, target)
+    digest = archive.place_archive(pending, target)
     return close.Closed(the_plan, target, digest, backup).text()
 
 

@@ -5,11 +5,15 @@ Only the `<sheetData>` of the worksheets that hold add-in formulas is rewritten,
 as text: every other part of the package (styles, validations, charts, images, comments, defined
 names, an .xlsm's VBA project) is copied unchanged, and so is the rest of those worksheets. The
 one exception: a `fullCalcOnLoad` flag in xl/workbook.xml is dropped, since it tells every
-program to throw the stored values away on opening. The
-functions are the ones Excel calls (`xlfuncs.udfs`), called as Excel calls them (`excel_calls`),
-reading the file's own stored values once for all of them. A formula that is one add-in call is
-computed; anything else that calls the add-in is left as it was and listed. Then every other formula (a COUNTIFS
-over the results, the dashboard) is computed by pycel over the new answers (`engine`).
+program to throw the stored values away on opening. The functions are the ones Excel calls
+(`xlfuncs.udfs`), called as Excel calls them (`excel_calls`), reading the file's own stored
+values once for all of them. A formula that is one add-in call is computed; anything else that
+calls the add-in is left as it was and listed. Then every other formula (a COUNTIFS over the
+results, the dashboard) is computed by pycel over the new answers (`engine`).
+
+About 400 lines: finding formulas in the sheets' XML, calling them and writing their cached
+values back are one pass over the same parts; the formula engine and the calling convention
+are their own modules.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from xlfuncs.excel import CellError, declared
 
 from . import engine, excel_calls, files
-from .io import FileBook
+from .file_book import FileBook
 
 _CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
 _ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)

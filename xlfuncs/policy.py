@@ -4,6 +4,9 @@ A policy comes from a plain dict: the shipped default (`default_policy.toml`, wh
 POLICY.md) or the tables of a workbook's policy sheet. Nothing in the rules hard-codes a number;
 they all come from here. `Policy.from_dict` collects every problem before it refuses, so HR sees
 the whole list at once, each naming the ladder, role or row in Chinese and English.
+
+Longer than most modules (about 430 lines) on purpose: the model, the reader that fills it and
+the checks on it change together whenever HR's policy gains a field, and read best side by side.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ hands them over (`excel.excel_function` declares how: error cells by name, range
 matters as lists of rows); answers leave through `excel.Answer`, errors as true Excel errors.
 The per-employee functions read the calling workbook (roster, monthly records, policy sheet)
 once per recalculation (`session`), whatever the number of formula cells.
+
+Longer than most modules (about 430 lines) on purpose: it is the one list of what HR can type,
+in the order of the month sheets' columns, each function a few lines over the rules; the
+shaping helpers above them serve all of them.
 """
 
 from __future__ import annotations

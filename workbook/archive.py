@@ -1,0 +1,149 @@
+"""The month's archive: the closed month sheets as values and the review of everyone on them,
+as a workbook HR can read, placed beside the department workbook with its SHA-256 in the
+folder's manifest, never overwritten."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import openpyxl
+import pandas as pd
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+
+from xlfuncs import book, schema, values
+from xlfuncs.excel import computed_columns
+from xlfuncs.policy import Policy
+from xlfuncs.problems import Problem
+from xlfuncs.rules import Review, item_fields
+
+from . import files
+from .edits import id_cell
+from .report import cell_width
+
+if TYPE_CHECKING:  # the close's plan, which the archive is made from
+    from .close import Plan
+
+
+MANIFEST = "SHA256SUMS"  # the archive folder's checksums, as `sha256sum -c` reads them
+REVIEW_COLUMNS = (  # the archive's review sheet: (column of the review table, zh, en)
+    ("name", "姓名", "Name"), ("ladder", "序列", "Ladder"), ("level", "职级", "Level"),
+    ("next_level", "下一职级", "Next level"), ("tenure_months", "司龄(月)", "Tenure (months)"),
+    ("months_in_level", "本职级月数", "Months in level"), ("score", "本月绩效", "This month"),
+    ("average", "平均绩效", "Average"), ("cycle_average", "周期平均", "Cycle average"),
+    ("outcome", "评审结果", "Review outcome"), ("eligible", "可晋升", "Eligible"),
+    ("reasons", "未达条件", "Unmet criteria"), ("raise_min", "加薪下限", "Raise min"),
+    ("raise_max", "加薪上限", "Raise max"), ("demotion_due", "应降级", "Demotion due"),
+    ("demotion_reasons", "降级原因", "Demotion reasons"),
+    ("training_required", "需培训", "Training required"), ("training_reasons", "培训原因", "Training reasons"),
+    ("pay_adjust", "薪酬增减", "Pay adjustment"), ("pay_detail", "薪酬明细", "Pay detail"),
+    ("problem", "问题", "Problem"))
+
+
+def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.DataFrame,
+                   policy: Policy) -> dict[str, list[list]]:
+    """The month sheets as values, their computed columns holding the results, and the
+    review of everyone on them."""
+    computed = {values.fold(name): f"result:{c.key}" for c in computed_columns() for name in (c.zh, c.en)}
+    sheets = {}
+    everyone = []
+    for name in out.closed:
+        cells = [list(row or []) for row in source.values(name)]
+        (header, mapping), _ = book.find_header(schema.RECORDS, cells, name, item_fields(policy),
+                                                {"month": None})
+        employee = next(pos for pos, key in mapping.items() if key == "employee")
+        replace = {pos: next((computed[p] for p in schema.header_parts(h) if p in computed), None)
+                   for pos, h in enumerate(cells[header - 1])}
+        rows = cells[:header]
+        for row in cells[header:]:
+            emp = values.employee_id(row[employee]) if employee < len(row) else None
+            if emp in (None, values.INVALID):
+                continue
+            everyone.append(emp)
+            known = emp in results.index
+            rows.append([results.at[emp, replace[pos]] if replace.get(pos) and known else
+                         (None if replace.get(pos) else v) for pos, v in enumerate(row)])
+        sheets[name] = rows
+    t = review.table.loc[[e for e in everyone if e in review.table.index]]
+    head = [f"{schema.EMPLOYEE.zh}\n{schema.EMPLOYEE.en}"] + [f"{zh}\n{en}" for _, zh, en in REVIEW_COLUMNS]
+    body = [[id_cell(emp)] + [_plain(t.at[emp, c]) for c, _, _ in REVIEW_COLUMNS] for emp in t.index]
+    sheets[f"评审结果 Review {out.label}"] = [head] + body
+    return sheets
+
+
+def _plain(value):
+    if value is None or (not isinstance(value, (str, list)) and pd.isna(value)):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def write_archive(plan: Plan, path: Path) -> None:
+    """The archive workbook of a close: values only, one sheet per month sheet and the review,
+    each column as wide as what it holds (up to 60) and two-line headers wrapped, so that an
+    old month reads as it did."""
+    wb = openpyxl.Workbook(write_only=True)
+    wrap = Alignment(wrap_text=True, vertical="center")
+    for title, rows in plan.archive.items():
+        ws = wb.create_sheet(title[:31])
+        for col, width in enumerate(_widths(rows), 1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        for row in rows:
+            ws.append([_wrapped(ws, v, wrap) if isinstance(v, str) and "\n" in v else v for v in row])
+    wb.save(path)
+
+
+def _wrapped(ws, text: str, wrap: Alignment) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, text)
+    cell.alignment = wrap
+    return cell
+
+
+def _widths(rows: list[list]) -> list[int]:
+    """Each column's width in characters: its widest cell as shown (a header by its longest
+    line, a date as 2026-10-01), two more for the margins, from 8 to 60."""
+    def shown(value) -> int:
+        if isinstance(value, dt.date):  # as openpyxl formats them
+            return 19 if isinstance(value, dt.datetime) else 10
+        return cell_width(f"{value:g}" if isinstance(value, float) else value)
+    count = max((len(row) for row in rows), default=0)
+    return [min(max(max((shown(row[c]) for row in rows if c < len(row)), default=0) + 2, 8), 60)
+            for c in range(count)]
+
+
+def archive_folder(path: Path) -> Path:
+    return path.with_name(f"{path.stem}-archive")
+
+
+def archive_target(path: Path, the_plan: Plan, replace: bool) -> tuple[Path, Problem | None]:
+    """Where the month's archive goes, and the problem if one is there already and may not
+    be replaced."""
+    target = archive_folder(path) / f"{the_plan.label}.xlsx"
+    if target.exists() and not replace:
+        return target, Problem(
+            f"归档文件 {target} 已存在，未覆盖（加 --replace 重新结账，旧归档会改名保留）",
+            f"the archive {target} exists and is not overwritten (--replace closes again and "
+            f"keeps the old archive under a new name)")
+    return target, None
+
+
+def place_archive(pending: Path, target: Path, now: dt.datetime | None = None) -> str:
+    """Move the new archive into place and record its checksum; an archive it replaces is
+    kept under a dated name, and the manifest says so."""
+    manifest = target.parent / MANIFEST
+    lines = manifest.read_text(encoding="utf-8").splitlines() if manifest.exists() else []
+    if target.exists():
+        stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+        kept = target.with_name(f"{target.stem}.replaced-{stamp}{target.suffix}")
+        target.rename(kept)
+        lines = [f"{line.split('  ', 1)[0]}  {kept.name}" if line.endswith(f"  {target.name}") else line
+                 for line in lines]
+    pending.rename(target)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    lines.append(f"{digest}  {target.name}")
+    files.replace(manifest, lambda temp: temp.write_text("\n".join(lines) + "\n", encoding="utf-8"))
+    return digest
