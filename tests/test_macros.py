@@ -1,14 +1,18 @@
 """The month-end macros (workbook.macros) run against a stand-in for xlwings' Book, backed by
 openpyxl: the same close and the same moves as the command line, carried out by Excel's API."""
 
+import copy
 import shutil
+from types import SimpleNamespace
 
 import openpyxl
+import pandas as pd
 import pytest
 import xlwings as xw
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.formula import ArrayFormula
 
-from workbook import apply_moves, close, macros
+from workbook import apply_moves, close, macros, templates
 from test_apply_moves import department
 from test_close import history_rows
 
@@ -75,6 +79,27 @@ class Range:
         assert shift == "up" and self.column == 1
         self.ws.delete_rows(self.row, self.last_row - self.row + 1)
 
+    def clear_contents(self):
+        for row in self.cells():
+            for c in row:
+                c.value = None
+
+    def copy(self, destination):  # Excel copies values and formats; rows here, as the editor uses it
+        source = self.cells()[0]
+        for r in range(destination.row, destination.last_row + 1):
+            for c in source:
+                target = self.ws.cell(r, c.column, c.value)
+                target._style = copy.copy(c._style)
+
+    @property
+    def formula_array(self):
+        return self.ws.cell(self.row, self.column).value
+
+    @formula_array.setter
+    def formula_array(self, text):
+        ref = f"{get_column_letter(self.column)}{self.row}:{get_column_letter(self.last_column)}{self.last_row}"
+        self.ws.cell(self.row, self.column).value = ArrayFormula(ref, text)
+
     def address(self):
         return f"{get_column_letter(self.column)}{self.row}:{get_column_letter(self.last_column)}{self.last_row}"
 
@@ -94,6 +119,8 @@ class Table:
 class Sheet:
     def __init__(self, book, ws):
         self.book, self.ws, self.name = book, ws, ws.title
+        self.api = SimpleNamespace(Unprotect=lambda: setattr(ws.protection, "sheet", False),
+                                   Protect=lambda **allow: setattr(ws.protection, "sheet", True))
 
     def range(self, first, last=None):
         return Range(self.ws, first, last)
@@ -174,6 +201,7 @@ def test_the_close_macro_does_what_the_command_does(tmp_path, excel):
     assert mine.sheetnames == theirs.sheetnames
     for ws in (mine["2026-11 客服职级"], theirs["2026-11 客服职级"]):
         assert [c.value for c in ws[3][:3]] == [1002, "李伟", "初级客服"] and ws["B1"].value.month == 11
+    assert formulas(mine["2026-11 客服职级"]) == formulas(theirs["2026-11 客服职级"])
     assert (tmp_path / "dept-archive" / "2026-10.xlsx").exists()
     assert len(list((tmp_path / "dept-backups").iterdir())) == 1
 
@@ -217,3 +245,28 @@ def test_problems_come_back_as_a_message_not_a_traceback(tmp_path, excel, monkey
     monkeypatch.setattr(close, "plan", lambda *a, **k: 1 / 0)
     (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
     assert message.startswith("出错") and "division by zero" in message
+
+
+def formulas(ws) -> list[tuple[str, str]]:
+    return [(c.value.ref, c.value.text) for row in ws.iter_rows() for c in row if isinstance(c.value, ArrayFormula)]
+
+
+def test_the_close_macro_builds_the_next_month_as_the_command_does_for_any_ladder_size(tmp_path, excel):
+    """One builder for the next month's sheets: the macro, too, sizes every array formula to the
+    ladder's people, past the template's 100 rows (it used to refuse)."""
+    people = 150
+    roster = pd.DataFrame([{"employee": 2000 + i, "name": f"员工{i}", "ladder": "客服职级", "level": "初级客服",
+                            "hire_date": pd.Timestamp("2024-01-01")} for i in range(people)])
+    records = pd.DataFrame([{"month": pd.Timestamp("2026-10-01"), "employee": 2000 + i, "score": 1.2}
+                            for i in range(people)])
+    path = tmp_path / "dept.xlsx"
+    templates.with_department(roster, records).save(path)
+    twin = tmp_path / "twin" / "dept.xlsx"
+    twin.parent.mkdir()
+    shutil.copy(path, twin)
+    (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
+    assert "2026-10 closed" in message, message
+    close.close_file(twin)
+    mine, theirs = (openpyxl.load_workbook(p)["2026-11 客服职级"] for p in (path, twin))
+    assert formulas(mine) == formulas(theirs) and formulas(mine)[0][0].endswith(f"{people + 2}")
+    assert [c.value for c in mine["A"][2:]] == [c.value for c in theirs["A"][2:]] == list(range(2000, 2000 + people))

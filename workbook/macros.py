@@ -13,13 +13,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import xlwings as xw
+from openpyxl import Workbook
+from openpyxl.utils import range_boundaries
+from openpyxl.worksheet.formula import ArrayFormula
 
 from xlfuncs import schema, session
 from xlfuncs.excel import excel_macro
 from xlfuncs.session import XlwingsBook
 
 from . import apply_moves, archive, close, files
-from .sheets.style import Names
+from .sheets.month import month_sheet
+from .sheets.style import TEMPLATE_ROWS, Names
 
 MAX_LINES = 25  # a message box shows the first problems; the rest are counted
 
@@ -27,8 +31,8 @@ MAX_LINES = 25  # a message box shows the first problems; the rest are counted
 class ExcelEditor:
     """The edits of a plan on a workbook open in Excel (xlwings)."""
 
-    def __init__(self, xl_book, lang: str = "zh"):
-        self.book, self.names = xl_book, Names(lang)
+    def __init__(self, xl_book, lang: str = "zh", policy=None):
+        self.book, self.names, self.policy = xl_book, Names(lang), policy
 
     def delete_rows(self, sheet, first, count):
         self.book.sheets[sheet].range(f"{first}:{first + count - 1}").delete(shift="up")
@@ -53,22 +57,35 @@ class ExcelEditor:
             table.resize(ws.range((top, left), (max(last_row, top + 1), right)))
 
     def add_month_sheet(self, ladder, title, month, people):
-        """A copy of the ladder's template sheet with the month and its people; the template's
-        formulas cover its rows, so more people than rows is refused."""
+        """The ladder's month sheet as the command line builds it (`sheets.month.month_sheet`,
+        the one builder): Excel copies the template for its look, then takes the built sheet's
+        month, people and array formulas, each over exactly the ladder's rows; the template's
+        last row is copied down for a ladder longer than the template, extra rows removed."""
+        built = month_sheet(Workbook(), self.policy, ladder, title, month, people, self.names.lang)
         template = self.book.sheets[self.names.template(ladder)]
         ws = template.copy(before=template, name=title)
-        header = ws.range((2, 1), (2, ws.used_range.last_cell.column)).value
+        ws.api.Unprotect()
+        arrays = [(c.row, c.column, c.value) for row in built.iter_rows() for c in row
+                  if isinstance(c.value, ArrayFormula)]
+        for row, column, formula in arrays:  # the template's arrays cover TEMPLATE_ROWS rows
+            right = range_boundaries(formula.ref)[2]
+            ws.range((row, column), (TEMPLATE_ROWS + 2, right)).clear_contents()
+        rows, last = len(people), TEMPLATE_ROWS + 2
+        if rows > TEMPLATE_ROWS:
+            ws.range(f"{last}:{last}").copy(ws.range(f"{last + 1}:{rows + 2}"))
+        elif rows < TEMPLATE_ROWS:
+            ws.range(f"{rows + 3}:{last}").delete(shift="up")
+        ws.range("B1").value = month
+        header = [c.value for c in built[2]]
         who = {key: pos + 1 for pos, key in schema.match_headers(schema.ROSTER, header)[0].items()
                if key in ("employee", "name", "level")}
-        rows = ws.used_range.last_cell.row - 2
-        if len(people) > rows:
-            raise files.Refused(
-                f"「{template.name}」只有 {rows} 行，{ladder.name} 有 {len(people)} 人：请在模板中加行，"
-                f"或用命令行 ladderbook close-month | the template '{template.name}' has {rows} rows "
-                f"for {len(people)} people: extend it, or close from the command line")
-        ws.range("B1").value = month
-        for key, c in who.items():
-            ws.range((3, c)).value = [[p[key]] for p in people]
+        for key, column in who.items():  # a column in one call
+            ws.range((3, column)).value = [[built.cell(r, column).value] for r in range(3, rows + 3)]
+        for row, column, formula in arrays:
+            left, top, right, bottom = range_boundaries(formula.ref)
+            ws.range((top, left), (bottom, right)).formula_array = formula.text
+        ws.api.Protect(AllowFormattingColumns=True, AllowFormattingRows=True, AllowSorting=True,
+                       AllowFiltering=True)  # as the built sheet's protection allows
 
     def delete_sheet(self, sheet):
         self.book.sheets[sheet].delete()
@@ -123,7 +140,7 @@ def _close(xl_book, path: Path) -> str:
     if problem:
         return str(problem)
     backup = files.backup(path)
-    the_plan.carry_out(ExcelEditor(xl_book, the_plan.lang))
+    the_plan.carry_out(ExcelEditor(xl_book, the_plan.lang, the_plan.policy))
     pending = target.with_name(f".~{target.name}")
     target.parent.mkdir(exist_ok=True)
     archive.write_archive(the_plan, pending)
