@@ -101,7 +101,7 @@ def test_an_item_outside_its_metrics_range_is_no_score_anywhere(tmp_path):
     items = dict(zip(ITEMS, [180, 0, 0, 0, 0]))
     records = history("1001", [None], **items)
     t = review([rep], records).table
-    assert t.at["1001", "eligible"] is None and "「客户回访率」180 超出范围 0–100" in t.at["1001", "problem"]
+    assert t.at["1001", "eligible"] is None and "「客户回访率」180 超出范围 0–100" in t.at["1001", "problem"].zh
     assert shown(udfs.KPI_SCORE, row(180, 0, 0, 0, 0), "客户代表").startswith("#VALUE! 「客户回访率」得分 180 超出范围 0–100")
     role = default_policy().role("cs_rep")
     score, outside = kpi_scores(pd.DataFrame([[180, 0, 0, 0, 0]], columns=ITEMS), item_weights(role), (0, 100))

@@ -19,10 +19,10 @@ def test_unknown_ladder_and_level_are_problems_of_that_employee_only():
               person(employee="3")]
     result = review(people, history("3", [1.0]))
     table = result.table
-    assert "未知序列「sales」" in table.at["1", "problem"]
-    assert "没有职级「组长」" in table.at["2", "problem"]
+    assert "未知序列「sales」" in table.at["1", "problem"].zh
+    assert "没有职级「组长」" in table.at["2", "problem"].zh
     assert table.at["1", "eligible"] is None and table.at["2", "demotion_due"] is None
-    assert table.at["3", "problem"] == "" and table.at["3", "eligible"] is False
+    assert table.at["3", "problem"] is None and table.at["3", "eligible"] is False
 
 
 def test_unreadable_cells_name_the_row_the_column_and_the_employee():
@@ -31,7 +31,7 @@ def test_unreadable_cells_name_the_row_the_column_and_the_employee():
     (problem,) = result.problems
     assert problem.zh == "「员工名册」第 5 行（工号 1）：「入职日期」应为日期（如 2024-11-01），现为「2024-13-01」"
     assert problem.en == "'Roster' row 5 (employee 1): 'Hire date' should be a date (e.g. 2024-11-01), not '2024-13-01'"
-    assert result.table.at["1", "problem"] == str(problem)
+    assert result.table.at["1", "problem"] == problem
     assert result.table.at["1", "eligible"] is None
 
 
@@ -43,7 +43,7 @@ def test_records_of_strangers_duplicates_and_out_of_range_scores():
     assert "more than one record for 2026-10" in text
     assert "'History' row 1 (employee 1): Performance coefficient 9 is outside 0–3" in text
     # no verdict rests on a score the policy's range does not allow; the reason is said
-    assert result.table.at["1", "eligible"] is None and "9 超出范围 0–3" in result.table.at["1", "problem"]
+    assert result.table.at["1", "eligible"] is None and "9 超出范围 0–3" in result.table.at["1", "problem"].zh
 
 
 def test_duplicate_roster_ids_keep_the_first_and_say_so():

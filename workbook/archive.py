@@ -77,6 +77,8 @@ def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.D
 
 
 def _plain(value):
+    if isinstance(value, Problem):
+        return str(value)
     if value is None or (not isinstance(value, (str, list)) and pd.isna(value)):
         return None
     return value.item() if isinstance(value, np.generic) else value

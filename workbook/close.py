@@ -178,7 +178,7 @@ def _check_inputs(roster: pd.DataFrame, records: pd.DataFrame, review: Review, p
                                f"employee {emp} ({name or ''}) is on no month sheet of {label}", emp))
     clean, _ = schema.clean(schema.RECORDS, records, item_fields(policy))
     for at, emp in zip(records.index, ids):
-        if emp not in table.index or table.at[emp, "problem"]:
+        if emp not in table.index or table.at[emp, "problem"] is not None:
             continue  # said by the rules already
         role = policy.role(_rung(policy, table, emp).role)
         at_zh, at_en = schema.where(schema.RECORDS, at, emp)
@@ -217,7 +217,7 @@ def frozen(review: Review) -> pd.DataFrame:
         out[f"result:{column.key}"] = value
     out = out.astype(object).where(out.notna(), None)
     out["result:reasons"] = out["result:reasons"].where(out["result:reasons"] != "", None)
-    out.loc[t["problem"] != ""] = None
+    out.loc[t["problem"].notna()] = None
     return out
 
 

@@ -75,9 +75,9 @@ def decide(decisions: pd.DataFrame, roster: pd.DataFrame, review: Review, policy
         if emp not in table.index:
             refuse("不在员工名册中", "not on the roster")
             continue
-        if table.at[emp, "problem"]:
-            zh, _, en = table.at[emp, "problem"].partition(" | ")
-            refuse(f"员工名册中此人的记录有误：{zh}", f"the roster row is not usable: {en}")
+        problem = table.at[emp, "problem"]
+        if problem is not None:
+            refuse(f"员工名册中此人的记录有误：{problem.zh}", f"the roster row is not usable: {problem.en}")
             continue
         ladder = policy.ladder(table.at[emp, "ladder"])
         i = int(table.at[emp, "rung"])  # the review found the rung held; not looked up again

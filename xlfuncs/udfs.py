@@ -136,7 +136,7 @@ def _answers(state: session.Session, review: Review, question: str, answer) -> d
     if key not in cache:
         table = review.table
         given = list(answer(table))
-        problems = [CellError("#VALUE!", *p.split(" | ", 1)) if p else None for p in table["problem"]]
+        problems = [None if p is None else CellError("#VALUE!", p.zh, p.en) for p in table["problem"]]
         cache[key] = {emp: problem or value for emp, problem, value in zip(table.index, problems, given)}
     return cache[key]
 

@@ -66,21 +66,21 @@ def read_people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -
     row = looked_up((ladder, raw_level), lambda i: by_name.get(  # -1: none
         (ladder[i], values.fold(raw_level[i]) if isinstance(raw_level[i], str) else None), -1))
 
-    problem = np.full(len(roster), "", object)
+    problem = np.full(len(roster), None, object)  # a Problem record, or None
     for i in np.flatnonzero(pd.isna(ladder) & pd.notna(raw_ladder)):
         emp, names = roster.index[i], "、".join(ld.name for ld in policy.ladders)
         ids = ", ".join(ld.id for ld in policy.ladders)
         p = Problem(f"工号 {emp}：未知序列「{raw_ladder[i]}」（可选：{names}）",
                     f"Employee {emp}: unknown ladder '{raw_ladder[i]}' (one of {ids})", emp)
         problems.append(p)
-        problem[i] = str(p)
+        problem[i] = p
     for i in np.flatnonzero(pd.notna(ladder) & (row < 0) & pd.notna(raw_level)):
         emp, lad = roster.index[i], policy.ladder(ladder[i])
         p = Problem(f"工号 {emp}：序列「{lad.name}」没有职级「{raw_level[i]}」"
                     f"（可选：{'、'.join(r.name for r in lad.rungs)}）",
                     f"Employee {emp}: ladder {lad.id} has no level '{raw_level[i]}'", emp)
         problems.append(p)
-        problem[i] = str(p)
+        problem[i] = p
 
     rung = rungs.drop(columns=["ladder"]).rename(columns={"level": "rung_level"}).reindex(row)  # -1: blanks
     rung = rung.fillna({"top": False, "bottom": False, "cycle": 0, "leave_window": 0,
@@ -98,13 +98,13 @@ def looked_up(arrays, find) -> np.ndarray:
 
 
 def blocked(people: pd.DataFrame, unreadable: list[Problem]) -> pd.DataFrame:
-    """People with the first unreadable input of each, if any, in `problem`: their review is
-    not computed, as it would rest on it."""
+    """People with the first unreadable input of each, if any, in `problem` (the Problem
+    record): their review is not computed, as it would rest on it."""
     problem = people["problem"].to_numpy(object).copy()
     at = pd.Series(np.arange(len(people)), index=people.index)
     for p in unreadable:
-        if p.employee in at.index and not problem[at[p.employee]]:
-            problem[at[p.employee]] = str(p)
+        if p.employee in at.index and problem[at[p.employee]] is None:
+            problem[at[p.employee]] = p
     return people.assign(problem=pd.Series(problem, people.index, dtype=object))
 
 

@@ -73,7 +73,7 @@ class Evaluation(Reasons):
         self.month = month
         self.end = values.month_end(month)
         self.label = values.month_label(month)
-        self.valid = (people["problem"] == "").to_numpy()
+        self.valid = people["problem"].isna().to_numpy()
         self.n = len(people)
         self.matrix = matrix
         self.reasons = {"eligible": [], "demotion": [], "training": [], "pay": []}
