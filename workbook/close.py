@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from xlfuncs import book, schema, values
+from xlfuncs import book, schema, validation, values
 from xlfuncs.excel import computed_columns
 from xlfuncs.policy import Ladder, Policy
 from xlfuncs.problems import Problem
-from xlfuncs.rules import Review, bad_month, evaluate, item_fields
+from xlfuncs.rules import Review, bad_month, evaluate
 
 from . import files
 from .archive import archive_sheets, archive_target, place_archive, write_archive
@@ -30,10 +30,6 @@ from .sheets.style import language
 from .sheets.tables import history_extra
 
 MACRO = "LADDERBOOK_CLOSE_MONTH"  # the same close, run in Excel (workbook.macros)
-DAY_FIELDS = ("sick_days", "personal_days", "absence_days", "overtime_days", "offsite_days")
-
-
-COUNT_FIELDS = (*DAY_FIELDS, "business_deduction", "unreachable", "late_replies", "major_complaints")
 
 
 @dataclass
@@ -146,7 +142,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     roster, _ = schema.clean(schema.ROSTER, inputs.roster)  # its problems: said by the rules
     review_of_month = evaluate(inputs.roster, month_records, policy, out.label)
     out.problems += review_of_month.problems
-    out.problems += _check_inputs(roster, month_records, review_of_month, policy, out.month)
+    out.problems += validation.validate(roster, month_records, review_of_month, policy, out.month)
     if out.problems:
         return out
 
@@ -160,47 +156,6 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     _training(out, source, names, review, policy)
     out.new_sheets = _next_sheets(roster, policy, chosen + 1, names)
     return out
-
-
-def _check_inputs(roster: pd.DataFrame, records: pd.DataFrame, review: Review, policy: Policy,
-                  month: int) -> list[Problem]:
-    """What the rules let pass but a month cannot be closed with: someone of the roster hired
-    by the month's end missing from its sheets, a score or KPI item left blank, a negative
-    count, more days than the month has. `roster` is cleaned."""
-    out = []
-    table = review.table
-    label, end = values.month_label(month), values.month_end(month)
-    ids = values.employee_ids(records["employee"])[0].astype(object).to_numpy()
-    present = set(ids)
-    for emp, name, hired in zip(roster["employee"], roster["name"], roster["hire_date"]):
-        if emp not in present and not (pd.notna(hired) and hired > end):
-            out.append(Problem(f"工号 {emp}（{name or ''}）不在 {label} 的月度表中",
-                               f"employee {emp} ({name or ''}) is on no month sheet of {label}", emp))
-    clean, _ = schema.clean(schema.RECORDS, records, item_fields(policy))
-    for at, emp in zip(records.index, ids):
-        if emp not in table.index or table.at[emp, "problem"] is not None:
-            continue  # said by the rules already
-        role = policy.role(_rung(policy, table, emp).role)
-        at_zh, at_en = schema.where(schema.RECORDS, at, emp)
-        metric = policy.metric(role.metric)
-        needed = [(i.name, i.name, i.name_en) for i in role.items] or [("score", metric.name, metric.name_en)]
-        for key, zh, en in needed:
-            value = clean.at[at, key]
-            if pd.isna(value):  # out of range: the review said it (rules.kpi_scores)
-                out.append(Problem(f"{at_zh}：「{zh}」未填写", f"{at_en}: '{en}' is blank", emp))
-        for key in COUNT_FIELDS:
-            value, f = clean.at[at, key], schema.RECORDS.field(key)
-            limit = end.day if key in DAY_FIELDS else None
-            if pd.notna(value) and (value < 0 or (limit is not None and value > limit)):
-                shown = f"0–{limit}" if limit else "≥ 0"
-                out.append(Problem(f"{at_zh}：「{f.zh}」{value:g} 应在 {shown}",
-                                   f"{at_en}: '{f.en}' {value:g} should be {shown}", emp))
-    return out
-
-
-def _rung(policy: Policy, table: pd.DataFrame, emp):
-    """The rung the review found the person on (the review decided it; not looked up again)."""
-    return policy.ladder(table.at[emp, "ladder"]).rungs[int(table.at[emp, "rung"])]
 
 
 def frozen(review: Review) -> pd.DataFrame:
