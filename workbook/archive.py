@@ -24,27 +24,18 @@ from xlfuncs.rules import Review, item_fields
 
 from . import files
 from .edits import id_cell
-from .report import cell_width
+from .report import cell_width, review_header
 
 if TYPE_CHECKING:  # the close's plan, which the archive is made from
     from .close import Plan
 
 
 MANIFEST = "SHA256SUMS"  # the archive folder's checksums, as `sha256sum -c` reads them
-REVIEW_COLUMNS = (  # the archive's review sheet: (column of the review table, zh, en)
-    ("name", "姓名", "Name"), ("ladder", "序列", "Ladder"), ("level", "职级", "Level"),
-    ("next_level", "下一职级", "Next level"), ("tenure_months", "司龄(月)", "Tenure (months)"),
-    ("months_in_level", "本职级月数", "Months in level"), ("score", "本月绩效", "This month"),
-    ("average", "平均绩效", "Average"), ("cycle_average", "周期平均", "Cycle average"),
-    ("outcome", "评审结果", "Review outcome"), ("eligible", "可晋升", "Eligible"),
-    ("reasons", "未达条件", "Unmet criteria"), ("raise_min", "加薪下限", "Raise min"),
-    ("raise_max", "加薪上限", "Raise max"), ("demotion_due", "应降级", "Demotion due"),
-    ("demotion_reasons", "降级原因", "Demotion reasons"),
-    ("training_required", "需培训", "Training required"), ("training_reasons", "培训原因", "Training reasons"),
-    ("pay_adjust", "薪酬增减", "Pay adjustment"), ("pay_detail", "薪酬明细", "Pay detail"),
-    ("problem", "问题", "Problem"))
-
-
+# The archive's review sheet: columns of the review table, headed as `report.review_header` says.
+REVIEW_COLUMNS = ("name", "ladder", "level", "next_level", "tenure_months", "months_in_level", "score",
+                  "average", "cycle_average", "outcome", "eligible", "reasons", "raise_min", "raise_max",
+                  "demotion_due", "demotion_reasons", "training_required", "training_reasons",
+                  "pay_adjust", "pay_detail", "problem")
 def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.DataFrame,
                    policy: Policy) -> dict[str, list[list]]:
     """The month sheets as values, their computed columns holding the results, and the
@@ -70,8 +61,8 @@ def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.D
                          (None if replace.get(pos) else v) for pos, v in enumerate(row)])
         sheets[name] = rows
     t = review.table.loc[[e for e in everyone if e in review.table.index]]
-    head = [f"{schema.EMPLOYEE.zh}\n{schema.EMPLOYEE.en}"] + [f"{zh}\n{en}" for _, zh, en in REVIEW_COLUMNS]
-    body = [[id_cell(emp)] + [_plain(t.at[emp, c]) for c, _, _ in REVIEW_COLUMNS] for emp in t.index]
+    head = [f"{schema.EMPLOYEE.zh}\n{schema.EMPLOYEE.en}"] + [f"{zh}\n{en}" for zh, en in map(review_header, REVIEW_COLUMNS)]
+    body = [[id_cell(emp)] + [_plain(t.at[emp, c]) for c in REVIEW_COLUMNS] for emp in t.index]
     sheets[f"评审结果 Review {out.label}"] = [head] + body
     return sheets
 

@@ -6,29 +6,45 @@ import unicodedata
 
 import pandas as pd
 
+from xlfuncs import schema
+from xlfuncs.excel import computed_columns
 from xlfuncs.policy import Policy
 from xlfuncs.rules import Review
 
+OWN_HEADERS = {
+    "next_level": ("下一职级", "Next level"), "tenure_months": ("司龄(月)", "Tenure (months)"),
+    "months_in_level": ("本职级月数", "Months in level"), "score": ("本月绩效", "This month"),
+    "average": ("平均绩效", "Average"), "demotion_reasons": ("降级原因", "Demotion reasons"),
+    "training_reasons": ("培训原因", "Training reasons"), "pay_detail": ("薪酬明细", "Pay detail"),
+    "problem": ("问题", "Problem")}
+
+
+def review_header(key: str) -> tuple[str, str]:
+    """A review column's (zh, en) header: the roster's field, the month sheets' computed column
+    as its function declares it, or the review's own; one text per column, wherever shown."""
+    roster = {f.key: (f.zh, f.en) for f in (schema.EMPLOYEE, *schema.ROSTER.fields)}
+    computed = {c.review: (c.zh, c.en) for c in computed_columns() if c.review != "score"}
+    return roster.get(key) or computed.get(key) or OWN_HEADERS[key]
+
+
+SHARED = ("ladder", "eligible", "demotion_due", "training_required", "employee", "name", "level",
+          "next_level")  # headed as everywhere else
 TEXT = {
     "zh": {
         "title": "评审月份 {month} · {n} 名员工",
         "summary": "各序列汇总", "eligible": "可晋升", "demotion": "应降级",
         "not_eligible": "暂不可晋升", "problems": "无法评审的输入",
         "more": "… 另有 {n} 人（加 --all 显示全部）",
-        "cols": {"ladder": "序列", "headcount": "人数", "eligible": "可晋升", "demotion_due": "应降级",
-                 "training_required": "需培训", "employee": "工号", "name": "姓名", "level": "职级",
-                 "next_level": "下一职级", "raise": "加薪(元/月)", "reasons": "原因",
-                 "outcome": "周期评审"},
+        "cols": {"headcount": "人数", "raise": "加薪(元/月)", "reasons": "原因", "outcome": "周期评审",
+                 **{k: review_header(k)[0] for k in SHARED}},
     },
     "en": {
         "title": "Review month {month} · {n} employees",
         "summary": "By ladder", "eligible": "Eligible for promotion", "demotion": "Due for demotion",
         "not_eligible": "Not yet eligible", "problems": "Inputs that could not be reviewed",
         "more": "… {n} more (--all shows everyone)",
-        "cols": {"ladder": "Ladder", "headcount": "Staff", "eligible": "Eligible",
-                 "demotion_due": "Demotion", "training_required": "Training",
-                 "employee": "ID", "name": "Name", "level": "Level", "next_level": "Next level",
-                 "raise": "Raise (CNY/month)", "reasons": "Reasons", "outcome": "Cycle review"},
+        "cols": {"headcount": "Staff", "raise": "Raise (CNY/month)", "reasons": "Reasons",
+                 "outcome": "Cycle review", **{k: review_header(k)[1] for k in SHARED}},
     },
 }
 
