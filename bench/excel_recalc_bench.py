@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from excel_replay import XlBook, department_book, formulas, replay  # noqa: E402
 from xlfuncs import book as book_module, session  # noqa: E402
+from xlfuncs.excel_book import XlwingsBook  # noqa: E402
 
 
 def before(caller):
@@ -31,7 +32,7 @@ def before(caller):
     found = session._sessions.get(xl_book.fullname)
     if found is None or now - found.ended > 0.3:
         found = session._sessions[xl_book.fullname] = session.Session(
-            book_module.read(session.XlwingsBook(xl_book)))
+            book_module.read(XlwingsBook(xl_book)))
     found.ended = now
     return found
 

@@ -19,7 +19,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from xlfuncs import schema, session
 from xlfuncs.excel import excel_macro
-from xlfuncs.session import XlwingsBook
+from xlfuncs.excel_book import XlwingsBook
 
 from . import apply_moves, archive, close, files
 from .sheets.month import month_sheet
