@@ -43,100 +43,140 @@ def effective_date(month: int) -> pd.Timestamp:
     return values.month_start(month + 1)
 
 
+@dataclass
+class Case:
+    """One decision as the checks see it: the row of History, and what the checks before have
+    found of it (the kind of move, the ladder, the rungs from and to)."""
+
+    decision: pd.Series
+    emp: str
+    table: pd.DataFrame  # the review
+    people: pd.DataFrame  # the cleaned roster by employee
+    policy: Policy
+    kind: tuple | None = None
+    ladder: object = None
+    i: int = 0
+    j: int = 0
+
+    @property
+    def amount(self):
+        return self.decision["raise"]
+
+
+def known_decision(c: Case):
+    c.kind = _WORDS.get(values.fold(c.decision["decision"]))
+    if c.kind is None:
+        d = c.decision["decision"]
+        return f"调动决定「{d}」应为 晋升 或 降级", f"the decision '{d}' should be 晋升 (promotion) or 降级 (demotion)"
+
+
+def on_the_roster(c: Case):
+    if c.emp not in c.table.index:
+        return "不在员工名册中", "not on the roster"
+    problem = c.table.at[c.emp, "problem"]
+    if problem is not None:
+        return f"员工名册中此人的记录有误：{problem.zh}", f"the roster row is not usable: {problem.en}"
+
+
+def a_rung_to_move_to(c: Case):
+    c.ladder = c.policy.ladder(c.table.at[c.emp, "ladder"])
+    c.i = int(c.table.at[c.emp, "rung"])  # the review found the rung held; not looked up again
+    rungs, to_level = c.ladder.rungs, c.decision["to_level"]
+    if values.is_blank(to_level):
+        c.j = c.i + 1 if c.kind is PROMOTION else c.i - 1
+        if not 0 <= c.j < len(rungs):
+            top = c.kind is PROMOTION
+            return (f"「{rungs[c.i].name}」已是{'最高' if top else '最低'}职级",
+                    f"'{rungs[c.i].name_en}' is the {'top' if top else 'bottom'} rung")
+        return None
+    found = c.ladder.rung_index(str(to_level).strip())
+    if found is None:
+        return (f"职级「{to_level}」不在序列「{c.ladder.name}」中",
+                f"level '{to_level}' is not on the ladder '{c.ladder.name_en or c.ladder.name}'")
+    c.j = found
+
+
+def fits_the_kind(c: Case):
+    frm, to = c.ladder.rungs[c.i].name, c.ladder.rungs[c.j].name
+    if (c.kind is PROMOTION) != (c.j > c.i) or c.j == c.i:
+        return f"「{c.kind[0]}」与从「{frm}」到「{to}」不符", f"'{c.kind[1]}' does not fit a move from '{frm}' to '{to}'"
+
+
+def one_rung_unless_approved(c: Case):
+    steps = abs(c.j - c.i)
+    if steps > 1 and not bool(c.people.at[c.emp, "gm_approval"]):
+        return (f"跨 {steps} 级调动须总经理特批（逐级晋升）",
+                f"a move of {steps} rungs needs the general manager's approval (one rung at a time)")
+
+
+def recommended_and_examined(c: Case):
+    if c.kind is not PROMOTION:
+        return None
+    s, person = c.policy.settings, c.people.loc[c.emp]
+    missing = [(zh, en) for needed, has, zh, en in (
+        (s.promotion_needs_recommendation, person["recommended"], "主管推荐", "the superior's recommendation"),
+        (s.promotion_needs_exam, person["exam_passed"], "考核通过", "a passed exam")) if needed and not has]
+    if missing:
+        return (f"晋升须{'、'.join(zh for zh, _ in missing)}（员工名册中为否）",
+                f"a promotion needs {' and '.join(en for _, en in missing)} (the roster says no)")
+
+
+def criteria_met(c: Case):
+    if c.kind is PROMOTION and c.table.at[c.emp, "eligible"] is False:
+        return (f"不符合晋升条件：{c.table.at[c.emp, 'reasons']}",
+                f"not eligible for promotion: {c.table.at[c.emp, 'reasons_en']}")
+
+
+def raise_allowed(c: Case):
+    amount = c.amount
+    if c.kind is DEMOTION:
+        if not pd.isna(amount) and amount > 0:
+            return f"降级不能加薪（{amount:g} 元/月）", f"a demotion cannot come with a raise ({amount:g} CNY/month)"
+        return None
+    found = c.policy.raise_range(c.ladder, c.i, c.j)
+    if found:
+        low, high = found
+        if pd.isna(amount) or not low <= amount <= high:
+            zh, en = ("未填", "blank") if pd.isna(amount) else (f"{amount:g}", f"{amount:g}")
+            return (f"加薪 {zh} 元/月，应在 {low:g}–{high:g} 之间",
+                    f"raise {en} CNY/month, should be {low:g}–{high:g}")
+    elif not pd.isna(amount) and amount < 0:
+        return f"晋升的加薪不能为负（{amount:g}）", f"a promotion's raise cannot be negative ({amount:g})"
+
+
+# The checks of a decision, in order; each says (zh, en) why it refuses, or None. The first
+# refusal is the decision's: the later checks rest on what the earlier found.
+CHECKS = [known_decision, on_the_roster, a_rung_to_move_to, fits_the_kind, one_rung_unless_approved,
+          recommended_and_examined, criteria_met, raise_allowed]
+
+
 def decide(decisions: pd.DataFrame, roster: pd.DataFrame, review: Review, policy: Policy,
            logged: pd.DataFrame | None = None) -> Decided:
     """The moves `decisions` (History rows of one month, cleaned by the schema, with a
-    decision) ask for, and the ones the policy refuses. `roster` is the cleaned roster;
-    `logged` the moves log (MOVE_COLUMNS): a person with a move logged on the effective date
-    has had the decision applied, and it is not made twice."""
+    decision) ask for, and the ones the policy refuses (`CHECKS`). `roster` is the cleaned
+    roster; `logged` the moves log (MOVE_COLUMNS): a person with a move logged on the effective
+    date has had the decision applied, and it is not made twice."""
     date = effective_date(review.month)
     people = roster.drop_duplicates("employee").set_index("employee")
-    table = review.table
     done = set()
     if logged is not None and len(logged):
-        dates = pd.to_datetime(logged["date"]).dt.normalize()
-        done = set(zip(logged["employee"], dates))
+        done = set(zip(logged["employee"], pd.to_datetime(logged["date"]).dt.normalize()))
     moves, refused, already = [], [], 0
     for row, d in decisions.iterrows():
         emp = d["employee"]
-        at_zh, at_en = schema.where(schema.RECORDS, row, emp)
-
-        def refuse(zh, en):
-            refused.append(Problem(f"{at_zh}：{zh}", f"{at_en}: {en}", emp))
-
         if (emp, date) in done:  # applied by an earlier run: the roster has moved on since
             already += 1
             continue
-        kind = _WORDS.get(values.fold(d["decision"]))
-        if kind is None:
-            refuse(f"调动决定「{d['decision']}」应为 晋升 或 降级",
-                   f"the decision '{d['decision']}' should be 晋升 (promotion) or 降级 (demotion)")
+        c = Case(d, emp, review.table, people, policy)
+        refusal = next((said for check in CHECKS if (said := check(c)) is not None), None)
+        if refusal:
+            at_zh, at_en = schema.where(schema.RECORDS, row, emp)
+            refused.append(Problem(f"{at_zh}：{refusal[0]}", f"{at_en}: {refusal[1]}", emp))
             continue
-        if emp not in table.index:
-            refuse("不在员工名册中", "not on the roster")
-            continue
-        problem = table.at[emp, "problem"]
-        if problem is not None:
-            refuse(f"员工名册中此人的记录有误：{problem.zh}", f"the roster row is not usable: {problem.en}")
-            continue
-        ladder = policy.ladder(table.at[emp, "ladder"])
-        i = int(table.at[emp, "rung"])  # the review found the rung held; not looked up again
-        if values.is_blank(d["to_level"]):
-            j = i + 1 if kind is PROMOTION else i - 1
-            if not 0 <= j < len(ladder.rungs):
-                refuse(f"「{ladder.rungs[i].name}」已是{'最高' if kind is PROMOTION else '最低'}职级",
-                       f"'{ladder.rungs[i].name_en}' is the {'top' if kind is PROMOTION else 'bottom'} rung")
-                continue
-        else:
-            j = ladder.rung_index(str(d["to_level"]).strip())
-            if j is None:
-                refuse(f"职级「{d['to_level']}」不在序列「{ladder.name}」中",
-                       f"level '{d['to_level']}' is not on the ladder '{ladder.name_en or ladder.name}'")
-                continue
-        to = ladder.rungs[j]
-        if (kind is PROMOTION) != (j > i) or j == i:
-            refuse(f"「{kind[0]}」与从「{ladder.rungs[i].name}」到「{to.name}」不符",
-                   f"'{kind[1]}' does not fit a move from '{ladder.rungs[i].name}' to '{to.name}'")
-            continue
-        person = people.loc[emp]
-        gm = bool(person["gm_approval"])
-        if abs(j - i) > 1 and not gm:
-            refuse(f"跨 {abs(j - i)} 级调动须总经理特批（逐级晋升）",
-                   f"a move of {abs(j - i)} rungs needs the general manager's approval (one rung at a time)")
-            continue
-        amount = d["raise"]
-        if kind is PROMOTION:
-            s = policy.settings
-            missing = [(zh, en) for needed, has, zh, en in (
-                (s.promotion_needs_recommendation, person["recommended"], "主管推荐", "the superior's recommendation"),
-                (s.promotion_needs_exam, person["exam_passed"], "考核通过", "a passed exam")) if needed and not has]
-            if missing:
-                refuse(f"晋升须{'、'.join(zh for zh, _ in missing)}（员工名册中为否）",
-                       f"a promotion needs {' and '.join(en for _, en in missing)} (the roster says no)")
-                continue
-            if table.at[emp, "eligible"] is False:
-                refuse(f"不符合晋升条件：{table.at[emp, 'reasons']}",
-                       f"not eligible for promotion: {table.at[emp, 'reasons_en']}")
-                continue
-            found = policy.raise_range(ladder, i, j)
-            if found:
-                low, high = found
-                if pd.isna(amount) or not low <= amount <= high:
-                    shown = "未填" if pd.isna(amount) else f"{amount:g}"
-                    refuse(f"加薪 {shown} 元/月，应在 {low:g}–{high:g} 之间",
-                           f"raise {'blank' if pd.isna(amount) else f'{amount:g}'} CNY/month, "
-                           f"should be {low:g}–{high:g}")
-                    continue
-            elif not pd.isna(amount) and amount < 0:
-                refuse(f"晋升的加薪不能为负（{amount:g}）", f"a promotion's raise cannot be negative ({amount:g})")
-                continue
-        elif not pd.isna(amount) and amount > 0:
-            refuse(f"降级不能加薪（{amount:g} 元/月）", f"a demotion cannot come with a raise ({amount:g} CNY/month)")
-            continue
-        probation = kind is DEMOTION and bool(table.at[emp, "outcome_probation"])
-        moves.append({"date": date, "employee": emp, "from_level": ladder.rungs[i].name,
-                      "to_level": to.name, "kind": kind[0],
-                      "raise": np.nan if pd.isna(amount) else float(amount),
+        probation = c.kind is DEMOTION and bool(c.table.at[emp, "outcome_probation"])
+        moves.append({"date": date, "employee": emp, "from_level": c.ladder.rungs[c.i].name,
+                      "to_level": c.ladder.rungs[c.j].name, "kind": c.kind[0],
+                      "raise": np.nan if pd.isna(c.amount) else float(c.amount),
                       "approver": d["approver"],
                       PROBATION: probation_end(date, policy) if probation else pd.NaT})
     return Decided(pd.DataFrame(moves, columns=[*MOVE_COLUMNS, PROBATION]), refused, already)
