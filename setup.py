@@ -7,10 +7,10 @@ setup(
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
     python_requires=">=3.11",
-    packages=["xlfuncs", "workbook"],
+    packages=["xlfuncs", "xlfuncs.rules", "workbook", "workbook.sheets"],
     package_data={"xlfuncs": ["default_policy.toml"]},
-    install_requires=["pandas>=2.2", "openpyxl>=3.1", "xlwings>=0.30", "defusedxml>=0.7",
-                      "python-calamine>=0.2", "pycel>=1.0b30"],
+    # xlwings: its conversion code and reader are used directly (excel_calls, file_book); tested on 0.37
+    install_requires=["pandas>=2.2", "openpyxl>=3.1", "xlwings>=0.37", "defusedxml>=0.7", "pycel>=1.0b30"],
     extras_require={"test": ["pytest>=8"], "bench": ["formulas>=1.2"]},
     entry_points={"console_scripts": ["ladderbook = workbook.cli:main"]},
 )

@@ -2,7 +2,7 @@
 
 pycel evaluates a formula after the formulas it depends on. It reads the workbook through
 `_Cells`, a view of what recalc already holds rather than a second openpyxl load: the values
-the file stores (calamine), the add-in's fresh answers laid over them, and the formula texts
+the file stores (xlwings' reader), the add-in's fresh answers laid over them, and the formula texts
 recalc parsed from the sheets' XML. Add-in cells reach pycel as values, so pycel never calls
 the add-in, one cell at a time, itself. Whatever pycel cannot evaluate (a function it lacks, a
 defined name, a Table reference, an array formula) is returned as left alone, never guessed.
