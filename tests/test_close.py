@@ -283,3 +283,40 @@ def test_the_training_list_is_rewritten_by_each_close(tmp_path):
         (november, 1001, "王芳", "客户代表", "普通客服代表-中级", "近 3 个月业务扣分 2"),
         (november, 1003, "张敏", "客服职级", "初级客服", "近 3 个月排名 2/2，位于后 50%；入职 9 个月，不满 12 个月"),
     ]
+
+
+def test_text_hr_typed_is_written_as_text_never_a_formula(tmp_path):
+    """A name or an approver starting with = (formula injection): the close and apply-moves write
+    it as the text it is into the next month, the training list, History and the Moves log (the
+    approver) and the archive; no sheet of the workbook or archive holds it as a formula."""
+    import re
+    import zipfile
+
+    from workbook import apply_moves
+
+    name, approver = '=HYPERLINK("http://evil.example","x")', "=cmd|' /C calc'!A0"
+    roster = pd.DataFrame([{"employee": 1002, "name": name, "ladder": "客服职级", "level": "初级客服",
+                            "hire_date": pd.Timestamp("2025-04-01"), "duties": 3, "recommended": "是",
+                            "exam_passed": "是"},
+                           {"employee": 1003, "name": "=1+1", "ladder": "客服职级", "level": "初级客服",
+                            "hire_date": pd.Timestamp("2026-05-01")}])  # new: on the training list
+    records = pd.DataFrame([{"month": pd.Timestamp("2026-09-01"), "employee": e, "score": 1.2} for e in (1002, 1003)]
+                           + [{"month": pd.Timestamp("2026-10-01"), "employee": 1003, "score": 1.2},
+                              {"month": pd.Timestamp("2026-10-01"), "employee": 1002, "score": 1.2,
+                               "decision": "晋升", "raise": 600, "approver": approver}])
+    path = tmp_path / "dept.xlsx"
+    templates.with_department(roster, records).save(path)
+    assert close.close_file(path).plan.problems == []
+    assert apply_moves.apply_file(path)[0].problems == []
+    archive = tmp_path / "dept-archive" / "2026-10.xlsx"
+    for package in (path, archive):
+        with zipfile.ZipFile(package) as z:
+            formulas = [f for n in z.namelist() if n.startswith("xl/worksheets/")
+                        for f in re.findall(r"<f\b[^>]*>(.*?)</f>", z.read(n).decode(), re.S)]
+        assert not any("HYPERLINK" in f or "cmd|" in f or f == "1+1" for f in formulas), package
+    values = FileBook(path)
+    assert ["2026-11 客服职级", "培训名单", "调动记录", "历史记录"] <= values.sheet_names()
+    assert name in [v for row in values.values("2026-11 客服职级") for v in row]
+    assert "=1+1" in [v for row in values.values("培训名单") for v in row]
+    assert approver in [v for row in values.values("调动记录") for v in row]
+    assert approver in [v for row in values.values("历史记录") for v in row]

@@ -63,7 +63,10 @@ class Range:
         rows = value if isinstance(value, list) else [[value]]
         for r, row in enumerate(rows, self.row):
             for c, v in enumerate(row, self.column):
-                self.ws.cell(r, c).value = v
+                cell = self.ws.cell(r, c)
+                cell.value = v  # as Excel takes it: "=…" a formula, "'…" the text after the '
+                if isinstance(v, str) and v.startswith("'"):
+                    cell.value, cell.data_type = v[1:], "s"
 
     @property
     def number_format(self):
@@ -270,3 +273,15 @@ def test_the_close_macro_builds_the_next_month_as_the_command_does_for_any_ladde
     mine, theirs = (openpyxl.load_workbook(p)["2026-11 客服职级"] for p in (path, twin))
     assert formulas(mine) == formulas(theirs) and formulas(mine)[0][0].endswith(f"{people + 2}")
     assert [c.value for c in mine["A"][2:]] == [c.value for c in theirs["A"][2:]] == list(range(2000, 2000 + people))
+
+
+def test_the_close_macro_writes_a_name_starting_with_equals_as_text(tmp_path, excel):
+    roster = pd.DataFrame([{"employee": 1003, "name": "=1+1", "ladder": "客服职级", "level": "初级客服",
+                            "hire_date": pd.Timestamp("2026-05-01")}])
+    records = pd.DataFrame([{"month": pd.Timestamp("2026-10-01"), "employee": 1003, "score": 1.2}])
+    path = tmp_path / "dept.xlsx"
+    templates.with_department(roster, records).save(path)
+    (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
+    assert "2026-10 closed" in message, message
+    cell = openpyxl.load_workbook(path)["2026-11 客服职级"]["B3"]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")

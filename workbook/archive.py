@@ -25,6 +25,7 @@ from xlfuncs.rules import Review, item_fields
 from . import files
 from .edits import id_cell
 from .report import cell_width, review_header
+from .sheets.style import typed
 
 if TYPE_CHECKING:  # the close's plan, which the archive is made from
     from .close import Plan
@@ -86,7 +87,9 @@ def write_archive(plan: Plan, path: Path) -> None:
         for col, width in enumerate(_widths(rows), 1):
             ws.column_dimensions[get_column_letter(col)].width = width
         for row in rows:
-            ws.append([_wrapped(ws, v, wrap) if isinstance(v, str) and "\n" in v else v for v in row])
+            ws.append([_wrapped(ws, v, wrap) if isinstance(v, str) and "\n" in v
+                       else typed(WriteOnlyCell(ws), v) if isinstance(v, str) and v.startswith("=") else v
+                       for v in row])
     wb.save(path)
 
 

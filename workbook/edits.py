@@ -16,7 +16,7 @@ from xlfuncs.policy import Ladder, Policy
 from . import files
 from .sheets.dashboard import DASHBOARD, dashboard
 from .sheets.month import month_sheet
-from .sheets.style import Names
+from .sheets.style import Names, typed
 from .sheets.tables import fit_table
 
 
@@ -46,13 +46,13 @@ class OpenpyxlEditor:
         for r, row in enumerate(rows, first):
             for c, value in enumerate(row, 1):
                 if value is not None:
-                    cell = ws.cell(r, c, value)
+                    cell = typed(ws.cell(r, c), value)
                     cell.number_format = formats[c - 1]
                     if isinstance(value, dt.datetime) and cell.number_format == "General":
                         cell.number_format = "yyyy-mm-dd"
 
     def set_cell(self, sheet, row, column, value):
-        self.wb[sheet].cell(row, column, value)
+        typed(self.wb[sheet].cell(row, column), value)
 
     def fit_table(self, sheet, last_row):
         fit_table(self.wb[sheet], last_row)

@@ -42,12 +42,12 @@ class ExcelEditor:
         width = max(map(len, rows), default=0)
         if not width:
             return
-        ws.range((first, 1)).value = [row + [None] * (width - len(row)) for row in rows]
+        ws.range((first, 1)).value = [[_as_typed(v) for v in row] + [None] * (width - len(row)) for row in rows]
         for c in range(1, width + 1):
             ws.range((first, c), (first + len(rows) - 1, c)).number_format = ws.range((like_row, c)).number_format
 
     def set_cell(self, sheet, row, column, value):
-        self.book.sheets[sheet].range((row, column)).value = value
+        self.book.sheets[sheet].range((row, column)).value = _as_typed(value)
 
     def fit_table(self, sheet, last_row):
         ws = self.book.sheets[sheet]
@@ -80,7 +80,7 @@ class ExcelEditor:
         who = {key: pos + 1 for pos, key in schema.match_headers(schema.ROSTER, header)[0].items()
                if key in ("employee", "name", "level")}
         for key, column in who.items():  # a column in one call
-            ws.range((3, column)).value = [[built.cell(r, column).value] for r in range(3, rows + 3)]
+            ws.range((3, column)).value = [[_as_typed(built.cell(r, column).value)] for r in range(3, rows + 3)]
         for row, column, formula in arrays:
             left, top, right, bottom = range_boundaries(formula.ref)
             ws.range((top, left), (bottom, right)).formula_array = formula.text
@@ -157,6 +157,12 @@ def _apply(xl_book, path: Path) -> str:
     the_plan.carry_out(ExcelEditor(xl_book))
     xl_book.save()
     return f"{the_plan.text()}\n备份 | backup: {backup}"
+
+
+def _as_typed(value):
+    """A value as Excel takes it typed: a text Excel would read as a formula (=, +, - or @
+    first) gets Excel's text prefix ', so a name or an approver stays text."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
 
 
 def _shorten(text: str) -> str:

@@ -14,7 +14,7 @@ from xlfuncs.excel import declared
 from xlfuncs.policy import Ladder, Policy
 
 from .style import (CNY, COMPUTED_FILL, INPUT_FILL, MONTH, OUTCOME_STYLES, TEMPLATE_ROWS, TITLE_FONT, Names,
-                    header_row, print_setup, validation)
+                    header_row, print_setup, typed, validation)
 
 
 def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=None,
@@ -70,7 +70,7 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
 
     for row, person in enumerate(people, first):
         for key in ("employee", "name", "level"):
-            ws.cell(row, col[key], person.get(key))
+            typed(ws.cell(row, col[key]), person.get(key))
     for key, _, _, rule in inputs + decisions:
         letter = get_column_letter(col[key])
         for row in range(first, last + 1):

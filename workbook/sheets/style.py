@@ -45,6 +45,15 @@ OUTCOME_STYLES = {  # outcome → (fill, font colour): 晋升 green, 降级 ambe
     0: ("C6EFCE", "006100"), 1: ("FFEB9C", "9C5700"), 2: ("FFC7CE", "9C0006")}
 
 
+def typed(cell, value):
+    """`value` into an openpyxl cell as HR typed it: a text that starts with "=" (a name, an
+    approver) stays text, never becomes a formula of someone else's making."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
 @dataclass(frozen=True)
 class Names:
     """Sheet names in the workbook's language, Chinese or English."""

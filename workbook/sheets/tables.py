@@ -14,7 +14,7 @@ from xlfuncs.excel import frozen_fields
 from xlfuncs.policy import Policy
 from xlfuncs.rules import item_fields
 
-from .style import CNY, DATE, MONTH, Names, header_row, print_setup, validation
+from .style import CNY, DATE, MONTH, Names, header_row, print_setup, typed, validation
 
 # field → a number format, or the named list its dropdown offers
 LISTS = ("LadderNames", "LevelNames", "YesNo", "Outcomes", "Decisions")
@@ -98,7 +98,7 @@ def fill_table(ws, table: schema.Table, frame, first_row: int, extra=(), header_
                 value = value.to_pydatetime()
             elif hasattr(value, "item"):
                 value = value.item()
-            ws.cell(r, columns[key], value).number_format = formats[columns[key]]
+            typed(ws.cell(r, columns[key]), value).number_format = formats[columns[key]]
     fit_table(ws, first_row + len(frame) - 1)
 
 
