@@ -355,3 +355,12 @@ def test_text_answers_are_escaped_as_excel_writes_them(text):
     written = recalc.xml_text(text)
     assert not any(ord(c) < 32 and c not in "\t\n" for c in written)
     assert unescape(xml_unescape(written)) == text
+
+
+@pytest.mark.parametrize("as_of", ["foo", "2026-13"])
+def test_a_review_month_that_is_no_month_is_refused_before_anything_is_written(dept, tmp_path, capsys, as_of):
+    path, _, _ = dept
+    before = path.read_bytes()
+    assert cli.main(["recalc", str(path), "--as-of", as_of]) == 2
+    assert f"评审月份「{as_of}」无法识别" in capsys.readouterr().err
+    assert path.read_bytes() == before

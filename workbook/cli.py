@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from xlfuncs import book
+from xlfuncs import book, values
 from xlfuncs.policy import default_policy
-from xlfuncs.rules import evaluate
+from xlfuncs.rules import bad_month, evaluate
 
 from . import apply_moves as apply_module
 from . import close as close_module
@@ -98,6 +98,9 @@ def _progress_bar(done: int, total: int) -> None:
 
 def recalc(args) -> int:
     """Compute the add-in formulas of a workbook file and store their values."""
+    if args.as_of is not None and values.month(args.as_of) in (None, values.INVALID):
+        print(bad_month(args.as_of), file=sys.stderr)  # before anything is written
+        return 2
     try:
         report = recalc_module.recalc(args.file, args.output, args.as_of,
                                       _progress_bar if sys.stderr.isatty() else None)
