@@ -364,3 +364,14 @@ def test_a_review_month_that_is_no_month_is_refused_before_anything_is_written(d
     assert cli.main(["recalc", str(path), "--as-of", as_of]) == 2
     assert f"评审月份「{as_of}」无法识别" in capsys.readouterr().err
     assert path.read_bytes() == before
+
+
+def test_a_workbook_with_nothing_to_compute_is_not_rewritten(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "no formula here"
+    path = tmp_path / "plain.xlsx"
+    wb.save(path)
+    path.chmod(0o640)
+    before = path.read_bytes()
+    assert recalc.recalc(path).computed == 0
+    assert path.read_bytes() == before and path.stat().st_mode & 0o777 == 0o640

@@ -89,7 +89,9 @@ def recalc(path, output=None, as_of=None, progress=None) -> Report:
             workbook = zin.read("xl/workbook.xml").decode("utf-8")
         if _FULL_CALC.search(workbook):  # else every program would discard the values stored
             new_parts["xl/workbook.xml"] = _FULL_CALC.sub("", workbook)
-    _write(path, Path(output) if output else path, new_parts)
+    target = Path(output) if output else path
+    if new_parts or target.resolve() != path.resolve():  # nothing to store: the file is left as it is
+        _write(path, target, new_parts)
     return report
 
 
