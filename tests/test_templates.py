@@ -178,3 +178,13 @@ def test_the_dashboard_is_computed_headlessly_by_recalc(tmp_path):
     report = recalc.recalc(path)
     assert report.left_alone == [] and report.ordinary > 90
     assert_dashboard_worked_by_hand(openpyxl.load_workbook(path, data_only=True)["看板"])
+
+
+def test_the_dashboard_month_is_blank_before_the_first_close(tmp_path):
+    """An empty History has no closed month: B2 shows nothing (it showed 1899-12, the serial 0)."""
+    from workbook import recalc
+
+    path = tmp_path / "fresh.xlsx"
+    templates.department().save(path)
+    recalc.recalc(path)
+    assert openpyxl.load_workbook(path, data_only=True)["看板"]["B2"].value in (None, "")

@@ -40,7 +40,7 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
     ws["A1"] = names.pick("看板 | Dashboard", "Dashboard | 看板")
     ws["A1"].font = TITLE_FONT
     ws["A2"] = names.pick("月份 | Month", "Month | 月份")
-    ws["B2"] = f"=MAX({month})"
+    ws["B2"] = f'=IF(COUNT({month})=0,"",MAX({month}))'  # blank, not 1899-12, before the first close
     ws["B2"].number_format, ws["B2"].fill = MONTH, INPUT_FILL
     ws["C2"] = names.pick("默认为最近结账月份，可改为其他月份（如 2026-06-01）",
                           "the latest closed month; type another (e.g. 2026-06-01) to look back")
