@@ -1,5 +1,6 @@
 import openpyxl
 import pandas as pd
+import pytest
 
 from workbook import cli, sample
 from xlfuncs.policy import default_policy
@@ -55,3 +56,19 @@ def test_demo_in_english(capsys, tmp_path):
     out = capsys.readouterr().out
     assert out.startswith("Review month 2026-10 · 60 employees")
     assert "## Eligible for promotion" in out
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["new", "{tmp}/nodir/x.xlsx"], "does not exist"),
+    (["new", "{tmp}/部门.csv"], "name it .xlsx"),
+    (["new", "{tmp}/部门3"], "name it .xlsx"),
+    (["demo", "--output", "{tmp}/nodir/x.xlsx"], "does not exist"),
+    (["demo", "--size", "0", "--output", "{tmp}/d.xlsx"], "--size must be at least 1, not 0"),
+    (["demo", "--size", "-5", "--output", "{tmp}/d.xlsx"], "--size must be at least 1, not -5"),
+    (["demo", "--as-of", "garbage", "--output", "{tmp}/d.xlsx"], "Review month 'garbage' is not a month"),
+])
+def test_a_first_command_gone_wrong_is_a_message_and_writes_nothing(tmp_path, capsys, argv, says):
+    assert cli.main([a.format(tmp=tmp_path) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []

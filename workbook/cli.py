@@ -24,10 +24,15 @@ def demo(args) -> int:
     """The month end of the sample department, start to finish: the department workbook from
     the template, HR's decisions typed in, recalculated, its review printed as read back from
     the file, the month closed and the decisions applied."""
+    path = Path(args.output)
+    refused = (_refuse_month(args.as_of) or _refuse_month(args.last) or _refuse_folder(path)
+               or (args.size < 1 and f"--size 应至少为 1，现为 {args.size} | --size must be at least 1, not {args.size}"))
+    if refused:  # before anything is written
+        print(refused, file=sys.stderr)
+        return 2
     policy = default_policy()
     roster, records = sample.department(size=args.size, last=args.last)
     records = sample.decide(roster, records, policy)
-    path = Path(args.output)
     templates_module.with_department(roster, records, lang=args.lang).save(path)
     recalc_module.recalc(path, as_of=args.as_of)
     inputs = book.read(FileBook(path))
@@ -44,6 +49,19 @@ def demo(args) -> int:
     recalc_module.recalc(path)
     print(f"\n→ {path}")
     return 0 if not moved.problems else 1
+
+
+def _refuse_month(text) -> str:
+    """Why `text` is no review month ('' when it is one, or not given)."""
+    return "" if text is None or values.month(text) not in (None, values.INVALID) else str(bad_month(text))
+
+
+def _refuse_folder(path: Path) -> str:
+    """Why a file cannot be written at `path` ('' when it can)."""
+    folder = path.parent.resolve()
+    if not folder.is_dir():
+        return f"文件夹 {folder} 不存在 | the folder {folder} does not exist"
+    return ""
 
 
 def templates(args) -> int:
@@ -75,6 +93,12 @@ def vba_module(args) -> int:
 def new(args) -> int:
     """A fresh department workbook for the chosen ladders."""
     path = Path(args.file)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        print(f"{path}：请用 .xlsx 作文件名（如 部门.xlsx）| {path}: name it .xlsx (e.g. 部门.xlsx)", file=sys.stderr)
+        return 2
+    if _refuse_folder(path):
+        print(_refuse_folder(path), file=sys.stderr)
+        return 2
     if path.exists() and not args.force:
         print(f"{path} 已存在，未覆盖（加 --force 覆盖）| {path} exists; not overwritten (--force to replace)",
               file=sys.stderr)
@@ -98,8 +122,8 @@ def _progress_bar(done: int, total: int) -> None:
 
 def recalc(args) -> int:
     """Compute the add-in formulas of a workbook file and store their values."""
-    if args.as_of is not None and values.month(args.as_of) in (None, values.INVALID):
-        print(bad_month(args.as_of), file=sys.stderr)  # before anything is written
+    if _refuse_month(args.as_of):
+        print(_refuse_month(args.as_of), file=sys.stderr)  # before anything is written
         return 2
     try:
         report = recalc_module.recalc(args.file, args.output, args.as_of,
