@@ -2,6 +2,7 @@
 
 import base64
 import shutil
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -375,3 +376,53 @@ def test_a_workbook_with_nothing_to_compute_is_not_rewritten(tmp_path):
     before = path.read_bytes()
     assert recalc.recalc(path).computed == 0
     assert path.read_bytes() == before and path.stat().st_mode & 0o777 == 0o640
+
+
+def add_in_formulas(path) -> list[str]:
+    names = recalc.functions()
+    with zipfile.ZipFile(path) as z:
+        return [f for n in z.namelist() if n.startswith("xl/worksheets/")
+                for f in re.findall(r"<f\b[^>]*>(.*?)</f>", z.read(n).decode(), re.S)
+                if any(f"{name}(" in f for name in names)]
+
+
+def test_export_keeps_the_answers_as_values_and_the_rest_as_it_was(tmp_path, capsys):
+    roster, records = department(size=20, months=6)
+    path = tmp_path / "部门.xlsx"
+    templates.with_department(roster, records).save(path)
+    before = path.read_bytes()
+    assert cli.main(["export", str(path)]) == 0
+    exported = tmp_path / "部门-values.xlsx"
+    assert path.read_bytes() == before and add_in_formulas(path)  # the workbook keeps its formulas
+    assert add_in_formulas(exported) == []
+    stored = openpyxl.load_workbook(exported)["2026-10 客服职级"]
+    heads = [str(c.value).split("\n")[0] for c in stored[2]]
+    first = dict(zip(heads, [c.value for c in stored[3]]))
+    want = evaluate(roster, records).table.loc[str(first["工号"])]
+    assert first["可晋升"] == want["eligible"] and first["应降级"] == want["demotion_due"]
+    assert cli.main(["export", str(path), "--output", str(path)]) == 2  # never over the workbook
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (Debian package libreoffice-calc) is not installed")
+def test_libreoffice_shows_the_export_without_name_errors(tmp_path):
+    """LibreOffice recomputes array formulas on opening: the workbook's add-in columns show #NAME?
+    there, the export's show the answers."""
+    roster, records = department(size=20, months=6)
+    path = tmp_path / "部门.xlsx"
+    templates.with_department(roster, records).save(path)
+    recalc.recalc(path)
+    recalc.recalc(path, tmp_path / "export.xlsx", values_only=True)
+    shown = {}
+    for name in ("部门.xlsx", "export.xlsx"):
+        subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
+                        "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(tmp_path / name)],
+                       check=True, capture_output=True, timeout=180)
+        wb = openpyxl.load_workbook(tmp_path / "lo" / name, data_only=True)
+        shown[name] = [v for ws in wb.worksheets if ws.title.startswith("2026-10")
+                       for row in ws.iter_rows(min_row=3, values_only=True) for v in row]
+    assert "#NAME?" in shown["部门.xlsx"] and "#NAME?" not in shown["export.xlsx"]
+    stored = openpyxl.load_workbook(tmp_path / "export.xlsx", data_only=True)
+    assert shown["export.xlsx"] == [pytest.approx(v, rel=1e-13) if isinstance(v, float) else v  # LibreOffice: 15 digits
+                                    for ws in stored.worksheets if ws.title.startswith("2026-10")
+                                    for row in ws.iter_rows(min_row=3, values_only=True) for v in row]

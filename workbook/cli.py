@@ -135,6 +135,27 @@ def recalc(args) -> int:
     return 0
 
 
+def export(args) -> int:
+    """A copy of the workbook with the add-in's answers as plain values, for WPS, LibreOffice,
+    Excel for Mac or the web, and for sharing the month's review."""
+    source = Path(args.file)
+    output = Path(args.output) if args.output else source.with_name(f"{source.stem}-values{source.suffix}")
+    refused = _refuse_month(args.as_of) or _refuse_folder(output) or (
+        output.resolve() == source.resolve()
+        and f"导出不能覆盖原工作簿 {source} | the export cannot replace the workbook {source} itself")
+    if refused:
+        print(refused, file=sys.stderr)
+        return 2
+    try:
+        report = recalc_module.recalc(source, output, args.as_of, values_only=True)
+    except files.Refused as err:
+        print(err, file=sys.stderr)
+        return 2
+    print(report.text())
+    print(f"→ {output}")
+    return 0
+
+
 def close_month(args) -> int:
     """Close a month: validate, freeze into History, archive, start the next month."""
     try:
@@ -195,6 +216,13 @@ def main(argv=None) -> int:
     p.add_argument("--as-of", help="review month for every formula, e.g. 2026-10 (default: each formula's own)")
     p.add_argument("--output", help="write here instead of in place")
     p.set_defaults(run=recalc)
+
+    p = commands.add_parser("export", help="导出数值副本（WPS、LibreOffice、Mac 用）| a copy with the add-in's "
+                                           "answers as values (for WPS, LibreOffice, Mac)")
+    p.add_argument("file")
+    p.add_argument("--as-of", help="review month for every formula, e.g. 2026-10 (default: each formula's own)")
+    p.add_argument("--output", help="the copy written (default: FILE-values.xlsx beside it)")
+    p.set_defaults(run=export)
 
     p = commands.add_parser("close-month", help="月结 | close a month (the month-end macro)")
     p.add_argument("file")

@@ -49,6 +49,7 @@ class Report:
     left_alone: list = field(default_factory=list)  # (address, formula)
     calls: int = 0
     ordinary: int = 0  # of the cells computed, those of ordinary formulas (pycel)
+    answered: dict = field(default_factory=lambda: defaultdict(set))  # sheet → add-in formula cells
 
     def text(self) -> str:
         lines = [f"已计算 {self.computed} 个单元格（加载项函数调用 {self.calls} 次，普通公式 {self.ordinary} 个）| "
@@ -73,17 +74,20 @@ class _Formula:
     target: str  # the cell, or the range of an array formula
 
 
-def recalc(path, output=None, as_of=None, progress=None) -> Report:
+def recalc(path, output=None, as_of=None, progress=None, values_only=False) -> Report:
     """Compute the add-in formulas of the workbook at `path`; write it to `output` (default:
     in place), atomically: a failure leaves the original as it was. `progress(done, total)`
-    hears of each formula computed."""
+    hears of each formula computed. With `values_only` (`ladderbook export`), each add-in
+    formula is replaced by its value, for programs that cannot run the add-in and recompute
+    array formulas on opening (LibreOffice, WPS)."""
     path = Path(path)
     files.refuse_unsafe(path)
     with zipfile.ZipFile(path) as zin:
         parts = files.sheet_parts(zin)
         texts = {name: zin.read(part).decode("utf-8") for name, part in parts.items()}
     report, edits = _compute(texts, FileBook(path), as_of, progress or (lambda done, total: None))
-    new_parts = {parts[name]: _apply(texts[name], cells) for name, cells in edits.items()}
+    new_parts = {parts[name]: _apply(texts[name], cells, report.answered[name] if values_only else ())
+                 for name, cells in edits.items()}
     if edits:
         with zipfile.ZipFile(path) as zin:
             workbook = zin.read("xl/workbook.xml").decode("utf-8")
@@ -280,7 +284,9 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
         report.calls += 1
         for i, row in enumerate(excel_calls.fill(answer, height, width)):
             for j, value in enumerate(row):
-                _store(edits, report, formula.sheet, f"{get_column_letter(min_col + j)}{min_row + i}", value)
+                address = f"{get_column_letter(min_col + j)}{min_row + i}"
+                _store(edits, report, formula.sheet, address, value)
+                report.answered[formula.sheet].add(address)
         progress(done, total)
     if ordinary:
         done = len(calls) + len(why)
@@ -329,10 +335,11 @@ def _store(edits, report: Report, sheet: str, address: str, value) -> None:
         report.errors[value.code].append((f"{sheet}!{address}", str(value)))
 
 
-def _cell_xml(attrs: str, inner: str, value) -> str:
-    """A `<c>` element holding `value` as its cached value; its formula and style kept."""
+def _cell_xml(attrs: str, inner: str, value, formula_kept=True) -> str:
+    """A `<c>` element holding `value` as its cached value; its style kept, and its formula
+    unless `formula_kept` is false (then it is the value alone)."""
     attrs = re.sub(r'\s+t="[^"]*"', "", attrs).rstrip("/").rstrip()
-    formula = _F.search(inner or "")
+    formula = _F.search(inner or "") if formula_kept else None
     keep = formula.group(0) if formula else ""
     if isinstance(value, CellError):
         kind, text = "e", value.code
@@ -359,8 +366,9 @@ def xml_text(text: str) -> str:
     return escape(text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_"))
 
 
-def _apply(xml: str, values: dict[str, object]) -> str:
-    """The sheet's XML with new cached values in `values`' cells; cells missing are added."""
+def _apply(xml: str, values: dict[str, object], plain=()) -> str:
+    """The sheet's XML with new cached values in `values`' cells (those in `plain` as values
+    alone, their formulas dropped); cells missing are added."""
     start, end = xml.index("<sheetData"), xml.index("</sheetData>") if "</sheetData>" in xml else None
     if end is None:  # <sheetData/>: nothing to edit into
         return xml
@@ -381,7 +389,8 @@ def _apply(xml: str, values: dict[str, object]) -> str:
             for missing in sorted(c for c in todo if c < col):
                 out.append(_cell_xml(f' r="{todo[missing][0]}"', "", todo.pop(missing)[1]))
             if col in todo:
-                out.append(_cell_xml(attrs, m.group(3), todo.pop(col)[1]))
+                address, value = todo.pop(col)
+                out.append(_cell_xml(attrs, m.group(3), value, address not in plain))
             else:
                 out.append(m.group(0))
         for missing in sorted(todo):
