@@ -320,3 +320,42 @@ def test_text_hr_typed_is_written_as_text_never_a_formula(tmp_path):
     assert "=1+1" in [v for row in values.values("培训名单") for v in row]
     assert approver in [v for row in values.values("调动记录") for v in row]
     assert approver in [v for row in values.values("历史记录") for v in row]
+
+
+def test_the_month_end_says_what_to_do_with_no_placeholder(tmp_path, capsys):
+    """A fresh workbook: no month yet, start one; a month closed twice: said once; a closed
+    month asked for again: closed already. No 0000-01, no ?."""
+    path = tmp_path / "部门.xlsx"
+    templates.department().save(path)
+    assert cli.main(["close-month", str(path)]) == 1
+    said = capsys.readouterr().err
+    assert "start-month" in said and "0000" not in said
+    assert cli.main(["apply-moves", str(path)]) == 1
+    said = capsys.readouterr().err
+    assert "?" not in said and said.startswith("调动决定未执行")
+
+    wb = openpyxl.load_workbook(path)
+    for emp, name in ((1001, "王芳"), (1002, "李伟")):
+        wb["员工名册"].append([emp, name, "VIP客服", "客服助理", pd.Timestamp("2025-01-01").to_pydatetime()])
+    wb.save(path)
+    assert cli.main(["start-month", str(path), "2026-10"]) == 0
+    assert "2026-10 VIP客服" in capsys.readouterr().out
+    assert cli.main(["start-month", str(path), "2026-10"]) == 1  # there already
+    assert cli.main(["close-month", str(path)]) == 1  # nothing typed yet: one problem, not a blank per cell
+    said = capsys.readouterr().err
+    assert "1 problem(s)" in said and "not filled in yet" in said
+    wb = openpyxl.load_workbook(path)
+    ws = wb["2026-10 VIP客服"]
+    heads = [str(c.value).split("\n")[0] for c in ws[2]]
+    assert "得分" in heads  # a role scored without KPI items: the score column, as the check names it
+    ws.cell(3, heads.index("得分") + 1, 80)
+    wb.save(path)
+    assert cli.main(["close-month", str(path)]) == 1  # 1002 left blank: named by the column the sheet has
+    said = capsys.readouterr().err
+    assert "「得分」未填写" in said and "'Score' is blank" in said
+    wb = openpyxl.load_workbook(path)
+    wb["2026-10 VIP客服"].cell(4, heads.index("得分") + 1, 70)
+    wb.save(path)
+    assert cli.main(["close-month", str(path)]) == 0
+    assert cli.main(["close-month", str(path), "--month", "2026-10"]) == 1
+    assert "2026-10 is closed already" in capsys.readouterr().err

@@ -48,7 +48,7 @@ class MovesPlan:
 
     @property
     def label(self) -> str:
-        return values.month_label(self.month) if self.month is not None else "?"
+        return values.month_label(self.month) if self.month is not None else ""
 
     def carry_out(self, editor: Editor) -> None:
         for sheet, row, column, value in self.cells:
@@ -59,8 +59,9 @@ class MovesPlan:
 
     def text(self) -> str:
         if self.problems:
-            head = (f"{self.label} 的调动决定未执行：{len(self.problems)} 个问题，工作簿未改动 | "
-                    f"the decisions of {self.label} were not applied: {len(self.problems)} problem(s); "
+            of_zh, of_en = (f"{self.label} 的", f" of {self.label}") if self.label else ("", "")
+            head = (f"{of_zh}调动决定未执行：{len(self.problems)} 个问题，工作簿未改动 | "
+                    f"the decisions{of_en} were not applied: {len(self.problems)} problem(s); "
                     f"the workbook is unchanged")
             return "\n".join([head] + [f"  {p}" for p in self.problems])
         lines = [f"{self.label} 的调动决定：执行 {len(self.moves)} 项，已执行过 {self.already} 项 | "

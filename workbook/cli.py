@@ -156,6 +156,20 @@ def export(args) -> int:
     return 0
 
 
+def start_month(args) -> int:
+    """The first month's sheets of a fresh workbook."""
+    try:
+        added, problems = close_module.start_month(args.file, args.month, args.allow_drop)
+    except files.Refused as err:
+        print(err, file=sys.stderr)
+        return 2
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    for title in added:
+        print(f"新建 | started: {title}")
+    return 1 if problems else 0
+
+
 def close_month(args) -> int:
     """Close a month: validate, freeze into History, archive, start the next month."""
     try:
@@ -223,6 +237,14 @@ def main(argv=None) -> int:
     p.add_argument("--as-of", help="review month for every formula, e.g. 2026-10 (default: each formula's own)")
     p.add_argument("--output", help="the copy written (default: FILE-values.xlsx beside it)")
     p.set_defaults(run=export)
+
+    p = commands.add_parser("start-month", help="开始第一个月：建立各序列的月度表 | start the first month: "
+                                                "the month sheets of every ladder")
+    p.add_argument("file")
+    p.add_argument("month", help="e.g. 2026-10")
+    p.add_argument("--allow-drop", action="store_true",
+                   help="rewrite even if charts, images or controls would be lost (see README)")
+    p.set_defaults(run=start_month)
 
     p = commands.add_parser("close-month", help="月结 | close a month (the month-end macro)")
     p.add_argument("file")

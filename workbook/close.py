@@ -55,7 +55,7 @@ class Plan:
 
     @property
     def label(self) -> str:
-        return values.month_label(self.month)
+        return values.month_label(self.month) if self.month is not None else ""
 
     def carry_out(self, editor: Editor) -> None:
         for first, count in self.delete:
@@ -83,8 +83,9 @@ class Closed:
     def text(self) -> str:
         p = self.plan
         if p.problems:
-            lines = [f"{p.label} 未结账：{len(p.problems)} 个问题，工作簿未改动 | "
-                     f"{p.label} not closed: {len(p.problems)} problem(s); the workbook is unchanged"]
+            month = f"{p.label} " if p.label else ""
+            lines = [f"{month}未结账：{len(p.problems)} 个问题，工作簿未改动 | "
+                     f"{month}not closed: {len(p.problems)} problem(s); the workbook is unchanged"]
             return "\n".join(lines + [f"  {problem}" for problem in p.problems])
         lines = [f"{p.label} 已结账 | {p.label} closed",
                  f"  历史记录新增 {len(p.rows)} 行 | {len(p.rows)} rows frozen into History"
@@ -108,16 +109,24 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     sheets = book.month_sheets(names)
     wanted = None if month is None else values.month(month)
     if wanted is values.INVALID:
-        return Plan(0, [bad_month(month)])
-    if not sheets:
-        return Plan(wanted or 0, [Problem("工作簿中没有月度表（名称如「2026-10 客户代表」）",
-                                          "the workbook has no month sheets (named like '2026-10 客户代表')")])
+        return Plan(None, [bad_month(month)])
+    if not sheets and wanted is None:
+        return Plan(None, [Problem(
+            "工作簿中没有月度表（名称如「2026-10 客户代表」）：先开始一个月，ladderbook start-month 部门.xlsx 2026-10",
+            "the workbook has no month sheets (named like '2026-10 客户代表'): start a month first, "
+            "ladderbook start-month 部门.xlsx 2026-10")])
     chosen = min(m for _, m in sheets) if wanted is None else wanted
     out = Plan(chosen, closed=[name for name, m in sheets if m == chosen])
-    if not out.closed:
-        out.problems.append(Problem(f"没有 {out.label} 的月度表", f"there are no month sheets for {out.label}"))
-        return out
     inputs = book.read(source)
+    if not out.closed:
+        history = book.find_sheet(names, schema.RECORDS.names)
+        kept = inputs.records[inputs.records.index.get_level_values(0) == history]["month"]
+        if (values.months(kept)[0] == chosen).any():
+            out.problems.append(Problem(f"{out.label} 已结账（历史记录中有该月），没有该月的月度表",
+                                        f"{out.label} is closed already (History holds it); it has no month sheets"))
+        else:
+            out.problems.append(Problem(f"没有 {out.label} 的月度表", f"there are no month sheets for {out.label}"))
+        return out
     out.problems += inputs.problems
     policy = inputs.policy
     history = book.find_sheet(names, schema.RECORDS.names)
@@ -277,3 +286,36 @@ def close_file(path, month: str | None = None, replace: bool = False, allow_drop
         raise
     digest = place_archive(pending, target, now)
     return Closed(the_plan, target, digest, backup)
+
+
+def start_month(path, month: str, allow_drop: bool = False,
+                now: dt.datetime | None = None) -> tuple[list[str], list[Problem]]:
+    """The first month's sheets of a fresh workbook (the close starts every later one): one per
+    ladder with staff hired by the month's end, as the close would build them. Returns the
+    sheets added, or the problems that stop it; nothing changes with a problem."""
+    path = Path(path)
+    files.refuse_unsafe(path)
+    wanted = values.month(month)
+    if wanted in (None, values.INVALID):
+        return [], [bad_month(month)]
+    source = FileBook(path)
+    names = source.sheet_names()
+    if any(m == wanted for _, m in book.month_sheets(names)):
+        label = values.month_label(wanted)
+        return [], [Problem(f"已有 {label} 的月度表", f"there are month sheets for {label} already")]
+    inputs = book.read(source)
+    if inputs.problems or inputs.policy is None:
+        return [], list(inputs.problems)
+    roster, _ = schema.clean(schema.ROSTER, inputs.roster)
+    sheets = _next_sheets(roster, inputs.policy, wanted, names)
+    if not sheets:
+        return [], [Problem("员工名册中没有在该月前入职的员工", "the roster has no one hired by that month's end")]
+    lang = language(names)
+
+    def edit(wb):
+        editor = OpenpyxlEditor(wb, inputs.policy, lang)
+        for ladder, title, first_day, people in sheets:
+            editor.add_month_sheet(ladder, title, first_day, people)
+
+    rewrite(path, edit, inputs.policy, lang, MACRO, allow_drop, now)
+    return [title for _, title, _, _ in sheets], []

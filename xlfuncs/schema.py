@@ -145,6 +145,13 @@ ASSESSED = (Field("result:ladder", "当月序列", "Ladder that month", "text"),
 ELIGIBLE_IN = Field("result:eligible_in", "距可晋升(月)", "Months to eligible", "text")
 
 
+def score_header(metric) -> tuple[str, str]:
+    """How a month sheet heads the month's metric of a role without KPI items: a coefficient by
+    its own name (绩效系数), a score as the records' score field (得分 | Score)."""
+    field = RECORDS.field("score")
+    return (metric.name, metric.name_en) if metric.id == "coefficient" else (field.zh, field.en)
+
+
 def header_parts(header) -> list[str]:
     """A header cell's names, folded: '工号', 'Employee ID' and '工号\nEmployee ID' all match."""
     if header is None:

@@ -47,7 +47,7 @@ def metric_filled(roster, records, review: Review, policy: Policy, month: int) -
         role = policy.role(rung.role)
         metric = policy.metric(role.metric)
         at_zh, at_en = schema.where(schema.RECORDS, at, emp)
-        needed = [(i.name, i.name, i.name_en) for i in role.items] or [("score", metric.name, metric.name_en)]
+        needed = [(i.name, i.name, i.name_en) for i in role.items] or [("score", *schema.score_header(metric))]
         out += [Problem(f"{at_zh}：「{zh}」未填写", f"{at_en}: '{en}' is blank", emp)
                 for key, zh, en in needed if pd.isna(clean.at[at, key])]
     return out
@@ -69,9 +69,23 @@ def counts_in_range(roster, records, review: Review, policy: Policy, month: int)
     return out
 
 
+def anything_typed(roster, records, review: Review, policy: Policy, month: int) -> list[Problem]:
+    """A month whose sheets hold no score or KPI item at all is not filled in yet: said once,
+    not as a blank for every cell (a close run again straight after the last one)."""
+    clean, _ = schema.clean(schema.RECORDS, records, item_fields(policy))
+    metrics = clean[["score", *(f.key for f in item_fields(policy))]]
+    if len(records) and not metrics.notna().to_numpy().any():
+        label = values.month_label(month)
+        return [Problem(f"{label} 的月度表尚未填写（{len(records)} 人都没有得分）：月底填写后再结账",
+                        f"the month sheets of {label} are not filled in yet (no score for any of "
+                        f"{len(records)} people): close the month once they are")]
+    return []
+
+
 VALIDATIONS = [everyone_on_a_sheet, metric_filled, counts_in_range]
 
 
 def validate(roster, records, review: Review, policy: Policy, month: int) -> list[Problem]:
-    """Every problem every validator finds, in order."""
-    return [p for check in VALIDATIONS for p in check(roster, records, review, policy, month)]
+    """Every problem every validator finds, in order; a month not filled in at all is one."""
+    return anything_typed(roster, records, review, policy, month) or [
+        p for check in VALIDATIONS for p in check(roster, records, review, policy, month)]

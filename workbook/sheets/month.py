@@ -35,8 +35,7 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
               ("level", "职级", "Level", "LevelNames")]
     inputs += [(f"item:{n}", n, item_en[n], "between:0:100") for n in items]
     if not items:
-        field = schema.RECORDS.field("score")
-        zh, en = (metric.name, metric.name_en) if metric.id == "coefficient" else (field.zh, field.en)
+        zh, en = schema.score_header(metric)
         inputs.append(("score", zh, en, f"between:{metric.min:g}:{metric.max:g}"))
     inputs += [(f.key, f.zh, f.en, "YesNo" if f.kind == "flag" else "number")  # the rest, as History has them
                for f in schema.RECORDS.fields
