@@ -11,6 +11,6 @@ setup(
     package_data={"xlfuncs": ["default_policy.toml"]},
     # xlwings: its conversion code and reader are used directly (excel_calls, file_book); tested on 0.37
     install_requires=["pandas>=2.2", "openpyxl>=3.1", "xlwings>=0.37", "defusedxml>=0.7", "pycel>=1.0b30"],
-    extras_require={"test": ["pytest>=8"], "bench": ["formulas>=1.2"]},
+    extras_require={"test": ["pytest>=8", "pytest-xdist>=3"], "bench": ["formulas>=1.2"]},
     entry_points={"console_scripts": ["ladderbook = workbook.cli:main"]},
 )
