@@ -426,3 +426,17 @@ def test_libreoffice_shows_the_export_without_name_errors(tmp_path):
     assert shown["export.xlsx"] == [pytest.approx(v, rel=1e-13) if isinstance(v, float) else v  # LibreOffice: 15 digits
                                     for ws in stored.worksheets if ws.title.startswith("2026-10")
                                     for row in ws.iter_rows(min_row=3, values_only=True) for v in row]
+
+
+def test_an_old_xls_or_a_password_protected_workbook_is_told_what_to_do(tmp_path, capsys):
+    old = tmp_path / "部门.xls"
+    old.write_bytes(files.OLE2 + bytes(504))  # an Excel 97-2003 file begins so
+    assert cli.main(["recalc", str(old)]) == 2
+    assert "save it as .xlsx" in capsys.readouterr().err
+    locked = tmp_path / "部门.xlsx"  # Excel writes a workbook with an opening password as a compound file too
+    locked.write_bytes(files.OLE2 + bytes(504))
+    assert cli.main(["recalc", str(locked)]) == 2
+    assert "remove it in Excel" in capsys.readouterr().err
+    if (CORPUS / "edge-cases" / "pass_protected.xlsx").exists():  # calamine's encrypted test file
+        assert cli.main(["recalc", str(CORPUS / "edge-cases" / "pass_protected.xlsx")]) == 2
+        assert "protected by a password" in capsys.readouterr().err

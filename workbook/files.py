@@ -43,6 +43,9 @@ class Refused(Exception):
     """The file cannot be processed; the message says why, in Chinese and English."""
 
 
+OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")  # a compound file: .xls, or an encrypted package
+
+
 def refuse_unsafe(path: Path) -> None:
     """Raise `Refused` unless `path` is a workbook, closed, and safe to unpack."""
     if not path.exists():
@@ -51,6 +54,15 @@ def refuse_unsafe(path: Path) -> None:
     if lock.exists():
         raise Refused(f"{path.name} 正在 Excel 中打开，请先关闭 | {path.name} is open in Excel; close it first")
     if not zipfile.is_zipfile(path):
+        with path.open("rb") as f:
+            compound = f.read(8) == OLE2  # Excel 97-2003 (.xls), or an .xlsx encrypted with a password
+        if compound and path.suffix.lower() == ".xls":
+            raise Refused(f"{path.name} 是旧版 Excel 97-2003 文件：请在 Excel 或 WPS 中另存为 .xlsx | {path.name} is an "
+                          f"Excel 97-2003 file: save it as .xlsx (Excel or WPS: Save As) first")
+        if compound:
+            raise Refused(f"{path.name} 设有打开密码：请在 Excel 中取消密码（文件 > 信息 > 保护工作簿）后再用 | "
+                          f"{path.name} is protected by a password: remove it in Excel (File > Info > "
+                          f"Protect Workbook) first")
         raise Refused(f"{path.name} 不是 Excel 工作簿（.xlsx/.xlsm）| {path.name} is not an Excel workbook")
     with zipfile.ZipFile(path) as z:
         infos = z.infolist()
