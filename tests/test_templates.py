@@ -188,3 +188,19 @@ def test_the_dashboard_month_is_blank_before_the_first_close(tmp_path):
     templates.department().save(path)
     recalc.recalc(path)
     assert openpyxl.load_workbook(path, data_only=True)["看板"]["B2"].value in (None, "")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_level_columns_are_wide_enough_for_every_rung_name(saved, lang):
+    from workbook.report import cell_width
+
+    wb = openpyxl.load_workbook(saved / templates.FILES[lang])
+    rungs = [r.name if lang == "zh" else r.name_en for ld in default_policy().ladders for r in ld.rungs]
+    for sheet, keys in (("员工名册", ("level",)), ("调动记录", ("from_level", "to_level"))):
+        table = {"员工名册": schema.ROSTER, "调动记录": schema.MOVES}[sheet]
+        ws = wb[sheet if lang == "zh" else table.en]
+        heads = {key: pos for pos, key in schema.match_headers(table, [c.value for c in ws[1]])[0].items()}
+        for pos, key in heads.items():
+            if key in keys:
+                width = ws.column_dimensions[openpyxl.utils.get_column_letter(pos + 1)].width
+                assert width >= max(map(cell_width, rungs)), (sheet, key, width)

@@ -20,6 +20,7 @@ from xlfuncs.policy import Policy, default_data
 from xlfuncs.rules import item_fields
 
 from . import vba
+from .report import cell_width
 from .sheets.dashboard import dashboard
 from .sheets.guide import guide_sheet, xlwings_conf
 from .sheets.month import month_sheet
@@ -48,12 +49,16 @@ def department(data: dict | None = None, ladders: list[str] | None = None, lang:
     list_sheet(wb, policy, names)
     guide_sheet(guide, chosen, names)
     dashboard(wb, policy, names, index=1)
-    excel_table(wb, names, schema.ROSTER, "Roster", ROSTER_FORMATS)
+    # as wide as the longest level and ladder name the workbook's language shows
+    level = 2 + max(cell_width(names.pick(r.name, r.name_en)) for ld in policy.ladders for r in ld.rungs)
+    ladder_width = 2 + max(cell_width(names.pick(ld.name, ld.name_en)) for ld in policy.ladders)
+    excel_table(wb, names, schema.ROSTER, "Roster", ROSTER_FORMATS, widths={"level": level, "ladder": ladder_width})
     for ladder in chosen:
         month_sheet(wb, policy, ladder, names.template(ladder), lang=lang)
     excel_table(wb, names, schema.RECORDS, "History", RECORD_FORMATS, extra=history_extra(policy),
                 pages_wide=4)
-    excel_table(wb, names, schema.MOVES, "Moves", {"date": DATE, "raise": CNY})
+    excel_table(wb, names, schema.MOVES, "Moves", {"date": DATE, "raise": CNY},
+                widths={"from_level": level, "to_level": level})
     excel_table(wb, names, schema.TRAINING, "Training", {"month": MONTH})
     training = wb[names.pick(schema.TRAINING.zh, schema.TRAINING.en)]
     for column, width in (("D", 14), ("E", 20), ("F", 70)):  # ladder, level, reasons

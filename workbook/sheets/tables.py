@@ -54,13 +54,17 @@ def list_sheet(wb: Workbook, policy: Policy, names: Names) -> None:
 
 
 def excel_table(wb: Workbook, names: Names, table: schema.Table, name: str, formats: dict, extra=(),
-                pages_wide: int = 1) -> None:
+                pages_wide: int = 1, widths: dict | None = None) -> None:
     """A sheet holding one Excel Table: bilingual headers, typed columns, dropdowns. The Table
     starts with one blank row; Excel carries its formats down to the rows HR adds. A table
-    printed `pages_wide` repeats its first two columns (who) on every page."""
+    printed `pages_wide` repeats its first two columns (who) on every page. `widths` widens
+    columns (by field) to what they will hold, such as the longest level name."""
     ws = wb.create_sheet(names.pick(table.zh, table.en))
     fields = [*table.fields, *extra]
     header_row(ws, 1, [names.header(f.zh, f.en) for f in fields], widest=48 if pages_wide == 1 else 14)
+    for col, f in enumerate(fields, 1):
+        dimension = ws.column_dimensions[get_column_letter(col)]
+        dimension.width = max(dimension.width or 0, (widths or {}).get(f.key, 0))
     last = get_column_letter(len(fields))
     ws.add_table(Table(displayName=name, ref=f"A1:{last}2",
                        tableStyleInfo=TableStyleInfo(name="TableStyleLight9", showRowStripes=True)))
