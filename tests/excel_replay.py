@@ -34,6 +34,10 @@ class XlBook:
         self.reads = Counter()  # sheet → bulk reads
         self.spent = 0.0  # simulated seconds of those reads
 
+    @property
+    def sheet_names(self):  # as xlwings' Book has it: a list, not a method
+        return [s.name for s in self.sheets]
+
     def clock(self):
         """Time as the add-in sees it: real time, plus what the reads would have cost."""
         return time.monotonic() + self.spent

@@ -44,12 +44,17 @@ _clock = time.monotonic
 _by_book: dict = {}  # what the cells of Excel's open books last answered, by full name
 
 
+def _is_source(held) -> bool:
+    """A `book.Source` (its `sheet_names` a method); xlwings' Book has a `sheet_names` list."""
+    return callable(getattr(held, "sheet_names", None))
+
+
 def _source(caller):
     """The `book.Source` behind a caller: a source itself, or the book of a calling range."""
-    if hasattr(caller, "sheet_names"):
+    if _is_source(caller):
         return caller
     held = caller.sheet.book
-    return held if hasattr(held, "sheet_names") else None
+    return held if _is_source(held) else None
 
 
 def current(caller) -> Session:
@@ -100,7 +105,7 @@ def answer_at(cell):
 def _answered(held) -> dict:
     """sheet → {formula range: (top, left, height, width, answer)} of a book: kept on a
     `book.Source` (one recalculation), by full name for a workbook open in Excel."""
-    if hasattr(held, "sheet_names"):
+    if _is_source(held):
         if not hasattr(held, "ladderbook_answers"):
             held.ladderbook_answers = {}
         return held.ladderbook_answers
