@@ -303,7 +303,7 @@ def test_ordinary_formulas_follow_the_new_answers_in_dependency_order(tmp_path):
     ws["D2"] = "=MAX(C:C)"                   # a whole column of dates: the latest, as a serial
     ws["D3"] = "=FOOBAR(1)"                  # a function pycel does not know
     ws["D4"] = "=Staff*2"                    # a defined name
-    ws["D5"] = "=D3+1"                       # depends on one pycel cannot compute
+    ws["D5"] = "=D3+1"                       # depends on it: over Excel's stored 7
     ws["D6"] = ArrayFormula("D6:D7", "=B2:B3")  # an array formula over two cells
     ws["D8"] = "=D7&\"!\""                  # depends on it
     for row in (2, 3, 4):                    # a nested add-in call: left alone, its stored value stale
@@ -327,10 +327,12 @@ def test_ordinary_formulas_follow_the_new_answers_in_dependency_order(tmp_path):
     assert [values.cell(r, 2).value for r in (2, 3, 4)] == ["中级客服", "中级客服", "高级客服"]
     assert values["E1"].value == 2 and values["D1"].value == 20
     assert values["D2"].value == 46296  # 2026-10-01
-    assert values["D3"].value == 7       # kept as it was
+    assert values["D3"].value == 7       # kept as Excel stored it: it reads nothing of ours
+    assert values["D5"].value == 8       # not computed before: over the stored 7
     assert values["D10"].value == 1
     alone = {address for address, _ in report.left_alone}
-    assert {"汇总!D3", "汇总!D4", "汇总!D5", "汇总!D6", "汇总!D8", "汇总!F2", "汇总!D9"} <= alone
+    assert {"汇总!D4", "汇总!D6", "汇总!D8", "汇总!F2", "汇总!D9"} <= alone
+    assert "汇总!D3" not in alone and "汇总!D5" not in alone
     assert "汇总!D1" not in alone and "汇总!E1" not in alone
 
 
@@ -440,3 +442,44 @@ def test_an_old_xls_or_a_password_protected_workbook_is_told_what_to_do(tmp_path
     if (CORPUS / "edge-cases" / "pass_protected.xlsx").exists():  # calamine's encrypted test file
         assert cli.main(["recalc", str(CORPUS / "edge-cases" / "pass_protected.xlsx")]) == 2
         assert "protected by a password" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus (Excel-made test files) is not beside the project")
+def test_excel_made_workbooks_with_nothing_of_ours_are_left_exactly_as_they_were(tmp_path, capsys):
+    """The corpus: Excel's own files (charts, pivots, VBA, SUBTOTAL over hidden rows …) and
+    readers' edge cases. None holds an add-in formula, so recalc stores nothing: each file keeps
+    its bytes and its mode, or is refused in one line (encrypted, broken)."""
+    for original in sorted(CORPUS.glob("*/*.xls*")):
+        path = tmp_path / original.name
+        shutil.copy(original, path)
+        path.chmod(0o640)
+        before = path.read_bytes()
+        assert cli.main(["recalc", str(path)]) in (0, 2, 3), original.name
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and len(err.strip().splitlines()) <= 1, (original.name, err)
+        assert path.read_bytes() == before and path.stat().st_mode & 0o777 == 0o640, original.name
+
+
+def test_a_formula_that_reads_none_of_our_answers_keeps_excels_value(tmp_path):
+    """Excel's stored value is the truth unless one of our answers moved beneath it: a SUM over
+    plain cells keeps what Excel stored (here, on purpose, not the sum), a COUNTIF over an add-in
+    column is computed."""
+    roster, records = department(size=5, months=3)
+    path = tmp_path / "部门.xlsx"
+    wb = templates.with_department(roster, records)
+    ws = wb.create_sheet("汇总")
+    ws["A1"], ws["A2"], ws["B1"] = 1, 2, "=SUM(A1:A2)"
+    ws["C1"] = "=COUNTIF('2026-10 客服职级'!P3:P100,TRUE)"  # over PROMO_ELIGIBLE's column
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        data = {n: z.read(n) for n in z.namelist()}
+    part = next(n for n, d in data.items() if n.startswith("xl/worksheets/") and b"SUM(A1:A2)" in d)
+    data[part] = re.sub(rb'<c r="B1"[^>]*>.*?</c>', b'<c r="B1"><f>SUM(A1:A2)</f><v>99</v></c>', data[part])
+    with zipfile.ZipFile(path, "w") as z:
+        for name, content in data.items():
+            z.writestr(name, content)
+    recalc.recalc(path)
+    shown = openpyxl.load_workbook(path, data_only=True)
+    assert shown["汇总"]["B1"].value == 99  # Excel's value, kept
+    column = [row[15] for row in FileBook(path).values("2026-10 客服职级")[2:]]
+    assert shown["汇总"]["C1"].value == sum(v is True for v in column) and column  # computed over our answers

@@ -32,8 +32,8 @@ class FileBook:
         all ask for History, its largest sheet. Callers read them and never change them."""
         if sheet not in self._values:
             rows = xlwingslib.get_sheet_values(str(self.path), self._names.index(sheet), True)
-            self._values[sheet] = [[_day(v) if type(v) is dt.datetime else v for v in row]
-                                   for row in rows] if rows != [[]] else []
+            self._values[sheet] = [[_day(v) if type(v) is dt.datetime else None if v == "" else v for v in row]
+                                   for row in rows] if rows != [[]] else []  # "": a formula never computed
         return self._values[sheet]
 
 

@@ -8,8 +8,9 @@ one exception: a `fullCalcOnLoad` flag in xl/workbook.xml is dropped, since it t
 program to throw the stored values away on opening. The functions are the ones Excel calls
 (`xlfuncs.udfs`), called as Excel calls them (`excel_calls`), reading the file's own stored
 values once for all of them. A formula that is one add-in call is computed; anything else that
-calls the add-in is left as it was and listed. Then every other formula (a COUNTIFS over the
-results, the dashboard) is computed by pycel over the new answers (`engine`).
+calls the add-in is left as it was and listed. Then the other formulas that read our answers
+(a COUNTIFS over the results), or were never computed (the dashboard after a close), are
+computed by pycel over the new answers (`engine`); every other keeps the value Excel stored.
 
 About 400 lines: finding formulas in the sheets' XML, calling them and writing their cached
 values back are one pass over the same parts; the formula engine and the calling convention
@@ -275,6 +276,10 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
                 leave(formula)
                 continue
             (why if name == "WHY" else calls).append((formula, fn, values))
+    changed = defaultdict(list)  # what recalc stores anew or leaves stale: other formulas reading it follow
+    for formula in [f for f, _, _ in calls + why] + stale:
+        changed[formula.sheet].append(range_boundaries(formula.target))
+    ordinary = _needing(ordinary, changed, cells)
     total = len(calls) + len(why) + sum(map(len, ordinary.values()))
     for done, (formula, fn, values) in enumerate([*calls, *why], 1):
         min_col, min_row, max_col, max_row = range_boundaries(formula.target)
@@ -293,6 +298,59 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
         _ordinary(ordinary, stale, cells, edits, report, source.path,
                   lambda n: progress(done + n, total))
     return report, edits
+
+
+def _needing(ordinary: dict, changed: dict, cells: StoredCells) -> dict:
+    """The ordinary formulas recalc computes: those with no stored value, those naming what it
+    cannot place (a defined name, a Table column), and those that read, directly or through
+    others, a cell whose value it changes (`changed`: sheet → boxes). Every other formula keeps
+    the value Excel stored: a value Excel computed is the truth unless our answers moved."""
+    reads = {(sheet, address): _references(sheet, text) for sheet, texts in ordinary.items()
+             for address, text in texts.items()}
+    boxes = defaultdict(list, {sheet: list(b) for sheet, b in changed.items()})
+    needed = set()
+    for (sheet, address), refs in reads.items():
+        row, column = coordinate_to_tuple(address)
+        grid = cells.source.values(sheet)
+        stored = grid[row - 1][column - 1] if row <= len(grid) and column <= len(grid[row - 1]) else None
+        if stored is None or refs is None:
+            needed.add((sheet, address))
+            boxes[sheet].append((column, row, column, row))
+    grew = True
+    while grew:  # what reads a formula recalc computes is computed too
+        grew = False
+        for key, refs in reads.items():
+            if key not in needed and any(_overlap(ref, box) for ref_sheet, ref in refs for box in boxes[ref_sheet]):
+                needed.add(key)
+                row, column = coordinate_to_tuple(key[1])
+                boxes[key[0]].append((column, row, column, row))
+                grew = True
+    return {sheet: {a: t for a, t in texts.items() if (sheet, a) in needed} for sheet, texts in ordinary.items()
+            if any((sheet, a) in needed for a in texts)}
+
+
+def _references(sheet: str, text: str):
+    """(sheet, boundaries) of each cell reference a formula makes, None for a whole row or
+    column's missing side; None when it names what is no cell reference (a name, a Table)."""
+    out = []
+    for t in _tokens(text):
+        if t.type == Token.OPERAND and t.subtype == Token.RANGE:
+            where, _, ref = t.value.rpartition("!")
+            try:
+                box = range_boundaries(ref.replace("$", ""))
+            except (ValueError, TypeError):
+                return None
+            out.append((where.strip("'").replace("''", "'") if where else sheet, box))
+    return out
+
+
+def _overlap(a, b) -> bool:
+    """Whether two (min_col, min_row, max_col, max_row) boxes share a cell; None: unbounded."""
+    def span(low, high):
+        return (low or 0, float("inf") if high is None else high)
+    (ac0, ac1), (ar0, ar1) = span(a[0], a[2]), span(a[1], a[3])
+    (bc0, bc1), (br0, br1) = span(b[0], b[2]), span(b[1], b[3])
+    return ac0 <= bc1 and bc0 <= ac1 and ar0 <= br1 and br0 <= ar1
 
 
 def _ordinary(formulas: dict, stale: list[_Formula], cells: StoredCells, edits: dict, report: Report,
