@@ -20,6 +20,9 @@ from . import vba
 from .file_book import FileBook
 
 
+AS_OF_EVERY_FORMULA = "review month for every formula, e.g. 2026-10 (default: each formula's own)"
+
+
 def demo(args) -> int:
     """The month end of the sample department, start to finish: the department workbook from
     the template, HR's decisions typed in, recalculated, its review printed as read back from
@@ -227,14 +230,14 @@ def main(argv=None) -> int:
 
     p = commands.add_parser("recalc", help="无 Excel 计算工作簿 | compute a workbook without Excel")
     p.add_argument("file")
-    p.add_argument("--as-of", help="review month for every formula, e.g. 2026-10 (default: each formula's own)")
+    p.add_argument("--as-of", help=AS_OF_EVERY_FORMULA)
     p.add_argument("--output", help="write here instead of in place")
     p.set_defaults(run=recalc)
 
     p = commands.add_parser("export", help="导出数值副本（WPS、LibreOffice、Mac 用）| a copy with the add-in's "
                                            "answers as values (for WPS, LibreOffice, Mac)")
     p.add_argument("file")
-    p.add_argument("--as-of", help="review month for every formula, e.g. 2026-10 (default: each formula's own)")
+    p.add_argument("--as-of", help=AS_OF_EVERY_FORMULA)
     p.add_argument("--output", help="the copy written (default: FILE-values.xlsx beside it)")
     p.set_defaults(run=export)
 
