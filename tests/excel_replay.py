@@ -108,7 +108,8 @@ def formulas(wb) -> list[tuple[str, str, str]]:
             for c in row:
                 text, target = (c.value.text, c.value.ref) if isinstance(c.value, ArrayFormula) else (
                     c.value, c.coordinate)
-                if isinstance(text, str) and text.startswith("=") and recalc._parse(text[1:], recalc.functions()):
+                if (isinstance(text, str) and text.startswith("=")
+                        and recalc._parse(recalc._tokens(text[1:]), recalc.functions())):
                     out.append((ws.title, target, text[1:]))
     return out
 
@@ -121,7 +122,7 @@ def replay(book: XlBook, calls) -> dict[tuple[str, str], object]:
                                                values=lambda sheet: book.sheets[sheet].grid))
     shown = {}
     for sheet, target, text in calls:
-        name, args = recalc._parse(text, recalc.functions())
+        name, args = recalc._parse(recalc._tokens(text), recalc.functions())
         fn = recalc.functions()[name]
         values = [cells.argument(sheet, a, arg.options.get("convert") == "range")
                   for a, arg in zip(args, fn.__ladderbook__.args)]

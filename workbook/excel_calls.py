@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 from xlwings import conversion
 from xlwings.utils import np_datetime_to_datetime
 
-from xlfuncs.excel import CellError
+from xlfuncs.excel import MAX_ARRAY_TEXT, CellError, spread
 from xlfuncs.values import is_error
 
 MISSING = object()  # an argument the formula leaves out at the end
@@ -127,17 +127,11 @@ def fill(answer, height: int, width: int) -> list[list]:
     """The cells of a `height` × `width` formula range as Excel fills them from `answer`: a value
     everywhere; a one-row (or flat) array repeated down, a one-column one repeated across;
     cells beyond the array #N/A. A text over 255 characters in an array makes every cell #VALUE!."""
-    if not isinstance(answer, (list, tuple)):
-        return [[answer] * width for _ in range(height)]
-    rows = [list(r) for r in answer] if answer and isinstance(answer[0], (list, tuple)) else [list(answer)]
-    if any(isinstance(v, str) and not isinstance(v, CellError) and len(v) > 255 for r in rows for v in r):
+    if isinstance(answer, (list, tuple)) and any(
+            isinstance(v, str) and not isinstance(v, CellError) and len(v) > MAX_ARRAY_TEXT
+            for r in answer for v in (r if isinstance(r, (list, tuple)) else [r])):
         return [[NA_VALUE] * width for _ in range(height)]
-    out = []
-    for i in range(height):
-        row = rows[i] if i < len(rows) else rows[0] if len(rows) == 1 else None
-        out.append([NA if row is None else row[j] if j < len(row) else row[0] if len(row) == 1 else NA
-                    for j in range(width)])
-    return out
+    return spread(answer, height, width, NA)
 
 
 NA = CellError("#N/A", "公式区域大于函数给出的结果", "the formula's range is larger than the answer")

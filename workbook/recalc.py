@@ -133,15 +133,26 @@ def _tokens(text: str) -> list[Token]:
     return [t for t in Tokenizer(f"={text}").items if t.type != Token.WSPACE]
 
 
-def _calls_addin(text: str, known: dict) -> bool:
+def _cell_reference(text: str, sheet: str):
+    """(sheet, (min_col, min_row, max_col, max_row)) of a reference such as A1, 'S x'!A1:B9 or
+    A:A (None for the open side of a whole row or column), or None for what is no cell
+    reference (a defined name, a Table column)."""
+    where, _, ref = text.strip().rpartition("!")
+    try:
+        box = range_boundaries(ref.replace("$", ""))
+    except (ValueError, TypeError):
+        return None
+    return (where.strip("'").replace("''", "'") if where else sheet), box
+
+
+def _calls_addin(tokens: list[Token], known: dict) -> bool:
     return any(t.type == Token.FUNC and t.subtype == Token.OPEN and t.value[:-1].upper() in known
-               for t in _tokens(text))
+               for t in tokens)
 
 
-def _parse(text: str, known: dict):
-    """(function name, [argument texts]) when the formula is one add-in call whose arguments
-    are each a reference or a constant (openpyxl's tokenizer reads it), else None."""
-    tokens = _tokens(text)
+def _parse(tokens: list[Token], known: dict):
+    """(function name, [argument texts]) when the formula's tokens are one add-in call whose
+    arguments are each a reference or a constant, else None."""
     if (len(tokens) < 2 or tokens[0].type != Token.FUNC or tokens[0].value[:-1].upper() not in known
             or tokens[-1].type != Token.FUNC or tokens[-1].subtype != Token.CLOSE):
         return None
@@ -171,13 +182,7 @@ def _is_argument(tokens: list[Token]) -> bool:
         return True  # a negative number
     if len(tokens) != 1 or tokens[0].type != Token.OPERAND:
         return False
-    if tokens[0].subtype != Token.RANGE:
-        return True
-    try:
-        range_boundaries(tokens[0].value.rsplit("!", 1)[-1].replace("$", ""))
-    except (ValueError, TypeError):
-        return False
-    return True
+    return tokens[0].subtype != Token.RANGE or _cell_reference(tokens[0].value, "") is not None
 
 
 class _Unreadable(Exception):
@@ -208,13 +213,9 @@ class StoredCells:
             return value[0] if isinstance(value, tuple) and len(value) == 1 else value
         if tokens[0].subtype != Token.RANGE:
             return excel_calls.com_value([[_literal(text)]])
-        text = text.strip()
-        if "!" in text:
-            sheet, text = text.rsplit("!", 1)
-            sheet = sheet.strip("'").replace("''", "'")
+        sheet, (min_col, min_row, max_col, max_row) = _cell_reference(text, sheet)
         if sheet not in self.names:
             raise _Unreadable(text)
-        min_col, min_row, max_col, max_row = range_boundaries(text.replace("$", ""))
         if as_range:
             return excel_calls.Cell(self.source, sheet, min_row, min_col,
                                     max_row - min_row + 1, max_col - min_col + 1)
@@ -252,13 +253,14 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
 
     for sheet, xml in texts.items():
         for formula in _formulas(sheet, xml):
-            if not _calls_addin(formula.text, known):
+            tokens = _tokens(formula.text)
+            if not _calls_addin(tokens, known):
                 if formula.target == formula.cell:
                     ordinary[sheet][formula.cell] = formula.text
                 else:  # an array formula: pycel would evaluate it cell by cell, not as Excel does
                     leave(formula)
                 continue
-            parsed = _parse(formula.text, known)
+            parsed = _parse(tokens, known)
             if parsed is None:
                 leave(formula)
                 continue
@@ -332,16 +334,9 @@ def _needing(ordinary: dict, changed: dict, cells: StoredCells) -> dict:
 def _references(sheet: str, text: str):
     """(sheet, boundaries) of each cell reference a formula makes, None for a whole row or
     column's missing side; None when it names what is no cell reference (a name, a Table)."""
-    out = []
-    for t in _tokens(text):
-        if t.type == Token.OPERAND and t.subtype == Token.RANGE:
-            where, _, ref = t.value.rpartition("!")
-            try:
-                box = range_boundaries(ref.replace("$", ""))
-            except (ValueError, TypeError):
-                return None
-            out.append((where.strip("'").replace("''", "'") if where else sheet, box))
-    return out
+    out = [_cell_reference(t.value, sheet) for t in _tokens(text)
+           if t.type == Token.OPERAND and t.subtype == Token.RANGE]
+    return None if None in out else out
 
 
 def _overlap(a, b) -> bool:

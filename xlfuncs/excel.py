@@ -126,6 +126,21 @@ class Answer(Converter):
         return _cell(value, False)
 
 
+def spread(answer, height: int, width: int, beyond=None) -> list[list]:
+    """The cells of a `height` × `width` formula range as Excel fills them from `answer`: a
+    value everywhere; a one-row (or flat) array repeated down, a one-column one repeated
+    across; `beyond` in the cells past the array (Excel shows #N/A there)."""
+    if not isinstance(answer, (list, tuple)):
+        return [[answer] * width for _ in range(height)]
+    rows = [list(r) for r in answer] if answer and isinstance(answer[0], (list, tuple)) else [list(answer)]
+    out = []
+    for i in range(height):
+        row = rows[i] if i < len(rows) else rows[0] if len(rows) == 1 else None
+        out.append([beyond if row is None else row[j] if j < len(row) else row[0] if len(row) == 1 else beyond
+                    for j in range(width)])
+    return out
+
+
 def _cell(value, in_array: bool):
     if isinstance(value, CellError):
         return VARIANT(pythoncom.VT_ERROR, _scode(value.code)) if VARIANT else value

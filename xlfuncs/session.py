@@ -24,7 +24,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from . import book
+from . import book, excel
 from .excel_book import XlwingsBook
 
 QUIET = 2.0  # seconds between the end of one call and the start of the next, within one recalculation
@@ -95,10 +95,7 @@ def answer_at(cell):
     for top, left, height, width, answer in _answered(cell.sheet.book).get(cell.sheet.name, {}).values():
         i, j = cell.row - top, cell.column - left
         if 0 <= i < height and 0 <= j < width:
-            rows = answer if isinstance(answer, list) else [[answer]]
-            rows = rows if rows and isinstance(rows[0], list) else [rows]  # flat: a row, as Excel
-            row = rows[i] if i < len(rows) else rows[0] if len(rows) == 1 else []
-            return row[j] if j < len(row) else row[0] if len(row) == 1 else None
+            return excel.spread(answer, height, width)[i][j]
     return None
 
 
