@@ -1,23 +1,14 @@
-"""The `ladderbook` command."""
+"""The `ladderbook` command.
+
+Each command imports what it uses when it runs: pandas, openpyxl and the formula engine take a
+second to load, which `ladderbook --help` and a mistyped argument should not wait for.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-
-from xlfuncs import book, values
-from xlfuncs.policy import default_policy
-from xlfuncs.rules import bad_month, evaluate
-
-from . import apply_moves as apply_module
-from . import close as close_module
-from . import files
-from . import recalc as recalc_module
-from . import report, sample
-from . import templates as templates_module
-from . import vba
-from .file_book import FileBook
 
 
 AS_OF_EVERY_FORMULA = "review month for every formula, e.g. 2026-10 (default: each formula's own)"
@@ -27,6 +18,17 @@ def demo(args) -> int:
     """The month end of the sample department, start to finish: the department workbook from
     the template, HR's decisions typed in, recalculated, its review printed as read back from
     the file, the month closed and the decisions applied."""
+    from xlfuncs import book
+    from xlfuncs.policy import default_policy
+    from xlfuncs.rules import evaluate
+
+    from . import apply_moves as apply_module
+    from . import close as close_module
+    from . import recalc as recalc_module
+    from . import report, sample
+    from . import templates as templates_module
+    from .file_book import FileBook
+
     path = Path(args.output)
     refused = (_refuse_month(args.as_of) or _refuse_month(args.last) or _refuse_folder(path)
                or (args.size < 1 and f"--size 应至少为 1，现为 {args.size} | --size must be at least 1, not {args.size}"))
@@ -56,6 +58,8 @@ def demo(args) -> int:
 
 def _refuse_month(text) -> str:
     """Why `text` is no review month ('' when it is one, or not given)."""
+    from xlfuncs import values
+    from xlfuncs.rules import bad_month
     return "" if text is None or values.month(text) not in (None, values.INVALID) else str(bad_month(text))
 
 
@@ -69,6 +73,7 @@ def _refuse_folder(path: Path) -> str:
 
 def templates(args) -> int:
     """Write the committed templates from the default policy (or, with --check, compare)."""
+    from . import templates as templates_module
     if args.check:
         stale = templates_module.stale(Path(args.out))
         for line in stale:
@@ -84,17 +89,21 @@ def templates(args) -> int:
 def vba_module(args) -> int:
     """The functions' and macros' VBA module, for importing by hand where Excel's trust
     setting for "Import Functions" is forbidden."""
+    from . import vba
+
+    output = args.output or vba.FILE
     try:
-        Path(args.output).write_bytes(vba.udf_module().encode("ascii"))
+        Path(output).write_bytes(vba.udf_module().encode("ascii"))
     except OSError as err:
-        print(f"无法写入 {args.output}：{err.strerror} | cannot write {args.output}: {err.strerror}", file=sys.stderr)
+        print(f"无法写入 {output}：{err.strerror} | cannot write {output}: {err.strerror}", file=sys.stderr)
         return 2
-    print(args.output)
+    print(output)
     return 0
 
 
 def new(args) -> int:
     """A fresh department workbook for the chosen ladders."""
+    from . import templates as templates_module
     path = Path(args.file)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         print(f"{path}：请用 .xlsx 作文件名（如 部门.xlsx）| {path}: name it .xlsx (e.g. 部门.xlsx)", file=sys.stderr)
@@ -125,6 +134,8 @@ def _progress_bar(done: int, total: int) -> None:
 
 def recalc(args) -> int:
     """Compute the add-in formulas of a workbook file and store their values."""
+    from . import files
+    from . import recalc as recalc_module
     if _refuse_month(args.as_of):
         print(_refuse_month(args.as_of), file=sys.stderr)  # before anything is written
         return 2
@@ -141,6 +152,8 @@ def recalc(args) -> int:
 def export(args) -> int:
     """A copy of the workbook with the add-in's answers as plain values, for WPS, LibreOffice,
     Excel for Mac or the web, and for sharing the month's review."""
+    from . import files
+    from . import recalc as recalc_module
     source = Path(args.file)
     output = Path(args.output) if args.output else source.with_name(f"{source.stem}-values{source.suffix}")
     refused = _refuse_month(args.as_of) or _refuse_folder(output) or (
@@ -161,6 +174,8 @@ def export(args) -> int:
 
 def start_month(args) -> int:
     """The first month's sheets of a fresh workbook."""
+    from . import close as close_module
+    from . import files
     try:
         added, problems = close_module.start_month(args.file, args.month, args.allow_drop)
     except files.Refused as err:
@@ -175,6 +190,8 @@ def start_month(args) -> int:
 
 def close_month(args) -> int:
     """Close a month: validate, freeze into History, archive, start the next month."""
+    from . import close as close_module
+    from . import files
     try:
         closed = close_module.close_file(args.file, args.month, args.replace, args.allow_drop)
     except files.Refused as err:
@@ -186,6 +203,8 @@ def close_month(args) -> int:
 
 def apply_moves(args) -> int:
     """Apply the decisions of a closed month to the roster and the moves log."""
+    from . import apply_moves as apply_module
+    from . import files
     try:
         the_plan, backup = apply_module.apply_file(args.file, args.month, args.allow_drop)
     except files.Refused as err:
@@ -218,7 +237,7 @@ def main(argv=None) -> int:
 
     p = commands.add_parser("vba", help="导出函数的 VBA 模块（无需信任设置）| write the functions' VBA module "
                                         "(to import by hand, no trust setting needed)")
-    p.add_argument("--output", default=vba.FILE, help="the file written (default: %(default)s)")
+    p.add_argument("--output", help="the file written (default: ladderbook_udfs.bas, as shipped in templates/)")
     p.set_defaults(run=vba_module)
 
     p = commands.add_parser("new", help="新建部门工作簿 | a fresh department workbook")

@@ -1,212 +1,112 @@
-"""Ordinary formulas (a COUNTIFS over History, the dashboard) computed headlessly by pycel.
+"""Ordinary formulas (a COUNTIFS over History, the dashboard, HR's own formulas over our columns)
+computed headlessly by formualizer, a maintained formula engine (Rust, MIT/Apache-2.0).
 
-pycel evaluates a formula after the formulas it depends on. It reads the workbook through
-`_Cells`, a view of what recalc already holds rather than a second openpyxl load: the values
-the file stores (xlwings' reader), the add-in's fresh answers laid over them, and the formula texts
-recalc parsed from the sheets' XML. Add-in cells reach pycel as values, so pycel never calls
-the add-in, one cell at a time, itself. Whatever pycel cannot evaluate (a function it lacks, a
-defined name, a Table reference, an array formula) is returned as left alone, never guessed.
+formualizer loads the file itself (cells, formulas, defined names). What it must not compute it is
+given as values, block by block: the add-in's fresh answers, and the value Excel stored for every
+other formula recalc does not recompute (a value Excel computed is the truth). It then computes
+only the formulas asked for, and what they read. Excel Tables are declared to it from the
+package's table parts, since its fast loader reads none. Whatever it cannot compute (a function
+it lacks, which it answers with #NAME? or #N/IMPL!, an array) is returned as not computed, never
+guessed. The comparison with IronCalc and pycel that chose it is `bench/engine_bench.py`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from collections import namedtuple
-from contextlib import contextmanager
-
-from openpyxl.utils import get_column_letter
+import formualizer
+from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import to_excel
-from pycel import ExcelCompiler, excelutil
-from pycel.excelcompiler import REF_FORMAT, _CellRange
-from pycel.excelutil import ERROR_CODES, AddressCell, AddressRange, is_address
-from pycel.excelwrapper import ExcelOpxWrapper, ExcelWrapper
 
 from xlfuncs.excel import CellError
 
-logging.getLogger("pycel").setLevel(logging.CRITICAL)  # failures are reported per cell instead
-
-_TableAndSheet = namedtuple("TableAndSheet", "table, sheet_name")
-
-
-_Range = ExcelWrapper.RangeData  # (address, formula, values), as pycel's wrappers answer
-
-
-class _Cells(ExcelOpxWrapper):
-    """The workbook as pycel reads it. `grid(sheet)` gives the cells' values as rows;
-    `formulas[sheet][address]` the texts of the formulas pycel is to evaluate."""
-
-    def __init__(self, path, grid, formulas: dict[str, dict[str, str]]):
-        # ExcelOpxWrapper.__init__ would want an openpyxl workbook loaded: nothing is loaded
-        self.filename = str(path)
-        self.grid, self.formulas = grid, formulas
-        self._max_col_row = {}
-
-    @property
-    def defined_names(self):
-        return {}
-
-    def table(self, table_name):
-        return _TableAndSheet(None, None)
-
-    def table_name_containing(self, address):
-        return None
-
-    def conditional_format(self, address):
-        return []
-
-    def max_col_row(self, sheet):
-        """Where a whole row or column (A:A) is cut off: the sheet's used size, at least two
-        cells long, since pycel takes a one-cell range for the cell itself and loops."""
-        if sheet not in self._max_col_row:
-            rows = self.grid(sheet)
-            self._max_col_row[sheet] = max([2, *(len(r) for r in rows)]), max(2, len(rows))
-        return self._max_col_row[sheet]
-
-    def get_range(self, address):
-        if not is_address(address):
-            address = AddressRange(address)
-        sheet = address.sheet
-        if address.is_unbounded_range:
-            address = address & AddressRange((1, 1, *self.max_col_row(sheet)), sheet=sheet)
-        rows, formulas = self.grid(sheet), self.formulas.get(sheet, {})
-
-        def cell(r, c):  # a formula's stored value is not given: pycel would trust it
-            formula = formulas.get(f"{get_column_letter(c)}{r}", "")
-            return formula, None if formula else _value(rows, r, c)
-
-        if isinstance(address, AddressCell):
-            return _Range(address, *cell(address.row, address.col_idx))
-        columns = range(address.start.col_idx, address.end.col_idx + 1)
-        lines = range(address.start.row, address.end.row + 1)
-        if not formulas:  # a sheet of values (History): the common case, and the big one
-            return _Range(address, (("",) * len(columns),) * len(lines),
-                          tuple(tuple(_value(rows, r, c) for c in columns) for r in lines))
-        cells = [[cell(r, c) for c in columns] for r in lines]
-        return _Range(address, tuple(tuple(f for f, _ in row) for row in cells),
-                      tuple(tuple(v for _, v in row) for row in cells))
-
-    def get_used_range(self):  # pragma: no cover - pycel asks only when exporting
-        raise NotImplementedError
-
-    def get_active_sheet_name(self):
-        raise NotImplementedError("every formula's references name their sheet")
+_KINDS = ("Null", "Div", "Value", "Ref", "Name", "Num", "Na", "Spill", "Calc")
+_CODES = {kind: str(formualizer.ExcelError(kind, None, None, None, None, None)) for kind in _KINDS}
+_KIND_OF = {code: kind for kind, code in _CODES.items()}
+_NOT_COMPUTED = {"#NAME?", "#N/IMPL!"}  # what formualizer answers for a function it lacks
+# formualizer 0.13 sums and averages past an error in the summed range where Excel gives the
+# error, and matches no error cell to an error criterion (COUNTIF(B:B,"#N/A")): bench/engine_bench.py
+# shows both. Such a formula over a range holding an error is not computed.
+_SUMS_PAST_ERRORS = {"SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS"}
+_COUNTS = {"COUNTIF", "COUNTIFS"}
+_BATCH = 64  # formulas evaluated per call, so that progress is heard while it works
 
 
-class _Values(_CellRange):
-    """A range of plain values, evaluated from the start. It skips `_CellRange.__init__`, which
-    makes an address object per cell only for pycel to evaluate the cells one by one."""
-
-    def __init__(self, data, excel):  # noqa: super().__init__ deliberately not called
-        self.formula, self.excel, self.address = None, excel, data.address
-        self.size, self.value = data.address.size, data.values
-
-    @property
-    def addresses(self):
-        return self.address.resolve_range
-
-
-class _Compiler(ExcelCompiler):
-    """pycel, with a range of plain values made one node that holds them. pycel makes a node
-    per cell of a range (and logs the whole range as text), which over History's 100,000 rows
-    costs many times the formulas themselves."""
-
-    def _make_cells(self, address):
-        if address.is_range:
-            data = self.excel.get_range(address)
-            if not any(any(row) for row in data.formula):
-                plain = _Values(data, self.excel)
-                self.cell_map[str(data.address)] = plain
-                if data.address != address:  # A:A, cut at the sheet's end: refer to the cut range
-                    ref = self.Cell(address, formula=REF_FORMAT.format(data.address), excel=self.excel)
-                    self.cell_map[str(address)] = ref
-                    self.dep_graph.add_node(ref)
-                    self.graph_todos.append(ref)
-                return
-        super()._make_cells(address)
-
-
-def _value(rows, r: int, c: int):
-    """A cell's value as pycel expects it: dates as Excel serials, errors as their codes."""
-    row = rows[r - 1] if r - 1 < len(rows) else ()
-    value = row[c - 1] if c - 1 < len(row) else None
-    if isinstance(value, (dt.datetime, dt.date)):
-        return to_excel(value)
-    if isinstance(value, CellError):
-        return value.code
-    return value
-
-
-@contextmanager
-def _criteria_remembered():
-    """pycel matches a COUNTIFS criterion against its range cell by cell on every call; a
-    dashboard asks the same (range, criterion) dozens of times over History's rows. Each answer
-    is kept for the run (the range held too, so that its id is not reused meanwhile)."""
-    original = excelutil.find_corresponding_index
-    memo = {}
-
-    def remembered(rng, criteria):
-        try:
-            key = (id(rng), criteria)
-            hash(key)
-        except TypeError:
-            return original(rng, criteria)
-        if key not in memo:
-            memo[key] = (rng, original(rng, criteria))
-        return memo[key][1]
-
-    excelutil.find_corresponding_index = remembered
-    try:
-        yield
-    finally:
-        excelutil.find_corresponding_index = original
-
-
-def evaluate(path, grid, formulas: dict[str, dict[str, str]], unknown=frozenset(), progress=None):
-    """Each formula's value, by sheet and address, and the (sheet, address) pycel could not
-    evaluate. `formulas`: sheet → address → text without "=", all ordinary formulas of the
-    workbook (those that depend on one another included); `unknown`: (sheet, address) of cells
-    whose stored values are stale, so that what depends on them fails rather than use them;
-    `progress(n)` hears after each formula how many are done."""
-    texts = {sheet: {a: f"={t}" for a, t in cells.items()} for sheet, cells in formulas.items()}
-    for sheet, address in unknown:
-        texts.setdefault(sheet, {})[address] = f"={_STALE}()"
-    book = _Cells(path, grid, texts)
-    compiler = _Compiler(excel=book)
+def evaluate(path, formulas: dict[str, dict[str, str]], given: dict[str, list], tables: list,
+             progress=None):
+    """Each formula's value, by sheet and address, and the (sheet, address) not computed.
+    `formulas`: sheet → address → text without "=", the formulas to compute; `given`: sheet →
+    [(first row, first column, rows of values)], cells the engine takes as they are; `tables`:
+    the package's Tables (`files.Table`); `progress(n)` hears how many formulas are done."""
+    book = formualizer.Workbook.from_path(str(path))
+    book.set_temporal_egress("serial")
+    for table in tables:
+        book.add_table(table.name, table.sheet, table.box, list(table.headers),
+                       header_row=table.header_row, totals_row=table.totals_row)
+    for sheet, blocks in given.items():
+        book.add_sheet(sheet)
+        for row, column, rows in blocks:
+            book.set_values_batch(sheet, row, column, [[_engine_value(v) for v in r] for r in rows])
+    for sheet, cells in formulas.items():
+        for address, text in cells.items():
+            book.set_formula(sheet, *coordinate_to_tuple(address), f"={text}")
+    targets = [(sheet, address) for sheet, cells in formulas.items() for address in cells]
     results, failed = {}, []
-    done = 0
-    with _criteria_remembered():
-        for sheet, cells in formulas.items():
-            quoted = "'" + sheet.replace("'", "''") + "'"
-            for address in cells:
-                done += 1
-                if progress:
-                    progress(done)
-                try:
-                    value = compiler.evaluate(f"{quoted}!{address}")
-                except Exception:  # noqa: BLE001 - pycel raises many kinds; each is reported
-                    failed.append((sheet, address))
-                    compiler = _Compiler(excel=book)  # a failure can leave half-built cells behind
-                    continue
-                value = _cell_value(value)
-                if value is _NOT_A_VALUE:
-                    failed.append((sheet, address))
-                else:
-                    results.setdefault(sheet, {})[address] = value
+    for start in range(0, len(targets), _BATCH):
+        batch = targets[start:start + _BATCH]
+        values = book.evaluate_cells([(sheet, *coordinate_to_tuple(a)) for sheet, a in batch])
+        for (sheet, address), value in zip(batch, values):
+            value = _cell_value(value)
+            if value is _NOT_A_VALUE or _skips_errors(book, sheet, formulas[sheet][address]):
+                failed.append((sheet, address))
+            else:
+                results.setdefault(sheet, {})[address] = value
+        if progress:
+            progress(start + len(batch))
     return results, failed
 
 
 _NOT_A_VALUE = object()
-_STALE = "LADDERBOOK_NOT_COMPUTED"  # no function of that name: pycel raises on it and on what uses it
+
+
+def _skips_errors(book, sheet: str, text: str) -> bool:
+    """Whether the formula calls a function the engine computes past error cells and reads a
+    range that holds one (or one it cannot list, a Table or a name: the safe side)."""
+    tokens = Tokenizer(f"={text}").items
+    called = {t.value[:-1].upper() for t in tokens if t.type == Token.FUNC and t.subtype == Token.OPEN}
+    error_criterion = any(t.subtype == Token.TEXT and t.value.strip('"') in _KIND_OF for t in tokens)
+    if not called & _SUMS_PAST_ERRORS and not (called & _COUNTS and error_criterion):
+        return False
+    for token in tokens:
+        if token.type == Token.OPERAND and token.subtype == Token.RANGE:
+            area = token.value if "!" in token.value else "'" + sheet.replace("'", "''") + "'!" + token.value
+            try:
+                cells = book.range_page(area, limit=2 ** 31 - 1).to_dict()["items"]
+            except Exception:  # noqa: BLE001 - a range it cannot list is taken to hold an error
+                return True
+            if any(isinstance(c["value"], dict) and c["value"].get("type") == "Error" for c in cells):
+                return True
+    return False
+
+
+def _engine_value(value):
+    """A cell's value as the engine takes it: an error by its kind, dates as they are."""
+    if isinstance(value, CellError) or (isinstance(value, str) and value in _KIND_OF):
+        # an error the engine has no kind for (#GETTING_DATA) stays an error, never a blank
+        return formualizer.LiteralValue.error(_KIND_OF.get(str(value), "Na"), None)
+    return value
 
 
 def _cell_value(value):
-    """pycel's answer as a cell's value, or _NOT_A_VALUE: an array or a reference, or #NAME?,
-    which pycel gives for a defined name or a function it lacks, not as Excel would."""
-    if hasattr(value, "item") and getattr(value, "size", 1) == 1:  # a numpy number
-        value = value.item()
-    if value == "#NAME?" or not isinstance(value, (str, bool, int, float, type(None))):
-        return _NOT_A_VALUE
-    if isinstance(value, str) and value in ERROR_CODES:
-        return CellError(value, "公式结果为错误值", "the formula gives an error")
-    return value
+    """The engine's answer as a cell's value, or _NOT_A_VALUE: an array, or what it answers
+    for a function it lacks."""
+    if isinstance(value, dict) and value.get("type") == "Error":
+        code = _CODES.get(value.get("kind"), "#N/IMPL!")
+        if code in _NOT_COMPUTED:
+            return _NOT_A_VALUE
+        return CellError(code, "公式结果为错误值", "the formula gives an error")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return to_excel(value)
+    if isinstance(value, (str, bool, int, float, type(None))):
+        return value
+    return _NOT_A_VALUE

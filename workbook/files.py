@@ -16,11 +16,15 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 from defusedxml import ElementTree
 from openpyxl.packaging.relationship import get_dependents, get_rels_path
+from openpyxl.utils import range_boundaries
+from openpyxl.workbook.defined_name import DefinedNameList
+from openpyxl.worksheet.table import Table as _TablePart
 
 MAX_UNZIPPED = 2 * 1024 ** 3  # a larger package is refused: no department workbook is that big
 MAX_RATIO = 200  # nor does a real part compress more than this (a zip bomb does)
@@ -102,6 +106,48 @@ def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
         part = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
         if part in names and "worksheets/" in part:
             out[sheet.get("name")] = part
+    return out
+
+
+@dataclass(frozen=True)
+class Table:
+    """An Excel Table: where it is, for formulas that name it (`History[得分]`)."""
+    name: str
+    sheet: str
+    box: tuple[int, int, int, int]  # first row, first column, last row, last column
+    headers: tuple[str, ...]
+    header_row: bool
+    totals_row: bool
+
+
+def tables(z: zipfile.ZipFile) -> list[Table]:
+    """The package's Tables, read from their parts by openpyxl's own `Table` (through defusedxml)."""
+    out = []
+    for sheet, part in sheet_parts(z).items():
+        for _, target in _targets(z, part):
+            if target.startswith("xl/tables/") and target in z.namelist():
+                t = _TablePart.from_tree(ElementTree.fromstring(z.read(target)))
+                min_col, min_row, max_col, max_row = range_boundaries(t.ref)
+                out.append(Table(t.displayName or t.name, sheet, (min_row, min_col, max_row, max_col),
+                                 tuple(c.name for c in t.tableColumns), t.headerRowCount != 0,
+                                 bool(t.totalsRowCount)))
+    return out
+
+
+def defined_names(z: zipfile.ZipFile) -> dict[str, list[tuple[str, str]] | None]:
+    """Each defined name (upper case, as Excel matches them) → the (sheet, cells) it stands for,
+    by openpyxl's own reading; None for a name that is a formula (OFFSET…), whose cells only
+    computing tells. Names scoped to one sheet are counted for every sheet: the wider guess."""
+    workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    found = workbook.find(f"{{{_NS['m']}}}definedNames")
+    out = {}
+    for name in DefinedNameList.from_tree(found).definedName if found is not None else ():
+        if name.type == "RANGE":
+            places = [(sheet.replace("''", "'"), cells) for sheet, cells in name.destinations]
+        else:
+            places = [] if name.type in ("NUMBER", "TEXT", "LOGICAL", "ERROR") else None
+        known = out.get(name.name.upper(), [])
+        out[name.name.upper()] = None if places is None or known is None else known + places
     return out
 
 

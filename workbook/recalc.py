@@ -10,7 +10,8 @@ program to throw the stored values away on opening. The functions are the ones E
 values once for all of them. A formula that is one add-in call is computed; anything else that
 calls the add-in is left as it was and listed. Then the other formulas that read our answers
 (a COUNTIFS over the results), or were never computed (the dashboard after a close), are
-computed by pycel over the new answers (`engine`); every other keeps the value Excel stored.
+computed by a formula engine over the new answers (`engine`); every other keeps the value Excel
+stored.
 
 About 400 lines: finding formulas in the sheets' XML, calling them and writing their cached
 values back are one pass over the same parts; the formula engine and the calling convention
@@ -33,13 +34,14 @@ from openpyxl.utils.cell import coordinate_to_tuple
 
 from xlfuncs.excel import CellError, declared
 
-from . import engine, excel_calls, files
+from . import excel_calls, files
 from .file_book import FileBook
 
 _CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
 _ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _F = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
+_HAS_FORMULA = re.compile(rb"<f[\s/>]")
 _FULL_CALC = re.compile(r'\s+fullCalcOnLoad="(?:1|true)"')
 
 
@@ -49,7 +51,7 @@ class Report:
     errors: dict = field(default_factory=lambda: defaultdict(list))  # code → [(address, message)]
     left_alone: list = field(default_factory=list)  # (address, formula)
     calls: int = 0
-    ordinary: int = 0  # of the cells computed, those of ordinary formulas (pycel)
+    ordinary: int = 0  # of the cells computed, those of ordinary formulas (the engine's)
     answered: dict = field(default_factory=lambda: defaultdict(set))  # sheet → add-in formula cells
 
     def text(self) -> str:
@@ -85,8 +87,10 @@ def recalc(path, output=None, as_of=None, progress=None, values_only=False) -> R
     files.refuse_unsafe(path)
     with zipfile.ZipFile(path) as zin:
         parts = files.sheet_parts(zin)
-        texts = {name: zin.read(part).decode("utf-8") for name, part in parts.items()}
-    report, edits = _compute(texts, FileBook(path), as_of, progress or (lambda done, total: None))
+        texts = {name: data.decode("utf-8") for name, data in ((n, zin.read(p)) for n, p in parts.items())
+                 if _HAS_FORMULA.search(data)}  # History, the largest, has none: it is not scanned
+        places = Places(files.tables(zin), files.defined_names(zin))
+    report, edits = _compute(texts, FileBook(path), places, as_of, progress or (lambda done, total: None))
     new_parts = {parts[name]: _apply(texts[name], cells, report.answered[name] if values_only else ())
                  for name, cells in edits.items()}
     if edits:
@@ -236,7 +240,7 @@ def _literal(text: str):
         return text.upper() == "TRUE" if text.upper() in ("TRUE", "FALSE") else text.upper()
 
 
-def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[Report, dict]:
+def _compute(texts: dict[str, str], source: FileBook, places, as_of, progress) -> tuple[Report, dict]:
     """Every add-in formula called as Excel calls it (`excel_calls`), each formula once, `WHY`
     after the others since it tells what they answered; then the ordinary formulas."""
     report = Report()
@@ -244,7 +248,7 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
     cells = StoredCells(source)
     edits: dict[str, dict[str, object]] = defaultdict(dict)
     calls, why = [], []
-    ordinary = defaultdict(dict)  # sheet → address → formula, for pycel once the add-in's are done
+    ordinary = defaultdict(dict)  # sheet → address → formula, for the engine once the add-in's are done
     stale = []  # formulas left alone: what depends on them is not computed either
 
     def leave(formula):
@@ -257,7 +261,7 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
             if not _calls_addin(tokens, known):
                 if formula.target == formula.cell:
                     ordinary[sheet][formula.cell] = formula.text
-                else:  # an array formula: pycel would evaluate it cell by cell, not as Excel does
+                else:  # an array formula of ordinary functions: Excel's array evaluation is not reproduced
                     leave(formula)
                 continue
             parsed = _parse(tokens, known)
@@ -278,65 +282,110 @@ def _compute(texts: dict[str, str], source: FileBook, as_of, progress) -> tuple[
                 leave(formula)
                 continue
             (why if name == "WHY" else calls).append((formula, fn, values))
-    changed = defaultdict(list)  # what recalc stores anew or leaves stale: other formulas reading it follow
-    for formula in [f for f, _, _ in calls + why] + stale:
-        changed[formula.sheet].append(range_boundaries(formula.target))
-    ordinary = _needing(ordinary, changed, cells)
-    total = len(calls) + len(why) + sum(map(len, ordinary.values()))
+    ours = [f for f, _, _ in calls + why]  # what recalc stores anew: formulas reading it follow
+    needed, blocked = _needing(ordinary, _boxes(ours), _boxes(stale), cells, places)
+    report.left_alone += [(f"{sheet}!{address}", ordinary[sheet][address]) for sheet, address in blocked]
+    total = len(calls) + len(why) + sum(map(len, needed.values()))
+    answers = defaultdict(list)  # sheet → (first row, first column, rows): for the formula engine
     for done, (formula, fn, values) in enumerate([*calls, *why], 1):
         min_col, min_row, max_col, max_row = range_boundaries(formula.target)
         height, width = max_row - min_row + 1, max_col - min_col + 1
         caller = excel_calls.Cell(source, formula.sheet, min_row, min_col, height, width)
         answer = excel_calls.call(fn, values, caller)
         report.calls += 1
-        for i, row in enumerate(excel_calls.fill(answer, height, width)):
+        rows = excel_calls.fill(answer, height, width)
+        answers[formula.sheet].append((min_row, min_col, rows))
+        for i, row in enumerate(rows):
             for j, value in enumerate(row):
                 address = f"{get_column_letter(min_col + j)}{min_row + i}"
                 _store(edits, report, formula.sheet, address, value)
                 report.answered[formula.sheet].add(address)
         progress(done, total)
-    if ordinary:
+    if needed:
         done = len(calls) + len(why)
-        _ordinary(ordinary, stale, cells, edits, report, source.path,
-                  lambda n: progress(done + n, total))
+        kept = {sheet: {a: t for a, t in formulas.items() if a not in needed.get(sheet, ())}
+                for sheet, formulas in ordinary.items()}
+        _ordinary(needed, kept, answers, cells, places, edits, report, lambda n: progress(done + n, total))
     return report, edits
 
 
-def _needing(ordinary: dict, changed: dict, cells: StoredCells) -> dict:
-    """The ordinary formulas recalc computes: those with no stored value, those naming what it
-    cannot place (a defined name, a Table column), and those that read, directly or through
-    others, a cell whose value it changes (`changed`: sheet → boxes). Every other formula keeps
+def _boxes(formulas: list[_Formula]) -> dict:
+    """sheet → the (min_col, min_row, max_col, max_row) each formula fills."""
+    out = defaultdict(list)
+    for formula in formulas:
+        out[formula.sheet].append(range_boundaries(formula.target))
+    return out
+
+
+class Places:
+    """Where the names a formula may use stand: Excel Tables and defined names (`files`)."""
+
+    def __init__(self, tables: list[files.Table], names: dict):
+        self.tables = tables
+        self._tables = {t.name.upper(): (t.sheet, (t.box[1], t.box[0], t.box[3], t.box[2])) for t in tables}
+        self._names = names
+
+    def of(self, sheet: str, text: str):
+        """[(sheet, box)] of a reference (a cell range, a Table's column, a defined name), or
+        None when it cannot be placed (a name that is a formula, one the file does not define)."""
+        place = _cell_reference(text, sheet)
+        if place is not None:
+            return [place]
+        if "[" in text:  # History[得分], History[[#This Row],[得分]]: the whole Table, the wider guess
+            table = self._tables.get(text.split("[", 1)[0].upper())
+            return [table] if table else None
+        destinations = self._names.get(text.rpartition("!")[2].upper())
+        if destinations is None:
+            return None
+        found = [_cell_reference(f"'{where}'!{cells}", sheet) for where, cells in destinations]
+        return None if None in found else found
+
+
+def _needing(ordinary: dict, ours: dict, stale: dict, cells: StoredCells, places: Places):
+    """The ordinary formulas recalc computes (sheet → address → text), and those it cannot
+    ((sheet, address)). Computed: those with no stored value, those naming what recalc cannot
+    place, and those that read, directly or through others, a cell whose value it changes
+    (`ours`: sheet → boxes). Not computable: those that read, directly or through others, a
+    formula left alone (`stale`), whose stored value is out of date. Every other formula keeps
     the value Excel stored: a value Excel computed is the truth unless our answers moved."""
-    reads = {(sheet, address): _references(sheet, text) for sheet, texts in ordinary.items()
-             for address, text in texts.items()}
-    boxes = defaultdict(list, {sheet: list(b) for sheet, b in changed.items()})
-    needed = set()
+    reads = {}
+    for sheet, texts in ordinary.items():
+        for address, text in texts.items():
+            refs = [places.of(sheet, t.value) for t in _tokens(text)
+                    if t.type == Token.OPERAND and t.subtype == Token.RANGE]
+            reads[(sheet, address)] = None if None in refs else [r for ref in refs for r in ref]
+
+    def spread(seeds: set, boxes: dict) -> set:
+        """`seeds` and every formula reading, directly or through others, a box or a seed."""
+        boxes = defaultdict(list, {sheet: list(b) for sheet, b in boxes.items()})
+        for sheet, address in seeds:
+            row, column = coordinate_to_tuple(address)
+            boxes[sheet].append((column, row, column, row))
+        found, grew = set(seeds), True
+        while grew:
+            grew = False
+            for key, refs in reads.items():
+                if key not in found and (refs is None and any(boxes.values()) or refs is not None and any(
+                        _overlap(ref, box) for ref_sheet, ref in refs for box in boxes[ref_sheet])):
+                    found.add(key)
+                    row, column = coordinate_to_tuple(key[1])
+                    boxes[key[0]].append((column, row, column, row))
+                    grew = True
+        return found
+
+    unknown = set()
     for (sheet, address), refs in reads.items():
         row, column = coordinate_to_tuple(address)
         grid = cells.source.values(sheet)
         stored = grid[row - 1][column - 1] if row <= len(grid) and column <= len(grid[row - 1]) else None
         if stored is None or refs is None:
-            needed.add((sheet, address))
-            boxes[sheet].append((column, row, column, row))
-    grew = True
-    while grew:  # what reads a formula recalc computes is computed too
-        grew = False
-        for key, refs in reads.items():
-            if key not in needed and any(_overlap(ref, box) for ref_sheet, ref in refs for box in boxes[ref_sheet]):
-                needed.add(key)
-                row, column = coordinate_to_tuple(key[1])
-                boxes[key[0]].append((column, row, column, row))
-                grew = True
-    return {sheet: {a: t for a, t in texts.items() if (sheet, a) in needed} for sheet, texts in ordinary.items()
-            if any((sheet, a) in needed for a in texts)}
-
-
-def _references(sheet: str, text: str):
-    """(sheet, boundaries) of each cell reference a formula makes, None for a whole row or
-    column's missing side; None when it names what is no cell reference (a name, a Table)."""
-    out = [_cell_reference(t.value, sheet) for t in _tokens(text)
-           if t.type == Token.OPERAND and t.subtype == Token.RANGE]
-    return None if None in out else out
+            unknown.add((sheet, address))
+    blocked = spread(set(), stale)
+    needed = spread(unknown, ours) - blocked
+    out = defaultdict(dict)
+    for sheet, address in sorted(needed, key=lambda k: (list(ordinary).index(k[0]), coordinate_to_tuple(k[1])[::-1])):
+        out[sheet][address] = ordinary[sheet][address]
+    return dict(out), sorted(blocked, key=lambda k: (list(ordinary).index(k[0]), coordinate_to_tuple(k[1])[::-1]))
 
 
 def _overlap(a, b) -> bool:
@@ -348,37 +397,46 @@ def _overlap(a, b) -> bool:
     return ac0 <= bc1 and bc0 <= ac1 and ar0 <= br1 and br0 <= ar1
 
 
-def _ordinary(formulas: dict, stale: list[_Formula], cells: StoredCells, edits: dict, report: Report,
-              path, progress) -> None:
-    """The workbook's other formulas, by pycel, over the stored values and the add-in's new
-    answers; what pycel cannot evaluate, or what depends on a formula left alone, keeps its
-    stored value and is listed."""
-    overlaid = {}
+def _ordinary(needed: dict, kept: dict, answers: dict, cells: StoredCells, places: Places, edits: dict,
+              report: Report, progress) -> None:
+    """The formulas `needed`, computed by the formula engine over the add-in's new `answers` and
+    the stored values of the formulas `kept` as Excel left them; what the engine cannot compute
+    keeps its stored value and is listed. The engine is imported here, by the workbooks that
+    need it, so that the commands that never compute (`--help`) do not pay for it."""
+    from . import engine
 
-    def grid(sheet):
-        if not edits.get(sheet):  # nothing new on it (History): the stored rows as they are
-            return cells.source.values(sheet)
-        if sheet not in overlaid:
-            rows = [list(row) for row in cells.source.values(sheet)]
-            for address, value in edits[sheet].items():
-                r, c = coordinate_to_tuple(address)
-                rows += [[] for _ in range(r - len(rows))]
-                rows[r - 1] += [None] * (c - len(rows[r - 1]))
-                rows[r - 1][c - 1] = value
-            overlaid[sheet] = rows
-        return overlaid[sheet]
+    wanted = defaultdict(list)  # what the formulas read: only those cells are handed over
+    everything = False
+    for sheet, texts in needed.items():
+        for text in texts.values():
+            for token in _tokens(text):
+                if token.type == Token.OPERAND and token.subtype == Token.RANGE:
+                    place = places.of(sheet, token.value)
+                    everything |= place is None
+                    for where, box in place or ():
+                        wanted[where].append(box)
 
-    unknown = set()
-    for formula in stale:
-        min_col, min_row, max_col, max_row = range_boundaries(formula.target)
-        unknown |= {(formula.sheet, f"{get_column_letter(c)}{r}")
-                    for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)}
-    results, failed = engine.evaluate(path, grid, formulas, unknown, progress)
+    def read(sheet, box):
+        return everything or any(_overlap(box, w) for w in wanted[sheet])
+
+    given = defaultdict(list)
+    for sheet, blocks in answers.items():
+        for row, column, rows in blocks:
+            if read(sheet, (column, row, column + len(rows[0]) - 1, row + len(rows) - 1)):
+                given[sheet].append((row, column, rows))
+    for sheet, texts in kept.items():
+        grid = cells.source.values(sheet)
+        for address in texts:
+            row, column = coordinate_to_tuple(address)
+            if read(sheet, (column, row, column, row)):
+                stored = grid[row - 1][column - 1] if row <= len(grid) and column <= len(grid[row - 1]) else None
+                given[sheet].append((row, column, [[stored]]))
+    results, failed = engine.evaluate(cells.source.path, needed, given, places.tables, progress)
     for sheet, values in results.items():
         for address, value in values.items():
             _store(edits, report, sheet, address, value)
             report.ordinary += 1
-    report.left_alone += [(f"{sheet}!{address}", formulas[sheet][address]) for sheet, address in failed]
+    report.left_alone += [(f"{sheet}!{address}", needed[sheet][address]) for sheet, address in failed]
 
 
 def _store(edits, report: Report, sheet: str, address: str, value) -> None:

@@ -1,0 +1,192 @@
+"""The ordinary formulas recalc computes (workbook/engine.py), against LibreOffice and against the
+values Excel stored: HR's usual functions over add-in columns, Table references and defined names,
+and Excel-made workbooks with one add-in formula injected."""
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.table import Table
+
+from workbook import cli, files, recalc, templates
+from workbook.file_book import FileBook
+from workbook.sample import department
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+LIBREOFFICE = pytest.mark.skipif(shutil.which("soffice") is None,
+                                 reason="LibreOffice (Debian package libreoffice-calc) is not installed")
+
+# What HR writes over the add-in's columns (B: NEXT_LEVEL, C: PROMO_ELIGIBLE, D: CYCLE_AVG of A)
+HR_FORMULAS = {
+    "F1": 'COUNTIF(Staff[下一职级],"高级客服")',
+    "F2": "COUNTIFS(Staff[可晋升],TRUE,Staff[周期平均],\">=0\")",
+    "F3": 'SUMPRODUCT(--(NextLevels="高级客服"))',
+    "F4": "COUNTA(Staff[可晋升])+COUNTBLANK(NextLevels)",  # a blank answer is empty text: blank to both
+    "F5": 'IFERROR(VLOOKUP(A2,A2:D13,2,FALSE),"无")',
+    "F6": "INDEX(D2:D13,MATCH(A5,A2:A13,0))",
+    "F7": 'IF(C2,"是","否")',
+    "F8": "SUBTOTAL(9,D2:D13)",
+    "F9": 'COUNTIF(B:B,"*客服*")',
+    "F10": '_xlfn.IFS(COUNTIF(C:C,TRUE)>3,"多",TRUE,"少")',  # as Excel stores a function newer than 2007
+    "F11": 'TEXT(DATE(2026,10,31),"yyyy-mm-dd")&" "&B3',
+    "F12": 'DATEDIF(DATE(2024,2,29),EOMONTH(EDATE(DATE(2026,1,31),1),0),"m")+COUNTIF(C2:C13,FALSE)',
+    "F13": "SUMIFS(A2:A13,C2:C13,TRUE)",
+    "F14": "ROUND(AVERAGEIFS(A2:A13,C2:C13,FALSE),2)",
+    "F15": "MAX(Staff[周期平均])-MIN(D:D)",
+    "F16": "F1*10+F4",  # through another computed formula
+}
+
+
+def staff_workbook(tmp_path) -> Path:
+    """A department workbook with a sheet of the add-in's answers as a Table, a defined name over
+    one of its columns, and HR's formulas over them."""
+    path = tmp_path / "部门.xlsx"
+    roster, records = department(size=12, months=6)
+    wb = templates.with_department(roster, records)
+    ws = wb.create_sheet("汇总")
+    ws.append(["工号", "下一职级", "可晋升", "周期平均"])
+    for row, employee in enumerate(roster["employee"], 2):
+        ws.append([int(employee), f"=NEXT_LEVEL(A{row})", f"=PROMO_ELIGIBLE(A{row})", f"=CYCLE_AVG(A{row})"])
+    ws.add_table(Table(displayName="Staff", ref=f"A1:D{len(roster) + 1}"))
+    wb.defined_names["NextLevels"] = DefinedName("NextLevels", attr_text=f"'汇总'!$B$2:$B${len(roster) + 1}")
+    for address, text in HR_FORMULAS.items():
+        ws[address] = f"={text}"
+    wb.save(path)
+    return path
+
+
+def libreoffice_values(path: Path, tmp_path: Path, sheet: str) -> dict:
+    """The sheet's values as LibreOffice computes every formula of `path` on opening."""
+    wb = openpyxl.load_workbook(path)
+    wb.calculation.fullCalcOnLoad = True  # LibreOffice otherwise shows the values stored
+    forced = tmp_path / "forced" / path.name
+    forced.parent.mkdir(exist_ok=True)
+    wb.save(forced)
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(forced)],
+                   check=True, capture_output=True, timeout=180)
+    shown = openpyxl.load_workbook(tmp_path / "lo" / path.name, data_only=True)[sheet]
+    return {address: shown[address].value for address in HR_FORMULAS}
+
+
+@LIBREOFFICE
+def test_hr_formulas_over_add_in_columns_are_what_libreoffice_computes(tmp_path):
+    """Each formula of HR_FORMULAS reads an add-in column (through a Table, a defined name, a
+    whole column) or is never computed: recalc computes it, and the value is LibreOffice's on
+    the export, where the add-in's answers are plain values."""
+    path = staff_workbook(tmp_path)
+    report = recalc.recalc(path)
+    assert not [a for a, _ in report.left_alone if a.startswith("汇总!")]
+    stored = openpyxl.load_workbook(path, data_only=True)["汇总"]
+    ours = {address: stored[address].value for address in HR_FORMULAS}
+    recalc.recalc(path, tmp_path / "export.xlsx", values_only=True)
+    theirs = libreoffice_values(tmp_path / "export.xlsx", tmp_path, "汇总")
+    assert ours == {a: pytest.approx(v, rel=1e-12) if isinstance(v, float) else v for a, v in theirs.items()}
+    assert ours["F1"] > 0 and ours["F16"] == ours["F1"] * 10 + ours["F4"]  # not all zero or blank
+
+
+def test_xlookup_over_add_in_columns(tmp_path):
+    """XLOOKUP, which LibreOffice 7.4 lacks: worked by hand from the looked-up row."""
+    path = staff_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["汇总"]["G1"] = '=_xlfn.XLOOKUP(A4,Staff[工号],Staff[下一职级],"无")'
+    wb["汇总"]["G2"] = '=_xlfn.XLOOKUP(-1,Staff[工号],Staff[下一职级],"无")'
+    wb.save(path)
+    recalc.recalc(path)
+    stored = openpyxl.load_workbook(path, data_only=True)["汇总"]
+    assert stored["G1"].value == stored["B4"].value and stored["G1"].value
+    assert stored["G2"].value == "无"
+
+
+def test_a_sum_over_an_error_is_listed_not_computed_past_it(tmp_path):
+    """Excel's SUMIFS gives the error of a summed cell that matches, and COUNTIF counts the error
+    cells an error criterion names; formualizer 0.13 skips them. Such a formula is listed and keeps
+    its stored value rather than show a plausible number."""
+    path = staff_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["汇总"]
+    ws["G1"] = "=SUMIFS(D2:D13,A2:A13,\">0\")"  # CYCLE_AVG's #N/A of those without a full cycle
+    ws["G2"] = "=SUMIF(A2:A13,\">0\",A2:A13)"    # over plain ids: computed
+    ws["G3"] = '=COUNTIF(D2:D13,"#N/A")'         # which formualizer 0.13 counts as 0
+    ws["G4"] = '=COUNTIF(D2:D13,">0")'           # which it counts right
+    wb.save(path)
+    report = recalc.recalc(path)
+    alone = {address for address, _ in report.left_alone}
+    stored = openpyxl.load_workbook(path, data_only=True)["汇总"]
+    assert any(isinstance(stored[f"D{r}"].value, str) for r in range(2, 14))  # an error among them
+    assert "汇总!G1" in alone and stored["G1"].value is None
+    assert "汇总!G2" not in alone and stored["G2"].value == sum(stored[f"A{r}"].value for r in range(2, 14))
+    assert "汇总!G3" in alone and stored["G3"].value is None
+    assert stored["G4"].value == sum(isinstance(stored[f"D{r}"].value, float) for r in range(2, 14))
+
+
+def test_the_formula_engine_is_not_loaded_by_help():
+    """`ladderbook --help` pays for no formula engine, nor pandas."""
+    out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import sys; sys.argv = ['ladderbook', '--help']\n"
+                          "from workbook import cli\ntry:\n    cli.main(['--help'])\nexcept SystemExit:\n    pass"],
+                         capture_output=True, text=True, check=True)
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in out.stderr.splitlines() if "|" in line}
+    assert not {"formualizer", "pandas", "openpyxl"} & imported
+
+
+def _inject(path: Path, formula: str) -> tuple[str, str] | None:
+    """One add-in formula put into an empty cell below the first worksheet's cells, by editing
+    its XML alone; (sheet, address), or None where the sheet's XML has no plain sheetData."""
+    with zipfile.ZipFile(path) as z:
+        data = {info.filename: z.read(info) for info in z.infolist()}
+        sheet, part = next(iter(files.sheet_parts(z).items()), (None, None))
+    if part is None:
+        return None
+    row = len(FileBook(path).values(sheet)) + 3
+    cell = f'<row r="{row}"><c r="B{row}"><f>{formula}</f></c></row>'.encode()
+    if b"<sheetData/>" in data[part]:
+        data[part] = data[part].replace(b"<sheetData/>", b"<sheetData>" + cell + b"</sheetData>", 1)
+    elif b"</sheetData>" in data[part]:
+        data[part] = data[part].replace(b"</sheetData>", cell + b"</sheetData>", 1)
+    else:
+        return None
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in data.items():
+            z.writestr(name, content)
+    return sheet, f"B{row}"
+
+
+def _filled(rows) -> dict:
+    """(row, column) → value of every cell that holds one."""
+    return {(r, c): v for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1) if v is not None}
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus (Excel-made test files) is not beside the project")
+def test_an_add_in_formula_injected_into_excel_made_workbooks_changes_no_value_of_excels(tmp_path, capsys):
+    """Every Excel-made file of the corpus with =NEXT_LEVEL(1) added: recalc stores its answer
+    and every other value Excel stored stays as it was (SUBTOTAL over hidden rows, array
+    formulas, Tables, defined names …), or the file is refused in one line."""
+    checked, skipped = 0, []
+    for original in sorted((CORPUS / "excel-made").glob("*.xls*")):
+        path = tmp_path / original.name
+        shutil.copy(original, path)
+        injected = _inject(path, "NEXT_LEVEL(1)")
+        if injected is None:
+            skipped.append(original.name)
+            continue
+        before = FileBook(path)
+        before = {name: _filled(before.values(name)) for name in before.sheet_names()}
+        code = cli.main(["recalc", str(path)])
+        err = capsys.readouterr().err
+        assert code in (0, 2) and "Traceback" not in err, (original.name, err)
+        if code:
+            skipped.append((original.name, err))
+            continue
+        after = FileBook(path)
+        after = {name: _filled(after.values(name)) for name in after.sheet_names()}
+        sheet, address = injected
+        ours = (int(address[1:]), 2)
+        assert after[sheet].pop(ours) is not None, original.name  # our answer: an error, there is no roster
+        assert after == before, original.name
+        checked += 1
+    assert checked == 30, skipped  # every Excel-made file of the corpus
