@@ -164,6 +164,7 @@ def test_a_crash_while_saving_leaves_the_workbook_and_history_intact(tmp_path, m
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dept-archive", "dept-backups", "dept.xlsx"]
     assert list((tmp_path / "dept-archive").iterdir()) == []  # no archive of a close that did not happen
+    assert list((tmp_path / "dept-backups").iterdir()) == []  # nor a truncated backup named like a good one
     monkeypatch.undo()
     assert close.close_file(path).plan.problems == []
 

@@ -170,6 +170,7 @@ def test_an_add_in_formula_injected_into_excel_made_workbooks_changes_no_value_o
     for original in sorted((CORPUS / "excel-made").glob("*.xls*")):
         path = tmp_path / original.name
         shutil.copy(original, path)
+        path.chmod(0o644)  # the corpus is kept read-only
         injected = _inject(path, "NEXT_LEVEL(1)")
         if injected is None:
             skipped.append(original.name)

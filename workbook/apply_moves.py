@@ -22,7 +22,7 @@ from xlfuncs.policy import Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import bad_month, evaluate
 
-from . import files
+from . import files, writes
 from .edits import Editor, OpenpyxlEditor, aligned, id_cell, last_row, rewrite
 from .file_book import FileBook
 from .sheets.style import language
@@ -192,9 +192,10 @@ def apply_file(path, month: str | None = None, allow_drop: bool = False,
     with any refused, none. Returns the plan and the backup taken (None if nothing changed)."""
     path = Path(path)
     files.refuse_unsafe(path)
-    the_plan = plan(FileBook(path), month)
-    if the_plan.problems or the_plan.moves.empty:
-        return the_plan, None
-    backup = rewrite(path, lambda wb: the_plan.carry_out(OpenpyxlEditor(wb, the_plan.policy, the_plan.lang)),
-                     the_plan.policy, the_plan.lang, MACRO, allow_drop, now)
+    with writes.held(path) as held:
+        the_plan = plan(FileBook(path), month)
+        if the_plan.problems or the_plan.moves.empty:
+            return the_plan, None
+        backup = rewrite(held, lambda wb: the_plan.carry_out(OpenpyxlEditor(wb, the_plan.policy, the_plan.lang)),
+                         the_plan.policy, the_plan.lang, MACRO, allow_drop, now)
     return the_plan, backup

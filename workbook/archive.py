@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +24,7 @@ from xlfuncs.policy import Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import Review, item_fields
 
-from . import files
+from . import writes
 from .edits import id_cell
 from .report import cell_width, review_header
 from .sheets.style import typed
@@ -127,9 +129,11 @@ def archive_target(path: Path, the_plan: Plan, replace: bool) -> tuple[Path, Pro
     return target, None
 
 
-def place_archive(pending: Path, target: Path, now: dt.datetime | None = None) -> str:
-    """Move the new archive into place and record its checksum; an archive it replaces is
-    kept under a dated name, and the manifest says so."""
+def place_archive(pending: Path, target: Path, mode: int, now: dt.datetime | None = None) -> str:
+    """Move the new archive into place and record its checksum, both with the workbook's `mode`;
+    an archive it replaces is kept under a dated name, and the manifest says so. The manifest's
+    line is written first: a run stopped between the two leaves a line naming a missing file,
+    never an archive without its line."""
     manifest = target.parent / MANIFEST
     lines = manifest.read_text(encoding="utf-8").splitlines() if manifest.exists() else []
     if target.exists():
@@ -138,8 +142,10 @@ def place_archive(pending: Path, target: Path, now: dt.datetime | None = None) -
         target.rename(kept)
         lines = [f"{line.split('  ', 1)[0]}  {kept.name}" if line.endswith(f"  {target.name}") else line
                  for line in lines]
-    pending.rename(target)
-    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    digest = hashlib.sha256(pending.read_bytes()).hexdigest()
     lines.append(f"{digest}  {target.name}")
-    files.replace(manifest, lambda temp: temp.write_text("\n".join(lines) + "\n", encoding="utf-8"))
+    mode = stat.S_IMODE(mode)
+    writes.replace(manifest, lambda temp: temp.write_text("\n".join(lines) + "\n", encoding="utf-8"), mode=mode)
+    os.chmod(pending, mode)
+    pending.rename(target)
     return digest

@@ -22,8 +22,8 @@ from xlfuncs.policy import Ladder, Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import Review, bad_month, evaluate
 
-from . import files
-from .archive import archive_sheets, archive_target, place_archive, write_archive
+from . import files, writes
+from .archive import archive_folder, archive_sheets, archive_target, place_archive, write_archive
 from .edits import Editor, OpenpyxlEditor, aligned, id_cell, last_row, rewrite
 from .file_book import FileBook
 from .sheets.style import language
@@ -264,27 +264,28 @@ def close_file(path, month: str | None = None, replace: bool = False, allow_drop
     kept, and the archive written only once the workbook is safely saved."""
     path = Path(path)
     files.refuse_unsafe(path)
-    the_plan = plan(FileBook(path), month, replace)
-    if the_plan.problems:
-        return Closed(the_plan)
-    target, problem = archive_target(path, the_plan, replace)
-    if problem:
-        the_plan.problems.append(problem)
-        return Closed(the_plan)
-    folder = target.parent
-    pending = folder / f".~{the_plan.label}.xlsx"
+    with writes.held(path, [archive_folder(path)]) as held:
+        the_plan = plan(FileBook(path), month, replace)
+        if the_plan.problems:
+            return Closed(the_plan)
+        target, problem = archive_target(path, the_plan, replace)
+        if problem:
+            the_plan.problems.append(problem)
+            return Closed(the_plan)
+        folder = target.parent
+        pending = folder / f"{writes.PREFIX}{the_plan.label}.xlsx"
 
-    def edit(wb):
-        the_plan.carry_out(OpenpyxlEditor(wb, the_plan.policy, the_plan.lang))
-        folder.mkdir(exist_ok=True)
-        write_archive(the_plan, pending)
+        def edit(wb):
+            the_plan.carry_out(OpenpyxlEditor(wb, the_plan.policy, the_plan.lang))
+            folder.mkdir(exist_ok=True)
+            write_archive(the_plan, pending)
 
-    try:
-        backup = rewrite(path, edit, the_plan.policy, the_plan.lang, MACRO, allow_drop, now)
-    except BaseException:
-        pending.unlink(missing_ok=True)
-        raise
-    digest = place_archive(pending, target, now)
+        try:
+            backup = rewrite(held, edit, the_plan.policy, the_plan.lang, MACRO, allow_drop, now)
+        except BaseException:
+            pending.unlink(missing_ok=True)
+            raise
+        digest = place_archive(pending, target, held.real.stat().st_mode, now)
     return Closed(the_plan, target, digest, backup)
 
 
@@ -298,6 +299,12 @@ def start_month(path, month: str, allow_drop: bool = False,
     wanted = values.month(month)
     if wanted in (None, values.INVALID):
         return [], [bad_month(month)]
+    with writes.held(path) as held:
+        return _start_month(held, wanted, allow_drop, now)
+
+
+def _start_month(held: writes.Held, wanted, allow_drop: bool, now) -> tuple[list[str], list[Problem]]:
+    path = held.path
     source = FileBook(path)
     names = source.sheet_names()
     if any(m == wanted for _, m in book.month_sheets(names)):
@@ -317,5 +324,5 @@ def start_month(path, month: str, allow_drop: bool = False,
         for ladder, title, first_day, people in sheets:
             editor.add_month_sheet(ladder, title, first_day, people)
 
-    rewrite(path, edit, inputs.policy, lang, MACRO, allow_drop, now)
+    rewrite(held, edit, inputs.policy, lang, MACRO, allow_drop, now)
     return [title for _, title, _, _ in sheets], []

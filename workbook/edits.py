@@ -13,7 +13,7 @@ import pandas as pd
 from xlfuncs import values
 from xlfuncs.policy import Ladder, Policy
 
-from . import files
+from . import writes
 from .sheets.dashboard import DASHBOARD, dashboard
 from .sheets.month import month_sheet
 from .sheets.style import Names, typed
@@ -96,9 +96,9 @@ def id_cell(emp: str):
     return int(emp) if emp.isdigit() else emp
 
 
-def rewrite(path: Path, edit, policy: Policy, lang: str, macro: str, allow_drop: bool,
+def rewrite(held: writes.Held, edit, policy: Policy, lang: str, macro: str, allow_drop: bool,
             now: dt.datetime | None) -> Path:
-    """`files.rewrite` with the dashboard built anew after `edit`: its charts are ladderbook's
+    """`writes.rewrite` with the dashboard built anew after `edit`: its charts are ladderbook's
     own, so openpyxl losing them loses nothing."""
     names = Names(lang)
     name = names.pick(*DASHBOARD)
@@ -110,4 +110,4 @@ def rewrite(path: Path, edit, policy: Policy, lang: str, macro: str, allow_drop:
             del wb[name]
             dashboard(wb, policy, names, index)
 
-    return files.rewrite(path, run, macro, allow_drop, now, rebuilt=name)
+    return writes.rewrite(held, run, macro, allow_drop, now, rebuilt=name)

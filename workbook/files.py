@@ -1,25 +1,19 @@
 """Workbook files handled with care: what is refused before reading, and how one is replaced.
 
-Every command that writes a workbook goes through here: a file open in Excel (its `~$` lock
+Every command that reads a workbook goes through here: a file open in Excel (its `~$` lock
 file beside it), anything that is not a workbook, or a package built to hurt the reader (a DTD,
-a zip bomb) is refused before it is parsed; the new file is written next to the old one and
-renamed over it, so a crash or a full disk leaves the original as it was; and a rewrite by
-openpyxl, which loses some kinds of content, first says which of them the file holds.
+a zip bomb) is refused before it is parsed; what a rewrite by openpyxl, which loses some kinds of
+content, would lose is said first; the package's sheets, Tables and defined names are found
+through its relationships. How a file is written is `writes`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
-import shutil
-import tempfile
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
 from defusedxml import ElementTree
 from openpyxl.packaging.relationship import get_dependents, get_rels_path
 from openpyxl.utils import range_boundaries
@@ -171,52 +165,3 @@ def _targets(z: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
     if rels not in z.namelist():
         return []
     return [(r.Id, r.target) for r in get_dependents(z, rels) if r.TargetMode != "External"]
-
-
-def replace(target: Path, write: Callable[[Path], None]) -> None:
-    """Have `write(temp)` write the new file beside `target`, then rename it over `target`:
-    until the rename, `target` is untouched; a failure removes the temporary file."""
-    handle, temp = tempfile.mkstemp(prefix=".~ladderbook-", suffix=target.suffix, dir=target.parent)
-    os.close(handle)
-    try:
-        write(Path(temp))
-        with open(temp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def backup(path: Path, now: dt.datetime | None = None) -> Path:
-    """A copy of `path` in `<stem>-backups/`, named for the time it was taken."""
-    folder = path.with_name(f"{path.stem}-backups")
-    folder.mkdir(exist_ok=True)
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    target = folder / f"{path.stem}-{stamp}{path.suffix}"
-    n = 1
-    while target.exists():
-        n += 1
-        target = folder / f"{path.stem}-{stamp}-{n}{path.suffix}"
-    shutil.copy2(path, target)
-    return target
-
-
-def rewrite(path: Path, edit: Callable, macro: str, allow_drop: bool = False,
-            now: dt.datetime | None = None, rebuilt: str | None = None) -> Path:
-    """Load the workbook at `path` with openpyxl, `edit(wb)` it, keep a backup of the old file
-    and replace it atomically; refused if the file holds what openpyxl would lose, unless
-    `allow_drop` (or it is on the sheet `rebuilt`, which `edit` builds anew). `macro` names the
-    Excel macro that does the same without loss. Returns the backup."""
-    dropped = dropped_by_openpyxl(path, rebuilt)
-    if dropped and not allow_drop:
-        raise Refused(
-            f"{path.name} 含有 {', '.join(dropped)}，命令行改写会丢失它们。请在 Excel 中运行宏 "
-            f"{macro}，或加 --allow-drop 接受丢失 | {path.name} holds {', '.join(dropped)}, which "
-            f"a rewrite from the command line would lose: run the macro {macro} in Excel, or pass "
-            f"--allow-drop to accept the loss")
-    wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
-    edit(wb)
-    kept = backup(path, now)
-    replace(path, wb.save)
-    return kept

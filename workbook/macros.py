@@ -21,7 +21,7 @@ from xlfuncs import schema, session
 from xlfuncs.excel import excel_macro
 from xlfuncs.excel_book import XlwingsBook
 
-from . import apply_moves, archive, close, files
+from . import apply_moves, archive, close, writes
 from .sheets.month import month_sheet
 from .sheets.style import TEMPLATE_ROWS, Names
 
@@ -139,13 +139,13 @@ def _close(xl_book, path: Path) -> str:
     target, problem = archive.archive_target(path, the_plan, replace=bool(the_plan.delete))  # a close again
     if problem:
         return str(problem)
-    backup = files.backup(path)
+    backup = writes.backup(path)
     the_plan.carry_out(ExcelEditor(xl_book, the_plan.lang, the_plan.policy))
-    pending = target.with_name(f".~{target.name}")
+    pending = target.with_name(f"{writes.PREFIX}{target.name}")
     target.parent.mkdir(exist_ok=True)
     archive.write_archive(the_plan, pending)
     xl_book.save()
-    digest = archive.place_archive(pending, target)
+    digest = archive.place_archive(pending, target, path.stat().st_mode)
     return close.Closed(the_plan, target, digest, backup).text()
 
 
@@ -153,7 +153,7 @@ def _apply(xl_book, path: Path) -> str:
     the_plan = apply_moves.plan(XlwingsBook(xl_book))
     if the_plan.problems or the_plan.moves.empty:
         return the_plan.text()
-    backup = files.backup(path)
+    backup = writes.backup(path)
     the_plan.carry_out(ExcelEditor(xl_book))
     xl_book.save()
     return f"{the_plan.text()}\n备份 | backup: {backup}"

@@ -34,7 +34,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 
 from xlfuncs.excel import CellError, declared
 
-from . import excel_calls, files
+from . import excel_calls, files, writes
 from .file_book import FileBook
 
 _CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
@@ -85,6 +85,12 @@ def recalc(path, output=None, as_of=None, progress=None, values_only=False) -> R
     array formulas on opening (LibreOffice, WPS)."""
     path = Path(path)
     files.refuse_unsafe(path)
+    with writes.held(path, writing=False) as held:
+        return _recalc(held, output, as_of, progress, values_only)
+
+
+def _recalc(held: writes.Held, output, as_of, progress, values_only) -> Report:
+    path = held.path
     with zipfile.ZipFile(path) as zin:
         parts = files.sheet_parts(zin)
         texts = {name: data.decode("utf-8") for name, data in ((n, zin.read(p)) for n, p in parts.items())
@@ -99,8 +105,10 @@ def recalc(path, output=None, as_of=None, progress=None, values_only=False) -> R
         if _FULL_CALC.search(workbook):  # else every program would discard the values stored
             new_parts["xl/workbook.xml"] = _FULL_CALC.sub("", workbook)
     target = Path(output) if output else path
-    if new_parts or target.resolve() != path.resolve():  # nothing to store: the file is left as it is
-        _write(path, target, new_parts)
+    if target.resolve() != held.real:
+        writes.replace(target, _writer(path, new_parts))
+    elif new_parts:  # nothing to store: the file is left as it is
+        held.replace(_writer(path, new_parts))
     return report
 
 
@@ -522,11 +530,11 @@ def _apply(xml: str, values: dict[str, object], plain=()) -> str:
     return xml[:head_end] + "".join(rows) + xml[end:]
 
 
-def _write(source: Path, target: Path, new_parts: dict[str, str]) -> None:
-    """Copy the package with `new_parts` replaced, atomically over `target`."""
+def _writer(source: Path, new_parts: dict[str, str]):
+    """What writes the package at `source` with `new_parts` replaced to a file."""
     def write(temp: Path) -> None:
         with zipfile.ZipFile(source) as zin, zipfile.ZipFile(temp, "w") as zout:
             for info in zin.infolist():
                 data = new_parts[info.filename].encode("utf-8") if info.filename in new_parts else zin.read(info)
                 zout.writestr(info, data, compress_type=info.compress_type)
-    files.replace(target, write)
+    return write

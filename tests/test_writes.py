@@ -1,0 +1,126 @@
+"""Writing a workbook (workbook/writes.py): one command at a time, never half, and the file keeps
+its mode, owner and links."""
+
+import os
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from test_close import history_rows, small
+from workbook import cli, close, recalc, writes
+
+
+def test_a_second_command_is_refused_while_one_writes_and_nothing_is_lost(tmp_path, capsys):
+    """A recalc paused inside its write (just before it replaces the file); a close-month and
+    another recalc meanwhile are refused with a message; then the recalc ends and the close runs,
+    and History has the month."""
+    path = small(tmp_path)
+    inside, go = tmp_path / "inside", tmp_path / "go"
+    script = (
+        "import time\nfrom pathlib import Path\nfrom workbook import recalc, writes\n"
+        "replace = writes.Held.replace\n"
+        "def paused(self, write):\n"
+        f"    Path({str(inside)!r}).write_text('')\n"
+        f"    while not Path({str(go)!r}).exists():\n"
+        "        time.sleep(0.02)\n"
+        "    replace(self, write)\n"
+        "writes.Held.replace = paused\n"
+        f"recalc.recalc({str(path)!r})\n")
+    first = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parent)
+    deadline = time.monotonic() + 60
+    while not inside.exists() and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert inside.exists(), "the first command never reached its write"
+    before = path.read_bytes()
+    assert cli.main(["close-month", str(path)]) == 2
+    assert cli.main(["recalc", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("another ladderbook command is working on dept.xlsx") == 2
+    assert path.read_bytes() == before and not (tmp_path / "dept-archive").exists()
+    go.write_text("")
+    assert first.wait(60) == 0
+    assert cli.main(["close-month", str(path)]) == 0
+    assert {r["月份"].strftime("%Y-%m") for r in history_rows(path)} == {"2026-09", "2026-10"}
+    assert not list(tmp_path.glob(".~ladderbook-*"))  # no lock or temporary left behind
+
+
+def test_a_workbook_changed_by_another_program_meanwhile_is_not_overwritten(tmp_path, capsys):
+    path = small(tmp_path)
+
+    def saved_elsewhere(done, total):
+        if done == 1:  # Excel saving the file while recalc works
+            wb = openpyxl.load_workbook(path)
+            wb["员工名册"]["B2"] = "王芳芳"
+            wb.save(path)
+
+    with pytest.raises(writes.Refused, match="changed while ladderbook worked on it"):
+        recalc.recalc(path, progress=saved_elsewhere)
+    assert openpyxl.load_workbook(path)["员工名册"]["B2"].value == "王芳芳"
+
+
+def test_mode_owner_and_links_are_kept(tmp_path):
+    path = small(tmp_path)
+    path.chmod(0o640)
+    if os.geteuid() == 0:
+        os.chown(path, 1234, 1234)
+    also = tmp_path / "同一文件.xlsx"
+    os.link(path, also)  # a hard link: HR's second name for it
+    link = tmp_path / "快捷方式.xlsx"
+    link.symlink_to(path.name)
+    inode = path.stat().st_ino
+    recalc.recalc(link)  # through the symlink
+    assert link.is_symlink()
+    info = path.stat()
+    assert stat.S_IMODE(info.st_mode) == 0o640 and info.st_ino == inode  # written into it: the hard link
+    assert also.read_bytes() == path.read_bytes()
+    assert openpyxl.load_workbook(also, data_only=True)["看板"]["B2"].value is not None  # values stored
+    if os.geteuid() == 0:
+        assert (info.st_uid, info.st_gid) == (1234, 1234)
+    os.unlink(also)
+    closed = close.close_file(link)
+    info = path.stat()
+    assert link.is_symlink() and stat.S_IMODE(info.st_mode) == 0o640
+    if os.geteuid() == 0:
+        assert (info.st_uid, info.st_gid) == (1234, 1234)
+    for kept in (closed.backup, closed.archive, closed.archive.with_name("SHA256SUMS")):
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640, kept
+
+
+def test_a_read_only_workbook_is_refused_with_a_message(tmp_path, capsys):
+    path = small(tmp_path)
+    path.chmod(0o444)
+    before = path.read_bytes()
+    for command in (["close-month", str(path)], ["recalc", str(path)], ["apply-moves", str(path)]):
+        assert cli.main(command) == 2, command
+        assert "dept.xlsx is read-only" in capsys.readouterr().err
+    assert path.read_bytes() == before and not (tmp_path / "dept-archive").exists()
+    assert cli.main(["export", str(path)]) == 0  # reading it is fine
+
+
+@pytest.mark.parametrize("lock", ["~$dept.xlsx", ".~lock.dept.xlsx#"])
+def test_a_workbook_open_in_excel_wps_or_libreoffice_is_refused_also_through_a_symlink(tmp_path, capsys, lock):
+    folder = tmp_path / "共享"
+    folder.mkdir()
+    path = small(folder)
+    link = tmp_path / "dept.xlsx"
+    link.symlink_to(path)
+    (folder / lock).write_bytes(b"")  # beside the real file, not beside the link
+    assert cli.main(["close-month", str(link)]) == 2
+    assert "is open in Excel, WPS or LibreOffice" in capsys.readouterr().err
+
+
+def test_temporaries_of_a_killed_run_are_removed_by_the_next(tmp_path):
+    path = small(tmp_path)
+    left = [tmp_path / ".~ladderbook-dept.xlsx-k1x2.xlsx", tmp_path / "dept-backups" / ".~ladderbook-dept-1.xlsx",
+            tmp_path / "dept-archive" / ".~ladderbook-2026-10.xlsx"]
+    other = tmp_path / ".~ladderbook-other.xlsx-k1x2.xlsx"  # another workbook's: not ours to remove
+    for leftover in (*left, other):
+        leftover.parent.mkdir(exist_ok=True)
+        leftover.write_bytes(b"PK half")
+    assert close.close_file(path).plan.problems == []
+    assert not any(p.exists() for p in left) and other.exists()
