@@ -287,6 +287,11 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
+    except OSError as err:  # a full disk, a folder that may not be written: said, the files as they were
+        where = err.filename or args.__dict__.get("file") or ""
+        print(f"无法读写 {where}：{err.strerror or err} | could not read or write {where}: {err.strerror or err}",
+              file=sys.stderr)
+        return 2
     except Exception as err:  # noqa: BLE001 (a message, never a traceback; writes are atomic)
         print(f"ladderbook 出错，请把此信息发给维护人员 | ladderbook failed; please send this to whoever "
               f"maintains it: {type(err).__name__}: {err}", file=sys.stderr)

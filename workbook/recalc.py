@@ -97,7 +97,7 @@ def _recalc(held: writes.Held, output, as_of, progress, values_only) -> Report:
                  if _HAS_FORMULA.search(data)}  # History, the largest, has none: it is not scanned
         places = Places(files.tables(zin), files.defined_names(zin))
     report, edits = _compute(texts, FileBook(path), places, as_of, progress or (lambda done, total: None))
-    new_parts = {parts[name]: _apply(texts[name], cells, report.answered[name] if values_only else ())
+    new_parts = {parts[name]: _apply(name, texts[name], cells, report.answered[name] if values_only else ())
                  for name, cells in edits.items()}
     if edits:
         with zipfile.ZipFile(path) as zin:
@@ -118,6 +118,8 @@ def _formulas(sheet: str, xml: str) -> list[_Formula]:
     out = []
     for match in _CELL.finditer(xml):
         attrs = dict(_ATTR.findall(match.group(1)))
+        if "r" not in attrs:
+            raise _unplaced(sheet)
         f = _F.search(match.group(3) or "")
         if not f:
             continue
@@ -134,6 +136,12 @@ def _formulas(sheet: str, xml: str) -> list[_Formula]:
             target = f_attrs["ref"] if f_attrs.get("t") == "array" else cell
             out.append(_Formula(sheet, cell, text, target))
     return out
+
+
+def _unplaced(sheet: str) -> files.Refused:
+    return files.Refused(f"工作表「{sheet}」有未注明位置的单元格或行（非 Excel 所写），请在 Excel 或 WPS 中打开并另存后再用 | "
+                         f"the sheet '{sheet}' has cells or rows without their reference (not written by "
+                         f"Excel): open the workbook in Excel or WPS and save it again first")
 
 
 def functions() -> dict:
@@ -485,7 +493,7 @@ def xml_text(text: str) -> str:
     return escape(text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_"))
 
 
-def _apply(xml: str, values: dict[str, object], plain=()) -> str:
+def _apply(sheet: str, xml: str, values: dict[str, object], plain=()) -> str:
     """The sheet's XML with new cached values in `values`' cells (those in `plain` as values
     alone, their formulas dropped); cells missing are added."""
     start, end = xml.index("<sheetData"), xml.index("</sheetData>") if "</sheetData>" in xml else None
@@ -518,7 +526,10 @@ def _apply(xml: str, values: dict[str, object], plain=()) -> str:
 
     rows = []
     for m in _ROW.finditer(body):
-        number = int(dict(_ATTR.findall(m.group(1)))["r"])
+        number = dict(_ATTR.findall(m.group(1))).get("r")
+        if number is None:
+            raise _unplaced(sheet)
+        number = int(number)
         for missing in sorted(r for r in wanted if r < number):
             rows.append(f'<row r="{missing}">{cells_of(missing, "")}</row>')
         if number in wanted:
