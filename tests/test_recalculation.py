@@ -72,8 +72,8 @@ def test_an_input_changed_between_two_recalculations_10_ms_apart_is_seen(excel):
     employee = next(e for e in roster["employee"] if eligible_cell(calls, first, book, e) is True)
     grid = book.sheets["员工名册"].grid
     at = next(i for i, row in enumerate(grid) if str(row[0]).split(".")[0] == str(employee))
-    hired = grid[0].index(next(h for h in grid[0] if str(h).startswith("入职日期")))
-    grid[at][hired] = dt.datetime(2026, 9, 1)  # HR fixes the hire date
+    for column in ("入职日期", "本职级起始日"):  # HR fixes the hire date, and the level's start with it
+        grid[at][grid[0].index(next(h for h in grid[0] if str(h).startswith(column)))] = dt.datetime(2026, 9, 1)
     book.spent += 0.010
     second = replay(book, calls)
     assert eligible_cell(calls, second, book, employee) is False  # a year at the company: not yet

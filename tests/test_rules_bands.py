@@ -57,10 +57,11 @@ def test_hr_override_wins_and_is_recorded(one):
     assert row.demotion_due is False
 
 
-def test_unknown_override_is_a_problem_and_the_computed_outcome_stands():
+def test_an_override_that_is_no_outcome_is_a_problem_and_gives_no_verdict():
     result = review(person(**REP), history("1001", [40, 40, 40], override="升职"))
-    assert result.table.loc["1001", "outcome"] == "降级并试用"
-    assert any("升职" in p.zh for p in result.problems)
+    row = result.table.loc["1001"]
+    assert row.outcome == "" and row.demotion_due is None  # not the computed 降级并试用 either
+    assert "「部门审核结果」「升职」不是评审结果" in row.problem.zh and row.problem in result.problems
 
 
 def test_top_and_bottom_rungs_say_the_level_stays(one):

@@ -40,16 +40,16 @@ def test_records_of_strangers_duplicates_and_out_of_range_scores():
     result = review(person(employee="1"), records)
     text = "\n".join(p.en for p in result.problems)
     assert "employee 99, who is not on the roster" in text
-    assert "more than one record for 2026-10" in text
+    assert "'History' row 1 (employee 1) and 'History' row 2 (employee 1) are both records of 2026-10" in text
     assert "'History' row 1 (employee 1): Performance coefficient 9 is outside 0–3" in text
     # no verdict rests on a score the policy's range does not allow; the reason is said
-    assert result.table.at["1", "eligible"] is None and "9 超出范围 0–3" in result.table.at["1", "problem"].zh
+    assert result.table.at["1", "eligible"] is None and "都是 2026-10 的记录" in result.table.at["1", "problem"].zh
 
 
-def test_duplicate_roster_ids_keep_the_first_and_say_so():
+def test_duplicate_roster_ids_are_a_problem_and_no_verdict_on_either_row():
     result = review([person(employee="1", level="中级客服"), person(employee="1.0")], history("1", [1.3]))
-    assert result.table.at["1", "level"] == "中级客服" and len(result.table) == 1
-    assert "appears more than once" in result.problems[0].en
+    assert len(result.table) == 1 and result.table.at["1", "eligible"] is None
+    assert result.problems[0].en.startswith("'Roster' row 0, 'Roster' row 1 all have employee ID 1")
 
 
 def test_malformed_review_month_and_no_records_at_all():

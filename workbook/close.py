@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from xlfuncs import book, schema, validation, values
@@ -156,7 +157,13 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
         return out
 
     out.policy, out.lang = policy, language(names)
-    review = evaluate(inputs.roster, records, policy, out.label)
+    replaced = np.zeros(len(records), bool)  # History's rows of the month closed again: not read beside the new
+    replaced[np.flatnonzero(~in_month)[past_months == chosen]] = True
+    review = evaluate(inputs.roster, records[~replaced], policy, out.label)
+    closing = set(values.employee_ids(month_records["employee"])[0].dropna())
+    out.problems += [p for p in review.problems if p.employee in closing and p not in review_of_month.problems]
+    if out.problems:  # History read wrong beneath someone of the month: nothing frozen empty
+        return out
     results = frozen(review)
     from_history = past.index.get_level_values(0) == history
     _freeze(out, source.values(history), month_records, past[from_history & (past_months == chosen)],

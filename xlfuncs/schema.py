@@ -44,6 +44,8 @@ class Field:
     kind: str
     required: bool = False
     aliases: tuple[str, ...] = ()
+    bounds: tuple = ()  # a number's lowest and highest; DAYS: the days of its record's month
+    whole: bool = False  # a count: whole numbers only
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -70,9 +72,11 @@ class Table:
         return next(f for f in self.fields if f.key == key)
 
 
+DAYS = "days"  # the highest a day count can be: the days of the month of its record
+COUNT = (0, float("inf"))
 EMPLOYEE = Field("employee", "工号", "Employee ID", "id", True, ("员工编号", "ID"))
 NAME = Field("name", "姓名", "Name", "text")
-RAISE = Field("raise", "加薪(元/月)", "Raise (CNY/month)", "number")
+RAISE = Field("raise", "加薪(元/月)", "Raise (CNY/month)", "number", bounds=COUNT)
 APPROVER = Field("approver", "批准人", "Approved by", "text")
 
 ROSTER = Table("roster", "员工名册", "Roster", (
@@ -82,7 +86,7 @@ ROSTER = Table("roster", "员工名册", "Roster", (
     Field("level", "职级", "Level", "text", True, ("岗位级别",)),
     Field("hire_date", "入职日期", "Hire date", "date", True),
     Field("level_since", "本职级起始日", "Level since", "date"),
-    Field("duties", "掌握技能数", "Duties mastered", "number", False, ("掌握职责数",)),
+    Field("duties", "掌握技能数", "Duties mastered", "number", False, ("掌握职责数",), COUNT, whole=True),
     Field("gm_approval", "总经理特批", "GM approval", "flag"),
     Field("probation_until", "试用期截止", "Probation until", "date"),
     Field("recommended", "主管推荐", "Recommended", "flag"),
@@ -94,18 +98,18 @@ RECORDS = Table("records", "历史记录", "History", (
     EMPLOYEE,
     Field("score", "得分", "Score", "number", False,
           ("绩效得分", "绩效系数", "Coefficient", "KPI score")),
-    Field("sick_days", "病假天数", "Sick days", "number"),
-    Field("personal_days", "事假天数", "Personal days", "number"),
-    Field("absence_days", "旷工天数", "Absence days", "number"),
+    Field("sick_days", "病假天数", "Sick days", "number", bounds=(0, DAYS)),
+    Field("personal_days", "事假天数", "Personal days", "number", bounds=(0, DAYS)),
+    Field("absence_days", "旷工天数", "Absence days", "number", bounds=(0, DAYS)),
     Field("serious_error", "严重失误", "Serious error", "flag"),
-    Field("business_deduction", "业务扣分", "Business deduction", "number"),
+    Field("business_deduction", "业务扣分", "Business deduction", "number", bounds=COUNT),
     Field("override", "部门审核结果", "Review override", "text", False, ("HR审核结果",)),
     Field("own_computer", "自备电脑", "Own computer", "flag"),
-    Field("overtime_days", "非法定加班天数", "Overtime days", "number"),
-    Field("offsite_days", "外出办公天数", "Off-site days", "number"),
-    Field("unreachable", "热线无法接通次数", "Hotline unreachable", "number"),
-    Field("late_replies", "超时未回复次数", "Late replies", "number"),
-    Field("major_complaints", "引起重大投诉次数", "Major complaints caused", "number"),
+    Field("overtime_days", "非法定加班天数", "Overtime days", "number", bounds=(0, DAYS)),
+    Field("offsite_days", "外出办公天数", "Off-site days", "number", bounds=(0, DAYS)),
+    Field("unreachable", "热线无法接通次数", "Hotline unreachable", "number", bounds=COUNT, whole=True),
+    Field("late_replies", "超时未回复次数", "Late replies", "number", bounds=COUNT, whole=True),
+    Field("major_complaints", "引起重大投诉次数", "Major complaints caused", "number", bounds=COUNT, whole=True),
     # HR's decision on the month's review, made on the month sheet, applied by apply-moves
     Field("decision", "调动决定", "Decision", "text"),
     Field("to_level", "调至职级", "Move to level", "text"),
@@ -209,7 +213,29 @@ def clean(table: Table, frame: pd.DataFrame, extra: tuple[Field, ...] = (), keys
         for row in index[wrong]:
             employee = None if ids is None or pd.isna(ids.at[row]) else ids.at[row]
             problems.append(_cell_problem(table, f, row, frame.at[row, f.key], employee))
+        if f.bounds:
+            low, high = f.bounds
+            high = _days(frame, index) if high == DAYS else np.full(len(index), high)
+            number = column.to_numpy(float)
+            with np.errstate(invalid="ignore"):
+                outside = ((number < low) | (number > high) | (f.whole & (number != np.floor(number)))) \
+                    & ~np.isnan(number)
+            for i in np.flatnonzero(outside):
+                row = index[i]
+                employee = None if ids is None or pd.isna(ids.at[row]) else ids.at[row]
+                problems.append(_range_problem(table, f, row, number[i], high[i], employee))
+            if outside.any():
+                out[f.key] = column.where(~outside)  # never a value outside: no verdict rests on it
     return pd.DataFrame({f.key: out[f.key] for f in fields}, index=index, copy=False), problems
+
+
+def _days(frame: pd.DataFrame, index) -> np.ndarray:
+    """The days of each row's month (31 where it has none that can be read)."""
+    if "month" not in frame:
+        return np.full(len(index), 31.0)
+    months = values.months(frame["month"].loc[index])[0].to_numpy(float)
+    days = {m: values.month_end(int(m)).day for m in pd.unique(months[~np.isnan(months)])}
+    return np.array([days.get(m, 31) for m in months], float)
 
 
 def _blank(kind: str, index) -> pd.Series:
@@ -231,6 +257,16 @@ def where(table: Table, row, employee=None) -> tuple[str, str]:
     who_zh = f"（工号 {employee}）" if employee else ""
     who_en = f" (employee {employee})" if employee else ""
     return f"「{sheet_zh}」第 {number} 行{who_zh}", f"'{sheet_en}' row {number}{who_en}"
+
+
+def _range_problem(table: Table, f: Field, row, number: float, high: float, employee) -> Problem:
+    at_zh, at_en = where(table, row, employee)
+    if not f.whole or number == np.floor(number):
+        shown = f"{f.bounds[0]:g}–{high:g}" if np.isfinite(high) else f"≥ {f.bounds[0]:g}"
+        return Problem(f"{at_zh}：「{f.zh}」{number:g} 超出范围，应为 {shown}",
+                       f"{at_en}: '{f.en}' {number:g} is out of range; it should be {shown}", employee)
+    return Problem(f"{at_zh}：「{f.zh}」{number:g} 应为不小于 {f.bounds[0]:g} 的整数",
+                   f"{at_en}: '{f.en}' {number:g} should be a whole number of at least {f.bounds[0]:g}", employee)
 
 
 def _cell_problem(table: Table, f: Field, row, raw, employee) -> Problem:

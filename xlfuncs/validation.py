@@ -3,8 +3,8 @@
 A plain list of validators, as beancount's `ops/validation.py` has them: each a function of
 plain frames (the cleaned roster, the month's records as read, the month's review, the policy
 and the month) returning the problems it finds as data; `validate` runs them all. Cells the
-review itself reads (a score out of its metric's range, an unreadable date) are the review's
-problems, said once there; an employee the review could not judge is not judged again here.
+review itself reads (a score out of its metric's range, a day count beyond its month, an
+unreadable date) are the review's problems, said once there.
 """
 
 from __future__ import annotations
@@ -16,10 +16,6 @@ from .policy import Policy
 from .problems import Problem
 from .rules import Review, item_fields
 
-DAY_FIELDS = ("sick_days", "personal_days", "absence_days", "overtime_days", "offsite_days")
-COUNT_FIELDS = (*DAY_FIELDS, "business_deduction", "unreachable", "late_replies", "major_complaints")
-
-
 def everyone_on_a_sheet(roster, records, review: Review, policy: Policy, month: int) -> list[Problem]:
     """Everyone on the roster hired by the month's end is on one of its sheets."""
     label, end = values.month_label(month), values.month_end(month)
@@ -30,42 +26,40 @@ def everyone_on_a_sheet(roster, records, review: Review, policy: Policy, month: 
             if emp not in present and not (pd.notna(hired) and hired > end)]
 
 
-def _judged(records, review: Review):
-    """(row label, employee id) of each record whose employee the review could judge."""
+def _placed(records, review: Review):
+    """(row label, employee id) of each record whose employee holds a known rung: every
+    problem of a month is said at once, also of someone another problem holds up already."""
     table = review.table
     ids = values.employee_ids(records["employee"])[0].astype(object).to_numpy()
     return [(at, emp) for at, emp in zip(records.index, ids)
-            if emp in table.index and table.at[emp, "problem"] is None]
+            if emp in table.index and pd.notna(table.at[emp, "rung"])]
 
 
 def metric_filled(roster, records, review: Review, policy: Policy, month: int) -> list[Problem]:
-    """The month's score, or every KPI item of the person's role, is filled in."""
+    """The month's score, or every KPI item of the person's role, is filled in; a column blank
+    on every row of a sheet (or missing from it) is said once for the sheet. A cell holding an
+    error or what is no number is the review's problem, not a blank."""
     clean, _ = schema.clean(schema.RECORDS, records, item_fields(policy))
-    table, out = review.table, []
-    for at, emp in _judged(records, review):
+    table, blank = review.table, {}
+    for at, emp in _placed(records, review):
         rung = policy.ladder(table.at[emp, "ladder"]).rungs[int(table.at[emp, "rung"])]
         role = policy.role(rung.role)
         metric = policy.metric(role.metric)
-        at_zh, at_en = schema.where(schema.RECORDS, at, emp)
         needed = [(i.name, i.name, i.name_en) for i in role.items] or [("score", *schema.score_header(metric))]
-        out += [Problem(f"{at_zh}：「{zh}」未填写", f"{at_en}: '{en}' is blank", emp)
-                for key, zh, en in needed if pd.isna(clean.at[at, key])]
-    return out
-
-
-def counts_in_range(roster, records, review: Review, policy: Policy, month: int) -> list[Problem]:
-    """No count is negative, and no day count exceeds the days of the month."""
-    clean, _ = schema.clean(schema.RECORDS, records, item_fields(policy))
-    days, out = values.month_end(month).day, []
-    for at, emp in _judged(records, review):
-        at_zh, at_en = schema.where(schema.RECORDS, at, emp)
-        for key in COUNT_FIELDS:
-            value, f = clean.at[at, key], schema.RECORDS.field(key)
-            limit = days if key in DAY_FIELDS else None
-            if pd.notna(value) and (value < 0 or (limit is not None and value > limit)):
-                shown = f"0–{limit}" if limit else "≥ 0"
-                out.append(Problem(f"{at_zh}：「{f.zh}」{value:g} 应在 {shown}",
-                                   f"{at_en}: '{f.en}' {value:g} should be {shown}", emp))
+        for key, zh, en in needed:
+            raw = records.at[at, key] if key in records else None
+            if pd.isna(clean.at[at, key]) and values.is_blank(raw):
+                blank.setdefault((at[0] if isinstance(at, tuple) else None, zh, en), []).append((at, emp))
+    out = []
+    for (sheet, zh, en), cells in blank.items():
+        rows = records.index[[s == sheet for s in records.index.get_level_values(0)]] if sheet else []
+        if sheet and len(cells) == len(rows):
+            out.append(Problem(f"「{sheet}」：「{zh}」一列都没有填写（或缺少该列）",
+                               f"'{sheet}': no row of '{en}' is filled in (or the column is missing)"))
+            continue
+        for at, emp in cells:
+            at_zh, at_en = schema.where(schema.RECORDS, at, emp)
+            out.append(Problem(f"{at_zh}：「{zh}」未填写", f"{at_en}: '{en}' is blank", emp))
     return out
 
 
@@ -82,7 +76,7 @@ def anything_typed(roster, records, review: Review, policy: Policy, month: int) 
     return []
 
 
-VALIDATIONS = [everyone_on_a_sheet, metric_filled, counts_in_range]
+VALIDATIONS = [everyone_on_a_sheet, metric_filled]
 
 
 def validate(roster, records, review: Review, policy: Policy, month: int) -> list[Problem]:

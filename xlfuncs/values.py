@@ -239,11 +239,20 @@ def number(value):
         return INVALID
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value)
+    text = _text(value)
+    if "," in text and not _grouped(text):
+        return INVALID  # "1,32": a decimal comma or a slip, never 132
     try:
-        result = float(_text(value).replace(",", ""))
+        result = float(text.replace(",", ""))
     except ValueError:
         return INVALID
     return result if math.isfinite(result) else INVALID
+
+
+def _grouped(text: str) -> bool:
+    """Whether the commas of a number typed as text group its thousands (12,345.6)."""
+    whole = text.lstrip("+-").split(".", 1)[0].split(",")
+    return 1 <= len(whole[0]) <= 3 and all(len(group) == 3 for group in whole[1:])
 
 
 def numbers(column):

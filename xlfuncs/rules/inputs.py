@@ -51,11 +51,16 @@ def read_people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -
     """The roster keyed by employee id, each with its rung's parameters, or a problem."""
     roster = roster[roster["employee"].notna().to_numpy()]
     dup = roster["employee"].duplicated(keep="first").to_numpy()  # on the category codes
+    twice = {}
     for emp in roster.loc[dup, "employee"].unique():
-        problems.append(Problem(f"员工名册中工号 {emp} 重复，只采用第一行",
-                                f"Employee {emp} appears more than once in the roster; "
-                                f"the first row is used", emp))
-    roster = roster[~dup].astype({"employee": object}).set_index("employee", drop=False)
+        rows = [schema.where(schema.ROSTER, r)[0] for r in roster.index[(roster["employee"] == emp).to_numpy()]]
+        rows_en = [schema.where(schema.ROSTER, r)[1] for r in roster.index[(roster["employee"] == emp).to_numpy()]]
+        twice[emp] = Problem(f"{'、'.join(rows)} 都是工号 {emp}：每人只能有一行，请删去或改正多余的行",
+                             f"{', '.join(rows_en)} all have employee ID {emp}: one row per person; "
+                             f"remove or correct the extra rows", emp)
+        problems.append(twice[emp])
+    roster = roster[~dup].astype({"employee": object})
+    roster = roster.assign(sheet_row=roster.index).set_index("employee", drop=False)
 
     ladder = values.by_distinct(roster["ladder"], lambda v: getattr(policy.ladder(v), "id", None))[0]
 
@@ -66,7 +71,7 @@ def read_people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -
     row = looked_up((ladder, raw_level), lambda i: by_name.get(  # -1: none
         (ladder[i], values.fold(raw_level[i]) if isinstance(raw_level[i], str) else None), -1))
 
-    problem = np.full(len(roster), None, object)  # a Problem record, or None
+    problem = np.array([twice.get(emp) for emp in roster.index], object)  # a Problem record, or None
     for i in np.flatnonzero(pd.isna(ladder) & pd.notna(raw_ladder)):
         emp, names = roster.index[i], "、".join(ld.name for ld in policy.ladders)
         ids = ", ".join(ld.id for ld in policy.ladders)
@@ -89,6 +94,29 @@ def read_people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -
     plain = {"ladder": ladder, "problem": problem}  # object columns, not inferred as str
     roster = roster.assign(**{k: pd.Series(v, roster.index, dtype=object) for k, v in plain.items()})
     return pd.concat([roster.assign(rung_row=row), rung], axis=1)
+
+
+def dates_out_of_order(people: pd.DataFrame, month: int) -> tuple[list[Problem], list[Problem]]:
+    """Roster dates that cannot both be right: 本职级起始日 or 试用期截止 before 入职日期 (problems);
+    and people hired after the review month, who are not reviewed in it (their own note, which
+    holds up no one else: a close of October is not stopped by a hire of November)."""
+    end = values.month_end(month)
+    hired = people["hire_date"]
+    wrong, later = [], []
+    for key in ("level_since", "probation_until"):
+        f, h = schema.ROSTER.field(key), schema.ROSTER.field("hire_date")
+        for emp in people.index[(people[key] < hired).to_numpy()]:
+            at_zh, at_en = schema.where(schema.ROSTER, people.at[emp, "sheet_row"], emp)
+            given, hire = people.at[emp, key].date(), hired[emp].date()
+            wrong.append(Problem(f"{at_zh}：「{f.zh}」{given} 早于「{h.zh}」{hire}",
+                                 f"{at_en}: '{f.en}' {given} is before the '{h.en}' {hire}", emp))
+    for emp in people.index[(hired > end).to_numpy()]:
+        at_zh, at_en = schema.where(schema.ROSTER, people.at[emp, "sheet_row"], emp)
+        label, hire = values.month_label(month), hired[emp].date()
+        later.append(Problem(f"{at_zh}：入职日期 {hire} 晚于评审月份 {label}，本月不评审",
+                             f"{at_en}: hired on {hire}, after the review month {label}; not reviewed in it",
+                             emp))
+    return wrong, later
 
 
 def looked_up(arrays, find) -> np.ndarray:
@@ -148,11 +176,19 @@ def find_records(records: pd.DataFrame, months: np.ndarray, month: int, depth: i
     age = month - months[rows].astype(np.int64)
     kept = np.flatnonzero(pos >= 0)
     dup = repeated(pos[kept], age[kept], depth)
+    first = {}
+    for i in kept[~dup]:
+        first.setdefault((pos[i], age[i]), i)
+    history = {values.fold(name) for name in schema.RECORDS.names}
     for i in kept[dup]:
         emp, label = ids[codes[i]], values.month_label(month - age[i])
-        problems.append(Problem(f"工号 {emp} 在 {label} 有多条记录，只采用第一条",
-                                f"Employee {emp} has more than one record for {label}; "
-                                f"the first is used", emp))
+        one, two = records.index[rows[first[(pos[i], age[i])]]], records.index[rows[i]]
+        if isinstance(one, tuple) and (values.fold(one[0]) in history) != (values.fold(two[0]) in history):
+            continue  # a month sheet put back beside History's rows of its month: the month sheet is read
+        (one_zh, one_en), (two_zh, two_en) = (schema.where(schema.RECORDS, at, emp) for at in (one, two))
+        unreadable.append(Problem(f"{one_zh}与{two_zh}都是 {label} 的记录：每人每月一条，请删去一条",
+                                  f"{one_en} and {two_en} are both records of {label}: one per person and "
+                                  f"month; remove one", emp))
     if len(kept) < len(rows) or dup.any():  # else, as usual, no copies
         kept = kept[~dup]
         rows, pos, age = rows[kept], pos[kept], age[kept]
@@ -169,6 +205,15 @@ def read_history(records: pd.DataFrame, found: Found, people: pd.DataFrame,
     now = np.flatnonzero(age == 0)
     this, more = schema.clean(schema.RECORDS, records, keys=THIS_MONTH, rows=rows[now], ids=ids)
     unreadable += more
+    outcomes = [b.outcome for b in policy.bands] + [policy.dismissal.name]
+    f = schema.RECORDS.field("override")
+    for at, given in this["override"].dropna().items():
+        if given not in outcomes:
+            emp = ids.at[at]
+            at_zh, at_en = schema.where(schema.RECORDS, at, emp)
+            unreadable.append(Problem(f"{at_zh}：「{f.zh}」「{given}」不是评审结果（可选：{'、'.join(outcomes)}）",
+                                      f"{at_en}: '{f.en}' '{given}' is not an outcome (one of "
+                                      f"{', '.join(outcomes)})", emp))
 
     score = window["score"].to_numpy(float, copy=True)
     missing = np.flatnonzero(np.isnan(score))

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 
 from .. import values
-from ..problems import Problem
 
 
 def review_outcome(ev, avg: np.ndarray, count: np.ndarray) -> dict:
@@ -37,15 +36,8 @@ def review_outcome(ev, avg: np.ndarray, count: np.ndarray) -> dict:
     override = ev.matrix.this_month("override", None)
     by_name = {b.outcome: (b.outcome_en, b.move) for b in bands}
     by_name[dismissal.name] = (dismissal.name_en, -1)
-    given = pd.notna(override) & ev.valid & cycled
-    known = pd.Series(override).isin(list(by_name)).to_numpy()
-    for i in np.flatnonzero(given & ~known):
-        emp = p.index[i]
-        ev.problems.append(Problem(
-            f"工号 {emp}：部门审核结果「{override[i]}」不是评审结果（可选：{'、'.join(by_name)}）",
-            f"Employee {emp}: review override '{override[i]}' is not an outcome "
-            f"(one of {', '.join(by_name)})", emp))
-    overridden = given & known
+    given = pd.notna(override) & ev.valid & cycled  # one that is no outcome holds up the review (inputs)
+    overridden = given & pd.Series(override).isin(list(by_name)).to_numpy()
     for i in np.flatnonzero(overridden):
         outcome[i] = override[i]
         outcome_en[i], move[i] = by_name[outcome[i]]

@@ -15,8 +15,8 @@ from .. import schema, values
 from ..policy import Policy, default_policy
 from ..problems import Problem
 from . import careers, demotion, eligibility, outcome, pay, training
-from .inputs import (Matrix, blocked, depth, empty_table, find_records, read_history, read_months,
-                     read_people, review_month)
+from .inputs import (Matrix, blocked, dates_out_of_order, depth, empty_table, find_records, read_history,
+                     read_months, read_people, review_month)
 from .reasons import Reasons
 from .rungs import months_completed
 
@@ -55,9 +55,10 @@ def evaluate(roster: pd.DataFrame, records: pd.DataFrame, policy: Policy | None 
 
     found, bad_ids = find_records(records, months, month, depth(people, policy), people, problems)
     matrix, bad_cells = read_history(records, found, people, policy)
-    problems += bad_ids + bad_cells
-    table = Evaluation(blocked(people, unreadable + bad_cells), matrix, policy, month,
-                       problems).table()
+    wrong_dates, hired_later = dates_out_of_order(people, month)
+    problems += bad_ids + bad_cells + wrong_dates
+    people = blocked(people, unreadable + bad_ids + bad_cells + wrong_dates + hired_later)
+    table = Evaluation(people, matrix, policy, month, problems).table()
     return Review(month, table, problems)
 
 

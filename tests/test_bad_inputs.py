@@ -1,0 +1,142 @@
+"""Every bad cell a review reads is a problem naming the sheet, row, column and value, and the
+employee gets no verdict: never a plausible one (issue 15's 46 cases, those the rules see).
+
+One table: the roster row and the records as HR typed them, and the message worked out by hand
+from the policy's ranges (a coefficient 0–3; a day count within its month; counts whole, ≥ 0)."""
+
+import pytest
+
+from conftest import history, person, review
+
+HIRED = dict(employee="1001", hire_date="2020-01-01")
+SIX = [1.2] * 6
+
+
+def with_last(**columns):
+    """Six months of 1.2 with `columns` given for the review month (the others blank)."""
+    return history("1001", SIX, **{k: [None] * 5 + [v] for k, v in columns.items()})
+
+
+CASES = {
+    "hired in the future": (
+        dict(employee="1001", hire_date="2029-01-01"), history("1001", SIX),
+        "'Roster' row 0 (employee 1001): hired on 2029-01-01, after the review month 2026-10; not reviewed in it"),
+    "hired after the review month": (
+        dict(employee="1001", hire_date="2026-11-15"), history("1001", SIX),
+        "hired on 2026-11-15, after the review month 2026-10; not reviewed in it"),
+    "level since before the hire date": (
+        dict(HIRED, level_since="2019-01-01"), history("1001", SIX),
+        "'Roster' row 0 (employee 1001): 'Level since' 2019-01-01 is before the 'Hire date' 2020-01-01"),
+    "probation before the hire date": (
+        dict(HIRED, probation_until="2019-06-30"), history("1001", SIX),
+        "'Probation until' 2019-06-30 is before the 'Hire date' 2020-01-01"),
+    "coefficient -1.5": (
+        HIRED, history("1001", [1.2] * 5 + [-1.5]),
+        "'History' row 5 (employee 1001): Performance coefficient -1.5 is outside 0–3"),
+    "coefficient 1e300": (HIRED, history("1001", [1.2] * 5 + [1e300]), "Performance coefficient 1e+300 is outside 0–3"),
+    "coefficient typed 1,32": (HIRED, history("1001", [1.2] * 5 + ["1,32"]), "'Score' should be a number, not '1,32'"),
+    "a stored #N/A": (HIRED, history("1001", [1.2] * 5 + ["#N/A"]), "'Score' is the error #N/A; correct that cell"),
+    "a stored #DIV/0! months back": (HIRED, history("1001", ["#DIV/0!"] + [1.2] * 5), "'Score' is the error #DIV/0!"),
+    "History score 950": (HIRED, history("1001", [950] + [1.2] * 5), "Performance coefficient 950 is outside 0–3"),
+    "History score -50": (HIRED, history("1001", [-50] + [1.2] * 5), "Performance coefficient -50 is outside 0–3"),
+    "History score as text": (HIRED, history("1001", ["优"] + [1.2] * 5), "'Score' should be a number, not '优'"),
+    "sick days 1e15": (HIRED, with_last(sick_days=1e15), "'Sick days' 1e+15 is out of range; it should be 0–31"),
+    "absence -3": (HIRED, with_last(absence_days=-3), "'Absence days' -3 is out of range; it should be 0–31"),
+    "absence 40": (HIRED, with_last(absence_days=40), "'Absence days' 40 is out of range; it should be 0–31"),
+    "overtime 32 in October": (HIRED, with_last(overtime_days=32), "'Overtime days' 32 is out of range; it should be 0–31"),
+    "personal days 29 in February": (
+        HIRED, history("1001", SIX, last="2026-02", personal_days=[None] * 5 + [29]),
+        "'Personal days' 29 is out of range; it should be 0–28"),
+    "hotline unreachable 1.5 times": (HIRED, with_last(unreachable=1.5),
+                                      "'Hotline unreachable' 1.5 should be a whole number of at least 0"),
+    "duties mastered -2": (dict(HIRED, duties=-2), history("1001", SIX),
+                           "'Duties mastered' -2 is out of range; it should be ≥ 0"),
+    "an override that is no outcome": (HIRED, with_last(override="好的"), "'Review override' '好的' is not an outcome"),
+    "two records of one month": (
+        HIRED, history("1001", SIX) + history("1001", [0.5]),
+        "'History' row 5 (employee 1001) and 'History' row 6 (employee 1001) are both records of 2026-10"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_bad_input_is_named_and_gives_no_verdict(case):
+    roster_row, records, said = CASES[case]
+    as_of = "2026-02" if "February" in case else "2026-10"
+    result = review(person(**roster_row), records, as_of=as_of)
+    row = result.table.loc["1001"]
+    assert row.problem is not None and said in row.problem.en, row.problem
+    assert row.outcome == "" and row.eligible is None and row.demotion_due is None
+    assert row.training_required is None
+
+
+def test_the_same_inputs_typed_right_give_a_verdict():
+    """The control: HIRED with six months of 1.2 is judged (so the cases above fail for their cell)."""
+    row = review(person(**HIRED), with_last(absence_days=2, override="保持")).table.loc["1001"]
+    assert row.problem is None and row.eligible is False and row.training_required is False
+
+
+# ---- the same in a workbook file: what recalc shows and what the close says -----------------
+
+def _edited(tmp_path, edit):
+    import openpyxl
+
+    from test_close import small
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    edit(wb)
+    wb.save(path)
+    return path
+
+
+def test_an_error_cell_is_said_as_an_error_not_a_blank(tmp_path):
+    from workbook import close
+    path = _edited(tmp_path, lambda wb: wb["2026-10 客户代表"].__setitem__("D3", "#N/A"))
+    text = close.close_file(path).text()
+    assert "'Callback rate' is the error #N/A; correct that cell" in text and "is blank" not in text
+
+
+def test_a_deleted_item_column_is_said_once_for_its_sheet(tmp_path):
+    from workbook import close
+    path = _edited(tmp_path, lambda wb: wb["2026-10 客户代表"].delete_cols(4))
+    text = close.close_file(path).text()
+    assert "'2026-10 客户代表': no row of 'Callback rate' is filled in (or the column is missing)" in text
+    assert "row 3 (employee 1001): 'Callback rate' is blank" not in text
+
+
+def test_a_text_history_score_stops_the_close_instead_of_freezing_empty_results(tmp_path):
+    from workbook import close
+
+    def typed_as_text(wb):
+        for row in wb["历史记录"].iter_rows(min_row=2):
+            if row[1].value == 1002:
+                row[2].value = "优"
+    path = _edited(tmp_path, typed_as_text)
+    before = path.read_bytes()
+    closed = close.close_file(path)
+    assert "'历史记录' row 3 (employee 1002): 'Score' should be a number, not '优'" in closed.text()
+    assert closed.plan.problems and path.read_bytes() == before
+
+
+def test_the_same_id_twice_on_a_month_sheet_gives_neither_row_a_verdict(tmp_path):
+    """Row 4 typed with row 3's id: both rows show an error, not the first person's verdict twice."""
+    import openpyxl
+
+    from workbook import recalc, templates
+    from workbook.file_book import FileBook
+    from workbook.sample import department
+
+    path = tmp_path / "dept.xlsx"
+    wb = templates.with_department(*department(size=30, months=3))
+    sheet = next(ws for ws in wb.worksheets if ws.title.startswith("2026-10") and ws.max_row >= 4)
+    title = sheet.title
+    wb.save(path)
+    wb = openpyxl.load_workbook(path)
+    wb[title]["A4"] = wb[title]["A3"].value
+    wb.save(path)
+    recalc.recalc(path)
+    rows = FileBook(path).values(title)
+    eligible = [str(h).split("\n")[0] for h in rows[1]].index("可晋升")
+    assert rows[2][0] == rows[3][0]
+    assert str(rows[2][eligible]).startswith("#") and str(rows[3][eligible]).startswith("#"), rows[2:4]
+    others = [r[eligible] for r in rows[4:] if r and r[0] is not None]
+    assert any(v in (True, False) for v in others)  # the rest of the sheet keeps its verdicts
