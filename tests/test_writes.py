@@ -124,3 +124,29 @@ def test_temporaries_of_a_killed_run_are_removed_by_the_next(tmp_path):
         leftover.write_bytes(b"PK half")
     assert close.close_file(path).plan.problems == []
     assert not any(p.exists() for p in left) and other.exists()
+
+
+def test_a_command_killed_while_writing_leaves_the_workbook_and_the_next_command_works(tmp_path):
+    """kill -9 in the middle of writing the new file: the workbook is as it was, the lock is free
+    (the system released it with the process), and the next command removes the half-written file."""
+    path = small(tmp_path)
+    before = path.read_bytes()
+    inside = tmp_path / "inside"
+    script = (
+        "import os, time\nfrom pathlib import Path\nfrom workbook import recalc\n"
+        "def stuck(fd):\n"
+        f"    Path({str(inside)!r}).write_text('')\n"
+        "    time.sleep(600)\n"
+        "os.fsync = stuck\n"
+        f"recalc.recalc({str(path)!r})\n")
+    killed = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parent)
+    deadline = time.monotonic() + 60
+    while not inside.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert inside.exists(), "the command never reached its write"
+    killed.kill()
+    killed.wait(10)
+    half = list(tmp_path.glob(".~ladderbook-dept.xlsx-*"))
+    assert half and path.read_bytes() == before  # a temporary left, the workbook untouched
+    assert recalc.recalc(path).computed > 0
+    assert not list(tmp_path.glob(".~ladderbook-dept.xlsx-*"))
