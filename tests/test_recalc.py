@@ -17,7 +17,7 @@ from openpyxl.comments import Comment
 from openpyxl.worksheet.formula import ArrayFormula
 
 from workbook.file_book import FileBook
-from workbook import cli, files, recalc, templates
+from workbook import cli, files, package, recalc, templates
 from workbook.sample import department
 from xlfuncs.rules import evaluate
 
@@ -227,16 +227,16 @@ def test_a_failed_save_leaves_the_original_intact(dept, tmp_path, monkeypatch):
     path, _, _ = dept
     book = copy(path, tmp_path)
     before = book.read_bytes()
-    original = zipfile.ZipFile.writestr
-    written = []
+    original = package._raw
+    copied = []
 
-    def failing(self, info, data, *args, **kwargs):
-        written.append(info)
-        if len(written) > 5:
+    def failing(raw, info):
+        copied.append(info)
+        if len(copied) > 5:  # the disk full half way through the package
             raise OSError("No space left on device")
-        return original(self, info, data, *args, **kwargs)
+        return original(raw, info)
 
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", failing)
+    monkeypatch.setattr(package, "_raw", failing)
     with pytest.raises(OSError, match="No space left"):
         recalc.recalc(book)
     assert book.read_bytes() == before
@@ -484,3 +484,26 @@ def test_a_formula_that_reads_none_of_our_answers_keeps_excels_value(tmp_path):
     assert shown["汇总"]["B1"].value == 99  # Excel's value, kept
     column = [row[15] for row in FileBook(path).values("2026-10 客服职级")[2:]]
     assert shown["汇总"]["C1"].value == sum(v is True for v in column) and column  # computed over our answers
+
+
+def test_parts_recalc_does_not_change_keep_their_compressed_bytes(dept, tmp_path):
+    """Only the sheets holding add-in formulas are deflated anew; History and every other member
+    are copied compressed as they were, and the package reads back whole (every CRC checked)."""
+    path, _, _ = dept
+    book = copy(path, tmp_path)
+    with zipfile.ZipFile(book) as z:
+        before = {i.filename: (i.CRC, i.compress_size, i.compress_type) for i in z.infolist()}
+    raw_before = book.read_bytes()
+    recalc.recalc(book)
+    with zipfile.ZipFile(book) as z:
+        assert z.testzip() is None
+        after = {i.filename: (i.CRC, i.compress_size, i.compress_type) for i in z.infolist()}
+        history = next(n for n in after if n.startswith("xl/worksheets/") and b"<f" not in z.read(n))
+    assert list(after) == list(before)  # the members, in their order
+    changed = {n for n in after if after[n] != before[n]}
+    assert changed and all(n.startswith("xl/worksheets/") or n == "xl/workbook.xml" for n in changed)
+    assert history not in changed and before[history][1] > 0
+    with zipfile.ZipFile(path) as z:  # the compressed bytes themselves, found where each header says
+        info = z.getinfo(history)
+    start = raw_before.index(info.filename.encode()) + len(info.filename.encode())
+    assert raw_before[start:start + info.compress_size] in book.read_bytes()

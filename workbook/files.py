@@ -71,8 +71,8 @@ def refuse_unsafe(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as z:
             _inspect(z, path.name)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError,
-            ElementTree.ParseError) as err:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError, RuntimeError,
+            ElementTree.ParseError) as err:  # RuntimeError: a member encrypted inside the zip
         raise Refused(f"{path.name} 已损坏，无法读取（{err}）| {path.name} is damaged and cannot be read ({err})") from None
 
 

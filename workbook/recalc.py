@@ -34,7 +34,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 
 from xlfuncs.excel import CellError, declared
 
-from . import excel_calls, files, writes
+from . import excel_calls, files, package, writes
 from .file_book import FileBook
 
 _CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
@@ -543,9 +543,4 @@ def _apply(sheet: str, xml: str, values: dict[str, object], plain=()) -> str:
 
 def _writer(source: Path, new_parts: dict[str, str]):
     """What writes the package at `source` with `new_parts` replaced to a file."""
-    def write(temp: Path) -> None:
-        with zipfile.ZipFile(source) as zin, zipfile.ZipFile(temp, "w") as zout:
-            for info in zin.infolist():
-                data = new_parts[info.filename].encode("utf-8") if info.filename in new_parts else zin.read(info)
-                zout.writestr(info, data, compress_type=info.compress_type)
-    return write
+    return lambda temp: package.copy(source, temp, {name: text.encode("utf-8") for name, text in new_parts.items()})

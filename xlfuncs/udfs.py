@@ -199,14 +199,15 @@ def KPI_SCORE(scores, role, items=None, caller=None):
                     policy = policy or _policy(caller)
                     found[name] = policy if isinstance(policy, CellError) else _role_weights(policy, name)
             per_row.append(found[name])
-    out = []
-    for row, weights in zip(rows, per_row):
-        if all(values.is_blank(c) for c in row):
-            out.append([""])
-        elif isinstance(weights, CellError):
-            out.append([weights])
-        else:
-            out.append([_weighted(row, *weights, headers)])
+    out = [[""] if all(values.is_blank(c) for c in row) else [weights] if isinstance(weights, CellError)
+           else None for row, weights in zip(rows, per_row)]
+    groups = {}  # the rows of each weighting, scored together: one kpi_scores per role, not per row
+    for i, weights in enumerate(per_row):
+        if out[i] is None:
+            groups.setdefault(id(weights), (weights, []))[1].append(i)
+    for weights, at in groups.values():
+        for i, answer in zip(at, _weighted([rows[i] for i in at], *weights, headers)):
+            out[i] = [answer]
     return out if several and len(out) > 1 else out[0][0]
 
 
@@ -240,18 +241,39 @@ def _role_weights(policy: Policy, key):
     return [i.name for i in found.items], item_weights(found), metric_bounds(policy, found)
 
 
-def _weighted(row: list, names: list[str], weights: list[float], bounds, headers=None):
+def _weighted(rows: list[list], names: list[str], weights: list[float], bounds, headers=None) -> list:
+    """Each row's weighted score, or the error that stops it."""
     if headers is not None:
         folded = [schema.header_parts(h) for h in headers]
         where = [next((j for j, parts in enumerate(folded) if values.fold(n) in parts), None) for n in names]
         if None in where:
             missing = names[where.index(None)]
-            return CellError("#VALUE!", f"表头中找不到考核项「{missing}」", f"no column is headed '{missing}'")
-        row = [row[j] if j < len(row) else None for j in where]
-    if len(row) != len(weights):
-        return CellError("#VALUE!", f"需要 {len(weights)} 个考核项得分，给了 {len(row)} 个",
-                         f"{len(weights)} item scores are needed, {len(row)} were given")
-    scores = []
+            return [CellError("#VALUE!", f"表头中找不到考核项「{missing}」", f"no column is headed '{missing}'")] * len(rows)
+        rows = [[row[j] if j < len(row) else None for j in where] for row in rows]
+    out, scored = [], []
+    for row in rows:
+        out.append(_unscorable(row, names, len(weights)))
+        if out[-1] is None:
+            scored.append(len(out) - 1)
+    numbers = pd.DataFrame([[values.number(c) for c in rows[i]] for i in scored], columns=names, dtype=float)
+    total, outside = kpi_scores(numbers, weights, bounds)
+    total, outside, numbers = total.to_numpy(), outside.to_numpy(), numbers.to_numpy()
+    for at, i in enumerate(scored):
+        if outside[at].any():
+            item = int(outside[at].argmax())
+            name, score = names[item], numbers[at, item]
+            out[i] = CellError("#VALUE!", f"「{name}」得分 {score:g} 超出范围 {bounds[0]:g}–{bounds[1]:g}",
+                               f"the score of '{name}' is {score:g}, outside {bounds[0]:g}–{bounds[1]:g}")
+        else:
+            out[i] = round(float(total[at]), 10)
+    return out
+
+
+def _unscorable(row: list, names: list[str], count: int):
+    """Why a row of item scores cannot be scored (a CellError), or None."""
+    if len(row) != count:
+        return CellError("#VALUE!", f"需要 {count} 个考核项得分，给了 {len(row)} 个",
+                         f"{count} item scores are needed, {len(row)} were given")
     for name, cell in zip(names, row):
         if is_error(cell):
             return CellError(cell, f"「{name}」得分是错误值 {cell}", f"the score of '{name}' is the error {cell}")
@@ -260,14 +282,7 @@ def _weighted(row: list, names: list[str], weights: list[float], bounds, headers
             return CellError("#VALUE!", f"「{name}」得分为空", f"the score of '{name}' is blank")
         if score is values.INVALID:
             return CellError("#VALUE!", f"「{name}」得分「{cell}」不是数字", f"the score of '{name}' is not a number: '{cell}'")
-        scores.append(score)
-    total, outside = kpi_scores(pd.DataFrame([scores], columns=names), weights, bounds)
-    if outside.to_numpy().any():
-        name = names[int(outside.to_numpy()[0].argmax())]
-        score = scores[names.index(name)]
-        return CellError("#VALUE!", f"「{name}」得分 {score:g} 超出范围 {bounds[0]:g}–{bounds[1]:g}",
-                         f"the score of '{name}' is {score:g}, outside {bounds[0]:g}–{bounds[1]:g}")
-    return round(float(total.iloc[0]), 10)
+    return None
 
 
 @excel_function(employee=EMPLOYEE, as_of=AS_OF, columns=(
