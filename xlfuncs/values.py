@@ -9,11 +9,13 @@ costs as much as its few thousand distinct values.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
 
 import numpy as np
+import opencc
 import pandas as pd
 from openpyxl.utils.datetime import from_excel
 
@@ -66,10 +68,17 @@ def _text(value) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+# Traditional Chinese read as its Simplified twin, words included (OpenCC's Taiwan-to-mainland
+# conversion): the department's own Traditional document writes 技術支援 and 高階 for 技术支持 and 高级.
+_SIMPLIFIED = opencc.OpenCC("tw2sp")
+
+
+@functools.lru_cache(maxsize=65536)
 def fold(text) -> str:
     """A name as compared: NFKC (full-width letters and digits as plain ones), trimmed,
-    case-folded: 'ＶＩＰ客户经理 ' and 'vip客户经理' are 'VIP客户经理'."""
-    return _text(text).casefold()
+    case-folded, in Simplified Chinese: 'ＶＩＰ客户经理 ', 'vip客户经理' and 'VIP客戶經理' are
+    all 'vip客户经理'."""
+    return _SIMPLIFIED.convert(_text(text)).casefold()
 
 
 def is_blank(value) -> bool:

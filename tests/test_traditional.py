@@ -1,0 +1,67 @@
+"""繁體中文: a workbook typed in Traditional Chinese is read as its Simplified twin (OpenCC's
+Taiwan-to-mainland conversion, words included: 技術支援 is 技术支持, 高階 is 高级)."""
+
+import opencc
+import openpyxl
+import pytest
+
+from workbook import recalc, templates
+from workbook.file_book import FileBook
+from workbook.sample import department
+from xlfuncs import values
+from xlfuncs.excel import computed_columns
+
+TRADITIONAL = opencc.OpenCC("s2twp")  # how HR in Taiwan or Hong Kong would type the same words
+COMPUTED = {values.fold(name) for c in computed_columns() for name in (c.zh, c.en)}
+
+
+def _typed_in_traditional(wb):
+    """Every header, ladder and level name HR typed, in Traditional; formulas and sheet names
+    (which formulas name) as they were."""
+    for ws in wb.worksheets:
+        if ws.title in ("政策", "列表", "看板", "说明", "xlwings.conf"):
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and not cell.value.startswith("="):
+                    cell.value = TRADITIONAL.convert(cell.value)
+        for table in ws.tables.values():
+            for column in table.tableColumns:
+                column.name = TRADITIONAL.convert(column.name)
+
+
+def _computed(path):
+    """The computed columns of every month sheet, as the file stores them."""
+    book = FileBook(path)
+    out = {}
+    for name in book.sheet_names():
+        if name.startswith("2026-"):
+            rows = book.values(name)
+            heads = [i for i, h in enumerate(rows[1]) if h and any(values.fold(p) in COMPUTED
+                                                                   for p in str(h).split("\n"))]
+            out[name] = [[row[i] if i < len(row) else None for i in heads] for row in rows[2:]]
+    return out
+
+
+def test_a_workbook_typed_in_traditional_recalculates_to_its_simplified_twins_answers(tmp_path):
+    roster, records = department(size=60, months=14)
+    simplified, traditional = tmp_path / "简体.xlsx", tmp_path / "繁體.xlsx"
+    wb = templates.with_department(roster, records)
+    wb.save(simplified)
+    _typed_in_traditional(wb)
+    wb.save(traditional)
+    typed = openpyxl.load_workbook(traditional)["员工名册"]
+    assert typed["A1"].value.startswith("工號") and any("職" in str(c.value) for c in typed["D"])
+    for path in (simplified, traditional):
+        report = recalc.recalc(path)
+        assert report.computed > 0 and not report.left_alone
+    answers, twins = _computed(simplified), _computed(traditional)
+    assert answers == twins
+    shown = [v for rows in answers.values() for row in rows for v in row]
+    assert any(v is True for v in shown) and not any(str(v).startswith("#VALUE!") for v in shown)
+
+
+@pytest.mark.parametrize("typed, meant", [("技術支援組長-高階", "技术支持组长-高级"), ("員工編號", "员工编号"),
+                                          ("ＶＩＰ客戶經理 ", "vip客户经理")])
+def test_names_are_compared_in_simplified(typed, meant):
+    assert values.fold(typed) == values.fold(meant) == meant.strip().casefold()
