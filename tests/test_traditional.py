@@ -65,3 +65,32 @@ def test_a_workbook_typed_in_traditional_recalculates_to_its_simplified_twins_an
                                           ("ＶＩＰ客戶經理 ", "vip客户经理")])
 def test_names_are_compared_in_simplified(typed, meant):
     assert values.fold(typed) == values.fold(meant) == meant.strip().casefold()
+
+
+def test_the_zh_hant_template_is_traditional_throughout_and_counts_a_department_typed_in_it(tmp_path):
+    """`ladderbook new --lang zh-Hant`: every text in Traditional (the policy's names too), and a
+    department typed into it in Traditional is reviewed and counted by the dashboard."""
+    from workbook import cli
+    from workbook.sheets.tables import fill_table
+    from xlfuncs import schema
+
+    path = tmp_path / "部門.xlsx"
+    assert cli.main(["new", str(path), "--lang", "zh-Hant"]) == 0
+    wb = openpyxl.load_workbook(path)
+    assert "員工名冊" in wb.sheetnames and "模板-技術支援" in wb.sheetnames
+    simplified = templates.department(lang="zh")  # cell for cell, nothing of it left unconverted
+    missed = [(ws.title, c.coordinate, c.value) for ws, twin in zip(simplified.worksheets, wb.worksheets)
+              for row in ws.iter_rows() for c in row
+              if isinstance(c.value, str) and twin[c.coordinate].value not in (c.value, TRADITIONAL.convert(c.value))
+              or isinstance(c.value, str) and twin[c.coordinate].value == c.value != TRADITIONAL.convert(c.value)]
+    assert not missed, missed[:5]
+    roster, _ = department(size=40, months=2)
+    roster = roster.assign(**{k: roster[k].map(TRADITIONAL.convert) for k in ("name", "ladder", "level")})
+    fill_table(wb["員工名冊"], schema.ROSTER, roster, first_row=2)
+    wb.save(path)
+    report = recalc.recalc(path)
+    assert not report.errors and not report.left_alone
+    shown = openpyxl.load_workbook(path, data_only=True)["看板"]
+    counts = [row[1] for row in shown.iter_rows(min_row=6, max_row=40, values_only=True)
+              if isinstance(row[0], str) and "·" in row[0]]
+    assert sum(counts) == 40  # every person counted under their Traditional ladder and level

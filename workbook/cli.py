@@ -243,7 +243,8 @@ def main(argv=None) -> int:
     p = commands.add_parser("new", help="新建部门工作簿 | a fresh department workbook")
     p.add_argument("file")
     p.add_argument("--ladders", nargs="*", help="ladder ids or Chinese names, e.g. cs_rep vip (default: all)")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--lang", choices=("zh", "zh-Hant", "en"), default="zh",
+                   help="简体中文、繁體中文 or English (default: zh)")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.set_defaults(run=new)
 

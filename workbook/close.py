@@ -236,7 +236,7 @@ def _training(out: Plan, source: book.Source, names: list[str], review: Review, 
     t = review.table
     t = t[t["training_required"].eq(True)]
     month = values.month_start(out.month).to_pydatetime()
-    reasons = t["training_reasons" if out.lang == "zh" else "training_reasons_en"]
+    reasons = t["training_reasons_en" if out.lang == "en" else "training_reasons"]
     out.training, out.training_first = sheet, header + 1
     out.training_old = last_row(cells, header) - header
     out.training_rows, _ = aligned([

@@ -50,12 +50,12 @@ TEXT = {
 
 
 def render(review: Review, policy: Policy, lang: str = "zh", show_all: bool = False, limit: int = 20) -> str:
-    t = TEXT[lang]
-    suffix = "" if lang == "zh" else "_en"
+    t = TEXT["en" if lang == "en" else "zh"]
+    suffix = "_en" if lang == "en" else ""
     table = review.table
     out = [t["title"].format(month=review.month_label, n=len(table)), ""]
 
-    ladder_name = {ld.id: (ld.name if lang == "zh" else ld.name_en) for ld in policy.ladders}
+    ladder_name = {ld.id: (ld.name_en if lang == "en" else ld.name) for ld in policy.ladders}
     counts = table.assign(headcount=1).groupby("ladder", sort=False)[
         ["headcount", "eligible", "demotion_due", "training_required"]].sum().astype(int)
     counts.index = counts.index.map(ladder_name)

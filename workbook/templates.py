@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl import Workbook
+from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.worksheet.formula import ArrayFormula
 
 from xlfuncs import schema, values
@@ -25,10 +26,11 @@ from .sheets.dashboard import dashboard
 from .sheets.guide import guide_sheet, xlwings_conf
 from .sheets.month import month_sheet
 from .sheets.policy import policy_tables
-from .sheets.style import CNY, DATE, MONTH, Names
+from .sheets.style import CNY, DATE, MONTH, TRADITIONAL, Names
 from .sheets.tables import RECORD_FORMATS, ROSTER_FORMATS, excel_table, fill_table, history_extra, list_sheet
 
-FILES = {"zh": "ladderbook-department.xlsx", "en": "ladderbook-department-en.xlsx"}
+FILES = {"zh": "ladderbook-department.xlsx", "zh-Hant": "ladderbook-department-zh-Hant.xlsx",
+         "en": "ladderbook-department-en.xlsx"}
 
 
 def department(data: dict | None = None, ladders: list[str] | None = None, lang: str = "zh") -> Workbook:
@@ -65,7 +67,36 @@ def department(data: dict | None = None, ladders: list[str] | None = None, lang:
         training.column_dimensions[column].width = width
     policy_tables(wb, data, names)
     xlwings_conf(wb)
+    if lang == "zh-Hant":
+        _in_traditional(wb)
     return wb
+
+
+def _in_traditional(wb: Workbook) -> None:
+    """The rest of a zh-Hant workbook's text in Traditional Chinese (the sheet names and headers
+    are already, by `Names`): the policy's ladder, level and item names, the guide, the lists
+    behind the dropdowns, the texts inside formulas, Table columns and validations, so that
+    what HR picks, what the dashboard counts and what the functions answer agree."""
+    def formula(text: str) -> str:
+        tokens = Tokenizer(text).items
+        for t in tokens:
+            if t.subtype in (Token.TEXT, Token.RANGE):
+                t.value = TRADITIONAL.convert(t.value)
+        return "=" + "".join(t.value for t in tokens)
+
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, ArrayFormula):
+                    cell.value.text = formula(cell.value.text)
+                elif isinstance(cell.value, str):
+                    cell.value = formula(cell.value) if cell.data_type == "f" else TRADITIONAL.convert(cell.value)
+        for table in ws.tables.values():
+            for column in table.tableColumns:
+                column.name = TRADITIONAL.convert(column.name)
+        for validation in ws.data_validations.dataValidation:
+            if validation.formula1:
+                validation.formula1 = TRADITIONAL.convert(validation.formula1)
 
 
 def write_templates(folder: Path) -> list[Path]:
@@ -153,7 +184,7 @@ def with_department(roster, records, data: dict | None = None, lang: str = "zh")
         if people.empty:
             continue
         rows = people[["employee", "name", "level"]].to_dict("records")
-        ws = month_sheet(wb, policy, ladder, f"{values.month_label(latest)} {ladder.name}",
+        ws = month_sheet(wb, policy, ladder, f"{values.month_label(latest)} {names.chinese(ladder.name)}",
                          values.month_start(latest).to_pydatetime(), rows, lang,
                          index=wb.index(wb[names.template(ladder)]))
         ids = values.employee_ids(people["employee"])[0].astype(object).tolist()

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import values
+
 # The names a formula may use: the rung's performance-pay base and the month's metric.
 NAMES = {"基数": "base", "base": "base", "绩效": "metric", "metric": "metric"}
 
@@ -84,7 +86,7 @@ def _check(node, text) -> None:
             and not isinstance(node.value, bool):
         return
     if isinstance(node, ast.Name):
-        if node.id.casefold() not in {n.casefold() for n in NAMES}:
+        if values.fold(node.id) not in {values.fold(n) for n in NAMES}:  # 基數 is 基数
             raise FormulaError(f"公式「{text}」中的「{node.id}」未知；{_HELP[0]}",
                                f"unknown name '{node.id}' in the formula '{text}'; {_HELP[1]}")
         return
@@ -120,7 +122,7 @@ def _evaluate(node, env):
     if isinstance(node, ast.Constant):
         return float(node.value)
     if isinstance(node, ast.Name):
-        return env[next(v for k, v in NAMES.items() if k.casefold() == node.id.casefold())]
+        return env[next(v for k, v in NAMES.items() if values.fold(k) == values.fold(node.id))]
     if isinstance(node, ast.Call):
         return FUNCTIONS[node.func.id.upper()][0](*(_evaluate(a, env) for a in node.args))
     if isinstance(node, ast.BinOp):

@@ -25,5 +25,5 @@ class PolicyError(ValueError):
 
 
 def join(problems, lang: str = "zh") -> str:
-    sep = "；" if lang == "zh" else "; "
-    return sep.join(getattr(p, lang) for p in problems)
+    sep = "; " if lang == "en" else "；"
+    return sep.join(getattr(p, "en" if lang == "en" else "zh") for p in problems)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import opencc
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -15,6 +16,8 @@ from xlfuncs.policy import Ladder
 from ..report import cell_width
 
 TEMPLATE_ROWS = 100  # blank rows a month-sheet template computes over
+TRADITIONAL = opencc.OpenCC("s2twp")  # as HR in Taiwan types it; `values.fold` reads it back (tw2sp)
+LANGUAGES = ("zh", "zh-Hant", "en")
 
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -56,22 +59,28 @@ def typed(cell, value):
 
 @dataclass(frozen=True)
 class Names:
-    """Sheet names in the workbook's language, Chinese or English."""
+    """Sheet names and headers in the workbook's language: Chinese (zh), Traditional Chinese
+    (zh-Hant) or English (en)."""
 
     lang: str
 
+    def chinese(self, text: str) -> str:
+        return TRADITIONAL.convert(text) if self.lang == "zh-Hant" else text
+
     def pick(self, zh: str, en: str) -> str:
-        return zh if self.lang == "zh" else en
+        return en if self.lang == "en" else self.chinese(zh)
 
     def header(self, zh: str, en: str) -> str:
-        return f"{zh}\n{en}" if self.lang == "zh" else f"{en}\n{zh}"
+        return f"{en}\n{zh}" if self.lang == "en" else f"{self.chinese(zh)}\n{en}"
 
     def template(self, ladder: Ladder) -> str:
         return self.pick(f"模板-{ladder.name}", f"Template {ladder.id}")[:31]
 
 
 def language(sheet_names: list[str]) -> str:
-    """The language of a department workbook: zh when its roster sheet has the Chinese name."""
+    """The language of a department workbook, told by the name of its roster sheet."""
+    if TRADITIONAL.convert(schema.ROSTER.zh) in sheet_names:
+        return "zh-Hant"
     return "zh" if book.find_sheet(sheet_names, [schema.ROSTER.zh]) else "en"
 
 
