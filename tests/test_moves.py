@@ -1,4 +1,4 @@
-"""HR's decisions checked against the policy (POLICY.md §1-§2), decided on 2026-10."""
+"""HR's decisions checked against the policy (README policy §1-§2), decided on 2026-10."""
 
 import dataclasses
 

@@ -1,4 +1,4 @@
-"""Pay items of POLICY.md §4, for the review month, worked out by hand."""
+"""Pay items of README policy §4, for the review month, worked out by hand."""
 
 import math
 

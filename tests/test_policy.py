@@ -37,7 +37,7 @@ def test_default_ladders_and_rungs_are_exactly_the_issue_table():
 
 def test_roles_by_id_or_chinese_name_with_weights_and_cycles_from_policy_md():
     policy = default_policy()
-    expected = {  # role: (Chinese name, weights in order, cycle months), POLICY.md §3
+    expected = {  # role: (Chinese name, weights in order, cycle months), README policy §3
         "cs_rep": ("客户代表", [20, 20, 25, 25, 10], 3),
         "tech_support": ("技术支持", [40, 40, 10, 10], 6),
         "tech_lead": ("技术支持组长", [20, 20, 15, 15, 20, 10], 12),

@@ -1,4 +1,4 @@
-"""Ladders B (POLICY.md §3): the average over the role's cycle decides the outcome."""
+"""Ladders B (README policy §3): the average over the role's cycle decides the outcome."""
 
 import math
 

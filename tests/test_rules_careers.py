@@ -1,4 +1,4 @@
-"""Career paths (POLICY.md §5) and how far each person is from the next rung, as of 2026-10."""
+"""Career paths (README policy §5) and how far each person is from the next rung, as of 2026-10."""
 
 import math
 

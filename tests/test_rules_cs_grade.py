@@ -1,4 +1,4 @@
-"""Ladder A (POLICY.md §2), reviewed as of 2026-10 (tenure counted to 2026-10-31)."""
+"""Ladder A (README policy §2), reviewed as of 2026-10 (tenure counted to 2026-10-31)."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Differentiated training (POLICY.md §5), over the trailing 3 months."""
+"""Differentiated training (README policy §5), over the trailing 3 months."""
 
 from conftest import history, person, review
 

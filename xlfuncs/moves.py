@@ -3,7 +3,7 @@
 A decision is made on a month sheet (调动决定 | Decision: 晋升 or 降级, optionally the level to
 move to, the raise and who approved it) and frozen into History when the month closes. Here
 each decision becomes a move (from, to, kind, raise, effective date) or a refusal that says
-which rule it breaks (POLICY.md §1-§2): one rung at a time unless the general manager approved,
+which rule it breaks (README policy §1-§2): one rung at a time unless the general manager approved,
 the raise inside the step's range, the superior's recommendation and the exam where the policy
 asks for them, the criteria of the next rung met.
 """

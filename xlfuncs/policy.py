@@ -1,7 +1,7 @@
 """The department's promotion policy as data, and the checks that make it safe to compute with.
 
 A policy comes from a plain dict: the shipped default (`default_policy.toml`, which restates
-POLICY.md) or the tables of a workbook's policy sheet. Nothing in the rules hard-codes a number;
+the README's "The policy as ladderbook reads it") or the tables of a workbook's policy sheet. Nothing in the rules hard-codes a number;
 they all come from here. `Policy.from_dict` collects every problem before it refuses, so HR sees
 the whole list at once, each naming the ladder, role or row in Chinese and English.
 
