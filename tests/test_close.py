@@ -360,3 +360,14 @@ def test_the_month_end_says_what_to_do_with_no_placeholder(tmp_path, capsys):
     assert cli.main(["close-month", str(path)]) == 0
     assert cli.main(["close-month", str(path), "--month", "2026-10"]) == 1
     assert "2026-10 is closed already" in capsys.readouterr().err
+
+
+def test_history_stores_numbers_as_hr_would_type_them(tmp_path):
+    """No float noise in what the close freezes: a KPI score of 84.7, not 84.69999999999999 (603
+    such cells in the demo's History before), a cycle average of 60.65, not 60.650000000000006."""
+    path = tmp_path / "dept.xlsx"
+    templates.with_department(*sample.department(size=40, months=13)).save(path)
+    assert close.close_file(path).plan.problems == []
+    ws = openpyxl.load_workbook(path)["历史记录"]
+    floats = [v for row in ws.iter_rows(min_row=2, values_only=True) for v in row if isinstance(v, float)]
+    assert len(floats) > 500 and all(v == round(v, 10) for v in floats)

@@ -289,7 +289,7 @@ BY_HAND = {  # function: {employee: what one cell shows}, worked out from the po
     udfs.BASE_PAY: {1001: NA, 1002: NA, 1003: NA},  # the sources leave base pay blank
     udfs.ABSENCE_FLAG: {1001: False, 1002: False, 1003: False},
     udfs.PROMO_REASON: {1001: "", 1002: "司龄 17 个月 < 18 个月", 1003: ""},
-    udfs.CYCLE_AVG: {1001: NA, 1003: (80 + 81 + 80) / 3, 1002: NA},
+    udfs.CYCLE_AVG: {1001: NA, 1003: round((80 + 81 + 80) / 3, 10), 1002: NA},  # kept to 10 decimals
     udfs.PAY_DETAIL: {1001: "", 1002: "", 1003: ""},
     udfs.PERF_PAY: {1001: NA, 1002: NA, 1003: NA},  # no performance-pay base in the policy
 }

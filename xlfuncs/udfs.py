@@ -265,7 +265,7 @@ def _weighted(rows: list[list], names: list[str], weights: list[float], bounds, 
             out[i] = CellError("#VALUE!", f"「{name}」得分 {score:g} 超出范围 {bounds[0]:g}–{bounds[1]:g}",
                                f"the score of '{name}' is {score:g}, outside {bounds[0]:g}–{bounds[1]:g}")
         else:
-            out[i] = round(float(total[at]), 10)
+            out[i] = float(total[at])
     return out
 
 

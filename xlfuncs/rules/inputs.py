@@ -14,7 +14,7 @@ import pandas as pd
 from .. import schema, values
 from ..policy import Policy
 from ..problems import Problem
-from .kpi import item_fields, item_weights, kpi_scores, metric_bounds
+from .kpi import DECIMALS, item_fields, item_weights, kpi_scores, metric_bounds
 from .reasons import combinations
 from .rungs import rung_table
 
@@ -319,8 +319,8 @@ class Matrix:
         rows = np.flatnonzero(has)
         idx = np.minimum(window[has], self.depth) - 1
         total[rows], count[rows] = sums[rows, idx], counts[rows, idx]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(count > 0, total / count, np.nan), count
+        with np.errstate(invalid="ignore", divide="ignore"):  # 60.65, not 60.650000000000006
+            return np.where(count > 0, np.round(total / count, DECIMALS), np.nan), count
 
     def this_month(self, column: str, blank) -> np.ndarray:
         """The review month's value of `column` for each employee; `blank` where there is no

@@ -9,6 +9,9 @@ from .. import schema
 from ..policy import Policy, Role
 
 
+DECIMALS = 10  # computed numbers are kept to this many decimals: float noise is not a value
+
+
 def item_fields(policy: Policy) -> tuple[schema.Field, ...]:
     """The KPI item columns the monthly records may carry, one per distinct item name."""
     seen = {}
@@ -22,10 +25,11 @@ def kpi_scores(items: pd.DataFrame, weights, bounds: tuple[float, float]) -> tup
     """The weighted score of each row of item scores (columns in the weights' order; weights
     as fractions), and which items lie outside `bounds`, the range of the role's metric (0-100
     by default): a row with one has no score. The rules, KPI_SCORE and the close all score
-    items here."""
+    items here. Scores are rounded to 10 decimals, as HR would type them: 84.7, never the
+    84.69999999999999 a weighted sum of floats gives, in every file and frame downstream."""
     cells = items.to_numpy(dtype=float)
     outside = (cells < bounds[0]) | (cells > bounds[1])
-    score = cells @ np.asarray(weights, float)
+    score = np.round(cells @ np.asarray(weights, float), DECIMALS)
     score[outside.any(axis=1)] = np.nan
     return (pd.Series(score, index=items.index),
             pd.DataFrame(outside, index=items.index, columns=items.columns))
