@@ -59,7 +59,7 @@ def test_the_month_frozen_into_history_with_its_results_worked_by_hand(tmp_path)
     junior = rows[(pd.Timestamp("2026-10-01"), 1002)]
     # 18 months on 2026-10-31 but a 2-month average of 1.15 < 1.2 (and 0 duties < 3)
     assert junior["月度得分(计算)"] == 1.2 and junior["病假天数"] == 1
-    assert junior["可晋升"] is False and "平均绩效系数 1.15 < 1.2" in junior["未达条件"]
+    assert junior["可晋升"] == "否" and "平均绩效系数 1.15 < 1.2" in junior["未达条件"]  # as HR reads it, not FALSE
     assert rows[(pd.Timestamp("2026-09-01"), 1002)]["得分"] == 1.1  # September untouched
 
     wb = openpyxl.load_workbook(path)
@@ -229,7 +229,8 @@ def test_a_year_closed_month_by_month(tmp_path):
     assert sorted({r["月份"] for r in rows}) == sorted({*pd.to_datetime(records["month"])} - {pd.Timestamp("2026-10-01")})
     table = evaluate(roster, records[(month <= start + 11).to_numpy()], as_of="2026-09").table
     last = [r for r in rows if r["月份"] == pd.Timestamp("2026-09-01")]
-    assert {str(r["工号"]): r["可晋升"] for r in last} == table["eligible"].to_dict()
+    yes_no = {True: "是", False: "否", None: None}
+    assert {str(r["工号"]): r["可晋升"] for r in last} == {e: yes_no[v] for e, v in table["eligible"].items()}
     assert {str(r["工号"]): r["评审结果"] for r in last} == table["outcome"].astype(object).where(
         table["cycle_months"] > 0, None).to_dict()
     open_sheets = [n for n, _ in book.month_sheets(openpyxl.load_workbook(path).sheetnames)]

@@ -37,7 +37,7 @@ def test_demo_does_the_month_end_round(capsys, tmp_path):
     heads = [str(c.value).split("\n")[0] for c in sheet[2]]
     for row in sheet.iter_rows(min_row=3, values_only=True):
         row = dict(zip(heads, row))
-        assert row["可晋升"] is table.at[str(row["工号"]), "eligible"]
+        assert row["可晋升"] == {True: "是", False: "否", None: None}[table.at[str(row["工号"]), "eligible"]]
 
     # each decision sample.decide made is one move in the log and a new level on the roster
     decided = sample.decide(roster, records)

@@ -164,7 +164,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     out.problems += [p for p in review.problems if p.employee in closing and p not in review_of_month.problems]
     if out.problems:  # History read wrong beneath someone of the month: nothing frozen empty
         return out
-    results = frozen(review)
+    results = frozen(review, out.lang)
     from_history = past.index.get_level_values(0) == history
     _freeze(out, source.values(history), month_records, past[from_history & (past_months == chosen)],
             results, policy)
@@ -174,9 +174,10 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     return out
 
 
-def frozen(review: Review) -> pd.DataFrame:
+def frozen(review: Review, lang: str = "zh") -> pd.DataFrame:
     """The month's computed results per employee, as values for History (blank: None): the
-    same answers the month sheet's formulas give, without their error texts."""
+    same answers the month sheet's formulas give, without their error texts, and yes/no as
+    HR reads it (是/否, Yes/No in an English workbook), not TRUE beside 0."""
     t = review.table
     cycled = t["cycle_months"].fillna(0).to_numpy() > 0
     out = pd.DataFrame({"result:ladder": t["ladder_name"],
@@ -189,7 +190,8 @@ def frozen(review: Review) -> pd.DataFrame:
     out = out.astype(object).where(out.notna(), None)
     out["result:reasons"] = out["result:reasons"].where(out["result:reasons"] != "", None)
     out.loc[t["problem"].notna()] = None
-    return out
+    yes, no = ("Yes", "No") if lang == "en" else ("是", "否")
+    return out.map(lambda v: (yes if v else no) if isinstance(v, (bool, np.bool_)) else v)
 
 
 def _freeze(out: Plan, cells: list[list], month_records: pd.DataFrame, replaced: pd.DataFrame,
