@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from openpyxl.chart import BarChart, Reference
 
-from workbook import cli, close, files, sample, templates
+from workbook import apply_moves, cli, close, files, sample, templates
 from workbook.sheets import month
 from workbook.file_book import FileBook
 from workbooks import fill_month_sheets
@@ -372,3 +372,27 @@ def test_history_stores_numbers_as_hr_would_type_them(tmp_path):
     ws = openpyxl.load_workbook(path)["历史记录"]
     floats = [v for row in ws.iter_rows(min_row=2, values_only=True) for v in row if isinstance(v, float)]
     assert len(floats) > 500 and all(v == round(v, 10) for v in floats)
+
+
+def test_after_the_month_end_every_reader_sees_the_values(tmp_path):
+    """close-month and apply-moves end with the values stored: pandas (which computes nothing)
+    reads the dashboard's numbers and the new month's computed columns."""
+    roster, records = sample.department(size=30, months=13)
+    path = tmp_path / "dept.xlsx"
+    templates.with_department(roster, sample.decide(roster, records)).save(path)
+
+    def shown():
+        dashboard = pd.read_excel(path, sheet_name="看板", header=None)
+        counts = pd.to_numeric(dashboard.iloc[5:, 1], errors="coerce").dropna()
+        name = next(n for n in openpyxl.load_workbook(path, read_only=True).sheetnames if n.startswith("2026-11"))
+        month = pd.read_excel(path, sheet_name=name, header=1)
+        eligible = next(c for c in month.columns if str(c).startswith("可晋升"))
+        return counts, month[eligible]
+
+    assert close.close_file(path).plan.problems == []
+    counts, eligible = shown()
+    assert counts.sum() > 0 and eligible.notna().all() and len(eligible) > 0
+    moved, _ = apply_moves.apply_file(path)
+    assert not moved.problems and len(moved.moves) > 0
+    counts, eligible = shown()
+    assert counts.sum() > 0 and eligible.notna().all()

@@ -25,6 +25,7 @@ from xlfuncs.rules import bad_month, evaluate
 from . import files, writes
 from .edits import Editor, OpenpyxlEditor, aligned, id_cell, last_row, rewrite
 from .file_book import FileBook
+from .recalc import recalc
 from .sheets.style import language
 
 MACRO = "LADDERBOOK_APPLY_MOVES"
@@ -198,4 +199,5 @@ def apply_file(path, month: str | None = None, allow_drop: bool = False,
             return the_plan, None
         backup = rewrite(held, lambda wb: the_plan.carry_out(OpenpyxlEditor(wb, the_plan.policy, the_plan.lang)),
                          the_plan.policy, the_plan.lang, MACRO, allow_drop, now)
+        recalc(path, held=held)  # the values stored for every reader
     return the_plan, backup

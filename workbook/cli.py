@@ -48,10 +48,9 @@ def demo(args) -> int:
     print("\n" + closed.text())
     if closed.plan.problems:
         return 1
-    moved, _ = apply_module.apply_file(path)
+    moved, _ = apply_module.apply_file(path)  # which ends by storing the values
     lines = moved.text().splitlines()
     print("\n".join(lines[:11] + ([f"  … +{len(lines) - 11}"] if len(lines) > 11 else [])))
-    recalc_module.recalc(path)
     print(f"\n→ {path}")
     return 0 if not moved.problems else 1
 

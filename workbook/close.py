@@ -27,6 +27,7 @@ from . import files, writes
 from .archive import archive_folder, archive_sheets, archive_target, place_archive, write_archive
 from .edits import Editor, OpenpyxlEditor, aligned, id_cell, last_row, rewrite
 from .file_book import FileBook
+from .recalc import recalc
 from .sheets.style import language
 from .sheets.tables import history_extra
 
@@ -295,6 +296,7 @@ def close_file(path, month: str | None = None, replace: bool = False, allow_drop
             pending.unlink(missing_ok=True)
             raise
         digest = place_archive(pending, target, held.real.stat().st_mode, now)
+        recalc(path, held=held)  # the values stored: every reader sees the dashboard and the new month
     return Closed(the_plan, target, digest, backup)
 
 
@@ -334,4 +336,5 @@ def _start_month(held: writes.Held, wanted, allow_drop: bool, now) -> tuple[list
             editor.add_month_sheet(ladder, title, first_day, people)
 
     rewrite(held, edit, inputs.policy, lang, MACRO, allow_drop, now)
+    recalc(path, held=held)
     return [title for _, title, _, _ in sheets], []

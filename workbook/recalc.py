@@ -77,12 +77,15 @@ class _Formula:
     target: str  # the cell, or the range of an array formula
 
 
-def recalc(path, output=None, as_of=None, progress=None, values_only=False) -> Report:
+def recalc(path, output=None, as_of=None, progress=None, values_only=False, held: writes.Held | None = None) -> Report:
     """Compute the add-in formulas of the workbook at `path`; write it to `output` (default:
     in place), atomically: a failure leaves the original as it was. `progress(done, total)`
     hears of each formula computed. With `values_only` (`ladderbook export`), each add-in
     formula is replaced by its value, for programs that cannot run the add-in and recompute
-    array formulas on opening (LibreOffice, WPS)."""
+    array formulas on opening (LibreOffice, WPS). `held`: the workbook as a month-end command
+    already holds it, which ends by storing the values."""
+    if held is not None:
+        return _recalc(held, output, as_of, progress, values_only)
     path = Path(path)
     files.refuse_unsafe(path)
     with writes.held(path, writing=False) as held:
