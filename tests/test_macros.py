@@ -124,6 +124,7 @@ class Sheet:
         self.book, self.ws, self.name = book, ws, ws.title
         self.api = SimpleNamespace(Unprotect=lambda: setattr(ws.protection, "sheet", False),
                                    Protect=lambda **allow: setattr(ws.protection, "sheet", True))
+        self.page_setup = SimpleNamespace(print_area=None)
 
     def range(self, first, last=None):
         return Range(self.ws, first, last)

@@ -217,3 +217,45 @@ def test_level_columns_are_wide_enough_for_every_rung_name(saved, lang):
             if key in keys:
                 width = ws.column_dimensions[openpyxl.utils.get_column_letter(pos + 1)].width
                 assert width >= max(map(cell_width, rungs)), (sheet, key, width)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfinfo") is None,
+                    reason="LibreOffice and poppler-utils (pdfinfo, pdftotext) are not installed")
+def test_what_hr_prints_is_readable_and_history_prints_its_latest_month(tmp_path):
+    """A 100-person department closed once, printed by LibreOffice sheet by sheet (the export, so
+    values show). Bounds chosen: a month sheet 3 pages wide with text at least 6 pt high (it was one
+    page at 4.3 pt), the policy 2 wide (one at 4.7 pt), History its latest month only (1,300 rows
+    took 276 of the demo's 330 pages): 4 pages wide × 4 tall at most for 100 people."""
+    from workbook import close, recalc
+    from workbook.sample import department
+
+    path = tmp_path / "dept.xlsx"
+    templates.with_department(*department(size=100, months=13)).save(path)
+    assert close.close_file(path).plan.problems == []
+    recalc.recalc(path, tmp_path / "values.xlsx", values_only=True)
+    month = next(n for n in openpyxl.load_workbook(path, read_only=True).sheetnames if n.startswith("2026-11 客户"))
+    singles = []
+    for keep in (month, "历史记录", "政策"):
+        wb = openpyxl.load_workbook(tmp_path / "values.xlsx")
+        for ws in [ws for ws in wb.worksheets if ws.title != keep]:
+            wb.remove(ws)
+        singles.append(tmp_path / f"{len(singles)}.xlsx")
+        wb.save(singles[-1])
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), *map(str, singles)],
+                   check=True, capture_output=True, timeout=300)
+
+    def pages(i):
+        info = subprocess.run(["pdfinfo", str(tmp_path / "pdf" / f"{i}.pdf")], capture_output=True, text=True).stdout
+        return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
+
+    def text_height(i):
+        box = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "pdf" / f"{i}.pdf"), "-"],
+                             capture_output=True, text=True).stdout
+        heights = [float(w.split('yMax="')[1].split('"')[0]) - float(w.split('yMin="')[1].split('"')[0])
+                   for w in box.split("<word ")[1:]]
+        return sorted(heights)[len(heights) // 2]
+
+    assert pages(0) <= 3 * 2 and text_height(0) >= 6  # about 30 people: 3 wide, at most 2 tall
+    assert pages(1) <= 4 * 4
+    assert pages(2) <= 2 * 3 and text_height(2) >= 7

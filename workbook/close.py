@@ -64,6 +64,8 @@ class Plan:
             editor.delete_rows(self.history, first, count)
         editor.write_rows(self.history, self.first_row, self.rows, self.like_row)
         editor.fit_table(self.history, self.first_row + len(self.rows) - 1)
+        # History prints its latest month (header repeated), not every month since it began
+        editor.print_rows(self.history, self.first_row, self.first_row + len(self.rows) - 1)
         if self.training:
             if self.training_old:
                 editor.delete_rows(self.training, self.training_first, self.training_old)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from xlfuncs import values
 from xlfuncs.policy import Ladder, Policy
@@ -27,6 +28,7 @@ class Editor(Protocol):
     def write_rows(self, sheet: str, first: int, rows: list[list], like_row: int) -> None: ...
     def set_cell(self, sheet: str, row: int, column: int, value) -> None: ...
     def fit_table(self, sheet: str, last_row: int) -> None: ...
+    def print_rows(self, sheet: str, first: int, last: int) -> None: ...
     def add_month_sheet(self, ladder: Ladder, title: str, month: dt.datetime, people: list[dict]) -> None: ...
     def delete_sheet(self, sheet: str) -> None: ...
 
@@ -56,6 +58,10 @@ class OpenpyxlEditor:
 
     def fit_table(self, sheet, last_row):
         fit_table(self.wb[sheet], last_row)
+
+    def print_rows(self, sheet, first, last):
+        ws = self.wb[sheet]
+        ws.print_area = f"A{first}:{get_column_letter(ws.max_column)}{last}"
 
     def add_month_sheet(self, ladder, title, month, people):
         template = self.names.template(ladder)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import xlwings as xw
 from openpyxl import Workbook
-from openpyxl.utils import range_boundaries
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
 from xlfuncs import schema, session
@@ -55,6 +55,10 @@ class ExcelEditor:
             top, left = table.range.row, table.range.column
             right = left + table.range.columns.count - 1
             table.resize(ws.range((top, left), (max(last_row, top + 1), right)))
+
+    def print_rows(self, sheet, first, last):
+        ws = self.book.sheets[sheet]
+        ws.page_setup.print_area = f"$A${first}:${get_column_letter(ws.used_range.last_cell.column)}${last}"
 
     def add_month_sheet(self, ladder, title, month, people):
         """The ladder's month sheet as the command line builds it (`sheets.month.month_sheet`,

@@ -120,6 +120,6 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     print_setup(ws, "1:2")
-    ws.page_setup.fitToWidth = 2  # too many columns for one page: two, who is who repeated
+    ws.page_setup.fitToWidth = 3  # too many columns for one page: three, who is who repeated, about 7 pt
     ws.print_title_cols = "A:C"
     return ws

@@ -41,3 +41,4 @@ def policy_tables(wb: Workbook, data: dict, names: Names) -> None:
     ws.column_dimensions["C"].width = 30
     ws.freeze_panes = "A2"
     print_setup(ws, "1:1")
+    ws.page_setup.fitToWidth = 2  # the rung table is wide: two pages, about 9 pt, not one at 4.7
