@@ -28,7 +28,7 @@ from .archive import archive_folder, archive_sheets, archive_target, place_archi
 from .edits import Editor, OpenpyxlEditor, aligned, id_cell, last_row, rewrite
 from .file_book import FileBook
 from .recalc import recalc
-from .sheets.style import language
+from .sheets.style import Names, language
 from .sheets.tables import history_extra
 
 MACRO = "LADDERBOOK_CLOSE_MONTH"  # the same close, run in Excel (workbook.macros)
@@ -252,7 +252,8 @@ def _training(out: Plan, source: book.Source, names: list[str], review: Review, 
 
 def _next_sheets(clean: pd.DataFrame, policy: Policy, month: int, names: list[str]):
     """Next month's sheets: one per ladder with staff (the cleaned roster) hired by that
-    month's end."""
+    month's end, named in the workbook's language (2026-11 客服职级, 2026-11 CS grade)."""
+    pick = Names(language(names)).pick
     label, end = values.month_label(month), values.month_end(month)
     first_day = values.month_start(month).to_pydatetime()
     hired = ~(clean["hire_date"] > end).to_numpy()
@@ -260,7 +261,7 @@ def _next_sheets(clean: pd.DataFrame, policy: Policy, month: int, names: list[st
     out = []
     for ladder in policy.ladders:
         mine = clean[(ladder_of == ladder.id) & hired]
-        title = f"{label} {ladder.name}"[:31]
+        title = pick(f"{label} {ladder.name}", f"{label} {ladder.name_en}")[:31]
         if mine.empty or title in names:
             continue
         people = [{"employee": id_cell(e), "name": n, "level": lv}

@@ -184,7 +184,8 @@ def with_department(roster, records, data: dict | None = None, lang: str = "zh")
         if people.empty:
             continue
         rows = people[["employee", "name", "level"]].to_dict("records")
-        ws = month_sheet(wb, policy, ladder, f"{values.month_label(latest)} {names.chinese(ladder.name)}",
+        label = values.month_label(latest)
+        ws = month_sheet(wb, policy, ladder, names.pick(f"{label} {ladder.name}", f"{label} {ladder.name_en}"),
                          values.month_start(latest).to_pydatetime(), rows, lang,
                          index=wb.index(wb[names.template(ladder)]))
         ids = values.employee_ids(people["employee"])[0].astype(object).tolist()
