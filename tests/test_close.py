@@ -195,7 +195,7 @@ def test_an_english_workbook_closes_too(tmp_path):
     path = small(tmp_path, lang="en")
     assert close.close_file(path).plan.problems == []
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames.index("2026-11 Customer representatives") == wb.sheetnames.index("Template cs_rep") - 1  # named in English
+    assert wb.sheetnames.index("2026-11 Customer representative") == wb.sheetnames.index("Template cs_rep") - 1  # named in English
 
 
 def test_a_year_closed_month_by_month(tmp_path):

@@ -253,7 +253,7 @@ def _training(out: Plan, source: book.Source, names: list[str], review: Review, 
 def _next_sheets(clean: pd.DataFrame, policy: Policy, month: int, names: list[str]):
     """Next month's sheets: one per ladder with staff (the cleaned roster) hired by that
     month's end, named in the workbook's language (2026-11 客服职级, 2026-11 CS grade)."""
-    pick = Names(language(names)).pick
+    named = Names(language(names))
     label, end = values.month_label(month), values.month_end(month)
     first_day = values.month_start(month).to_pydatetime()
     hired = ~(clean["hire_date"] > end).to_numpy()
@@ -261,7 +261,7 @@ def _next_sheets(clean: pd.DataFrame, policy: Policy, month: int, names: list[st
     out = []
     for ladder in policy.ladders:
         mine = clean[(ladder_of == ladder.id) & hired]
-        title = pick(f"{label} {ladder.name}", f"{label} {ladder.name_en}")[:31]
+        title = named.month_sheet(label, ladder)
         if mine.empty or title in names:
             continue
         people = [{"employee": id_cell(e), "name": n, "level": lv}

@@ -184,8 +184,7 @@ def with_department(roster, records, data: dict | None = None, lang: str = "zh")
         if people.empty:
             continue
         rows = people[["employee", "name", "level"]].to_dict("records")
-        label = values.month_label(latest)
-        ws = month_sheet(wb, policy, ladder, names.pick(f"{label} {ladder.name}", f"{label} {ladder.name_en}"),
+        ws = month_sheet(wb, policy, ladder, names.month_sheet(values.month_label(latest), ladder),
                          values.month_start(latest).to_pydatetime(), rows, lang,
                          index=wb.index(wb[names.template(ladder)]))
         ids = values.employee_ids(people["employee"])[0].astype(object).tolist()

@@ -76,6 +76,10 @@ class Names:
     def template(self, ladder: Ladder) -> str:
         return self.pick(f"模板-{ladder.name}", f"Template {ladder.id}")[:31]
 
+    def month_sheet(self, label: str, ladder: Ladder) -> str:
+        """A month sheet's name: 2026-11 客服职级, 2026-11 CS grades (Excel allows 31 characters)."""
+        return self.pick(f"{label} {ladder.name}", f"{label} {ladder.name_en}")[:31]
+
 
 def language(sheet_names: list[str]) -> str:
     """The language of a department workbook, told by the name of its roster sheet."""
