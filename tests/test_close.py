@@ -89,6 +89,18 @@ def test_the_archive_and_its_checksum(tmp_path):
     # default would be 13), and the two-line headers wrap
     assert sheet.column_dimensions["B"].width == 12
     assert sheet["A2"].alignment.wrap_text
+    # what HR reads and prints: the month as 2026-10, ladder names (no id), yes/no as words,
+    # numbers to two decimals, landscape with the header rows repeated
+    assert sheet["B1"].number_format == "yyyy-mm" and sheet.print_title_rows == "$1:$2"
+    assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+    review = wb["评审结果 Review 2026-10"]
+    heads = [str(c.value).split("\n")[0] for c in review[1]]
+    rows = [dict(zip(heads, [c.value for c in r])) for r in review.iter_rows(min_row=2)]
+    assert {r["序列"] for r in rows} == {"客户代表", "客服职级"} and {r["可晋升"] for r in rows} <= {"是", "否"}
+    ids = {ld.id for ld in book.read(FileBook(path)).policy.ladders}
+    assert not [c.value for r in review.iter_rows() for c in r if c.value in ids]
+    numbers = [c for r in review.iter_rows(min_row=2) for c in r if isinstance(c.value, float)]
+    assert numbers and all(c.number_format == "0.00" for c in numbers)
 
 
 def test_a_second_close_is_refused_and_replace_replaces_only_that_month(tmp_path):

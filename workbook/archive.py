@@ -27,7 +27,7 @@ from xlfuncs.rules import Review, item_fields
 from . import writes
 from .edits import id_cell
 from .report import cell_width, review_header
-from .sheets.style import typed
+from .sheets.style import DATE, MONTH, print_setup, typed
 
 if TYPE_CHECKING:  # the close's plan, which the archive is made from
     from .close import Plan
@@ -65,12 +65,17 @@ def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.D
         sheets[name] = rows
     t = review.table.loc[[e for e in everyone if e in review.table.index]]
     head = [f"{schema.EMPLOYEE.zh}\n{schema.EMPLOYEE.en}"] + [f"{zh}\n{en}" for zh, en in map(review_header, REVIEW_COLUMNS)]
-    body = [[id_cell(emp)] + [_plain(t.at[emp, c]) for c in REVIEW_COLUMNS] for emp in t.index]
+    yes, no = ("Yes", "No") if out.lang == "en" else ("是", "否")
+    shown = {c: ("ladder_name_en" if out.lang == "en" else "ladder_name") if c == "ladder" else c for c in REVIEW_COLUMNS}
+    body = [[id_cell(emp)] + [_plain(t.at[emp, shown[c]], yes, no) for c in REVIEW_COLUMNS] for emp in t.index]
     sheets[f"评审结果 Review {out.label}"] = [head] + body
     return sheets
 
 
-def _plain(value):
+def _plain(value, yes="是", no="否"):
+    """A review value as the archive shows it: yes/no as words, problems as their text."""
+    if isinstance(value, (bool, np.bool_)):
+        return yes if value else no
     if isinstance(value, Problem):
         return str(value)
     if value is None or (not isinstance(value, (str, list)) and pd.isna(value)):
@@ -86,13 +91,28 @@ def write_archive(plan: Plan, path: Path) -> None:
     wrap = Alignment(wrap_text=True, vertical="center")
     for title, rows in plan.archive.items():
         ws = wb.create_sheet(title[:31])
+        review = title.startswith("评审结果")
         for col, width in enumerate(_widths(rows), 1):
             ws.column_dimensions[get_column_letter(col)].width = width
+        print_setup(ws, "1:1" if review else "1:2")  # as the month sheets print: landscape, headers repeated
+        ws.page_setup.fitToWidth = 2 if review else 3
         for row in rows:
-            ws.append([_wrapped(ws, v, wrap) if isinstance(v, str) and "\n" in v
-                       else typed(WriteOnlyCell(ws), v) if isinstance(v, str) and v.startswith("=") else v
-                       for v in row])
+            ws.append([_cell(ws, v, wrap) for v in row])
     wb.save(path)
+
+
+def _cell(ws, value, wrap: Alignment):
+    """A value of the archive as HR reads it: a month as 2026-10, a date as 2026-10-31, a number
+    to two decimals, a two-line header wrapped, text that starts with "=" as text."""
+    if isinstance(value, str) and "\n" in value:
+        return _wrapped(ws, value, wrap)
+    if isinstance(value, str) and value.startswith("="):
+        return typed(WriteOnlyCell(ws), value)
+    if isinstance(value, (dt.date, float)) and not isinstance(value, bool):
+        cell = WriteOnlyCell(ws, value)
+        cell.number_format = "0.00" if isinstance(value, float) else MONTH if value.day == 1 else DATE
+        return cell
+    return value
 
 
 def _wrapped(ws, text: str, wrap: Alignment) -> WriteOnlyCell:

@@ -9,6 +9,7 @@ import opencc
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from xlfuncs import book, schema
 from xlfuncs.policy import Ladder
@@ -101,7 +102,7 @@ def header_row(ws, row: int, headers: list[str], fills=None, widest: int = 48) -
 
 def print_setup(ws, title_rows: str | None) -> None:
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
