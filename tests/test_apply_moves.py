@@ -54,3 +54,23 @@ def test_a_decision_the_policy_forbids_changes_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "「历史记录」第 3 行（工号 1002）：加薪 900 元/月，应在 500–800 之间" in err
     assert path.read_bytes() == before
+
+
+def test_an_english_workbook_says_its_moves_in_english(tmp_path, capsys):
+    roster = pd.DataFrame([{"employee": 1002, "name": "Li Wei", "ladder": "cs_grade", "level": "Junior CS",
+                            "hire_date": pd.Timestamp("2025-04-01"), "duties": 3, "recommended": "Yes",
+                            "exam_passed": "Yes"}])
+    records = pd.DataFrame([{"month": pd.Timestamp("2026-09-01"), "employee": 1002, "score": 1.2},
+                            {"month": pd.Timestamp("2026-10-01"), "employee": 1002, "score": 1.2,
+                             "decision": "Promotion", "raise": 600, "approver": "Wang"}])
+    path = tmp_path / "dept.xlsx"
+    templates.with_department(roster, records, lang="en").save(path)
+    assert close.close_file(path).plan.problems == []
+    assert cli.main(["apply-moves", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "1002: Junior CS → Intermediate CS (promotion, raise 600 CNY/month), from 2026-11-01" in out
+    wb = openpyxl.load_workbook(path)
+    (person,) = rows(wb["Roster"])
+    assert person["Level"] == "Intermediate CS"  # in the workbook's own words, not 中级客服
+    assert [(m["From level"], m["To level"], m["Kind"]) for m in rows(wb["Moves"])] == [
+        ("Junior CS", "Intermediate CS", "Promotion")]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from xlfuncs import book, schema, values
-from xlfuncs.moves import MOVE_COLUMNS, PROBATION, PROMOTION, decide
+from xlfuncs.moves import DEMOTION, MOVE_COLUMNS, PROBATION, PROMOTION, decide
 from xlfuncs.policy import Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import bad_month, evaluate
@@ -68,9 +68,14 @@ class MovesPlan:
         lines = [f"{self.label} 的调动决定：执行 {len(self.moves)} 项，已执行过 {self.already} 项 | "
                  f"decisions of {self.label}: {len(self.moves)} applied, {self.already} applied before"]
         for m in self.moves.to_dict("records"):
-            amount = "" if pd.isna(m["raise"]) else f"，加薪 {m['raise']:g} 元/月"
-            lines.append(f"  {m['employee']}: {m['from_level']} → {m['to_level']}（{m['kind']}{amount}），"
-                         f"{m['date']:%Y-%m-%d} 起")
+            if self.lang == "en":  # the workbook's language, as its sheets and logs are
+                amount = "" if pd.isna(m["raise"]) else f", raise {m['raise']:g} CNY/month"
+                lines.append(f"  {m['employee']}: {m['from_level']} → {m['to_level']} "
+                             f"({m['kind'].lower()}{amount}), from {m['date']:%Y-%m-%d}")
+            else:
+                amount = "" if pd.isna(m["raise"]) else f"，加薪 {m['raise']:g} 元/月"
+                lines.append(f"  {m['employee']}: {m['from_level']} → {m['to_level']}（{m['kind']}{amount}），"
+                             f"{m['date']:%Y-%m-%d} 起")
         return "\n".join(lines)
 
 
@@ -132,6 +137,11 @@ def plan(source: book.Source, month: str | None = None) -> MovesPlan:
         return out
     out.moves, out.already = decided.moves, decided.already
     out.policy, out.lang = policy, language(names)
+    if out.lang == "en":  # the workbook's own words in its roster, log and month sheets
+        english = {r.name: r.name_en for ld in policy.ladders for r in ld.rungs}
+        out.moves = out.moves.assign(from_level=out.moves["from_level"].map(english),
+                                     to_level=out.moves["to_level"].map(english),
+                                     kind=out.moves["kind"].map(dict((PROMOTION, DEMOTION))))
 
     _roster_cells(out, source.values(roster_sheet), roster_sheet, roster)
     _month_sheet_levels(out, source, names)
