@@ -259,3 +259,12 @@ def test_what_hr_prints_is_readable_and_history_prints_its_latest_month(tmp_path
     assert pages(0) <= 3 * 2 and text_height(0) >= 6  # about 30 people: 3 wide, at most 2 tall
     assert pages(1) <= 4 * 4
     assert pages(2) <= 2 * 3 and text_height(2) >= 7
+
+
+@pytest.mark.parametrize("lang, first", [("zh", "客服部晋升晋级工作簿"), ("en", "CS department promotion workbook"),
+                                         ("zh-Hant", "客服部晉升晉級工作簿")])
+def test_the_guide_speaks_the_workbooks_language_first(saved, lang, first):
+    guide = openpyxl.load_workbook(saved / templates.FILES[lang]).worksheets[0]
+    assert guide["A1"].value == first
+    ladders = [c.value for c in guide["A"] if c.value and "→" in str(c.value)]
+    assert ladders and all(("Junior CS" in v) == (lang == "en") for v in ladders[:1])
