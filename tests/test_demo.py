@@ -72,3 +72,13 @@ def test_a_first_command_gone_wrong_is_a_message_and_writes_nothing(tmp_path, ca
     err = capsys.readouterr().err
     assert says in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_mistyped_command_is_told_in_both_languages(capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["recalc"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "命令参数有误" in err and "the following arguments are required: file" in err
+    with pytest.raises(SystemExit):
+        cli.main(["new", "x.xlsx", "--lang", "fr"])
+    assert "命令参数有误" in capsys.readouterr().err

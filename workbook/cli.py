@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 
-AS_OF_EVERY_FORMULA = "review month for every formula, e.g. 2026-10 (default: each formula's own)"
+AS_OF_EVERY_FORMULA = "所有公式的评审月份 | review month for every formula, e.g. 2026-10 (default: each formula's own)"
 
 
 def demo(args) -> int:
@@ -215,73 +215,82 @@ def apply_moves(args) -> int:
     return 1 if the_plan.problems else 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its complaints said in Chinese too and pointing at the help."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：命令参数有误（{message}），用 {self.prog} -h 查看用法 | {self.prog}: error: "
+                     f"{message}; see {self.prog} -h\n")
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="ladderbook", description=(
+    parser = _Parser(prog="ladderbook", description=(
         "客服部晋升政策计算 | The CS department's promotion policy, computed."))
     commands = parser.add_subparsers(dest="command", required=True)
 
     p = commands.add_parser("demo", help="评审示例部门 | review the bundled sample department")
-    p.add_argument("--size", type=int, default=300, help="employees in the sample (default 300)")
-    p.add_argument("--last", default="2026-10", help="latest month of the sample's records")
-    p.add_argument("--as-of", help="review month, e.g. 2026-10 (default: the latest on record)")
+    p.add_argument("--size", type=int, default=300, help="示例人数 | employees in the sample (default 300)")
+    p.add_argument("--last", default="2026-10", help="示例记录的最后月份 | latest month of the sample's records")
+    p.add_argument("--as-of", help="评审月份 | review month, e.g. 2026-10 (default: the latest on record)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    p.add_argument("--all", action="store_true", help="list everyone, not the first 20 of each list")
-    p.add_argument("--output", default="ladderbook-demo.xlsx", help="the workbook written (default: %(default)s)")
+    p.add_argument("--all", action="store_true", help="列出全部人员 | list everyone, not the first 20 of each list")
+    p.add_argument("--output", default="ladderbook-demo.xlsx", help="写出的工作簿 | the workbook written (default: %(default)s)")
     p.set_defaults(run=demo)
 
     p = commands.add_parser("templates", help="由默认政策生成模板 | write templates/ from the default policy")
-    p.add_argument("--out", default="templates", help="folder (default: templates)")
-    p.add_argument("--check", action="store_true", help="only say whether the committed ones are stale")
+    p.add_argument("--out", default="templates", help="文件夹 | folder (default: templates)")
+    p.add_argument("--check", action="store_true", help="只检查是否过期 | only say whether the committed ones are stale")
     p.set_defaults(run=templates)
 
     p = commands.add_parser("vba", help="导出函数的 VBA 模块（无需信任设置）| write the functions' VBA module "
                                         "(to import by hand, no trust setting needed)")
-    p.add_argument("--output", help="the file written (default: ladderbook_udfs.bas, as shipped in templates/)")
+    p.add_argument("--output", help="写出的文件 | the file written (default: ladderbook_udfs.bas, as shipped in templates/)")
     p.set_defaults(run=vba_module)
 
     p = commands.add_parser("new", help="新建部门工作簿 | a fresh department workbook")
     p.add_argument("file")
-    p.add_argument("--ladders", nargs="*", help="ladder ids or Chinese names, e.g. cs_rep vip (default: all)")
+    p.add_argument("--ladders", nargs="*", help="序列（编号或名称）| ladder ids or names, e.g. cs_rep vip (default: all)")
     p.add_argument("--lang", choices=("zh", "zh-Hant", "en"), default="zh",
                    help="简体中文、繁體中文 or English (default: zh)")
-    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.add_argument("--force", action="store_true", help="覆盖已有文件 | replace FILE if it exists")
     p.set_defaults(run=new)
 
     p = commands.add_parser("recalc", help="无 Excel 计算工作簿 | compute a workbook without Excel")
     p.add_argument("file")
     p.add_argument("--as-of", help=AS_OF_EVERY_FORMULA)
-    p.add_argument("--output", help="write here instead of in place")
+    p.add_argument("--output", help="写到此处而不改原文件 | write here instead of in place")
     p.set_defaults(run=recalc)
 
     p = commands.add_parser("export", help="导出数值副本（WPS、LibreOffice、Mac 用）| a copy with the add-in's "
                                            "answers as values (for WPS, LibreOffice, Mac)")
     p.add_argument("file")
     p.add_argument("--as-of", help=AS_OF_EVERY_FORMULA)
-    p.add_argument("--output", help="the copy written (default: FILE-values.xlsx beside it)")
+    p.add_argument("--output", help="写出的副本 | the copy written (default: FILE-values.xlsx beside it)")
     p.set_defaults(run=export)
 
     p = commands.add_parser("start-month", help="开始第一个月：建立各序列的月度表 | start the first month: "
                                                 "the month sheets of every ladder")
     p.add_argument("file")
-    p.add_argument("month", help="e.g. 2026-10")
+    p.add_argument("month", help="月份 | the month, e.g. 2026-10")
     p.add_argument("--allow-drop", action="store_true",
-                   help="rewrite even if charts, images or controls would be lost (see README)")
+                   help="即使会丢失图表、图片或控件也改写 | rewrite even if charts, images or controls would be lost (see README)")
     p.set_defaults(run=start_month)
 
     p = commands.add_parser("close-month", help="月结 | close a month (the month-end macro)")
     p.add_argument("file")
-    p.add_argument("--month", help="the month to close, e.g. 2026-10 (default: the earliest with month sheets)")
+    p.add_argument("--month", help="要结账的月份 | the month to close, e.g. 2026-10 (default: the earliest with month sheets)")
     p.add_argument("--replace", action="store_true",
-                   help="close a month History already holds again, replacing only that month's rows")
+                   help="重新结账，只替换该月的行 | close a month History already holds again, replacing only that month's rows")
     p.add_argument("--allow-drop", action="store_true",
-                   help="rewrite even if charts, images or controls would be lost (see README)")
+                   help="即使会丢失图表、图片或控件也改写 | rewrite even if charts, images or controls would be lost (see README)")
     p.set_defaults(run=close_month)
 
     p = commands.add_parser("apply-moves", help="执行调动决定 | apply the promotions and demotions decided")
     p.add_argument("file")
-    p.add_argument("--month", help="the closed month whose decisions to apply (default: the latest)")
+    p.add_argument("--month", help="执行哪个已结账月份的决定 | the closed month whose decisions to apply (default: the latest)")
     p.add_argument("--allow-drop", action="store_true",
-                   help="rewrite even if charts, images or controls would be lost (see README)")
+                   help="即使会丢失图表、图片或控件也改写 | rewrite even if charts, images or controls would be lost (see README)")
     p.set_defaults(run=apply_moves)
 
     args = parser.parse_args(argv)
