@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 
@@ -35,23 +36,31 @@ def demo(args) -> int:
     if refused:  # before anything is written
         print(refused, file=sys.stderr)
         return 2
+    timings = []
+
+    def step(zh, en, run):  # each step timed, said at the end: where the demo's seconds go
+        start = time.perf_counter()
+        result = run()
+        timings.append(f"{zh} | {en} {time.perf_counter() - start:.1f} s")
+        return result
+
     policy = default_policy()
-    roster, records = sample.department(size=args.size, last=args.last)
+    roster, records = step("示例数据", "sample", lambda: sample.department(size=args.size, last=args.last))
     records = sample.decide(roster, records, policy)
-    templates_module.with_department(roster, records, lang=args.lang).save(path)
-    recalc_module.recalc(path, as_of=args.as_of)
+    step("建工作簿", "workbook", lambda: templates_module.with_department(roster, records, lang=args.lang).save(path))
+    step("计算", "recalc", lambda: recalc_module.recalc(path, as_of=args.as_of))
     inputs = book.read(FileBook(path))
     review = evaluate(inputs.roster, inputs.records, inputs.policy, args.as_of)
     sys.stdout.write(report.render(review, policy, args.lang, args.all))
     # a demo run again closes again: the earlier archive is kept under a dated name
-    closed = close_module.close_file(path, replace=True)
+    closed = step("月结", "close-month", lambda: close_module.close_file(path, replace=True))
     print("\n" + closed.text())
     if closed.plan.problems:
         return 1
-    moved, _ = apply_module.apply_file(path)  # which ends by storing the values
+    moved, _ = step("执行调动", "apply-moves", lambda: apply_module.apply_file(path))  # values stored at its end
     lines = moved.text().splitlines()
     print("\n".join(lines[:11] + ([f"  … +{len(lines) - 11}"] if len(lines) > 11 else [])))
-    print(f"\n→ {path}")
+    print(f"\n→ {path}\n耗时 | time: {', '.join(timings)}")
     return 0 if not moved.problems else 1
 
 
