@@ -77,7 +77,10 @@ def held(path, folders=(), writing=True) -> Iterator[Held]:
             leftover.unlink(missing_ok=True)  # a temporary of a killed run: under the lock, none is live
         yield Held(path, real, _stamp(real) if real.exists() else ())
     finally:
-        lock.unlink(missing_ok=True)  # while still held: whoever opens it next makes a new one
+        try:
+            lock.unlink(missing_ok=True)  # while still held: whoever opens it next makes a new one
+        except OSError:
+            pass  # Windows keeps an open file: it stays, released, for the next command to take
         _release(handle)
 
 
