@@ -150,3 +150,19 @@ def test_a_command_killed_while_writing_leaves_the_workbook_and_the_next_command
     assert half and path.read_bytes() == before  # a temporary left, the workbook untouched
     assert recalc.recalc(path).computed > 0
     assert not list(tmp_path.glob(".~ladderbook-dept.xlsx-*"))
+
+
+def test_an_archive_a_killed_close_left_unplaced_is_put_in_place_by_the_next(tmp_path):
+    """Killed after the manifest's line and before the archive's rename: the next close finds the
+    archive complete (its checksum the line's) under its temporary name and places it."""
+    path = small(tmp_path)
+    closed = close.close_file(path)
+    folder = closed.archive.parent
+    unplaced = folder / ".~ladderbook-2026-10.xlsx"
+    closed.archive.rename(unplaced)
+    close.close_file(path)  # November is not filled in: refused, but the archive is repaired
+    assert closed.archive.exists() and not unplaced.exists()
+    half = folder / ".~ladderbook-2026-09.xlsx"  # a temporary no manifest line vouches for
+    half.write_bytes(b"PK half")
+    close.close_file(path)
+    assert not half.exists()

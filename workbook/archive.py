@@ -149,6 +149,21 @@ def archive_target(path: Path, the_plan: Plan, replace: bool) -> tuple[Path, Pro
     return target, None
 
 
+def repair(folder: Path) -> list[str]:
+    """Archives a killed close left complete under their temporary name, their manifest line
+    written: moved into place when their checksum is the one the line says. Returns their names."""
+    manifest = folder / MANIFEST
+    placed = []
+    for line in manifest.read_text(encoding="utf-8").splitlines() if manifest.exists() else []:
+        digest, _, name = line.partition("  ")
+        pending = folder / f"{writes.PREFIX}{name}"
+        if not (folder / name).exists() and pending.exists() and \
+                hashlib.sha256(pending.read_bytes()).hexdigest() == digest:
+            pending.rename(folder / name)
+            placed.append(name)
+    return placed
+
+
 def place_archive(pending: Path, target: Path, mode: int, now: dt.datetime | None = None) -> str:
     """Move the new archive into place and record its checksum, both with the workbook's `mode`;
     an archive it replaces is kept under a dated name, and the manifest says so. The manifest's

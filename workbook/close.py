@@ -24,7 +24,7 @@ from xlfuncs.problems import Problem
 from xlfuncs.rules import Review, bad_month, evaluate
 
 from . import files, writes
-from .archive import archive_folder, archive_sheets, archive_target, place_archive, write_archive
+from .archive import archive_folder, archive_sheets, archive_target, place_archive, repair, write_archive
 from .edits import Editor, OpenpyxlEditor, aligned, id_cell, last_row, rewrite
 from .file_book import FileBook
 from .recalc import recalc
@@ -278,6 +278,7 @@ def close_file(path, month: str | None = None, replace: bool = False, allow_drop
     path = Path(path)
     files.refuse_unsafe(path)
     with writes.held(path, [archive_folder(path)]) as held:
+        repair(archive_folder(path))  # an archive a killed close left under its temporary name
         the_plan = plan(FileBook(path), month, replace)
         if the_plan.problems:
             return Closed(the_plan)

@@ -59,7 +59,7 @@ def _office_locks(path: Path) -> list[Path]:
 def held(path, folders=(), writing=True) -> Iterator[Held]:
     """The workbook at `path`, held for one command; `Refused` if it cannot be, or if it is
     read-only and the command `writing` for sure. Our temporaries beside it, in its backups
-    folder and in `folders` (its archive) are removed."""
+    folder and in `folders` (its archive) are removed when it is done with it."""
     path = Path(path)
     real = Path(os.path.realpath(path))
     for lock in _office_locks(path) + _office_locks(real):
@@ -70,13 +70,13 @@ def held(path, folders=(), writing=True) -> Iterator[Held]:
         _refuse_read_only(real, path.name)
     lock = real.with_name(f"{PREFIX}{real.name}.lock")
     handle = _take(lock, path)
+    leftovers = [*real.parent.glob(f"{PREFIX}{_glob_safe(real.name)}-*"),
+                 *(f for folder in (backup_folder(path), *folders) for f in Path(folder).glob(f"{PREFIX}*"))]
     try:
-        leftovers = [*real.parent.glob(f"{PREFIX}{_glob_safe(real.name)}-*"),
-                     *(f for folder in (backup_folder(path), *folders) for f in Path(folder).glob(f"{PREFIX}*"))]
-        for leftover in leftovers:
-            leftover.unlink(missing_ok=True)  # a temporary of a killed run: under the lock, none is live
         yield Held(path, real, _stamp(real) if real.exists() else ())
     finally:
+        for leftover in leftovers:  # a killed run's, found on taking the lock: the command had its
+            leftover.unlink(missing_ok=True)  # chance to finish one (an archive) before they go
         try:
             lock.unlink(missing_ok=True)  # while still held: whoever opens it next makes a new one
         except OSError:
