@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
 from . import policy_sheet, schema, values
@@ -79,16 +80,18 @@ def table_frame(table: schema.Table, cells: list[list], sheet: str, extra=(), de
     if found is None:
         return None, problems
     r, mapping = found
-    body = [list(row or []) for row in cells[r:]]
-    rows = [i for i, row in enumerate(body) if not all(values.is_blank(v) for v in row)]
-    width = max((len(row) for row in body), default=0)
+    body = cells[r:]
+    rows = [i for i, row in enumerate(body) if row and not all(values.is_blank(v) for v in row)]
+    width = max((len(row) for row in body if row), default=0)
     index = [r + 1 + i for i in rows]
     if label_sheet:
         index = pd.MultiIndex.from_arrays([[sheet] * len(rows), index])
-    grid = pd.DataFrame([body[i] + [None] * (width - len(body[i])) for i in rows],
-                        index=index, columns=range(width), dtype=object)
-    frame = pd.DataFrame({key: grid[pos] if pos in grid else None for pos, key in mapping.items()},
-                         index=grid.index)
+    # column by column, only the columns mapped: History is 100,000 rows of 48 cells
+    kept = [body[i] if len(body[i]) == width else [*body[i], *[None] * (width - len(body[i]))] for i in rows]
+    columns = list(zip(*kept))
+    frame = pd.DataFrame({key: np.array(columns[pos], dtype=object) if columns and pos < width else None
+                          for pos, key in mapping.items()}, index=pd.RangeIndex(len(rows)), dtype=object)
+    frame.index = index
     for key, value in defaults.items():
         if key not in frame:
             frame[key] = value
