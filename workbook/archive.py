@@ -39,6 +39,8 @@ REVIEW_COLUMNS = ("name", "ladder", "level", "next_level", "tenure_months", "mon
                   "average", "cycle_average", "outcome", "eligible", "reasons", "raise_min", "raise_max",
                   "demotion_due", "demotion_reasons", "training_required", "training_reasons",
                   "pay_adjust", "pay_detail", "problem")
+
+
 def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.DataFrame,
                    policy: Policy) -> dict[str, list[list]]:
     """The month sheets as values, their computed columns holding the results, and the
@@ -66,7 +68,8 @@ def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.D
     t = review.table.loc[[e for e in everyone if e in review.table.index]]
     head = [f"{schema.EMPLOYEE.zh}\n{schema.EMPLOYEE.en}"] + [f"{zh}\n{en}" for zh, en in map(review_header, REVIEW_COLUMNS)]
     yes, no = ("Yes", "No") if out.lang == "en" else ("是", "否")
-    shown = {c: ("ladder_name_en" if out.lang == "en" else "ladder_name") if c == "ladder" else c for c in REVIEW_COLUMNS}
+    ladder = "ladder_name_en" if out.lang == "en" else "ladder_name"  # names, not ids
+    shown = {c: ladder if c == "ladder" else c for c in REVIEW_COLUMNS}
     body = [[id_cell(emp)] + [_plain(t.at[emp, shown[c]], yes, no) for c in REVIEW_COLUMNS] for emp in t.index]
     sheets[f"评审结果 Review {out.label}"] = [head] + body
     return sheets

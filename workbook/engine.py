@@ -7,12 +7,13 @@ other formula recalc does not recompute (a value Excel computed is the truth). I
 only the formulas asked for, and what they read. Excel Tables are declared to it from the
 package's table parts, since its fast loader reads none. Whatever it cannot compute (a function
 it lacks, which it answers with #NAME? or #N/IMPL!, an array) is returned as not computed, never
-guessed. The comparison with IronCalc and pycel that chose it is `bench/engine_bench.py`.
+guessed. The comparison with IronCalc that chose it is `bench/engine_bench.py`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+
 import formualizer
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import coordinate_to_tuple

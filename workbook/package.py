@@ -16,7 +16,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
-_LOCAL = struct.Struct("<IHHHHHIIIHH")  # signature, version, flags, method, time, date, CRC, sizes, name and extra length
+# signature, version, flags, method, time, date, CRC, sizes, name and extra length
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
 _CENTRAL = struct.Struct("<IBBHHHHHIIIHHHHHII")
 _END = struct.Struct("<IHHHHIIH")
 _DESCRIPTOR = 0x08  # the sizes follow the data: written here in the header instead
