@@ -140,3 +140,26 @@ def test_the_same_id_twice_on_a_month_sheet_gives_neither_row_a_verdict(tmp_path
     assert str(rows[2][eligible]).startswith("#") and str(rows[3][eligible]).startswith("#"), rows[2:4]
     others = [r[eligible] for r in rows[4:] if r and r[0] is not None]
     assert any(v in (True, False) for v in others)  # the rest of the sheet keeps its verdicts
+
+
+def test_a_month_sheet_level_that_is_not_the_rosters_stops_the_close(tmp_path):
+    """The month sheet's KPI_SCORE weighs by the sheet's 职级, the review by the roster's: one fact,
+    two values. Blank, another rung, or another ladder's level: each named; the English name of
+    the same rung is the same level."""
+    from workbook import close
+
+    def typed(level):
+        def edit(wb):
+            wb["2026-10 客户代表"]["C3"] = level
+        return edit
+
+    for level, said in ((None, "'Level' '' is not the roster's '普通客服代表-中级'"),
+                        ("大客户客服代表-中级", "'Level' '大客户客服代表-中级' is not the roster's"),
+                        ("初级客服", "'Level' '初级客服' is not the roster's")):
+        folder = tmp_path / str(level)
+        folder.mkdir()
+        text = close.close_file(_edited(folder, typed(level))).text()
+        assert "'2026-10 客户代表' row 3 (employee 1001): " + said in text, text
+    folder = tmp_path / "english"
+    folder.mkdir()
+    assert close.close_file(_edited(folder, typed("Standard rep, intermediate"))).plan.problems == []

@@ -21,7 +21,7 @@ from xlfuncs import book, schema, validation, values
 from xlfuncs.excel import computed_columns
 from xlfuncs.policy import Ladder, Policy
 from xlfuncs.problems import Problem
-from xlfuncs.rules import Review, bad_month, evaluate
+from xlfuncs.rules import Review, bad_month, evaluate, item_fields
 
 from . import files, writes
 from .archive import archive_folder, archive_sheets, archive_target, place_archive, repair, write_archive
@@ -156,6 +156,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     review_of_month = evaluate(inputs.roster, month_records, policy, out.label)
     out.problems += review_of_month.problems
     out.problems += validation.validate(roster, month_records, review_of_month, policy, out.month)
+    out.problems += _levels_as_on_roster(source, out.closed, roster, policy)
     if out.problems:
         return out
 
@@ -174,6 +175,38 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     out.archive = archive_sheets(source, out, review, results, policy)
     _training(out, source, names, review, policy)
     out.new_sheets = _next_sheets(roster, policy, chosen + 1, names)
+    return out
+
+
+def _levels_as_on_roster(source: book.Source, sheets: list[str], roster: pd.DataFrame, policy: Policy) -> list[Problem]:
+    """Each month-sheet row's 职级 is the roster's: the sheet's KPI_SCORE weighs the items by the
+    sheet's level, the review by the roster's, and one fact is not let to have two values."""
+    rung = {values.fold(name): (ld.id, i) for ld in policy.ladders for i, r in enumerate(ld.rungs)
+            for name in (r.name, r.name_en)}
+    on_roster = dict(zip(roster["employee"], roster["level"]))
+    level = schema.ROSTER.field("level")
+    out = []
+    for name in sheets:
+        cells = source.values(name)
+        found, _ = book.find_header(schema.RECORDS, cells, name, item_fields(policy), {"month": None})
+        if found is None:
+            continue  # the review says what the sheet lacks
+        header, mapping = found
+        at = next((pos for pos, h in enumerate(cells[header - 1]) if {values.fold(level.zh), values.fold(level.en)}
+                   & set(schema.header_parts(h))), None)
+        who = next(pos for pos, key in mapping.items() if key == "employee")
+        for r, row in enumerate(cells[header:], header + 1):
+            emp = values.employee_id(row[who]) if who < len(row) else None
+            if at is None or emp in (None, values.INVALID) or emp not in on_roster:
+                continue
+            typed, listed = (row[at] if at < len(row) else None), on_roster[emp]
+            same = not values.is_blank(typed) and (rung.get(values.fold(typed), values.fold(typed))
+                                                    == rung.get(values.fold(listed), values.fold(listed)))
+            if not same:
+                at_zh, at_en = schema.where(schema.RECORDS, (name, r), emp)
+                out.append(Problem(f"{at_zh}：「{level.zh}」「{typed or ''}」与员工名册的「{listed}」不一致，请改成一致",
+                                   f"{at_en}: '{level.en}' '{typed or ''}' is not the roster's '{listed}'; make them "
+                                   f"agree", emp))
     return out
 
 
