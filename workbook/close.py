@@ -200,9 +200,8 @@ def _levels_as_on_roster(source: book.Source, sheets: list[str], roster: pd.Data
             if at is None or emp in (None, values.INVALID) or emp not in on_roster:
                 continue
             typed, listed = (row[at] if at < len(row) else None), on_roster[emp]
-            same = not values.is_blank(typed) and (rung.get(values.fold(typed), values.fold(typed))
-                                                    == rung.get(values.fold(listed), values.fold(listed)))
-            if not same:
+            if values.is_blank(typed) or rung.get(values.fold(typed), values.fold(typed)) != rung.get(
+                    values.fold(listed), values.fold(listed)):
                 at_zh, at_en = schema.where(schema.RECORDS, (name, r), emp)
                 out.append(Problem(f"{at_zh}：「{level.zh}」「{typed or ''}」与员工名册的「{listed}」不一致，请改成一致",
                                    f"{at_en}: '{level.en}' '{typed or ''}' is not the roster's '{listed}'; make them "
