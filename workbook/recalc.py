@@ -242,10 +242,13 @@ class StoredCells:
         if as_range:
             return excel_calls.Cell(self.source, sheet, min_row, min_col,
                                     max_row - min_row + 1, max_col - min_col + 1)
+        return excel_calls.com_value([[self.stored(sheet, r, c) for c in range(min_col, max_col + 1)]
+                                      for r in range(min_row, max_row + 1)])
+
+    def stored(self, sheet: str, row: int, column: int):
+        """The value the file stores in a cell (None beyond the sheet's cells)."""
         grid = self.source.values(sheet)
-        return excel_calls.com_value(
-            [[(grid[r - 1][c - 1] if r - 1 < len(grid) and c - 1 < len(grid[r - 1]) else None)
-              for c in range(min_col, max_col + 1)] for r in range(min_row, max_row + 1)])
+        return grid[row - 1][column - 1] if row <= len(grid) and column <= len(grid[row - 1]) else None
 
 
 def _literal(text: str):
@@ -302,7 +305,7 @@ def _compute(texts: dict[str, str], source: FileBook, places, as_of, progress) -
                 continue
             (why if name == "WHY" else calls).append((formula, fn, values))
     ours = [f for f, _, _ in calls + why]  # what recalc stores anew: formulas reading it follow
-    needed, blocked = _needing(ordinary, _boxes(ours), _boxes(stale), cells, places)
+    needed, blocked, reads = _needing(ordinary, _boxes(ours), _boxes(stale), cells, places)
     report.left_alone += [(f"{sheet}!{address}", ordinary[sheet][address]) for sheet, address in blocked]
     total = len(calls) + len(why) + sum(map(len, needed.values()))
     answers = defaultdict(list)  # sheet → (first row, first column, rows): for the formula engine
@@ -324,7 +327,8 @@ def _compute(texts: dict[str, str], source: FileBook, places, as_of, progress) -
         done = len(calls) + len(why)
         kept = {sheet: {a: t for a, t in formulas.items() if a not in needed.get(sheet, ())}
                 for sheet, formulas in ordinary.items()}
-        _ordinary(needed, kept, answers, cells, places, edits, report, lambda n: progress(done + n, total))
+        _ordinary(needed, reads, kept, answers, cells, places.tables, edits, report,
+                  lambda n: progress(done + n, total))
     return report, edits
 
 
@@ -361,8 +365,9 @@ class Places:
 
 
 def _needing(ordinary: dict, ours: dict, stale: dict, cells: StoredCells, places: Places):
-    """The ordinary formulas recalc computes (sheet → address → text), and those it cannot
-    ((sheet, address)). Computed: those with no stored value, those naming what recalc cannot
+    """The ordinary formulas recalc computes (sheet → address → text), those it cannot
+    ((sheet, address)), and what each computed one reads ([(sheet, box)], None: what cannot be
+    placed). Computed: those with no stored value, those naming what recalc cannot
     place, and those that read, directly or through others, a cell whose value it changes
     (`ours`: sheet → boxes). Not computable: those that read, directly or through others, a
     formula left alone (`stale`), whose stored value is out of date. Every other formula keeps
@@ -392,19 +397,19 @@ def _needing(ordinary: dict, ours: dict, stale: dict, cells: StoredCells, places
                     grew = True
         return found
 
-    unknown = set()
-    for (sheet, address), refs in reads.items():
-        row, column = coordinate_to_tuple(address)
-        grid = cells.source.values(sheet)
-        stored = grid[row - 1][column - 1] if row <= len(grid) and column <= len(grid[row - 1]) else None
-        if stored is None or refs is None:
-            unknown.add((sheet, address))
+    unknown = {(sheet, address) for (sheet, address), refs in reads.items()
+               if refs is None or cells.stored(sheet, *coordinate_to_tuple(address)) is None}
     blocked = spread(set(), stale)
     needed = spread(unknown, ours) - blocked
+    sheets = list(ordinary)
+
+    def order(key):  # sheet by sheet, each column by column
+        return sheets.index(key[0]), coordinate_to_tuple(key[1])[::-1]
+
     out = defaultdict(dict)
-    for sheet, address in sorted(needed, key=lambda k: (list(ordinary).index(k[0]), coordinate_to_tuple(k[1])[::-1])):
+    for sheet, address in sorted(needed, key=order):
         out[sheet][address] = ordinary[sheet][address]
-    return dict(out), sorted(blocked, key=lambda k: (list(ordinary).index(k[0]), coordinate_to_tuple(k[1])[::-1]))
+    return dict(out), sorted(blocked, key=order), {key: reads[key] for key in needed}
 
 
 def _overlap(a, b) -> bool:
@@ -416,24 +421,19 @@ def _overlap(a, b) -> bool:
     return ac0 <= bc1 and bc0 <= ac1 and ar0 <= br1 and br0 <= ar1
 
 
-def _ordinary(needed: dict, kept: dict, answers: dict, cells: StoredCells, places: Places, edits: dict,
-              report: Report, progress) -> None:
+def _ordinary(needed: dict, reads: dict, kept: dict, answers: dict, cells: StoredCells, tables: list,
+              edits: dict, report: Report, progress) -> None:
     """The formulas `needed`, computed by the formula engine over the add-in's new `answers` and
-    the stored values of the formulas `kept` as Excel left them; what the engine cannot compute
+    the stored values of the formulas `kept` as Excel left them (of the cells `reads` says they
+    read: (sheet, address) → [(sheet, box)], None for what cannot be placed); what the engine cannot compute
     keeps its stored value and is listed. The engine is imported here, by the workbooks that
     need it, so that the commands that never compute (`--help`) do not pay for it."""
     from . import engine
 
     wanted = defaultdict(list)  # what the formulas read: only those cells are handed over
-    everything = False
-    for sheet, texts in needed.items():
-        for text in texts.values():
-            for token in _tokens(text):
-                if token.type == Token.OPERAND and token.subtype == Token.RANGE:
-                    place = places.of(sheet, token.value)
-                    everything |= place is None
-                    for where, box in place or ():
-                        wanted[where].append(box)
+    everything = None in reads.values()
+    for where, box in (place for places in reads.values() for place in places or ()):
+        wanted[where].append(box)
 
     def read(sheet, box):
         return everything or any(_overlap(box, w) for w in wanted[sheet])
@@ -444,13 +444,11 @@ def _ordinary(needed: dict, kept: dict, answers: dict, cells: StoredCells, place
             if read(sheet, (column, row, column + len(rows[0]) - 1, row + len(rows) - 1)):
                 given[sheet].append((row, column, rows))
     for sheet, texts in kept.items():
-        grid = cells.source.values(sheet)
         for address in texts:
             row, column = coordinate_to_tuple(address)
             if read(sheet, (column, row, column, row)):
-                stored = grid[row - 1][column - 1] if row <= len(grid) and column <= len(grid[row - 1]) else None
-                given[sheet].append((row, column, [[stored]]))
-    results, failed = engine.evaluate(cells.source.path, needed, given, places.tables, progress)
+                given[sheet].append((row, column, [[cells.stored(sheet, row, column)]]))
+    results, failed = engine.evaluate(cells.source.path, needed, given, tables, progress)
     for sheet, values in results.items():
         for address, value in values.items():
             _store(edits, report, sheet, address, value)
