@@ -142,17 +142,11 @@ def _progress_bar(done: int, total: int) -> None:
 
 def recalc(args) -> int:
     """Compute the add-in formulas of a workbook file and store their values."""
-    from . import files
     from . import recalc as recalc_module
     if _refuse_month(args.as_of):
         print(_refuse_month(args.as_of), file=sys.stderr)  # before anything is written
         return 2
-    try:
-        report = recalc_module.recalc(args.file, args.output, args.as_of,
-                                      _progress_bar if sys.stderr.isatty() else None)
-    except files.Refused as err:
-        print(err, file=sys.stderr)
-        return 2
+    report = recalc_module.recalc(args.file, args.output, args.as_of, _progress_bar if sys.stderr.isatty() else None)
     print(report.text())
     return 0
 
@@ -160,7 +154,6 @@ def recalc(args) -> int:
 def export(args) -> int:
     """A copy of the workbook with the add-in's answers as plain values, for WPS, LibreOffice,
     Excel for Mac or the web, and for sharing the month's review."""
-    from . import files
     from . import recalc as recalc_module
     source = Path(args.file)
     output = Path(args.output) if args.output else source.with_name(f"{source.stem}-values{source.suffix}")
@@ -170,11 +163,7 @@ def export(args) -> int:
     if refused:
         print(refused, file=sys.stderr)
         return 2
-    try:
-        report = recalc_module.recalc(source, output, args.as_of, values_only=True)
-    except files.Refused as err:
-        print(err, file=sys.stderr)
-        return 2
+    report = recalc_module.recalc(source, output, args.as_of, values_only=True)
     print(report.text())
     print(f"→ {output}")
     return 0
@@ -183,12 +172,7 @@ def export(args) -> int:
 def start_month(args) -> int:
     """The first month's sheets of a fresh workbook."""
     from . import close as close_module
-    from . import files
-    try:
-        added, problems = close_module.start_month(args.file, args.month, args.allow_drop)
-    except files.Refused as err:
-        print(err, file=sys.stderr)
-        return 2
+    added, problems = close_module.start_month(args.file, args.month, args.allow_drop)
     for problem in problems:
         print(problem, file=sys.stderr)
     for title in added:
@@ -199,12 +183,7 @@ def start_month(args) -> int:
 def close_month(args) -> int:
     """Close a month: validate, freeze into History, archive, start the next month."""
     from . import close as close_module
-    from . import files
-    try:
-        closed = close_module.close_file(args.file, args.month, args.replace, args.allow_drop)
-    except files.Refused as err:
-        print(err, file=sys.stderr)
-        return 2
+    closed = close_module.close_file(args.file, args.month, args.replace, args.allow_drop)
     print(closed.text(), file=sys.stderr if closed.plan.problems else sys.stdout)
     return 1 if closed.plan.problems else 0
 
@@ -212,12 +191,7 @@ def close_month(args) -> int:
 def apply_moves(args) -> int:
     """Apply the decisions of a closed month to the roster and the moves log."""
     from . import apply_moves as apply_module
-    from . import files
-    try:
-        the_plan, backup = apply_module.apply_file(args.file, args.month, args.allow_drop)
-    except files.Refused as err:
-        print(err, file=sys.stderr)
-        return 2
+    the_plan, backup = apply_module.apply_file(args.file, args.month, args.allow_drop)
     print(the_plan.text(), file=sys.stderr if the_plan.problems else sys.stdout)
     if backup:
         print(f"  备份 | backup: {backup}")
@@ -244,7 +218,8 @@ def main(argv=None) -> int:
     p.add_argument("--as-of", help="评审月份 | review month, e.g. 2026-10 (default: the latest on record)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--all", action="store_true", help="列出全部人员 | list everyone, not the first 20 of each list")
-    p.add_argument("--output", default="ladderbook-demo.xlsx", help="写出的工作簿 | the workbook written (default: %(default)s)")
+    p.add_argument("--output", default="ladderbook-demo.xlsx",
+                   help="写出的工作簿 | the workbook written (default: %(default)s)")
     p.set_defaults(run=demo)
 
     p = commands.add_parser("templates", help="由默认政策生成模板 | write templates/ from the default policy")
@@ -288,7 +263,8 @@ def main(argv=None) -> int:
 
     p = commands.add_parser("close-month", help="月结 | close a month (the month-end macro)")
     p.add_argument("file")
-    p.add_argument("--month", help="要结账的月份 | the month to close, e.g. 2026-10 (default: the earliest with month sheets)")
+    p.add_argument("--month",
+                   help="要结账的月份 | the month to close, e.g. 2026-10 (default: the earliest with month sheets)")
     p.add_argument("--replace", action="store_true",
                    help="重新结账，只替换该月的行 | close a month History already holds again, replacing only that month's rows")
     p.add_argument("--allow-drop", action="store_true",
@@ -303,8 +279,12 @@ def main(argv=None) -> int:
     p.set_defaults(run=apply_moves)
 
     args = parser.parse_args(argv)
+    from . import files  # after the arguments: `--help` and a mistyped command load nothing
     try:
         return args.run(args)
+    except files.Refused as err:  # a file the command will not touch, and why: said, nothing changed
+        print(err, file=sys.stderr)
+        return 2
     except OSError as err:  # a full disk, a folder that may not be written: said, the files as they were
         where = err.filename or args.__dict__.get("file") or ""
         print(f"无法读写 {where}：{err.strerror or err} | could not read or write {where}: {err.strerror or err}",
