@@ -27,7 +27,7 @@ from xlfuncs.rules import Review, item_fields
 from . import writes
 from .edits import id_cell
 from .report import cell_width, review_header
-from .sheets.style import DATE, MONTH, print_setup, typed
+from .sheets.style import DATE, MONTH, Names, print_setup, typed
 
 if TYPE_CHECKING:  # the close's plan, which the archive is made from
     from .close import Plan
@@ -67,18 +67,18 @@ def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.D
         sheets[name] = rows
     t = review.table.loc[[e for e in everyone if e in review.table.index]]
     head = [f"{schema.EMPLOYEE.zh}\n{schema.EMPLOYEE.en}"] + [f"{zh}\n{en}" for zh, en in map(review_header, REVIEW_COLUMNS)]
-    yes, no = ("Yes", "No") if out.lang == "en" else ("是", "否")
+    names = Names(out.lang)
     ladder = "ladder_name_en" if out.lang == "en" else "ladder_name"  # names, not ids
     shown = {c: ladder if c == "ladder" else c for c in REVIEW_COLUMNS}
-    body = [[id_cell(emp)] + [_plain(t.at[emp, shown[c]], yes, no) for c in REVIEW_COLUMNS] for emp in t.index]
+    body = [[id_cell(emp)] + [_plain(t.at[emp, shown[c]], names) for c in REVIEW_COLUMNS] for emp in t.index]
     sheets[f"评审结果 Review {out.label}"] = [head] + body
     return sheets
 
 
-def _plain(value, yes="是", no="否"):
+def _plain(value, names: Names):
     """A review value as the archive shows it: yes/no as words, problems as their text."""
     if isinstance(value, (bool, np.bool_)):
-        return yes if value else no
+        return names.yes_no(value)
     if isinstance(value, Problem):
         return str(value)
     if value is None or (not isinstance(value, (str, list)) and pd.isna(value)):

@@ -225,8 +225,8 @@ def frozen(review: Review, lang: str = "zh") -> pd.DataFrame:
     out = out.astype(object).where(out.notna(), None)
     out["result:reasons"] = out["result:reasons"].where(out["result:reasons"] != "", None)
     out.loc[t["problem"].notna()] = None
-    yes, no = ("Yes", "No") if lang == "en" else ("是", "否")
-    return out.map(lambda v: (yes if v else no) if isinstance(v, (bool, np.bool_)) else v)
+    names = Names(lang)
+    return out.map(lambda v: names.yes_no(v) if isinstance(v, (bool, np.bool_)) else v)
 
 
 def _freeze(out: Plan, cells: list[list], month_records: pd.DataFrame, replaced: pd.DataFrame,

@@ -77,6 +77,10 @@ class Names:
     def template(self, ladder: Ladder) -> str:
         return self.pick(f"模板-{ladder.name}", f"Template {ladder.id}")[:31]
 
+    def yes_no(self, value) -> str:
+        """Yes/no as HR reads it in the workbook's language (是/否, Yes/No), not TRUE or 0."""
+        return self.pick("是", "Yes") if value else self.pick("否", "No")
+
     def month_sheet(self, label: str, ladder: Ladder) -> str:
         """A month sheet's name: 2026-11 客服职级, 2026-11 CS grades (Excel allows 31 characters)."""
         return self.pick(f"{label} {ladder.name}", f"{label} {ladder.name_en}")[:31]
