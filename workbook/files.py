@@ -114,10 +114,11 @@ def _inspect(z: zipfile.ZipFile, name: str) -> None:
                 if any(mark in tail + chunk for mark in _DOCTYPE):
                     raise Refused(f"{name} 含有 DTD，拒绝处理 | {name} carries a DTD; refused")
                 tail = chunk[-2 * len(_DOCTYPE[0]):]
-    if ElementTree.fromstring(z.read("xl/workbook.xml")).tag == f"{{{_STRICT}}}workbook":
+    workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    if workbook.tag == f"{{{_STRICT}}}workbook":
         raise Refused(f"{name} 以「Strict Open XML」格式保存：请在 Excel 中另存为「Excel 工作簿 (*.xlsx)」后再用 | "
                       f"{name} was saved as Strict Open XML: save it as an ordinary Excel Workbook (*.xlsx) first")
-    listed = len(list(ElementTree.fromstring(z.read("xl/workbook.xml")).iter(f"{{{_NS['m']}}}sheet")))
+    listed = len(list(workbook.iter(f"{{{_NS['m']}}}sheet")))
     found = sheet_parts(z)
     if len(found) < listed - _other_sheets(z):
         raise Refused(f"{name} 已损坏：工作表的部件或其关系缺失 | {name} is damaged: parts of its sheets, or the "

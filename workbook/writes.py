@@ -163,7 +163,8 @@ def replace(target: Path, write: Callable[[Path], None], held: Held | None = Non
         info = real.stat()
         os.chmod(temp, stat.S_IMODE(info.st_mode))
         in_place = info.st_nlink > 1
-        if (info.st_uid, info.st_gid) != (temp.stat().st_uid, temp.stat().st_gid):
+        made = temp.stat()
+        if (info.st_uid, info.st_gid) != (made.st_uid, made.st_gid):
             try:
                 os.chown(temp, info.st_uid, info.st_gid)
             except PermissionError:
