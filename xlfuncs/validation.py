@@ -51,9 +51,9 @@ def metric_filled(roster, records, review: Review, policy: Policy, month: int) -
             if pd.isna(clean.at[at, key]) and values.is_blank(raw):
                 blank.setdefault((at[0] if isinstance(at, tuple) else None, zh, en), []).append((at, emp))
     out = []
+    per_sheet = records.index.get_level_values(0).value_counts() if records.index.nlevels > 1 else {}
     for (sheet, zh, en), cells in blank.items():
-        rows = records.index[[s == sheet for s in records.index.get_level_values(0)]] if sheet else []
-        if sheet and len(cells) == len(rows):
+        if sheet and len(cells) == per_sheet.get(sheet, 0):
             out.append(Problem(f"「{sheet}」：「{zh}」一列都没有填写（或缺少该列）",
                                f"'{sheet}': no row of '{en}' is filled in (or the column is missing)"))
             continue
