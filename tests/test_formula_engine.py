@@ -13,13 +13,13 @@ import pytest
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table
 
+import libreoffice
 from workbook import cli, files, recalc, templates
 from workbook.file_book import FileBook
 from workbook.sample import department
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-LIBREOFFICE = pytest.mark.skipif(shutil.which("soffice") is None,
-                                 reason="LibreOffice (Debian package libreoffice-calc) is not installed")
+LIBREOFFICE = libreoffice.NEEDED
 
 # What HR writes over the add-in's columns (B: NEXT_LEVEL, C: PROMO_ELIGIBLE, D: CYCLE_AVG of A)
 HR_FORMULAS = {
@@ -67,9 +67,7 @@ def libreoffice_values(path: Path, tmp_path: Path, sheet: str) -> dict:
     forced = tmp_path / "forced" / path.name
     forced.parent.mkdir(exist_ok=True)
     wb.save(forced)
-    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
-                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(forced)],
-                   check=True, capture_output=True, timeout=180)
+    libreoffice.convert([forced], "xlsx", tmp_path / "lo", tmp_path)
     shown = openpyxl.load_workbook(tmp_path / "lo" / path.name, data_only=True)[sheet]
     return {address: shown[address].value for address in HR_FORMULAS}
 

@@ -3,7 +3,6 @@
 import base64
 import shutil
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.worksheet.formula import ArrayFormula
 
+import libreoffice
 from workbook.file_book import FileBook
 from workbook import cli, files, package, recalc, templates
 from workbook.sample import department
@@ -256,8 +256,7 @@ def test_output_elsewhere_and_as_of(dept, tmp_path):
     assert first["未达条件"] == (want["reasons"] or None)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None,
-                    reason="LibreOffice (Debian package libreoffice-calc) is not installed")
+@libreoffice.NEEDED
 def test_libreoffice_shows_the_stored_values_of_single_cell_formulas(dept, tmp_path):
     path, roster, records = dept
     wb = openpyxl.load_workbook(path)
@@ -267,9 +266,7 @@ def test_libreoffice_shows_the_stored_values_of_single_cell_formulas(dept, tmp_p
     book = tmp_path / "lo.xlsx"
     wb.save(book)
     recalc.recalc(book)
-    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
-                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(book)],
-                   check=True, capture_output=True, timeout=180)
+    libreoffice.convert([book], "xlsx", tmp_path / "out", tmp_path)
     shown = openpyxl.load_workbook(tmp_path / "out" / "lo.xlsx", data_only=True)["汇总"]["B1"].value
     assert shown == evaluate(roster, records).table.iloc[0]["next_level"]
 
@@ -406,8 +403,7 @@ def test_export_keeps_the_answers_as_values_and_the_rest_as_it_was(tmp_path, cap
     assert cli.main(["export", str(path), "--output", str(path)]) == 2  # never over the workbook
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None,
-                    reason="LibreOffice (Debian package libreoffice-calc) is not installed")
+@libreoffice.NEEDED
 def test_libreoffice_shows_the_export_without_name_errors(tmp_path):
     """LibreOffice recomputes array formulas on opening: the workbook's add-in columns show #NAME?
     there, the export's show the answers."""
@@ -417,9 +413,7 @@ def test_libreoffice_shows_the_export_without_name_errors(tmp_path):
     recalc.recalc(path)
     recalc.recalc(path, tmp_path / "export.xlsx", values_only=True)
     shown = {}
-    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
-                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(tmp_path / "部门.xlsx"),
-                    str(tmp_path / "export.xlsx")], check=True, capture_output=True, timeout=180)
+    libreoffice.convert([tmp_path / "部门.xlsx", tmp_path / "export.xlsx"], "xlsx", tmp_path / "lo", tmp_path)
     for name in ("部门.xlsx", "export.xlsx"):
         wb = openpyxl.load_workbook(tmp_path / "lo" / name, data_only=True)
         shown[name] = [v for ws in wb.worksheets if ws.title.startswith("2026-10")

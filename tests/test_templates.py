@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
+import libreoffice
 from workbook import cli, templates
 from workbook.sheets import style
 from workbook.file_book import FileBook
@@ -125,14 +126,11 @@ def test_new_workbook_for_chosen_ladders(tmp_path, capsys):
     assert "unknown ladder: sales" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None,
-                    reason="LibreOffice (Debian package libreoffice-calc) is not installed")
+@libreoffice.NEEDED
 @pytest.mark.parametrize("lang", templates.FILES)
 def test_libreoffice_opens_every_template(saved, tmp_path, lang):
     source = saved / templates.FILES[lang]
-    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
-                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(source)],
-                   check=True, capture_output=True, timeout=180)
+    libreoffice.convert([source], "xlsx", tmp_path / "out", tmp_path)
     converted = openpyxl.load_workbook(tmp_path / "out" / source.name)
     original = openpyxl.load_workbook(source)
     assert converted.sheetnames == original.sheetnames
@@ -166,8 +164,7 @@ def assert_dashboard_worked_by_hand(ws):
     assert rows["客户代表"][1:] == [[0, 0, 1], [0, 0, 1, 0]]  # score 76.5: bin 70–80
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None,
-                    reason="LibreOffice (Debian package libreoffice-calc) is not installed")
+@libreoffice.NEEDED
 def test_the_dashboard_counts_the_closed_month_in_libreoffice(tmp_path):
     """The dashboard's formulas as LibreOffice computes them (asked to recalculate every formula:
     the close stores values it would otherwise show), and its five native charts."""
@@ -175,9 +172,7 @@ def test_the_dashboard_counts_the_closed_month_in_libreoffice(tmp_path):
     wb = openpyxl.load_workbook(path)
     wb.calculation.fullCalcOnLoad = True
     wb.save(path)
-    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
-                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(path)],
-                   check=True, capture_output=True, timeout=180)
+    libreoffice.convert([path], "xlsx", tmp_path / "out", tmp_path)
     assert len(openpyxl.load_workbook(path)["看板"]._charts) == 5
     assert_dashboard_worked_by_hand(openpyxl.load_workbook(tmp_path / "out" / path.name, data_only=True)["看板"])
 
@@ -241,9 +236,7 @@ def test_what_hr_prints_is_readable_and_history_prints_its_latest_month(tmp_path
             wb.remove(ws)
         singles.append(tmp_path / f"{len(singles)}.xlsx")
         wb.save(singles[-1])
-    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), *map(str, singles)],
-                   check=True, capture_output=True, timeout=300)
+    libreoffice.convert(singles, "pdf", tmp_path / "pdf", tmp_path, timeout=300)
 
     def pages(i):
         info = subprocess.run(["pdfinfo", str(tmp_path / "pdf" / f"{i}.pdf")], capture_output=True, text=True).stdout
