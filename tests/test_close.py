@@ -99,8 +99,11 @@ def test_the_archive_and_its_checksum(tmp_path):
     assert {r["序列"] for r in rows} == {"客户代表", "客服职级"} and {r["可晋升"] for r in rows} <= {"是", "否"}
     ids = {ld.id for ld in book.read(FileBook(path)).policy.ladders}
     assert not [c.value for r in review.iter_rows() for c in r if c.value in ids]
-    numbers = [c for r in review.iter_rows(min_row=2) for c in r if isinstance(c.value, float)]
-    assert numbers and all(c.number_format == "0.00" for c in numbers)
+    numbers = [c for r in review.iter_rows(min_row=2) for c in r if isinstance(c.value, (int, float))]
+    fractions = [c for c in numbers if not float(c.value).is_integer()]
+    assert fractions and all(c.number_format == "0.00" for c in fractions)
+    wholes = [c for c in numbers if float(c.value).is_integer()]
+    assert wholes and all(c.number_format == "General" for c in wholes)  # 18 months, not 18.00
 
 
 def test_a_second_close_is_refused_and_replace_replaces_only_that_month(tmp_path):

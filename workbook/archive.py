@@ -105,12 +105,15 @@ def write_archive(plan: Plan, path: Path) -> None:
 
 
 def _cell(ws, value, wrap: Alignment):
-    """A value of the archive as HR reads it: a month as 2026-10, a date as 2026-10-31, a number
-    to two decimals, a two-line header wrapped, text that starts with "=" as text."""
+    """A value of the archive as HR reads it: a month as 2026-10, a date as 2026-10-31, a
+    fraction to two decimals (a whole number, a day count, as it is: 1, not 1.00), a two-line
+    header wrapped, text that starts with "=" as text."""
     if isinstance(value, str) and "\n" in value:
         return _wrapped(ws, value, wrap)
     if isinstance(value, str) and value.startswith("="):
         return typed(WriteOnlyCell(ws), value)
+    if isinstance(value, float) and value.is_integer():
+        return value
     if isinstance(value, (dt.date, float)) and not isinstance(value, bool):
         cell = WriteOnlyCell(ws, value)
         cell.number_format = "0.00" if isinstance(value, float) else MONTH if value.day == 1 else DATE
