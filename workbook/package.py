@@ -24,13 +24,20 @@ _DESCRIPTOR = 0x08  # the sizes follow the data: written here in the header inst
 _UTF8 = 0x800
 
 
-def copy(source: Path, target: Path, replaced: dict[str, bytes]) -> None:
+def copy(source: Path, target: Path, replaced: dict[str, bytes | None]) -> None:
     """Write to `target` the package at `source` with the members named in `replaced` holding
-    those bytes instead; every other member is copied byte for byte, compressed as it was."""
+    those bytes instead (None: left out; a name the package lacks: added at its end); every
+    other member is copied byte for byte, compressed as it was."""
     with zipfile.ZipFile(source) as zin, open(source, "rb") as raw, open(target, "wb") as out:
         central = []
-        for info in zin.infolist():
-            name = info.filename.encode("utf-8" if info.flag_bits & _UTF8 else "cp437")
+        present = {info.filename for info in zin.infolist()}
+        added = [zipfile.ZipInfo(name, zin.infolist()[0].date_time) for name, data in replaced.items()
+                 if name not in present and data is not None]
+        for info in zin.infolist() + added:
+            if info.filename in replaced and replaced[info.filename] is None:
+                continue
+            name = info.filename.encode("utf-8" if info.flag_bits & _UTF8 or not info.filename.isascii() else "cp437")
+            flags = (info.flag_bits | (0 if info.filename.isascii() else _UTF8)) & ~_DESCRIPTOR & 0xFFFF
             if info.filename in replaced:
                 data = replaced[info.filename]
                 crc, size = zlib.crc32(data), len(data)
@@ -40,7 +47,6 @@ def copy(source: Path, target: Path, replaced: dict[str, bytes]) -> None:
             else:
                 crc, size, method = info.CRC, info.file_size, info.compress_type
                 body = _raw(raw, info)
-            flags = info.flag_bits & ~_DESCRIPTOR & 0xFFFF
             time = info.date_time[3] << 11 | info.date_time[4] << 5 | info.date_time[5] // 2
             date = (info.date_time[0] - 1980) << 9 | info.date_time[1] << 5 | info.date_time[2]
             offset = out.tell()

@@ -24,6 +24,7 @@ import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from xml.sax.saxutils import escape, unescape
 
@@ -34,13 +35,10 @@ from openpyxl.utils.cell import coordinate_to_tuple
 
 from xlfuncs.excel import CellError, declared
 
-from . import excel_calls, files, package, writes
+from . import excel_calls, files, package, sheet_xml, writes
+from .sheet_xml import ATTR, CELL, F
 from .file_book import FileBook
 
-_CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
-_ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
-_ATTR = re.compile(r'(\w+)="([^"]*)"')
-_F = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 _HAS_FORMULA = re.compile(rb"<f[\s/>]")
 _FULL_CALC = re.compile(r'\s+fullCalcOnLoad="(?:1|true)"')
 
@@ -96,17 +94,18 @@ def _recalc(held: writes.Held, output, as_of, progress, values_only) -> Report:
     path = held.path
     with zipfile.ZipFile(path) as zin:
         parts = files.sheet_parts(zin)
-        texts = {name: data.decode("utf-8") for name, data in ((n, zin.read(p)) for n, p in parts.items())
-                 if _HAS_FORMULA.search(data)}  # History, the largest, has none: it is not scanned
+        raw = {name: data for name, data in ((n, zin.read(p)) for n, p in parts.items())
+               if _HAS_FORMULA.search(data)}  # History, the largest, has none: it is not scanned
+        texts = {name: data.decode("utf-8") for name, data in raw.items()}
         places = Places(files.tables(zin), files.defined_names(zin))
     report, edits = _compute(texts, FileBook(path), places, as_of, progress or (lambda done, total: None))
-    new_parts = {parts[name]: _apply(name, texts[name], cells, report.answered[name] if values_only else ())
+    new_parts = {parts[name]: _apply(name, raw[name], cells, report.answered[name] if values_only else ())
                  for name, cells in edits.items()}
     if edits:
         with zipfile.ZipFile(path) as zin:
             workbook = zin.read("xl/workbook.xml").decode("utf-8")
         if _FULL_CALC.search(workbook):  # else every program would discard the values stored
-            new_parts["xl/workbook.xml"] = _FULL_CALC.sub("", workbook)
+            new_parts["xl/workbook.xml"] = _FULL_CALC.sub("", workbook).encode("utf-8")
     target = Path(output) if output else path
     if target.resolve() != held.real:
         writes.replace(target, _writer(path, new_parts))
@@ -119,14 +118,14 @@ def _formulas(sheet: str, xml: str) -> list[_Formula]:
     """Every formula of a sheet, shared formulas expanded to each cell's own text."""
     shared = {}
     out = []
-    for match in _CELL.finditer(xml):
-        attrs = dict(_ATTR.findall(match.group(1)))
+    for match in CELL.finditer(xml):
+        attrs = dict(ATTR.findall(match.group(1)))
         if "r" not in attrs:
-            raise _unplaced(sheet)
-        f = _F.search(match.group(3) or "")
+            raise sheet_xml.unplaced(sheet)
+        f = F.search(match.group(3) or "")
         if not f:
             continue
-        f_attrs = dict(_ATTR.findall(f.group(1)))
+        f_attrs = dict(ATTR.findall(f.group(1)))
         text = unescape(f.group(2) or "", {"&quot;": '"', "&apos;": "'"})
         cell = attrs["r"]
         if f_attrs.get("t") == "shared":
@@ -139,12 +138,6 @@ def _formulas(sheet: str, xml: str) -> list[_Formula]:
             target = f_attrs["ref"] if f_attrs.get("t") == "array" else cell
             out.append(_Formula(sheet, cell, text, target))
     return out
-
-
-def _unplaced(sheet: str) -> files.Refused:
-    return files.Refused(f"工作表「{sheet}」有未注明位置的单元格或行（非 Excel 所写），请在 Excel 或 WPS 中打开并另存后再用 | "
-                         f"the sheet '{sheet}' has cells or rows without their reference (not written by "
-                         f"Excel): open the workbook in Excel or WPS and save it again first")
 
 
 def functions() -> dict:
@@ -467,7 +460,7 @@ def _cell_xml(attrs: str, inner: str, value, formula_kept=True) -> str:
     """A `<c>` element holding `value` as its cached value; its style kept, and its formula
     unless `formula_kept` is false (then it is the value alone)."""
     attrs = re.sub(r'\s+t="[^"]*"', "", attrs).rstrip("/").rstrip()
-    formula = _F.search(inner or "") if formula_kept else None
+    formula = F.search(inner or "") if formula_kept else None
     keep = formula.group(0) if formula else ""
     if isinstance(value, CellError):
         kind, text = "e", value.code
@@ -494,54 +487,20 @@ def xml_text(text: str) -> str:
     return escape(text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_"))
 
 
-def _apply(sheet: str, xml: str, values: dict[str, object], plain=()) -> str:
+def _apply(sheet: str, data: bytes, values: dict[str, object], plain=()) -> bytes:
     """The sheet's XML with new cached values in `values`' cells (those in `plain` as values
     alone, their formulas dropped); cells missing are added."""
-    start, end = xml.index("<sheetData"), xml.index("</sheetData>") if "</sheetData>" in xml else None
-    if end is None:  # <sheetData/>: nothing to edit into
-        return xml
-    head_end = xml.index(">", start) + 1
-    body = xml[head_end:end]
-    wanted = defaultdict(dict)
+    cells = defaultdict(dict)
     for address, value in values.items():
-        row, col = coordinate_to_tuple(address)
-        wanted[row][col] = (address, value)
-
-    def cells_of(row_number, inner):
-        todo = dict(wanted.pop(row_number, {}))
-        out = []
-        for m in _CELL.finditer(inner or ""):
-            attrs = m.group(1)
-            address = dict(_ATTR.findall(attrs))["r"]
-            col = coordinate_to_tuple(address)[1]
-            for missing in sorted(c for c in todo if c < col):
-                out.append(_cell_xml(f' r="{todo[missing][0]}"', "", todo.pop(missing)[1]))
-            if col in todo:
-                address, value = todo.pop(col)
-                out.append(_cell_xml(attrs, m.group(3), value, address not in plain))
-            else:
-                out.append(m.group(0))
-        for missing in sorted(todo):
-            out.append(_cell_xml(f' r="{todo[missing][0]}"', "", todo[missing][1]))
-        return "".join(out)
-
-    rows = []
-    for m in _ROW.finditer(body):
-        number = dict(_ATTR.findall(m.group(1))).get("r")
-        if number is None:
-            raise _unplaced(sheet)
-        number = int(number)
-        for missing in sorted(r for r in wanted if r < number):
-            rows.append(f'<row r="{missing}">{cells_of(missing, "")}</row>')
-        if number in wanted:
-            rows.append(f"<row{m.group(1).rstrip('/')}>{cells_of(number, m.group(3))}</row>")
-        else:
-            rows.append(m.group(0))
-    for missing in sorted(wanted):
-        rows.append(f'<row r="{missing}">{cells_of(missing, "")}</row>')
-    return xml[:head_end] + "".join(rows) + xml[end:]
+        row, column = coordinate_to_tuple(address)
+        cells[row][column] = partial(_cached, address, value, address not in plain)
+    return sheet_xml.put(data, sheet, cells)
 
 
-def _writer(source: Path, new_parts: dict[str, str]):
+def _cached(address: str, value, formula_kept: bool, attrs: str | None, inner: str | None) -> str:
+    return _cell_xml(f' r="{address}"' if attrs is None else attrs, inner, value, formula_kept)
+
+
+def _writer(source: Path, new_parts: dict[str, bytes]):
     """What writes the package at `source` with `new_parts` replaced to a file."""
-    return lambda temp: package.copy(source, temp, {name: text.encode("utf-8") for name, text in new_parts.items()})
+    return lambda temp: package.copy(source, temp, new_parts)

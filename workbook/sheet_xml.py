@@ -1,0 +1,154 @@
+"""A worksheet's rows edited in its XML, from the first row touched on: recalc puts cached
+values into formula cells, the month end puts rows into History and cells into the roster.
+Everything above the first row touched is copied as bytes, never parsed: History, the largest
+part, is appended to without being read. Rows and cells are found as Excel and openpyxl write
+them (`<row r=…>`, `<c r=…>`, in order); a sheet whose rows or cells lack their `r` is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+from xml.sax.saxutils import escape, unescape
+
+from openpyxl.formula.translate import Translator
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple
+
+from .files import Refused
+
+CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
+ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
+ATTR = re.compile(r'([\w:]+)="([^"]*)"')
+F = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
+_R = re.compile(r'(\sr=")([^"]*)(")')
+_DIMENSION = re.compile(rb'(<dimension\b[^>]*\sref=")([^"]*)(")')
+
+# a cell's new XML from its old attributes and content (None, None: the cell is new)
+Make = Callable[[str | None, str | None], str]
+
+
+def unplaced(sheet: str) -> Refused:
+    return Refused(f"工作表「{sheet}」有未注明位置的单元格或行（非 Excel 所写），请在 Excel 或 WPS 中打开并另存后再用 | "
+                   f"the sheet '{sheet}' has cells or rows without their reference (not written by "
+                   f"Excel): open the workbook in Excel or WPS and save it again first")
+
+
+def put(data: bytes, sheet: str, cells: dict[int, dict[int, Make]]) -> bytes:
+    """The sheet with each cell of `cells` (row → column → how to make it) made anew; rows
+    and cells it lacks are added in their order."""
+    if not cells:
+        return data
+    head, body, tail = _split(data, sheet, min(cells))
+    wanted = {row: dict(columns) for row, columns in cells.items()}
+    out = []
+    for number, attrs, inner, whole in _rows(body, sheet):
+        out += [_row(sheet, missing, "", wanted.pop(missing)) for missing in sorted(r for r in wanted if r < number)]
+        out.append(_row(sheet, number, inner or "", wanted.pop(number), attrs) if number in wanted else whole)
+    out += [_row(sheet, missing, "", wanted[missing]) for missing in sorted(wanted)]
+    return head + "".join(out).encode("utf-8") + tail
+
+
+def delete_rows(data: bytes, sheet: str, first: int, count: int) -> bytes:
+    """The sheet without rows `first` to `first + count - 1`, the rows below moved up, their
+    formulas moved with them as Excel moves them."""
+    head, body, tail = _split(data, sheet, first)
+    out = []
+    for number, attrs, inner, whole in _rows(body, sheet):
+        if number < first + count:
+            continue
+        moved = number - count
+        cells = [_moved_cell(m, count, sheet) for m in CELL.finditer(inner or "")]
+        out.append(f"<row{_R.sub(lambda m: f'{m[1]}{moved}{m[3]}', attrs, 1)}>{''.join(cells)}</row>")
+    return head + "".join(out).encode("utf-8") + tail
+
+
+def fit_dimension(data: bytes, sheet: str) -> bytes:
+    """The sheet's `<dimension>` (the cells it says it spans) made to end at its last row."""
+    start, end = _sheet_data(data)
+    last = next((number for _, number in _backwards(data, start, end, sheet)), None)
+    if last is None:
+        return data
+
+    def fitted(m):
+        min_col, min_row, max_col, _ = range_boundaries(m[2].decode())
+        ref = f"{get_column_letter(min_col)}{min_row or 1}:{get_column_letter(max_col or min_col)}{last}"
+        return m[1] + ref.encode() + m[3]
+    return _DIMENSION.sub(fitted, data, 1)
+
+
+def _split(data: bytes, sheet: str, first: int) -> tuple[bytes, str, bytes]:
+    """(head, rows, tail): the bytes before the sheet's first row numbered `first` or more,
+    the text of the rows from there, and the bytes from `</sheetData>` on."""
+    empty = data.find(b"<sheetData/>")
+    if empty >= 0:
+        return data[:empty] + b"<sheetData>", "", b"</sheetData>" + data[empty + len(b"<sheetData/>"):]
+    start, end = _sheet_data(data)
+    at = end
+    for offset, number in _backwards(data, start, end, sheet):  # appending to History reads its last rows only
+        if number < first:
+            break
+        at = offset
+    return data[:at], data[at:end].decode("utf-8"), data[end:]
+
+
+def _sheet_data(data: bytes) -> tuple[int, int]:
+    """Where the rows of `<sheetData>` start and end (0, 0: an empty `<sheetData/>`)."""
+    if b"</sheetData>" not in data:
+        return 0, 0
+    return data.index(b">", data.index(b"<sheetData")) + 1, data.index(b"</sheetData>")
+
+
+def _backwards(data: bytes, start: int, end: int, sheet: str):
+    """(offset, number) of each row element between `start` and `end`, the last first."""
+    at = end
+    while (found := data.rfind(b"<row", start, at)) >= 0:
+        at = found
+        if data[found + 4:found + 5] not in (b" ", b">", b"/", b"\t", b"\n", b"\r"):
+            continue
+        number = dict(ATTR.findall(data[found:data.index(b">", found)].decode("utf-8"))).get("r")
+        if number is None:
+            raise unplaced(sheet)
+        yield found, int(number)
+
+
+def _rows(body: str, sheet: str):
+    for m in ROW.finditer(body):
+        number = dict(ATTR.findall(m[1])).get("r")
+        if number is None:
+            raise unplaced(sheet)
+        yield int(number), m[1].rstrip("/"), m[3], m[0]
+
+
+def _row(sheet: str, number: int, inner: str, todo: dict[int, Make], attrs: str | None = None) -> str:
+    out = []
+    for m in CELL.finditer(inner):
+        address = dict(ATTR.findall(m[1])).get("r")
+        if address is None:
+            raise unplaced(sheet)
+        column = coordinate_to_tuple(address)[1]
+        out += [todo.pop(c)(None, None) for c in sorted(c for c in todo if c < column)]
+        out.append(todo.pop(column)(m[1], m[3]) if column in todo else m[0])
+    out += [todo[c](None, None) for c in sorted(todo)]
+    return f"<row{attrs if attrs is not None else f' r={chr(34)}{number}{chr(34)}'}>{''.join(out)}</row>"
+
+
+def _moved_cell(m: re.Match, count: int, sheet: str) -> str:
+    """A cell moved up `count` rows: its reference, and its formula translated as Excel does
+    (a shared or array formula, which spans other cells, is refused)."""
+    attrs = dict(ATTR.findall(m[1]))
+    if "r" not in attrs:
+        raise unplaced(sheet)
+    row, column = coordinate_to_tuple(attrs["r"])
+    new = f"{get_column_letter(column)}{row - count}"
+    inner = m[3] or ""
+    formula = F.search(inner)
+    if formula:
+        if "t=" in formula[1]:
+            raise Refused(f"工作表「{sheet}」的 {attrs['r']} 有共享或数组公式，无法上移该行 | "
+                          f"the sheet '{sheet}' has a shared or array formula at {attrs['r']}: its row cannot be moved up")
+        text = unescape(formula[2] or "", {"&quot;": '"', "&apos;": "'"})
+        moved = Translator(f"={text}", origin=attrs["r"]).translate_formula(new)[1:]
+        inner = inner.replace(formula[0], f"<f{formula[1]}>{escape(moved)}</f>", 1)
+    attrs_text = _R.sub(lambda r: f"{r[1]}{new}{r[3]}", m[1], 1)
+    return f"<c{attrs_text}/>" if m[2] == "/>" else f"<c{attrs_text}>{inner}</c>"
