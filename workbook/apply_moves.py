@@ -23,12 +23,11 @@ from xlfuncs.problems import Problem
 from xlfuncs.rules import bad_month, evaluate
 
 from . import files, writes
-from .edits import Editor, OpenpyxlEditor, aligned, id_cell, last_row, rewrite
+from .edits import Editor, aligned, edit_package, id_cell, last_row
 from .file_book import FileBook
 from .recalc import recalc
 from .sheets.style import language
 
-MACRO = "LADDERBOOK_APPLY_MOVES"
 CONSUMED = ("recommended", "exam_passed", "gm_approval")  # used up by the move they allowed
 NO = "否"
 
@@ -197,8 +196,7 @@ def _log_rows(out: MovesPlan, sheet: str, cells) -> None:
     out.log_rows, _ = aligned(moves, column)
 
 
-def apply_file(path, month: str | None = None, allow_drop: bool = False,
-               now: dt.datetime | None = None) -> tuple[MovesPlan, Path | None]:
+def apply_file(path, month: str | None = None, now: dt.datetime | None = None) -> tuple[MovesPlan, Path | None]:
     """Apply the decisions of a closed month to the workbook file at `path`: all of them or,
     with any refused, none. Returns the plan and the backup taken (None if nothing changed)."""
     path = Path(path)
@@ -207,7 +205,6 @@ def apply_file(path, month: str | None = None, allow_drop: bool = False,
         the_plan = plan(FileBook(path), month)
         if the_plan.problems or the_plan.moves.empty:
             return the_plan, None
-        backup = rewrite(held, lambda wb: the_plan.carry_out(OpenpyxlEditor(wb, the_plan.policy, the_plan.lang)),
-                         the_plan.policy, the_plan.lang, MACRO, allow_drop, now)
+        backup = edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, now)
         recalc(path, held=held)  # the values stored for every reader
     return the_plan, backup

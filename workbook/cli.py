@@ -172,7 +172,7 @@ def export(args) -> int:
 def start_month(args) -> int:
     """The first month's sheets of a fresh workbook."""
     from . import close as close_module
-    added, problems = close_module.start_month(args.file, args.month, args.allow_drop)
+    added, problems = close_module.start_month(args.file, args.month)
     for problem in problems:
         print(problem, file=sys.stderr)
     for title in added:
@@ -183,7 +183,7 @@ def start_month(args) -> int:
 def close_month(args) -> int:
     """Close a month: validate, freeze into History, archive, start the next month."""
     from . import close as close_module
-    closed = close_module.close_file(args.file, args.month, args.replace, args.allow_drop)
+    closed = close_module.close_file(args.file, args.month, args.replace)
     print(closed.text(), file=sys.stderr if closed.plan.problems else sys.stdout)
     return 1 if closed.plan.problems else 0
 
@@ -191,7 +191,7 @@ def close_month(args) -> int:
 def apply_moves(args) -> int:
     """Apply the decisions of a closed month to the roster and the moves log."""
     from . import apply_moves as apply_module
-    the_plan, backup = apply_module.apply_file(args.file, args.month, args.allow_drop)
+    the_plan, backup = apply_module.apply_file(args.file, args.month)
     print(the_plan.text(), file=sys.stderr if the_plan.problems else sys.stdout)
     if backup:
         print(f"  备份 | backup: {backup}")
@@ -257,8 +257,6 @@ def main(argv=None) -> int:
                                                 "the month sheets of every ladder")
     p.add_argument("file")
     p.add_argument("month", help="月份 | the month, e.g. 2026-10")
-    p.add_argument("--allow-drop", action="store_true",
-                   help="即使会丢失图表、图片或控件也改写 | rewrite even if charts, images or controls would be lost (see README)")
     p.set_defaults(run=start_month)
 
     p = commands.add_parser("close-month", help="月结 | close a month (the month-end macro)")
@@ -267,15 +265,11 @@ def main(argv=None) -> int:
                    help="要结账的月份 | the month to close, e.g. 2026-10 (default: the earliest with month sheets)")
     p.add_argument("--replace", action="store_true",
                    help="重新结账，只替换该月的行 | close a month History already holds again, replacing only that month's rows")
-    p.add_argument("--allow-drop", action="store_true",
-                   help="即使会丢失图表、图片或控件也改写 | rewrite even if charts, images or controls would be lost (see README)")
     p.set_defaults(run=close_month)
 
     p = commands.add_parser("apply-moves", help="执行调动决定 | apply the promotions and demotions decided")
     p.add_argument("file")
     p.add_argument("--month", help="执行哪个已结账月份的决定 | the closed month whose decisions to apply (default: the latest)")
-    p.add_argument("--allow-drop", action="store_true",
-                   help="即使会丢失图表、图片或控件也改写 | rewrite even if charts, images or controls would be lost (see README)")
     p.set_defaults(run=apply_moves)
 
     args = parser.parse_args(argv)

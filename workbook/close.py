@@ -25,13 +25,11 @@ from xlfuncs.rules import Review, bad_month, evaluate, item_fields
 
 from . import files, writes
 from .archive import archive_folder, archive_sheets, archive_target, place_archive, repair, write_archive
-from .edits import Editor, OpenpyxlEditor, aligned, id_cell, last_row, rewrite
+from .edits import Editor, aligned, edit_package, id_cell, last_row
 from .file_book import FileBook
 from .recalc import recalc
 from .sheets.style import Names, language
 from .sheets.tables import history_extra
-
-MACRO = "LADDERBOOK_CLOSE_MONTH"  # the same close, run in Excel (workbook.macros)
 
 
 @dataclass
@@ -302,8 +300,7 @@ def _next_sheets(clean: pd.DataFrame, policy: Policy, month: int, names: list[st
     return out
 
 
-def close_file(path, month: str | None = None, replace: bool = False, allow_drop: bool = False,
-               now: dt.datetime | None = None) -> Closed:
+def close_file(path, month: str | None = None, replace: bool = False, now: dt.datetime | None = None) -> Closed:
     """Close a month of the workbook file at `path`. Nothing changes unless everything can:
     with problems, the report lists them; the workbook is replaced atomically, a backup of it
     kept, and the archive written only once the workbook is safely saved."""
@@ -321,13 +318,10 @@ def close_file(path, month: str | None = None, replace: bool = False, allow_drop
         folder = target.parent
         pending = folder / f"{writes.PREFIX}{the_plan.label}.xlsx"
 
-        def edit(wb):
-            the_plan.carry_out(OpenpyxlEditor(wb, the_plan.policy, the_plan.lang))
+        try:
             folder.mkdir(exist_ok=True)
             write_archive(the_plan, pending)
-
-        try:
-            backup = rewrite(held, edit, the_plan.policy, the_plan.lang, MACRO, allow_drop, now)
+            backup = edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, now)
         except BaseException:
             pending.unlink(missing_ok=True)
             raise
@@ -347,10 +341,10 @@ def start_month(path, month: str, allow_drop: bool = False,
     if wanted in (None, values.INVALID):
         return [], [bad_month(month)]
     with writes.held(path) as held:
-        return _start_month(held, wanted, allow_drop, now)
+        return _start_month(held, wanted, now)
 
 
-def _start_month(held: writes.Held, wanted, allow_drop: bool, now) -> tuple[list[str], list[Problem]]:
+def _start_month(held: writes.Held, wanted, now) -> tuple[list[str], list[Problem]]:
     path = held.path
     source = FileBook(path)
     names = source.sheet_names()
@@ -366,11 +360,10 @@ def _start_month(held: writes.Held, wanted, allow_drop: bool, now) -> tuple[list
         return [], [Problem("员工名册中没有在该月前入职的员工", "the roster has no one hired by that month's end")]
     lang = language(names)
 
-    def edit(wb):
-        editor = OpenpyxlEditor(wb, inputs.policy, lang)
+    def edit(editor: Editor):
         for ladder, title, first_day, people in sheets:
             editor.add_month_sheet(ladder, title, first_day, people)
 
-    rewrite(held, edit, inputs.policy, lang, MACRO, allow_drop, now)
+    edit_package(held, edit, inputs.policy, lang, now)
     recalc(path, held=held)
     return [title for _, title, _, _ in sheets], []

@@ -1,24 +1,20 @@
-"""A plan's edits carried out on a workbook file: the editor the month close and apply-moves
-hand their plans to (through openpyxl; `workbook.macros` has Excel's), the rows they write
-lined up with a sheet's headers, and the rewrite of the file that keeps it safe."""
+"""A plan's edits carried out on a workbook: what an editor does (the package's,
+`package_editor`, for files; Excel's, `macros`), the rows a plan writes lined up with a
+sheet's headers, and the file replaced safely once the package is edited."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from xlfuncs import values
 from xlfuncs.policy import Ladder, Policy
 
-from . import writes
-from .sheets.dashboard import DASHBOARD, dashboard
-from .sheets.month import month_sheet
-from .sheets.style import Names, typed
-from .sheets.tables import fit_table
+from . import package, writes
+from .package_editor import PackageEditor
 
 
 class Editor(Protocol):
@@ -31,46 +27,6 @@ class Editor(Protocol):
     def print_rows(self, sheet: str, first: int, last: int) -> None: ...
     def add_month_sheet(self, ladder: Ladder, title: str, month: dt.datetime, people: list[dict]) -> None: ...
     def delete_sheet(self, sheet: str) -> None: ...
-
-
-class OpenpyxlEditor:
-    """The edits of a plan on a workbook loaded by openpyxl."""
-
-    def __init__(self, wb, policy: Policy, lang: str):
-        self.wb, self.policy, self.names = wb, policy, Names(lang)
-
-    def delete_rows(self, sheet, first, count):
-        self.wb[sheet].delete_rows(first, count)
-
-    def write_rows(self, sheet, first, rows, like_row):
-        ws = self.wb[sheet]
-        formats = [ws.cell(like_row, c).number_format for c in range(1, max(map(len, rows), default=0) + 1)]
-        for r, row in enumerate(rows, first):
-            for c, value in enumerate(row, 1):
-                if value is not None:
-                    cell = typed(ws.cell(r, c), value)
-                    cell.number_format = formats[c - 1]
-                    if isinstance(value, dt.datetime) and cell.number_format == "General":
-                        cell.number_format = "yyyy-mm-dd"
-
-    def set_cell(self, sheet, row, column, value):
-        typed(self.wb[sheet].cell(row, column), value)
-
-    def fit_table(self, sheet, last_row):
-        fit_table(self.wb[sheet], last_row)
-
-    def print_rows(self, sheet, first, last):
-        ws = self.wb[sheet]
-        ws.print_area = f"A{first}:{get_column_letter(ws.max_column)}{last}"
-
-    def add_month_sheet(self, ladder, title, month, people):
-        template = self.names.template(ladder)
-        index = self.wb.index(self.wb[template]) if template in self.wb.sheetnames else None
-        month_sheet(self.wb, self.policy, ladder, title, month, people, self.names.lang, index)
-
-    def delete_sheet(self, sheet):
-        del self.wb[sheet]
-        self.wb.active = 0
 
 
 def last_row(cells: list[list], header: int) -> int:
@@ -102,18 +58,17 @@ def id_cell(emp: str):
     return int(emp) if emp.isdigit() else emp
 
 
-def rewrite(held: writes.Held, edit, policy: Policy, lang: str, macro: str, allow_drop: bool,
-            now: dt.datetime | None) -> Path:
-    """`writes.rewrite` with the dashboard built anew after `edit`: its charts are ladderbook's
-    own, so openpyxl losing them loses nothing."""
-    names = Names(lang)
-    name = names.pick(*DASHBOARD)
-
-    def run(wb):
-        edit(wb)
-        if name in wb.sheetnames:
-            index = wb.index(wb[name])
-            del wb[name]
-            dashboard(wb, policy, names, index)
-
-    return writes.rewrite(held, run, macro, allow_drop, now, rebuilt=name)
+def edit_package(held: writes.Held, carry_out: Callable[[Editor], None], policy: Policy, lang: str,
+                 now: dt.datetime | None) -> Path:
+    """`carry_out(editor)` on the package of the workbook `held` (`package_editor`), then the
+    file replaced by the package with the parts changed, a backup of the old one kept. Returns
+    the backup."""
+    editor = PackageEditor(held.path, policy, lang)
+    try:
+        carry_out(editor)
+        parts = editor.parts()
+    finally:
+        editor.close()
+    kept = writes.backup(held.path, now)
+    held.replace(lambda temp: package.copy(held.path, temp, parts))
+    return kept

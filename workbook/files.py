@@ -2,15 +2,13 @@
 
 Every command that reads a workbook goes through here: a file open in Excel (its `~$` lock
 file beside it), anything that is not a workbook, or a package built to hurt the reader (a DTD,
-a zip bomb) is refused before it is parsed; what a rewrite by openpyxl, which loses some kinds of
-content, would lose is said first; the package's sheets, Tables and defined names are found
-through its relationships. How a file is written is `writes`.
+a zip bomb) is refused before it is parsed; the package's sheets, Tables and defined names are
+found through its relationships. How a file is written is `writes`.
 """
 
 from __future__ import annotations
 
 import codecs
-import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -27,20 +25,10 @@ from openpyxl.worksheet.table import Table as _TablePart
 MAX_UNZIPPED = 256 * 1024 ** 2
 MAX_RATIO = 200  # nor does a real part compress more than this (a zip bomb does)
 
-# Parts of a package that openpyxl does not carry through a load and save: (what, part pattern)
-DROPPED_BY_OPENPYXL = (
-    ("图表 charts", re.compile(r"^xl/(charts|chartsheets)/")),
-    ("图片 images", re.compile(r"^xl/media/")),
-    ("表单控件 form controls", re.compile(r"^xl/(ctrlProps|activeX)/")),
-    ("嵌入对象 embedded objects", re.compile(r"^xl/embeddings/")),
-    ("切片器 slicers and timelines", re.compile(r"^xl/(slicers|slicerCaches|timelines|timelineCaches)/")),
-    ("批注会话 threaded comments", re.compile(r"^xl/threadedComments/")),
-)
 _DOCTYPE = [text.encode(codec) for text in ["<!DOCTYPE"] for codec in ("utf-8", "utf-16-le", "utf-16-be")]
 _STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
-_SHAPE = re.compile(rb"<xdr:sp\b")  # a drawn shape or text box (a macro button is one)
 
 
 class Refused(Exception):
@@ -132,7 +120,7 @@ def _inspect(z: zipfile.ZipFile, name: str) -> None:
 
 def _other_sheets(z: zipfile.ZipFile) -> int:
     """Sheets of the workbook that are no worksheets (chart sheets, dialog and macro sheets)."""
-    return sum(1 for _, target in _targets(z, "xl/workbook.xml") if "worksheets/" not in target
+    return sum(1 for _, target in targets(z, "xl/workbook.xml") if "worksheets/" not in target
                and target.startswith(("xl/chartsheets/", "xl/dialogsheets/", "xl/macrosheets/")))
 
 
@@ -144,30 +132,14 @@ def _root_tag(z: zipfile.ZipFile, part: str) -> str:
     return "" if start is None else head[start + 1:].split(None, 1)[0].split(">", 1)[0].rstrip("/")
 
 
-def dropped_by_openpyxl(path: Path, rebuilt: str | None = None) -> list[str]:
-    """What a load and save through openpyxl would lose from the workbook at `path`, by kind.
-    The drawing and charts of the sheet named `rebuilt` do not count: the caller builds that
-    sheet anew."""
-    found = []
-    with zipfile.ZipFile(path) as z:
-        exempt = _drawing_parts(z, rebuilt) if rebuilt else set()
-        names = [n for n in z.namelist() if n not in exempt]
-        for what, pattern in DROPPED_BY_OPENPYXL:
-            if any(pattern.match(n) for n in names):
-                found.append(what)
-        if any(n.startswith("xl/drawings/drawing") and _SHAPE.search(z.read(n)) for n in names):
-            found.append("形状与按钮 shapes and buttons")
-    return found
-
-
 def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet name → its part in the package, through the workbook's relationships."""
     workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
-    targets = dict(_targets(z, "xl/workbook.xml"))
+    places = dict(targets(z, "xl/workbook.xml"))
     names = set(z.namelist())
     out = {}
     for sheet in workbook.iter(f"{{{_NS['m']}}}sheet"):
-        part = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
+        part = places.get(sheet.get(f"{{{_NS['r']}}}id"), "")
         if part in names and "worksheets/" in part:
             out[sheet.get("name")] = part
     return out
@@ -184,17 +156,21 @@ class Table:
     totals_row: bool
 
 
+def table_parts(z: zipfile.ZipFile, sheet_part: str) -> list[str]:
+    """The parts of the Tables on the worksheet `sheet_part`."""
+    return [t for _, t in targets(z, sheet_part) if t.startswith("xl/tables/") and t in z.namelist()]
+
+
 def tables(z: zipfile.ZipFile) -> list[Table]:
     """The package's Tables, read from their parts by openpyxl's own `Table` (through defusedxml)."""
     out = []
     for sheet, part in sheet_parts(z).items():
-        for _, target in _targets(z, part):
-            if target.startswith("xl/tables/") and target in z.namelist():
-                t = _TablePart.from_tree(ElementTree.fromstring(z.read(target)))
-                min_col, min_row, max_col, max_row = range_boundaries(t.ref)
-                out.append(Table(t.displayName or t.name, sheet, (min_row, min_col, max_row, max_col),
-                                 tuple(c.name for c in t.tableColumns), t.headerRowCount != 0,
-                                 bool(t.totalsRowCount)))
+        for target in table_parts(z, part):
+            t = _TablePart.from_tree(ElementTree.fromstring(z.read(target)))
+            min_col, min_row, max_col, max_row = range_boundaries(t.ref)
+            out.append(Table(t.displayName or t.name, sheet, (min_row, min_col, max_row, max_col),
+                             tuple(c.name for c in t.tableColumns), t.headerRowCount != 0,
+                             bool(t.totalsRowCount)))
     return out
 
 
@@ -215,20 +191,7 @@ def defined_names(z: zipfile.ZipFile) -> dict[str, list[tuple[str, str]] | None]
     return out
 
 
-def _drawing_parts(z: zipfile.ZipFile, sheet: str) -> set[str]:
-    """The drawing parts of worksheet `sheet` and everything they point at (charts, their
-    styles and colours), followed through the package's relationships."""
-    start = sheet_parts(z).get(sheet)
-    found, todo = set(), [start] if start else []
-    while todo:
-        for _, target in _targets(z, todo.pop()):
-            if target not in found and target.startswith(("xl/drawings/", "xl/charts/")):
-                found.add(target)
-                todo.append(target)
-    return found | ({get_rels_path(p) for p in found} & set(z.namelist()))
-
-
-def _targets(z: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
+def targets(z: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
     """(relationship id, target part) of each internal relationship of `part`, resolved by
     openpyxl's own reader of package relationships (through defusedxml)."""
     rels = get_rels_path(part)

@@ -22,6 +22,7 @@ ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 F = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 _R = re.compile(r'(\sr=")([^"]*)(")')
+_ROW_BYTES = re.compile(rb"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _DIMENSION = re.compile(rb'(<dimension\b[^>]*\sref=")([^"]*)(")')
 
 # a cell's new XML from its old attributes and content (None, None: the cell is new)
@@ -61,6 +62,31 @@ def delete_rows(data: bytes, sheet: str, first: int, count: int) -> bytes:
         cells = [_moved_cell(m, count, sheet) for m in CELL.finditer(inner or "")]
         out.append(f"<row{_R.sub(lambda m: f'{m[1]}{moved}{m[3]}', attrs, 1)}>{''.join(cells)}</row>")
     return head + "".join(out).encode("utf-8") + tail
+
+
+def styles(data: bytes, row: int) -> dict[int, int]:
+    """Column → style number of the cells of row `row` (read from the sheet's start: the row
+    a table's new rows are like is near its top)."""
+    start, end = _sheet_data(data)
+    for m in _ROW_BYTES.finditer(data, start, end):
+        number = int(dict(ATTR.findall(m[1].decode("utf-8"))).get("r", 0))
+        if number >= row:
+            if number > row:
+                break
+            out = {}
+            for cell in CELL.finditer((m[3] or b"").decode("utf-8")):
+                attrs = dict(ATTR.findall(cell[1]))
+                if "r" in attrs and "s" in attrs:
+                    out[coordinate_to_tuple(attrs["r"])[1]] = int(attrs["s"])
+            return out
+    return {}
+
+
+def dimension(data: bytes) -> tuple[int, int, int, int]:
+    """(min_col, min_row, max_col, max_row) the sheet's `<dimension>` says it spans."""
+    found = _DIMENSION.search(data)
+    box = range_boundaries(found[2].decode()) if found else (1, 1, 1, 1)
+    return tuple(b if b is not None else 1 for b in box)
 
 
 def fit_dimension(data: bytes, sheet: str) -> bytes:
@@ -146,7 +172,8 @@ def _moved_cell(m: re.Match, count: int, sheet: str) -> str:
     if formula:
         if "t=" in formula[1]:
             raise Refused(f"工作表「{sheet}」的 {attrs['r']} 有共享或数组公式，无法上移该行 | "
-                          f"the sheet '{sheet}' has a shared or array formula at {attrs['r']}: its row cannot be moved up")
+                          f"the sheet '{sheet}' has a shared or array formula at {attrs['r']}: its row cannot be "
+                          f"moved up")
         text = unescape(formula[2] or "", {"&quot;": '"', "&apos;": "'"})
         moved = Translator(f"={text}", origin=attrs["r"]).translate_formula(new)[1:]
         inner = inner.replace(formula[0], f"<f{formula[1]}>{escape(moved)}</f>", 1)

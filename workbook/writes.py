@@ -25,9 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
-
-from .files import Refused, dropped_by_openpyxl
+from .files import Refused
 
 PREFIX = ".~ladderbook-"  # our temporaries (and the month's archive before it is placed): hidden
 
@@ -199,24 +197,3 @@ def backup(path: Path, now: dt.datetime | None = None) -> Path:
         target = folder / f"{path.stem}-{stamp}-{n}{path.suffix}"
     replace(target, lambda temp: shutil.copyfile(path, temp), mode=stat.S_IMODE(path.stat().st_mode))
     return target
-
-
-def rewrite(held: Held, edit: Callable, macro: str, allow_drop: bool = False,
-            now: dt.datetime | None = None, rebuilt: str | None = None) -> Path:
-    """Load the workbook `held` with openpyxl, `edit(wb)` it, keep a backup of the old file
-    and replace it; refused if the file holds what openpyxl would lose, unless `allow_drop` (or
-    it is on the sheet `rebuilt`, which `edit` builds anew). `macro` names the Excel macro that
-    does the same without loss. Returns the backup."""
-    path = held.path
-    dropped = dropped_by_openpyxl(path, rebuilt)
-    if dropped and not allow_drop:
-        raise Refused(
-            f"{path.name} 含有 {', '.join(dropped)}，命令行改写会丢失它们。请在 Excel 中运行宏 "
-            f"{macro}，或加 --allow-drop 接受丢失 | {path.name} holds {', '.join(dropped)}, which "
-            f"a rewrite from the command line would lose: run the macro {macro} in Excel, or pass "
-            f"--allow-drop to accept the loss")
-    wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
-    edit(wb)
-    kept = backup(path, now)
-    held.replace(wb.save)
-    return kept

@@ -1,0 +1,89 @@
+"""The month end edits the workbook's package part by part: HR's charts, images, pivot tables,
+comments and dropdowns, in parts the month end does not own, come through byte for byte, even
+in a workbook openpyxl cannot open, and the file still opens."""
+
+import zipfile
+
+import pytest
+
+import libreoffice
+from graft import CORPUS, graft
+from test_apply_moves import department
+from workbook import apply_moves, close, files, package
+from workbook.file_book import FileBook
+from workbook.recalc import recalc
+
+pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason=f"the corpus of Excel-made files is not at {CORPUS}")
+
+# a dropdown on the roster whose list is on another sheet, as Excel writes it (x14, in the sheet's extLst)
+DROPDOWN = ('<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+            'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:dataValidations count="1" '
+            'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:dataValidation type="list" '
+            'allowBlank="1" showInputMessage="1" showErrorMessage="1"><x14:formula1><xm:f>\'列表\'!$A$2:$A$8</xm:f>'
+            '</x14:formula1><xm:sqref>P2:P1048576</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst>')
+
+
+def hr_workbook(tmp_path):
+    """A promotion decided on October's sheet, and HR's own things beside ladderbook's sheets,
+    its values stored (as Excel leaves them)."""
+    path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    copied = [*graft(path, CORPUS / "excel-made" / "chart_bar01.xlsx", {"Sheet1": "Sheet1"}),
+              *graft(path, CORPUS / "excel-made" / "image01.xlsx", {"Sheet1": "图片"}),
+              *graft(path, CORPUS / "excel-made" / "comment01.xlsx", {"Sheet1": "批注"}),
+              *graft(path, CORPUS / "edge-cases" / "pivots.xlsx",
+                     {"PivotSheet1": "PivotSheet1", "DataSheet": "DataSheet"})]
+    with zipfile.ZipFile(path) as z:
+        roster = files.sheet_parts(z)["员工名册"]
+        data = z.read(roster).decode("utf-8").replace("</worksheet>", DROPDOWN + "</worksheet>")
+    package.copy(path, tmp_path / "with.xlsx", {roster: data.encode("utf-8")})
+    (tmp_path / "with.xlsx").replace(path)
+    recalc(path)
+    return path, copied, roster
+
+
+def parts(path):
+    with zipfile.ZipFile(path) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def test_hr_charts_images_pivots_comments_and_dropdowns_survive_the_month_end(tmp_path):
+    path, copied, roster = hr_workbook(tmp_path)
+    before = parts(path)
+    assert {"xl/charts/hrchart1.xml", "xl/media/hrimage1.png", "xl/hrcomments1.xml",
+            "xl/pivotTables/hrpivotTable1.xml", "xl/pivotCache/hrpivotCacheDefinition1.xml"} <= set(copied)
+
+    assert close.close_file(path).plan.problems == []
+    closed = parts(path)
+    changed = {name for name in before if closed.get(name) != before[name]}
+    with zipfile.ZipFile(path) as z:
+        sheets = files.sheet_parts(z)
+        history, training = sheets["历史记录"], sheets["培训名单"]
+        owned = {history, training, *files.table_parts(z, history), *files.table_parts(z, training),
+                 "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "docProps/app.xml",
+                 "xl/styles.xml", sheets["看板"]}  # the dashboard's values, stored by the recalc step
+    removed = {name for name in before if name not in closed}
+    assert changed - removed <= owned  # every other part byte for byte
+    assert removed == {p for p in before if p.startswith("xl/worksheets/") and p not in closed}  # the month's sheet
+    assert len(removed) == 1
+
+    plan, backup = apply_moves.apply_file(path)
+    assert plan.problems == [] and len(plan.moves) == 1
+    applied = parts(path)
+    for name in copied:
+        assert applied[name] == before[name], name
+    assert DROPDOWN.encode("utf-8") in applied[roster]
+    assert b"<pivotCaches>" in applied["xl/workbook.xml"]
+
+    book = FileBook(path)
+    roster_rows = book.values("员工名册")
+    assert roster_rows[1][roster_rows[0].index(next(h for h in roster_rows[0] if str(h).startswith("职级")))] == "中级客服"
+    assert {"Sheet1", "图片", "批注", "PivotSheet1", "DataSheet", "2026-11 客服职级"} <= set(book.sheet_names())
+
+
+@libreoffice.NEEDED
+def test_the_workbook_hr_has_after_the_month_end_opens_in_libreoffice(tmp_path):
+    path, _, _ = hr_workbook(tmp_path)
+    close.close_file(path)
+    apply_moves.apply_file(path)
+    libreoffice.convert([path], "pdf", tmp_path / "pdf", tmp_path)
+    assert (tmp_path / "pdf" / "dept.pdf").stat().st_size > 0

@@ -1,0 +1,121 @@
+"""A plan's edits (`edits.Editor`) carried out on the workbook file as a package, part by part,
+as recalc stores its values: History's and the moves log's new rows are appended to their
+sheets' XML and their Tables grown, the next month's sheets are added as new parts built by the
+one builder (`sheets.month`), the closed month's removed, the roster's cells put in. Every part
+the month end does not own (charts, images, pivot tables, slicers, comments, HR's other sheets,
+the VBA project) is copied byte for byte, so nothing of HR's is lost and nothing is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections import defaultdict
+from functools import partial
+from io import BytesIO
+from pathlib import Path
+
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.cell import absolute_coordinate, quote_sheetname
+from openpyxl.worksheet._writer import WorksheetWriter
+
+from xlfuncs.policy import Ladder, Policy
+
+from . import files, sheet_xml
+from .book_part import BookPart
+from .sheets.month import month_sheet
+from .sheets.style import Names
+from .styles_part import PART as STYLES, Styles
+
+_REF = re.compile(r'(<(?:table|autoFilter)\b[^>]*?\sref=")([^"]*)(")')
+_STYLE = re.compile(r'\ss="(\d+)"')
+
+
+class PackageEditor:
+    """The edits of a plan on the package at `path`; `parts()` is what changed."""
+
+    def __init__(self, path: Path, policy: Policy, lang: str):
+        self.zip = zipfile.ZipFile(path)
+        self.policy, self.names = policy, Names(lang)
+        self.book = BookPart(self.zip)
+        self.styles = Styles(self.zip)
+        self.edited: dict[str, bytes] = {}
+        self.cells: dict[str, dict[int, dict]] = defaultdict(lambda: defaultdict(dict))  # put at once, per sheet
+
+    def close(self) -> None:
+        self.zip.close()
+
+    def _read(self, part: str) -> bytes:
+        return self.edited[part] if part in self.edited else self.zip.read(part)
+
+    def _put(self, sheet: str) -> None:
+        """The cells written to `sheet` so far, put into its XML in one pass."""
+        cells = self.cells.pop(sheet, None)
+        if cells:
+            part = self.book.part(sheet)
+            self.edited[part] = sheet_xml.fit_dimension(sheet_xml.put(self._read(part), sheet, cells), sheet)
+
+    def delete_rows(self, sheet, first, count):
+        self._put(sheet)
+        part = self.book.part(sheet)
+        self.edited[part] = sheet_xml.fit_dimension(sheet_xml.delete_rows(self._read(part), sheet, first, count),
+                                                    sheet)
+        self.book.remove_calc_chain()
+
+    def write_rows(self, sheet, first, rows, like_row):
+        like = sheet_xml.styles(self._read(self.book.part(sheet)), like_row)
+        for r, row in enumerate(rows, first):
+            for c, value in enumerate(row, 1):
+                if value is not None:
+                    self.cells[sheet][r][c] = partial(self._cell, f"{get_column_letter(c)}{r}", value, like.get(c),
+                                                      "yyyy-mm-dd")
+
+    def set_cell(self, sheet, row, column, value):
+        self.cells[sheet][row][column] = partial(self._cell, f"{get_column_letter(column)}{row}", value, None, None)
+
+    def _cell(self, address, value, like: int | None, date_format: str | None, attrs: str | None, inner) -> str:
+        """The new cell: in its own style if it has one, else in the style of the row it is
+        like (`like`)."""
+        own = _STYLE.search(attrs or "")
+        return self.styles.cell(address, value, int(own[1]) if own else like, date_format)
+
+    def fit_table(self, sheet, last_row):
+        for part in files.table_parts(self.zip, self.book.part(sheet)):
+            def fitted(m):
+                min_col, min_row, max_col, _ = range_boundaries(m[2])
+                end = max(last_row, min_row + 1)
+                return f"{m[1]}{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{end}{m[3]}"
+            self.edited[part] = _REF.sub(fitted, self._read(part).decode("utf-8")).encode("utf-8")
+
+    def print_rows(self, sheet, first, last):
+        self._put(sheet)
+        columns = sheet_xml.dimension(self._read(self.book.part(sheet)))[2]
+        cells = absolute_coordinate(f"A{first}:{get_column_letter(columns)}{last}")
+        self.book.define("Print_Area", sheet, f"{quote_sheetname(sheet)}!{cells}")
+
+    def add_month_sheet(self, ladder: Ladder, title: str, month: dt.datetime, people: list[dict]):
+        """The sheet as `sheets.month` builds it, in the package's own styles, before the
+        ladder's template (as the macro puts it), with its print titles and filter."""
+        ws = month_sheet(self.styles.wb, self.policy, ladder, title, month, people, self.names.lang)
+        ws.sheet_view.tabSelected = False  # else Excel opens with it grouped beside the active sheet
+        writer = WorksheetWriter(ws, BytesIO())
+        writer.write()
+        template = self.names.template(ladder)
+        self.book.add_sheet(title, writer.read(), template if template in self.book.titles() else None)
+        self.book.define("Print_Titles", title, ws.print_titles)
+        filtered = absolute_coordinate(ws.auto_filter.ref)
+        self.book.define("_FilterDatabase", title, f"{quote_sheetname(title)}!{filtered}", hidden=True)
+        self.styles.wb.remove(ws)
+
+    def delete_sheet(self, sheet):
+        self.book.remove_sheet(sheet)
+
+    def parts(self) -> dict[str, bytes | None]:
+        """Every part changed (None: removed)."""
+        for sheet in list(self.cells):
+            self._put(sheet)
+        out = {**self.edited, **self.book.parts()}
+        styles = self.styles.xml()
+        if styles is not None:
+            out[STYLES] = styles
+        return out
