@@ -88,6 +88,7 @@ def test_the_archive_and_its_checksum(tmp_path):
     # default would be 13), and the two-line headers wrap
     assert sheet.column_dimensions["B"].width == 12
     assert sheet["A2"].alignment.wrap_text
+    assert sheet.row_dimensions[2].height == 30  # two lines tall: not drawn over the title above
     # what HR reads and prints: the month as 2026-10, ladder names (no id), yes/no as words,
     # numbers to two decimals, landscape with the header rows repeated
     assert sheet["B1"].number_format == "yyyy-mm" and sheet.print_title_rows == "$1:$2"

@@ -17,7 +17,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 import libreoffice
 from workbook.file_book import FileBook
-from workbook import cli, files, package, recalc, templates
+from workbook import cli, files, package, recalc, sheet_xml, templates
 from workbook.sample import department
 from xlfuncs.rules import evaluate
 
@@ -353,7 +353,7 @@ def test_text_answers_are_escaped_as_excel_writes_them(text):
 
     from openpyxl.utils.escape import unescape
 
-    written = recalc.xml_text(text)
+    written = sheet_xml.xml_text(text)
     assert not any(ord(c) < 32 and c not in "\t\n" for c in written)
     assert unescape(xml_unescape(written)) == text
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the close's plan, which the archive is made from
     from .close import Plan
 
 
+LINE_HEIGHT = 15  # points: one line of the default 11-point font
 MANIFEST = "SHA256SUMS"  # the archive folder's checksums, as `sha256sum -c` reads them
 # The archive's review sheet: columns of the review table, headed as `report.review_header` says.
 REVIEW_COLUMNS = ("name", "ladder", "level", "next_level", "tenure_months", "months_in_level", "score",
@@ -55,22 +56,27 @@ def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.D
         employee = next(pos for pos, key in mapping.items() if key == "employee")
         replace = {pos: next((computed[p] for p in schema.header_parts(h) if p in computed), None)
                    for pos, h in enumerate(cells[header - 1])}
-        rows = cells[:header]
-        for row in cells[header:]:
-            emp = values.employee_id(row[employee]) if employee < len(row) else None
-            if emp in (None, values.INVALID):
-                continue
-            everyone.append(emp)
-            known = emp in results.index
-            rows.append([results.at[emp, replace[pos]] if replace.get(pos) and known else
-                         (None if replace.get(pos) else v) for pos, v in enumerate(row)])
-        sheets[name] = rows
+        ids = [values.employee_id(row[employee]) if employee < len(row) else None for row in cells[header:]]
+        kept = [row for row, emp in zip(cells[header:], ids) if emp not in (None, values.INVALID)]
+        ids = [emp for emp in ids if emp not in (None, values.INVALID)]
+        everyone += ids
+        frozen = results.reindex(ids).astype(object)  # the results, column by column
+        frozen = frozen.where(frozen.notna(), None)  # someone without any: blank
+        for pos, key in replace.items():
+            if key:
+                for row, value in zip(kept, frozen[key].tolist()):
+                    if pos < len(row):
+                        row[pos] = value
+        sheets[name] = cells[:header] + kept
     t = review.table.loc[[e for e in everyone if e in review.table.index]]
-    head = [f"{schema.EMPLOYEE.zh}\n{schema.EMPLOYEE.en}"] + [f"{zh}\n{en}" for zh, en in map(review_header, REVIEW_COLUMNS)]
+    head = [f"{schema.EMPLOYEE.zh}\n{schema.EMPLOYEE.en}"] + [f"{zh}\n{en}"
+                                                             for zh, en in map(review_header, REVIEW_COLUMNS)]
     names = Names(out.lang)
     ladder = "ladder_name_en" if out.lang == "en" else "ladder_name"  # names, not ids
     shown = {c: ladder if c == "ladder" else c for c in REVIEW_COLUMNS}
-    body = [[id_cell(emp)] + [_plain(t.at[emp, shown[c]], names) for c in REVIEW_COLUMNS] for emp in t.index]
+    columns = [[id_cell(emp) for emp in t.index]] + [[_plain(v, names) for v in t[shown[c]].tolist()]
+                                                      for c in REVIEW_COLUMNS]
+    body = [list(row) for row in zip(*columns)]
     sheets[f"评审结果 Review {out.label}"] = [head] + body
     return sheets
 
@@ -99,7 +105,10 @@ def write_archive(plan: Plan, path: Path) -> None:
             ws.column_dimensions[get_column_letter(col)].width = width
         print_setup(ws, "1:1" if review else "1:2")  # as the month sheets print: landscape, headers repeated
         ws.page_setup.fitToWidth = 2 if review else 3
-        for row in rows:
+        for number, row in enumerate(rows, 1):
+            lines = max((v.count("\n") + 1 for v in row if isinstance(v, str)), default=1)
+            if lines > 1:  # a two-line header as tall as its lines, not drawn over the row above
+                ws.row_dimensions[number].height = LINE_HEIGHT * lines
             ws.append([_cell(ws, v, wrap) for v in row])
     wb.save(path)
 

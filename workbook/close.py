@@ -247,8 +247,8 @@ def _freeze(out: Plan, cells: list[list], month_records: pd.DataFrame, replaced:
 
     month = values.month_start(out.month).to_pydatetime()
     ids = values.employee_ids(month_records["employee"])[0].astype(object).to_numpy()
-    out.rows, lost = aligned([{**record.to_dict(), **results.loc[emp].to_dict(), "month": month}
-                              for (_, record), emp in zip(month_records.iterrows(), ids)], column)
+    out.rows, lost = aligned([{**record, **result, "month": month} for record, result in zip(
+        month_records.to_dict("records"), results.loc[ids].to_dict("records"))], column)
     names = {f.key: f.zh for f in (*schema.RECORDS.fields, *extra)}
     if lost:
         out.warnings.append("历史记录没有这些列，其数据未保存 | History has no column for: "

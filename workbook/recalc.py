@@ -26,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from xml.sax.saxutils import escape, unescape
+from xml.sax.saxutils import unescape
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.formula.translate import Translator
@@ -36,7 +36,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from xlfuncs.excel import CellError, declared
 
 from . import excel_calls, files, package, sheet_xml, writes
-from .sheet_xml import ATTR, CELL, F
+from .sheet_xml import ATTR, CELL, F, number_text, xml_text
 from .file_book import FileBook
 
 _HAS_FORMULA = re.compile(rb"<f[\s/>]")
@@ -467,24 +467,11 @@ def _cell_xml(attrs: str, inner: str, value, formula_kept=True) -> str:
     elif isinstance(value, bool):
         kind, text = "b", "1" if value else "0"
     elif isinstance(value, (int, float)):
-        kind, text = None, repr(float(value)) if not float(value).is_integer() else str(int(value))
+        kind, text = None, number_text(value)
     else:
         kind, text = "str", xml_text("" if value is None else str(value))
     t = f' t="{kind}"' if kind else ""
     return f"<c{attrs}{t}>{keep}<v>{text}</v></c>"
-
-
-_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
-_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
-
-
-def xml_text(text: str) -> str:
-    """Text as a cell's XML holds it, escaped as Excel writes it and as XlsxWriter's
-    xmlwriter.py does: a control character (not allowed in XML) as _xHHHH_, a literal _xHHHH_
-    as _x005F_xHHHH_ so that no reader decodes it, the non-characters U+FFFE/U+FFFF likewise,
-    then & < >."""
-    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", _ESCAPE.sub(r"_x005F\1", text))
-    return escape(text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_"))
 
 
 def _apply(sheet: str, data: bytes, values: dict[str, object], plain=()) -> bytes:

@@ -25,8 +25,26 @@ _R = re.compile(r'(\sr=")([^"]*)(")')
 _ROW_BYTES = re.compile(rb"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _DIMENSION = re.compile(rb'(<dimension\b[^>]*\sref=")([^"]*)(")')
 
+_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+
 # a cell's new XML from its old attributes and content (None, None: the cell is new)
 Make = Callable[[str | None, str | None], str]
+
+
+def xml_text(text: str) -> str:
+    """Text as a cell's XML holds it, escaped as Excel writes it and as XlsxWriter's
+    xmlwriter.py does: a control character (not allowed in XML) as _xHHHH_, a literal _xHHHH_
+    as _x005F_xHHHH_ so that no reader decodes it, the non-characters U+FFFE/U+FFFF likewise,
+    then & < >."""
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", _ESCAPE.sub(r"_x005F\1", text))
+    return escape(text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_"))
+
+
+def number_text(value) -> str:
+    """A number as a cell's `<v>` holds it: whole numbers without a decimal point."""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
 def unplaced(sheet: str) -> Refused:

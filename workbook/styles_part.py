@@ -6,6 +6,7 @@ whose existing entries stay as they are, so every cell of the workbook keeps its
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 import re
 import zipfile
 from copy import copy
@@ -13,15 +14,14 @@ from xml.etree import ElementTree
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
-from openpyxl.cell._writer import etree_write_cell
 from openpyxl.styles.cell_style import CellStyle
-from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, NumberFormat
+from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, NumberFormat, is_date_format
 from openpyxl.styles.stylesheet import Stylesheet, apply_stylesheet
-from openpyxl.utils.datetime import CALENDAR_MAC_1904
-from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.cell.cell import TIME_FORMATS
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, to_excel
 from openpyxl.xml.functions import fromstring, tostring
 
-from .sheets.style import typed
+from .sheet_xml import number_text, xml_text
 
 PART = "xl/styles.xml"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -43,24 +43,41 @@ class Styles:
         self.original = z.read(PART)
         self.formats = {code: fmt_id for fmt_id, code in Stylesheet.from_tree(fromstring(self.original))
                         .custom_formats.items()}
+        self._date_styles = {}
         self.counts = {"fonts": len(self.wb._fonts), "fills": len(self.wb._fills),
                        "borders": len(self.wb._borders), "cellXfs": len(self.wb._cell_styles),
                        "dxfs": len(self.wb._differential_styles.styles)}
 
     def cell(self, address: str, value, style: int | None, date_format: str | None = None) -> str:
-        """A `<c>` holding `value` as HR typed it (`sheets.style.typed`), in the package's
-        style number `style` (None: the default); a date in a style that is no date format
-        takes `date_format`, if given."""
-        row, column = coordinate_to_tuple(address)
-        cell = Cell(self.ws, row=row, column=column)
-        if style is not None:
-            cell._style = copy(self.wb._cell_styles[style])
-        typed(cell, value)
-        if date_format and isinstance(value, dt.datetime) and cell.number_format == "yyyy-mm-dd h:mm:ss":
-            cell.number_format = date_format  # what openpyxl gave a date in a General column
-        made = []
-        etree_write_cell(_Into(made), self.ws, cell, cell.has_style)
-        return tostring(made[0]).decode("utf-8")
+        """A `<c>` holding `value` as HR typed it, in the package's style number `style` (None:
+        the default): a text as text (one that starts with "=" too), a date as Excel's day
+        number, in a date format if the style has none (`date_format`, else openpyxl's)."""
+        kind = ""
+        if isinstance(value, bool) or getattr(value, "dtype", None) is not None and value.dtype.kind == "b":
+            kind, inner = ' t="b"', f"<v>{int(bool(value))}</v>"
+        elif isinstance(value, numbers.Number):
+            inner = f"<v>{number_text(value)}</v>"
+        elif isinstance(value, (dt.datetime, dt.date)):
+            inner, style = f"<v>{number_text(to_excel(value, self.wb.epoch))}</v>", self._dated(style, value, date_format)
+        else:
+            text = str(value)
+            space = ' xml:space="preserve"' if text != text.strip() else ""
+            kind, inner = ' t="inlineStr"', f"<is><t{space}>{xml_text(text)}</t></is>"
+        styled = f' s="{style}"' if style else ""
+        return f'<c r="{address}"{styled}{kind}>{inner}</c>'
+
+    def _dated(self, style: int | None, value, date_format: str | None) -> int:
+        """`style`, or that style in a date format if it has none (as openpyxl gives a date)."""
+        kind = dt.datetime if isinstance(value, dt.datetime) else dt.date
+        key = (style, kind, date_format)
+        if key not in self._date_styles:
+            cell = Cell(self.ws, row=1, column=1)
+            if style is not None:
+                cell._style = copy(self.wb._cell_styles[style])
+            if not is_date_format(cell.number_format):
+                cell.number_format = date_format or TIME_FORMATS[kind]
+            self._date_styles[key] = cell.style_id
+        return self._date_styles[key]
 
     def xml(self) -> bytes | None:
         """styles.xml with the styles added since loading appended (None: none added)."""
@@ -87,13 +104,6 @@ class Styles:
             if items:
                 text = _append(text, tag, [tostring(item.to_tree()).decode("utf-8") for item in items])
         return text.encode("utf-8")
-
-
-class _Into:
-    """Where openpyxl's cell writer puts the element it makes."""
-
-    def __init__(self, made: list):
-        self.write = made.append
 
 
 def _append(text: str, tag: str, items: list[str]) -> str:

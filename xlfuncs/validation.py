@@ -40,15 +40,23 @@ def metric_filled(roster, records, review: Review, policy: Policy, month: int) -
     on every row of a sheet (or missing from it) is said once for the sheet. A cell holding an
     error or what is no number is the review's problem, not a blank."""
     clean, _ = schema.clean(schema.RECORDS, records, item_fields(policy))
-    table, blank = review.table, {}
-    for at, emp in _placed(records, review):
-        rung = policy.ladder(table.at[emp, "ladder"]).rungs[int(table.at[emp, "rung"])]
-        role = policy.role(rung.role)
-        metric = policy.metric(role.metric)
-        needed = [(i.name, i.name, i.name_en) for i in role.items] or [("score", *schema.score_header(metric))]
-        for key, zh, en in needed:
-            raw = records.at[at, key] if key in records else None
-            if pd.isna(clean.at[at, key]) and values.is_blank(raw):
+    placed = _placed(records, review)
+    rows = records.index.get_indexer([at for at, _ in placed])
+    people = review.table.loc[[emp for _, emp in placed], ["ladder", "rung"]]
+    pairs = list(zip(people["ladder"], people["rung"].astype(int)))
+    needs = {}  # (ladder, rung) → what its role scores by: the month's score or each KPI item
+    for ladder, rung in dict.fromkeys(pairs):
+        role = policy.role(policy.ladder(ladder).rungs[rung].role)
+        needs[(ladder, rung)] = [(i.name, i.name, i.name_en) for i in role.items] or [
+            ("score", *schema.score_header(policy.metric(role.metric)))]
+    empty = {}  # key → each record's cell left blank (neither read as a value nor typed at all)
+    for key in dict.fromkeys(key for need in needs.values() for key, _, _ in need):
+        typed = records[key].to_numpy()[rows] if key in records else [None] * len(rows)
+        empty[key] = clean[key].isna().to_numpy()[rows] & [values.is_blank(v) for v in typed]
+    blank = {}
+    for i, ((at, emp), pair) in enumerate(zip(placed, pairs)):
+        for key, zh, en in needs[pair]:
+            if empty[key][i]:
                 blank.setdefault((at[0] if isinstance(at, tuple) else None, zh, en), []).append((at, emp))
     out = []
     per_sheet = records.index.get_level_values(0).value_counts() if records.index.nlevels > 1 else {}

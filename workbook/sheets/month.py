@@ -3,6 +3,8 @@ declare them (`xlfuncs.excel`), one array formula per function, then HR's decisi
 
 from __future__ import annotations
 
+from copy import copy
+
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill, Protection
@@ -72,10 +74,9 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
             typed(ws.cell(row, col[key]), person.get(key))
     for key, _, _, rule in inputs + decisions:
         letter = get_column_letter(col[key])
-        for row in range(first, last + 1):
-            cell = ws.cell(row, col[key])
-            cell.protection = Protection(locked=False)
-            cell.fill = INPUT_FILL
+        cell = ws.cell(first, col[key])
+        cell.protection = Protection(locked=False)
+        cell.fill = INPUT_FILL
         if rule:
             validation(ws, rule, f"{letter}{first}:{letter}{last}")
 
@@ -92,13 +93,15 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
         ref = f"{get_column_letter(left)}{first}:{get_column_letter(right)}{last}"
         ws.cell(first, left).value = ArrayFormula(ref, f"={f.name}({','.join(sheet_args[a] for a in f.sheet_args)})")
         for c in f.columns:
-            for row in range(first, last + 1):
-                cell = ws.cell(row, col[c.key])
-                cell.fill, cell.number_format = COMPUTED_FILL, c.number_format
+            cell = ws.cell(first, col[c.key])
+            cell.fill, cell.number_format = COMPUTED_FILL, c.number_format
             if c.width:
                 ws.column_dimensions[get_column_letter(col[c.key])].width = c.width
-    for row in range(first, last + 1):
-        ws.cell(row, col["raise"]).number_format = CNY
+    ws.cell(first, col["raise"]).number_format = CNY
+    for column in range(1, len(columns) + 1):  # each column's look, set on its first row, taken down
+        look = ws.cell(first, column)._style
+        for row in range(first + 1, last + 1):
+            ws.cell(row, column)._style = copy(look)
 
     if "outcome" in col:
         outcome_cells = rng("outcome")

@@ -1,0 +1,59 @@
+"""The month end (close-month, then apply-moves) against openpyxl's round trip and recalc of the
+same department workbook, side by side in one run, each in a fresh process (CPU seconds, peak
+memory its own). Goals (issue 18): each at most 0.1 × openpyxl's load+save, at most recalc's
+time, and a peak under recalc's.
+
+    python bench/month_end_bench.py [--size 5000] [--months 24]
+"""
+
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from recalc_bench import _build, _cpu, _openpyxl, _recalc, measure, options
+
+
+def _close(path):
+    start = _cpu()  # from before the imports: what the command pays
+    from workbook.close import close_file
+    closed = close_file(path)
+    assert not closed.plan.problems, closed.text()
+    return _cpu() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(closed.plan.rows)
+
+
+def _apply(path):
+    start = _cpu()
+    from workbook.apply_moves import apply_file
+    plan, _ = apply_file(path)
+    assert not plan.problems, plan.text()
+    return _cpu() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(plan.moves)
+
+
+def main():
+    args = options()
+    folder = Path(tempfile.mkdtemp())
+    source = folder / "dept.xlsx"
+    start = time.perf_counter()
+    measure(_build, source, args.size, args.months)
+    print(f"built {args.size:,} employees x {args.months} months in {time.perf_counter() - start:.0f} s "
+          f"({source.stat().st_size / 1e6:.1f} MB)")
+    for name in ("recalc", "openpyxl", "month"):
+        shutil.copy(source, folder / f"{name}.xlsx")
+    results = {"recalc": measure(_recalc, folder / "recalc.xlsx"),
+               "openpyxl load+save": measure(_openpyxl, folder / "openpyxl.xlsx"),
+               "close-month": measure(_close, folder / "month.xlsx"),
+               "apply-moves": measure(_apply, folder / "month.xlsx")}  # the month just closed
+    for name, (seconds, peak_kb, count) in results.items():
+        print(f"{name:20s} {seconds:7.2f} s CPU   peak {peak_kb / 1024:6.0f} MB" + (f"   ({count:,})" if count else ""))
+    openpyxl, recalc = results["openpyxl load+save"], results["recalc"]
+    for name in ("close-month", "apply-moves"):
+        seconds, peak_kb, _ = results[name]
+        print(f"{name}: / openpyxl = {seconds / openpyxl[0]:.2f} (goal <= 0.1), / recalc = {seconds / recalc[0]:.2f} "
+              f"(goal <= 1), peak / recalc's = {peak_kb / recalc[1]:.2f} (goal < 1)")
+    shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    main()
