@@ -8,11 +8,8 @@ time, and a peak under recalc's.
 
 import resource
 import shutil
-import tempfile
-import time
-from pathlib import Path
 
-from recalc_bench import _build, _cpu, _openpyxl, _recalc, measure, options
+from recalc_bench import _cpu, _openpyxl, _recalc, built, measure, options
 
 
 def _close(path):
@@ -32,13 +29,7 @@ def _apply(path):
 
 
 def main():
-    args = options()
-    folder = Path(tempfile.mkdtemp())
-    source = folder / "dept.xlsx"
-    start = time.perf_counter()
-    measure(_build, source, args.size, args.months)
-    print(f"built {args.size:,} employees x {args.months} months in {time.perf_counter() - start:.0f} s "
-          f"({source.stat().st_size / 1e6:.1f} MB)")
+    folder, source = built(options())
     for name in ("recalc", "openpyxl", "month"):
         shutil.copy(source, folder / f"{name}.xlsx")
     results = {"recalc": measure(_recalc, folder / "recalc.xlsx"),

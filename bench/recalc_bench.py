@@ -67,9 +67,11 @@ def _libreoffice(path):
 
 
 def _build(path, size, months):
+    """The sample department with HR's decisions typed on its latest month, as the demo has it."""
     from workbook import templates
-    from workbook.sample import department
-    templates.with_department(*department(size=size, months=months)).save(path)
+    from workbook.sample import decide, department
+    roster, records = department(size=size, months=months)
+    templates.with_department(roster, decide(roster, records)).save(path)
 
 
 def measure(fn, *args):
@@ -87,14 +89,20 @@ def options():
     return parser.parse_args()
 
 
-def main():
-    args = options()
+def built(args) -> tuple[Path, Path]:
+    """(a temporary folder, the department workbook of --size and --months built in it)."""
     folder = Path(tempfile.mkdtemp())
     source = folder / "dept.xlsx"
     start = time.perf_counter()
     measure(_build, source, args.size, args.months)
     print(f"built {args.size:,} employees x {args.months} months in {time.perf_counter() - start:.0f} s "
           f"({source.stat().st_size / 1e6:.1f} MB)")
+    return folder, source
+
+
+def main():
+    args = options()
+    folder, source = built(args)
 
     results = {}
     for name, fn in (("recalc", _recalc), ("openpyxl load+save", _openpyxl), ("LibreOffice", _libreoffice)):

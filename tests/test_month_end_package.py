@@ -1,10 +1,16 @@
 """The month end edits the workbook's package part by part: HR's charts, images, pivot tables,
 comments and dropdowns, in parts the month end does not own, come through byte for byte, even
-in a workbook openpyxl cannot open, and the file still opens."""
+in a workbook openpyxl cannot open, and the file still opens; the styles it adds go after
+Excel's own."""
 
+import datetime as dt
+import re
 import zipfile
 
 import pytest
+from openpyxl.styles import PatternFill
+from openpyxl.styles.stylesheet import Stylesheet
+from openpyxl.xml.functions import fromstring
 
 import libreoffice
 from graft import CORPUS, graft
@@ -12,6 +18,7 @@ from test_apply_moves import department
 from workbook import apply_moves, close, files, package
 from workbook.file_book import FileBook
 from workbook.recalc import recalc
+from workbook.styles_part import Styles
 
 pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason=f"the corpus of Excel-made files is not at {CORPUS}")
 
@@ -87,3 +94,28 @@ def test_the_workbook_hr_has_after_the_month_end_opens_in_libreoffice(tmp_path):
     apply_moves.apply_file(path)
     libreoffice.convert([path], "pdf", tmp_path / "pdf", tmp_path)
     assert (tmp_path / "pdf" / "dept.pdf").stat().st_size > 0
+
+
+def test_the_styles_a_sheet_adds_are_appended_to_an_excel_made_stylesheet(tmp_path):
+    """Every style Excel wrote keeps its number; new ones (a fill, a number format the file has
+    no list of, a date in a General column) come after them and read back as made."""
+    with zipfile.ZipFile(CORPUS / "excel-made" / "cond_format01.xlsx") as z:
+        styles = Styles(z)
+        old = z.read("xl/styles.xml").decode("utf-8")
+    dated = styles.cell("A1", dt.datetime(2026, 10, 31, 8, 30), None)
+    cell = styles.ws.cell(1, 1)
+    cell.fill, cell.number_format = PatternFill("solid", fgColor="FFF9E5"), "0.0%"
+    style = cell.style_id  # the style's number, as a sheet's writer takes it
+    new = styles.xml().decode("utf-8")
+    for tag in ("fonts", "fills", "borders", "cellXfs", "dxfs"):  # the old entries first, as they were
+        inner = re.search(rf"<{tag}\b[^>]*>(.*?)</{tag}>", old, re.S)[1]
+        assert re.search(rf"<{tag}\b[^>]*>(.*?)</{tag}>", new, re.S)[1].startswith(inner), tag
+    sheet = Stylesheet.from_tree(fromstring(new.encode("utf-8")))
+    formats = {f.numFmtId: f.formatCode for f in sheet.numFmts.numFmt}
+    assert re.search(r'<numFmts count="2">.*</numFmts><fonts', new)  # made where the schema puts it
+    xfs = sheet.cellXfs.xf
+    assert len(xfs) == 3 and re.search(r'<cellXfs count="3">', new)
+    date_xf = xfs[int(re.search(r' s="(\d+)"', dated)[1])]
+    assert formats[date_xf.numFmtId] == "yyyy-mm-dd h:mm:ss" and "<v>46326.354166" in dated
+    filled = xfs[style]
+    assert formats[filled.numFmtId] == "0.0%" and sheet.fills[filled.fillId].fgColor.rgb == "00FFF9E5"

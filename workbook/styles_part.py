@@ -102,7 +102,8 @@ class Styles:
         text = self.original.decode("utf-8")
         for tag, items in (("numFmts", formats), *added.items(), ("cellXfs", xfs)):
             if items:
-                text = _append(text, tag, [tostring(item.to_tree()).decode("utf-8") for item in items])
+                text = _append(text, tag, [tostring(item.to_tree(*(("numFmt",) if tag == "numFmts" else ())))
+                                           .decode("utf-8") for item in items])
         return text.encode("utf-8")
 
 
