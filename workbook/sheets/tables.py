@@ -3,11 +3,13 @@ their dropdowns take, and the rows written into them."""
 
 from __future__ import annotations
 
+from copy import copy
+
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from xlfuncs import moves, schema
 from xlfuncs.excel import frozen_fields
@@ -66,7 +68,9 @@ def excel_table(wb: Workbook, names: Names, table: schema.Table, name: str, form
         dimension = ws.column_dimensions[get_column_letter(col)]
         dimension.width = max(dimension.width or 0, (widths or {}).get(f.key, 0))
     last = get_column_letter(len(fields))
+    headers = [names.header(f.zh, f.en) for f in fields]  # named here: else openpyxl reads every cell to name them
     ws.add_table(Table(displayName=name, ref=f"A1:{last}2",
+                       tableColumns=[TableColumn(id=i, name=h) for i, h in enumerate(headers, 1)],
                        tableStyleInfo=TableStyleInfo(name="TableStyleLight9", showRowStripes=True)))
     for col, f in enumerate(fields, 1):
         letter = get_column_letter(col)
@@ -92,7 +96,7 @@ def fill_table(ws, table: schema.Table, frame, first_row: int, extra=(), header_
     a sheet holding a Table grows it to the rows written."""
     headers = [c.value for c in ws[header_row]]
     columns = {key: pos + 1 for pos, key in schema.match_headers(table, headers, extra)[0].items()}
-    formats = {col: ws.cell(first_row, col).number_format for col in columns.values()}
+    looks = {col: ws.cell(first_row, col)._style for col in columns.values()}  # the first row's, as Excel's Table
     rows = rows or range(first_row, first_row + len(frame))
     for r, record in zip(rows, frame.to_dict("records")):
         for key, value in record.items():
@@ -102,7 +106,9 @@ def fill_table(ws, table: schema.Table, frame, first_row: int, extra=(), header_
                 value = value.to_pydatetime()
             elif hasattr(value, "item"):
                 value = value.item()
-            typed(ws.cell(r, columns[key]), value).number_format = formats[columns[key]]
+            cell = ws.cell(r, columns[key])
+            cell._style = copy(looks[columns[key]])
+            typed(cell, value)
     fit_table(ws, first_row + len(frame) - 1)
 
 
