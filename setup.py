@@ -11,8 +11,10 @@ setup(
     package_data={"xlfuncs": ["default_policy.toml"]},
     # xlwings: its conversion code and reader are used directly (excel_calls, file_book); tested on 0.37.
     # formualizer: what engine.py avoids of it was measured on 0.13 (bench/engine_bench.py)
+    # lxml: openpyxl writes through it when it is there (faster); required, so that what is tested is what runs
     install_requires=["pandas>=2.2", "openpyxl>=3.1", "xlwings>=0.37", "defusedxml>=0.7",
-                      "formualizer>=0.13,<0.14", "opencc>=1.1"],
+                      "formualizer>=0.13,<0.14", "opencc>=1.1",
+                      "lxml>=5"],
     extras_require={"test": ["pytest>=8", "pytest-xdist>=3"], "bench": ["ironcalc>=0.9"]},
     entry_points={"console_scripts": ["ladderbook = workbook.cli:main"]},
 )

@@ -16,7 +16,8 @@ from openpyxl.xml.functions import fromstring, tostring
 from workbook import book_part, files, package
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-PIVOT_CACHE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/pivotCacheDefinition"
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PIVOT_CACHE = f"{RELS}/pivotCacheDefinition"
 
 
 def graft(target: Path, source: Path, sheets: dict[str, str]) -> list[str]:
@@ -92,5 +93,5 @@ def _pivot_caches(parts: dict, zs: zipfile.ZipFile, rename: dict) -> None:
     if caches:
         xml = parts[book_part.WORKBOOK].decode("utf-8")
         at = xml.index("/>", xml.index("<calcPr")) + 2 if "<calcPr" in xml else xml.index("</workbook>")
-        parts[book_part.WORKBOOK] = f"{xml[:at]}<pivotCaches>{''.join(caches)}</pivotCaches>{xml[at:]}".encode()
+        parts[book_part.WORKBOOK] = f'{xml[:at]}<pivotCaches xmlns:r="{RELS}">{"".join(caches)}</pivotCaches>{xml[at:]}'.encode()
         parts[book_part.RELS] = tostring(rels.to_tree())

@@ -12,13 +12,13 @@ import re
 import zipfile
 from collections import defaultdict
 from xml.etree import ElementTree
-from xml.sax.saxutils import unescape
 
 from openpyxl.packaging.relationship import Relationship, RelationshipList, get_rels_path
 from openpyxl.workbook.defined_name import DefinedName, DefinedNameList
 from openpyxl.xml.functions import fromstring, tostring
 
 from . import files
+from .sheet_xml import xml_unescape
 
 WORKBOOK, RELS, TYPES, APP = "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "docProps/app.xml"
 CALC_CHAIN = "xl/calcChain.xml"
@@ -38,13 +38,14 @@ class BookPart:
     def __init__(self, z: zipfile.ZipFile):
         self.z = z
         self.xml = z.read(WORKBOOK).decode("utf-8")
-        self.prefix = re.search(rf'xmlns:(\w+)="{re.escape(_RELS_NS)}"', self.xml)[1]
+        declared = re.search(rf'xmlns:(\w+)="{re.escape(_RELS_NS)}"', self.xml)  # on the root, or on each sheet
+        self.prefix = declared[1] if declared else "r"
         self.rels = RelationshipList.from_tree(fromstring(z.read(RELS)))
         places = dict(files.targets(z, WORKBOOK))
         self.sheets = []  # [name, the <sheet> element's text, its part]
         for element in _SHEET.findall(self.xml[self.xml.index("<sheets"):self.xml.index("</sheets>")]):
             attrs = dict(_ATTR.findall(element))
-            self.sheets.append([unescape(attrs["name"], {"&quot;": '"', "&apos;": "'"}), element,
+            self.sheets.append([xml_unescape(attrs["name"]), element,
                                 places.get(attrs[f"{self.prefix}:id"])])
         found = ElementTree.fromstring(self.xml.encode("utf-8")).find(f"{_MAIN}definedNames")
         self.names = list(DefinedNameList.from_tree(found).definedName) if found is not None else []
@@ -77,8 +78,9 @@ class BookPart:
         rid = f"rId{max([int(r.Id[3:]) for r in self.rels if r.Id[3:].isdigit()] + [0]) + 1}"
         self.rels.append(Relationship(Id=rid, Type=_SHEET_TYPE, Target=part[len("xl/"):]))
         sheet_id = max([int(dict(_ATTR.findall(element))["sheetId"]) for _, element, _ in self.sheets] + [0]) + 1
-        element = ElementTree.tostring(ElementTree.Element(
-            "sheet", {"name": title, "sheetId": str(sheet_id), f"{self.prefix}:id": rid}), encoding="unicode")
+        element = ElementTree.tostring(ElementTree.Element("sheet", {  # the prefix declared on it, as some writers do
+            "name": title, "sheetId": str(sheet_id), f"xmlns:{self.prefix}": _RELS_NS, f"{self.prefix}:id": rid}),
+            encoding="unicode")
         at = self.index(before) if before is not None else len(self.sheets)
         self.sheets.insert(at, [title, element, part])
         for name in self.names:

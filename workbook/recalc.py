@@ -26,7 +26,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from xml.sax.saxutils import unescape
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.formula.translate import Translator
@@ -36,7 +35,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from xlfuncs.excel import CellError, declared
 
 from . import excel_calls, files, package, sheet_xml, writes
-from .sheet_xml import ATTR, CELL, F, number_text, xml_text
+from .sheet_xml import ATTR, CELL, F, number_text, xml_text, xml_unescape
 from .file_book import FileBook
 
 _HAS_FORMULA = re.compile(rb"<f[\s/>]")
@@ -126,7 +125,7 @@ def _formulas(sheet: str, xml: str) -> list[_Formula]:
         if not f:
             continue
         f_attrs = dict(ATTR.findall(f.group(1)))
-        text = unescape(f.group(2) or "", {"&quot;": '"', "&apos;": "'"})
+        text = xml_unescape(f.group(2) or "")
         cell = attrs["r"]
         if f_attrs.get("t") == "shared":
             if text:

@@ -7,9 +7,10 @@ them (`<row r=…>`, `<c r=…>`, in order); a sheet whose rows or cells lack th
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Callable
-from xml.sax.saxutils import escape, unescape
+from xml.sax.saxutils import escape
 
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -39,6 +40,14 @@ def xml_text(text: str) -> str:
     then & < >."""
     text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", _ESCAPE.sub(r"_x005F\1", text))
     return escape(text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_"))
+
+
+def xml_unescape(text: str) -> str:
+    """An element's or attribute's text as the XML means it: the five entities and character
+    references (&#30475;), which some writers use for every character beyond ASCII (openpyxl
+    through lxml does). A package with a DTD, the one way to declare other entities, is refused
+    before it is read (`files.refuse_unsafe`), so HTML's table of them adds none."""
+    return html.unescape(text)
 
 
 def number_text(value) -> str:
@@ -192,7 +201,7 @@ def _moved_cell(m: re.Match, count: int, sheet: str) -> str:
             raise Refused(f"工作表「{sheet}」的 {attrs['r']} 有共享或数组公式，无法上移该行 | "
                           f"the sheet '{sheet}' has a shared or array formula at {attrs['r']}: its row cannot be "
                           f"moved up")
-        text = unescape(formula[2] or "", {"&quot;": '"', "&apos;": "'"})
+        text = xml_unescape(formula[2] or "")
         moved = Translator(f"={text}", origin=attrs["r"]).translate_formula(new)[1:]
         inner = inner.replace(formula[0], f"<f{formula[1]}>{escape(moved)}</f>", 1)
     attrs_text = _R.sub(lambda r: f"{r[1]}{new}{r[3]}", m[1], 1)
