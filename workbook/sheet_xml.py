@@ -22,6 +22,7 @@ CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
 ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 F = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
+_SPANS = re.compile(r'\sspans="[^"]*"')
 _R = re.compile(r'(\sr=")([^"]*)(")')
 _ROW_BYTES = re.compile(rb"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _DIMENSION = re.compile(rb'(<dimension\b[^>]*\sref=")([^"]*)(")')
@@ -174,6 +175,8 @@ def _rows(body: str, sheet: str):
 
 
 def _row(sheet: str, number: int, inner: str, todo: dict[int, Make], attrs: str | None = None) -> str:
+    """A row with the cells of `todo` made; its other cells and attributes kept, but for the
+    columns it says it spans (Excel's hint, which new cells may outgrow)."""
     out = []
     for m in CELL.finditer(inner):
         address = dict(ATTR.findall(m[1])).get("r")
@@ -183,7 +186,8 @@ def _row(sheet: str, number: int, inner: str, todo: dict[int, Make], attrs: str 
         out += [todo.pop(c)(None, None) for c in sorted(c for c in todo if c < column)]
         out.append(todo.pop(column)(m[1], m[3]) if column in todo else m[0])
     out += [todo[c](None, None) for c in sorted(todo)]
-    return f"<row{attrs if attrs is not None else f' r={chr(34)}{number}{chr(34)}'}>{''.join(out)}</row>"
+    attrs = _SPANS.sub("", attrs) if attrs is not None else f' r="{number}"'
+    return f"<row{attrs}>{''.join(out)}</row>"
 
 
 def _moved_cell(m: re.Match, count: int, sheet: str) -> str:
