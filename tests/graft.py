@@ -93,5 +93,6 @@ def _pivot_caches(parts: dict, zs: zipfile.ZipFile, rename: dict) -> None:
     if caches:
         xml = parts[book_part.WORKBOOK].decode("utf-8")
         at = xml.index("/>", xml.index("<calcPr")) + 2 if "<calcPr" in xml else xml.index("</workbook>")
-        parts[book_part.WORKBOOK] = f'{xml[:at]}<pivotCaches xmlns:r="{RELS}">{"".join(caches)}</pivotCaches>{xml[at:]}'.encode()
+        caches = f'<pivotCaches xmlns:r="{RELS}">{"".join(caches)}</pivotCaches>'
+        parts[book_part.WORKBOOK] = f"{xml[:at]}{caches}{xml[at:]}".encode()
         parts[book_part.RELS] = tostring(rels.to_tree())

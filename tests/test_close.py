@@ -2,6 +2,8 @@
 
 import hashlib
 import os
+import shutil
+import subprocess
 
 import openpyxl
 import pandas as pd
@@ -10,6 +12,7 @@ import pytest
 from workbook import apply_moves, cli, close, sample, templates
 from workbook.sheets import month
 from workbook.file_book import FileBook
+import libreoffice
 from workbooks import fill_month_sheets
 from xlfuncs import book, values
 from xlfuncs.rules import evaluate
@@ -399,3 +402,30 @@ def test_after_the_month_end_every_reader_sees_the_values(tmp_path):
     assert not moved.problems and len(moved.moves) > 0
     counts, eligible = shown()
     assert counts.sum() > 0 and eligible.notna().all()
+
+
+@libreoffice.NEEDED
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils (pdfinfo) is not installed")
+def test_a_300_person_archive_prints_pages_wide_as_set_and_about_30_rows_a_page(tmp_path):
+    """Each archive sheet printed alone by LibreOffice: as many pages across as its setting (3
+    for a month sheet, whose 30 columns on one page are 4-point text; 2 for the review), and
+    pages down for its rows, not the 154 portrait pages of three columns it once took."""
+    path = tmp_path / "dept.xlsx"
+    roster, records = sample.department(size=300)
+    templates.with_department(roster, records).save(path)
+    archive = close.close_file(path).archive
+    sheets = openpyxl.load_workbook(archive).sheetnames
+    singles = []
+    for keep in sheets:
+        wb = openpyxl.load_workbook(archive)
+        for ws in [ws for ws in wb.worksheets if ws.title != keep]:
+            wb.remove(ws)
+        ws = wb.worksheets[0]
+        singles.append((tmp_path / f"{len(singles)}.xlsx", ws.max_row, ws.page_setup.fitToWidth, ws.print_title_cols))
+        wb.save(singles[-1][0])
+    libreoffice.convert([s[0] for s in singles], "pdf", tmp_path / "pdf", tmp_path, timeout=300)
+    for i, (_, rows, wide, repeated) in enumerate(singles):
+        info = subprocess.run(["pdfinfo", str(tmp_path / "pdf" / f"{i}.pdf")], capture_output=True, text=True).stdout
+        pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
+        assert wide in (2, 3) and repeated in ("$A:$B", "$A:$C")
+        assert pages <= wide * -(-rows // 30), (sheets[i], rows, pages)

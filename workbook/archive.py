@@ -69,8 +69,7 @@ def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.D
                         row[pos] = value
         sheets[name] = cells[:header] + kept
     t = review.table.loc[[e for e in everyone if e in review.table.index]]
-    head = [f"{schema.EMPLOYEE.zh}\n{schema.EMPLOYEE.en}"] + [f"{zh}\n{en}"
-                                                             for zh, en in map(review_header, REVIEW_COLUMNS)]
+    head = [f"{zh}\n{en}" for zh, en in [(schema.EMPLOYEE.zh, schema.EMPLOYEE.en), *map(review_header, REVIEW_COLUMNS)]]
     names = Names(out.lang)
     ladder = "ladder_name_en" if out.lang == "en" else "ladder_name"  # names, not ids
     shown = {c: ladder if c == "ladder" else c for c in REVIEW_COLUMNS}
@@ -104,7 +103,8 @@ def write_archive(plan: Plan, path: Path) -> None:
         for col, width in enumerate(_widths(rows), 1):
             ws.column_dimensions[get_column_letter(col)].width = width
         print_setup(ws, "1:1" if review else "1:2")  # as the month sheets print: landscape, headers repeated
-        ws.page_setup.fitToWidth = 2 if review else 3
+        ws.page_setup.fitToWidth = 2 if review else 3  # readable: one page wide is 4-point text
+        ws.print_title_cols = "A:B" if review else "A:C"  # who is who, on every page across
         for number, row in enumerate(rows, 1):
             lines = max((v.count("\n") + 1 for v in row if isinstance(v, str)), default=1)
             if lines > 1:  # a two-line header as tall as its lines, not drawn over the row above

@@ -58,7 +58,8 @@ class Styles:
         elif isinstance(value, numbers.Number):
             inner = f"<v>{number_text(value)}</v>"
         elif isinstance(value, (dt.datetime, dt.date)):
-            inner, style = f"<v>{number_text(to_excel(value, self.wb.epoch))}</v>", self._dated(style, value, date_format)
+            inner = f"<v>{number_text(to_excel(value, self.wb.epoch))}</v>"
+            style = self._dated(style, value, date_format)
         else:
             text = str(value)
             space = ' xml:space="preserve"' if text != text.strip() else ""
