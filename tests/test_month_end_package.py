@@ -119,3 +119,24 @@ def test_the_styles_a_sheet_adds_are_appended_to_an_excel_made_stylesheet(tmp_pa
     assert formats[date_xf.numFmtId] == "yyyy-mm-dd h:mm:ss" and "<v>46326.354166" in dated
     filled = xfs[style]
     assert formats[filled.numFmtId] == "0.0%" and sheet.fills[filled.fillId].fgColor.rgb == "00FFF9E5"
+
+
+@libreoffice.NEEDED
+def test_a_workbook_libreoffice_saved_closes_and_applies(tmp_path):
+    """HR desks on LibreOffice save the workbook their way (shared strings, their own styles and
+    namespaces): the month end edits that package as well, and LibreOffice opens the result."""
+    made = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    libreoffice.convert([made], "xlsx", tmp_path / "saved", tmp_path)
+    path = tmp_path / "saved" / "dept.xlsx"
+    assert b"<sst" in zipfile.ZipFile(path).read("xl/sharedStrings.xml")  # LibreOffice's own writing
+    assert close.close_file(path).plan.problems == []
+    plan, _ = apply_moves.apply_file(path)
+    assert plan.problems == [] and len(plan.moves) == 1
+    book = FileBook(path)
+    history = book.values("历史记录")
+    assert [row[:3] for row in history[1:]] == [[dt.date(2026, 9, 1), 1002, 1.2], [dt.date(2026, 10, 1), 1002, 1.2]]
+    assert book.values("员工名册")[1][3] == "中级客服"
+    month = book.values("2026-11 客服职级")
+    assert month[2][:3] == [1002, "李伟", "中级客服"] and "本职级 0 个月 < 12 个月" in " ".join(map(str, month[2]))
+    libreoffice.convert([path], "xlsx", tmp_path / "again", tmp_path)
+    assert FileBook(tmp_path / "again" / "dept.xlsx").values("员工名册")[1][3] == "中级客服"
