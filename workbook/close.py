@@ -171,7 +171,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     _freeze(out, source.values(history), month_records, past[from_history & (past_months == chosen)],
             results, policy)
     out.archive = archive_sheets(source, out, review, results, policy)
-    _training(out, source, names, review, policy)
+    _training(out, source, names, review)
     out.new_sheets = _next_sheets(roster, policy, chosen + 1, names)
     return out
 
@@ -255,7 +255,7 @@ def _freeze(out: Plan, cells: list[list], month_records: pd.DataFrame, replaced:
                             + "、".join(names.get(k, k) for k in sorted(lost)))
 
 
-def _training(out: Plan, source: book.Source, names: list[str], review: Review, policy: Policy) -> None:
+def _training(out: Plan, source: book.Source, names: list[str], review: Review) -> None:
     """§5: the training list as of the closed month, in roster order, replacing the last one."""
     sheet = book.find_sheet(names, schema.TRAINING.names)
     if sheet is None:
@@ -275,9 +275,9 @@ def _training(out: Plan, source: book.Source, names: list[str], review: Review, 
     out.training, out.training_first = sheet, header + 1
     out.training_old = last_row(cells, header) - header
     out.training_rows, _ = aligned([
-        {"month": month, "employee": id_cell(emp), "name": t.at[emp, "name"],
-         "ladder": policy.ladder(t.at[emp, "ladder"]).name, "level": t.at[emp, "level"],
-         "reasons": reasons[emp]} for emp in t.index], {key: pos for pos, key in mapping.items()})
+        {"month": month, "employee": id_cell(emp), "name": name, "ladder": ladder, "level": level, "reasons": why}
+        for emp, name, ladder, level, why in zip(t.index, t["name"], t["ladder_name"], t["level"], reasons)],
+        {key: pos for pos, key in mapping.items()})
 
 
 def _next_sheets(clean: pd.DataFrame, policy: Policy, month: int, names: list[str]):
