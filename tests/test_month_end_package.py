@@ -15,7 +15,7 @@ from openpyxl.xml.functions import fromstring
 import libreoffice
 from graft import CORPUS, graft
 from test_apply_moves import department
-from workbook import apply_moves, close, files, package
+from workbook import apply_moves, close, edits, files, package, writes
 from workbook.file_book import FileBook
 from workbook.recalc import recalc
 from workbook.styles_part import Styles
@@ -140,3 +140,19 @@ def test_a_workbook_libreoffice_saved_closes_and_applies(tmp_path):
     assert month[2][:3] == [1002, "李伟", "中级客服"] and "本职级 0 个月 < 12 个月" in " ".join(map(str, month[2]))
     libreoffice.convert([path], "xlsx", tmp_path / "again", tmp_path)
     assert FileBook(tmp_path / "again" / "dept.xlsx").values("员工名册")[1][3] == "中级客服"
+
+
+def test_the_values_a_month_end_carries_past_its_edit_are_what_the_file_holds(tmp_path):
+    """The recalc that ends the month end reads again only the sheets the edit changed; the
+    rest it takes from what the plan read, which must be what the edited file holds."""
+    path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    source = FileBook(path)
+    the_plan = close.plan(source)
+    with writes.held(path) as held:
+        _, unchanged = edits.edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, None)
+    assert {"员工名册", "政策", "模板-客服职级"} <= unchanged
+    assert not {"历史记录", "2026-10 客服职级", "2026-11 客服职级"} & unchanged  # (nobody to train here)
+    carried, fresh = source.carried(unchanged), FileBook(path)
+    assert {"员工名册", "政策"} <= set(carried._values)  # read by the plan, not again
+    for sheet in unchanged:
+        assert carried.values(sheet) == fresh.values(sheet), sheet

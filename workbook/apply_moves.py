@@ -202,9 +202,10 @@ def apply_file(path, month: str | None = None, now: dt.datetime | None = None) -
     path = Path(path)
     files.refuse_unsafe(path)
     with writes.held(path) as held:
-        the_plan = plan(FileBook(path), month)
+        source = FileBook(path)
+        the_plan = plan(source, month)
         if the_plan.problems or the_plan.moves.empty:
             return the_plan, None
-        backup = edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, now)
-        recalc(path, held=held)  # the values stored for every reader
+        backup, unchanged = edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, now)
+        recalc(path, held=held, source=source.carried(unchanged))  # the values stored for every reader
     return the_plan, backup

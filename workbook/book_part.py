@@ -63,6 +63,9 @@ class BookPart:
     def titles(self) -> list[str]:
         return [name for name, *_ in self.sheets]
 
+    def parts_of_sheets(self) -> list[str]:
+        return [part for *_, part in self.sheets]
+
     def index(self, sheet: str) -> int:
         return self.titles().index(sheet)
 

@@ -308,7 +308,8 @@ def close_file(path, month: str | None = None, replace: bool = False, now: dt.da
     files.refuse_unsafe(path)
     with writes.held(path, [archive_folder(path)]) as held:
         repair(archive_folder(path))  # an archive a killed close left under its temporary name
-        the_plan = plan(FileBook(path), month, replace)
+        source = FileBook(path)
+        the_plan = plan(source, month, replace)
         if the_plan.problems:
             return Closed(the_plan)
         target, problem = archive_target(path, the_plan, replace)
@@ -321,12 +322,12 @@ def close_file(path, month: str | None = None, replace: bool = False, now: dt.da
         try:
             folder.mkdir(exist_ok=True)
             write_archive(the_plan, pending)
-            backup = edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, now)
+            backup, unchanged = edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, now)
         except BaseException:
             pending.unlink(missing_ok=True)
             raise
         digest = place_archive(pending, target, held.real.stat().st_mode, now)
-        recalc(path, held=held)  # the values stored: every reader sees the dashboard and the new month
+        recalc(path, held=held, source=source.carried(unchanged))  # the values stored: every reader sees them
     return Closed(the_plan, target, digest, backup)
 
 
@@ -364,6 +365,6 @@ def _start_month(held: writes.Held, wanted, now) -> tuple[list[str], list[Proble
         for ladder, title, first_day, people in sheets:
             editor.add_month_sheet(ladder, title, first_day, people)
 
-    edit_package(held, edit, inputs.policy, lang, now)
-    recalc(path, held=held)
+    _, unchanged = edit_package(held, edit, inputs.policy, lang, now)
+    recalc(path, held=held, source=source.carried(unchanged))
     return [title for _, title, _, _ in sheets], []

@@ -37,6 +37,14 @@ class FileBook:
         return self._values[sheet]
 
 
+    def carried(self, unchanged) -> FileBook:
+        """A reader of the file as rewritten in place: the values already read of the sheets
+        `unchanged` (whose parts the rewrite copied byte for byte) carried over, not read again."""
+        book = FileBook(self.path)
+        book._values = {sheet: rows for sheet, rows in self._values.items() if sheet in unchanged}
+        return book
+
+
 def _day(value: dt.datetime):
     """A date cell as the date it shows: the reader gives every date cell as a datetime, and
     what is copied on (History, the archive) should stay a date, not become one at 00:00."""

@@ -110,6 +110,11 @@ class PackageEditor:
     def delete_sheet(self, sheet):
         self.book.remove_sheet(sheet)
 
+    def unchanged(self) -> set[str]:
+        """The sheets whose parts the edits leave as they were."""
+        return {title for title, part in zip(self.book.titles(), self.book.parts_of_sheets())
+                if part not in self.edited and part not in self.book.added}
+
     def parts(self) -> dict[str, bytes | None]:
         """Every part changed (None: removed)."""
         for sheet in list(self.cells):

@@ -74,22 +74,24 @@ class _Formula:
     target: str  # the cell, or the range of an array formula
 
 
-def recalc(path, output=None, as_of=None, progress=None, values_only=False, held: writes.Held | None = None) -> Report:
+def recalc(path, output=None, as_of=None, progress=None, values_only=False, held: writes.Held | None = None,
+           source: FileBook | None = None) -> Report:
     """Compute the add-in formulas of the workbook at `path`; write it to `output` (default:
     in place), atomically: a failure leaves the original as it was. `progress(done, total)`
     hears of each formula computed. With `values_only` (`ladderbook export`), each add-in
     formula is replaced by its value, for programs that cannot run the add-in and recompute
     array formulas on opening (LibreOffice, WPS). `held`: the workbook as a month-end command
-    already holds it, which ends by storing the values."""
+    already holds it, which ends by storing the values, and `source` its reader of the file as
+    edited (`FileBook.carried`)."""
     if held is not None:
-        return _recalc(held, output, as_of, progress, values_only)
+        return _recalc(held, output, as_of, progress, values_only, source)
     path = Path(path)
     files.refuse_unsafe(path)
     with writes.held(path, writing=False) as held:
         return _recalc(held, output, as_of, progress, values_only)
 
 
-def _recalc(held: writes.Held, output, as_of, progress, values_only) -> Report:
+def _recalc(held: writes.Held, output, as_of, progress, values_only, source: FileBook | None = None) -> Report:
     path = held.path
     with zipfile.ZipFile(path) as zin:
         parts = files.sheet_parts(zin)
@@ -97,7 +99,7 @@ def _recalc(held: writes.Held, output, as_of, progress, values_only) -> Report:
                if _HAS_FORMULA.search(data)}  # History, the largest, has none: it is not scanned
         texts = {name: data.decode("utf-8") for name, data in raw.items()}
         places = Places(files.tables(zin), files.defined_names(zin))
-    report, edits = _compute(texts, FileBook(path), places, as_of, progress or (lambda done, total: None))
+    report, edits = _compute(texts, source or FileBook(path), places, as_of, progress or (lambda done, total: None))
     new_parts = {parts[name]: _apply(name, raw[name], cells, report.answered[name] if values_only else ())
                  for name, cells in edits.items()}
     if edits:
