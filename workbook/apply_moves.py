@@ -207,5 +207,6 @@ def apply_file(path, month: str | None = None, now: dt.datetime | None = None) -
         if the_plan.problems or the_plan.moves.empty:
             return the_plan, None
         backup, unchanged = edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, now)
-        recalc(path, held=held, source=source.carried(unchanged))  # the values stored for every reader
+        source = source.carried(unchanged)  # the old reader let go: its History is the largest thing held
+        recalc(path, held=held, source=source)  # the values stored for every reader
     return the_plan, backup

@@ -327,12 +327,12 @@ def close_file(path, month: str | None = None, replace: bool = False, now: dt.da
             pending.unlink(missing_ok=True)
             raise
         digest = place_archive(pending, target, held.real.stat().st_mode, now)
-        recalc(path, held=held, source=source.carried(unchanged))  # the values stored: every reader sees them
+        source = source.carried(unchanged)  # the old reader let go: its History is the largest thing held
+        recalc(path, held=held, source=source)  # the values stored: every reader sees them
     return Closed(the_plan, target, digest, backup)
 
 
-def start_month(path, month: str, allow_drop: bool = False,
-                now: dt.datetime | None = None) -> tuple[list[str], list[Problem]]:
+def start_month(path, month: str, now: dt.datetime | None = None) -> tuple[list[str], list[Problem]]:
     """The first month's sheets of a fresh workbook (the close starts every later one): one per
     ladder with staff hired by the month's end, as the close would build them. Returns the
     sheets added, or the problems that stop it; nothing changes with a problem."""
@@ -366,5 +366,6 @@ def _start_month(held: writes.Held, wanted, now) -> tuple[list[str], list[Proble
             editor.add_month_sheet(ladder, title, first_day, people)
 
     _, unchanged = edit_package(held, edit, inputs.policy, lang, now)
-    recalc(path, held=held, source=source.carried(unchanged))
+    source = source.carried(unchanged)
+    recalc(path, held=held, source=source)
     return [title for _, title, _, _ in sheets], []
