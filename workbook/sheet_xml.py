@@ -25,6 +25,7 @@ F = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 _SPANS = re.compile(r'\sspans="[^"]*"')
 _R = re.compile(r'(\sr=")([^"]*)(")')
 _ROW_BYTES = re.compile(rb"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
+_EMPTY = re.compile(rb"<sheetData\s*/>")
 _DIMENSION = re.compile(rb'(<dimension\b[^>]*\sref=")([^"]*)(")')
 
 _ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
@@ -134,9 +135,9 @@ def fit_dimension(data: bytes, sheet: str) -> bytes:
 def _split(data: bytes, sheet: str, first: int) -> tuple[bytes, str, bytes]:
     """(head, rows, tail): the bytes before the sheet's first row numbered `first` or more,
     the text of the rows from there, and the bytes from `</sheetData>` on."""
-    empty = data.find(b"<sheetData/>")
-    if empty >= 0:
-        return data[:empty] + b"<sheetData>", "", b"</sheetData>" + data[empty + len(b"<sheetData/>"):]
+    empty = _EMPTY.search(data)  # <sheetData/>, or <sheetData /> as ElementTree writes it
+    if empty:
+        return data[:empty.start()] + b"<sheetData>", "", b"</sheetData>" + data[empty.end():]
     start, end = _sheet_data(data)
     at = end
     for offset, number in _backwards(data, start, end, sheet):  # appending to History reads its last rows only

@@ -1,0 +1,51 @@
+"""A worksheet's rows edited in its XML: cells put in order, rows deleted with the rows below
+moved up, whatever way the sheet's writer spelled an empty sheet."""
+
+import pytest
+
+from workbook import files, sheet_xml
+
+HEAD = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:C3"/>'
+
+
+def cell(text):
+    return lambda attrs, inner: f'<c r="{text}"{"" if attrs is None else " old=" + chr(34) + "1" + chr(34)}><v>1</v></c>'
+
+
+@pytest.mark.parametrize("empty", [b"<sheetData/>", b"<sheetData />"])
+def test_cells_go_into_an_empty_sheet_however_it_is_spelled(empty):
+    data = HEAD + empty + b"<pageMargins/></worksheet>"
+    out = sheet_xml.put(data, "S", {2: {1: cell("A2")}})
+    assert out == HEAD + b'<sheetData><row r="2"><c r="A2"><v>1</v></c></row></sheetData><pageMargins/></worksheet>'
+
+
+def test_cells_are_put_in_row_and_column_order_beside_those_kept():
+    data = HEAD + (b'<sheetData><row r="1" spans="1:2"><c r="A1"/><c r="C1"><v>5</v></c></row>'
+                   b'<row r="3"><c r="A3"/></row></sheetData></worksheet>')
+    out = sheet_xml.put(data, "S", {1: {2: cell("B1"), 3: cell("C1")}, 2: {1: cell("A2")}, 4: {2: cell("B4")}})
+    assert out == HEAD + (b'<sheetData><row r="1"><c r="A1"/><c r="B1"><v>1</v></c><c r="C1" old="1"><v>1</v></c>'
+                          b'</row><row r="2"><c r="A2"><v>1</v></c></row><row r="3"><c r="A3"/></row>'
+                          b'<row r="4"><c r="B4"><v>1</v></c></row></sheetData></worksheet>')
+
+
+def test_deleted_rows_take_the_rows_below_up_with_their_formulas():
+    data = HEAD + (b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>'
+                   b'<row r="3"><c r="A3"><v>3</v></c></row>'
+                   b'<row r="4"><c r="A4"><f>A3&amp;"&lt;"</f><v>3&lt;</v></c><c r="B4"/></row></sheetData></worksheet>')
+    out = sheet_xml.delete_rows(data, "S", 2, 2)
+    assert out == HEAD + (b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+                          b'<row r="2"><c r="A2"><f>A1&amp;"&lt;"</f><v>3&lt;</v></c><c r="B2"/></row>'
+                          b'</sheetData></worksheet>')
+    assert sheet_xml.fit_dimension(out, "S").startswith(HEAD.replace(b"A1:C3", b"A1:C2"))
+
+
+def test_a_shared_formula_below_deleted_rows_is_refused_by_name():
+    data = HEAD + (b'<sheetData><row r="1"><c r="A1"/></row>'
+                   b'<row r="2"><c r="A2"><f t="shared" ref="A2:A3" si="0">B1</f></c></row></sheetData></worksheet>')
+    with pytest.raises(files.Refused, match="'S'.*A2"):
+        sheet_xml.delete_rows(data, "S", 1, 1)
+
+
+def test_a_row_without_its_number_is_refused():
+    with pytest.raises(files.Refused, match="without their reference"):
+        sheet_xml.put(HEAD + b"<sheetData><row><c/></row></sheetData></worksheet>", "S", {1: {1: cell("A1")}})
