@@ -5,11 +5,13 @@ import pytest
 
 from workbook import files, sheet_xml
 
+OLD = ' old="1"'
 HEAD = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:C3"/>'
 
 
 def cell(text):
-    return lambda attrs, inner: f'<c r="{text}"{"" if attrs is None else " old=" + chr(34) + "1" + chr(34)}><v>1</v></c>'
+    """A maker of the cell `text` holding 1, saying whether it replaced one (old="1")."""
+    return lambda attrs, inner: f'<c r="{text}"{"" if attrs is None else OLD}><v>1</v></c>'
 
 
 @pytest.mark.parametrize("empty", [b"<sheetData/>", b"<sheetData />"])
@@ -22,7 +24,8 @@ def test_cells_go_into_an_empty_sheet_however_it_is_spelled(empty):
 def test_cells_are_put_in_row_and_column_order_beside_those_kept():
     data = HEAD + (b'<sheetData><row r="1" spans="1:2"><c r="A1"/><c r="C1"><v>5</v></c></row>'
                    b'<row r="3"><c r="A3"/></row></sheetData></worksheet>')
-    out = sheet_xml.put(data, "S", {1: {2: cell("B1"), 3: cell("C1")}, 2: {1: cell("A2")}, 4: {2: cell("B4")}})
+    cells = {1: {2: cell("B1"), 3: cell("C1")}, 2: {1: cell("A2")}, 4: {2: cell("B4")}}
+    out = sheet_xml.put(data, "S", cells)
     assert out == HEAD + (b'<sheetData><row r="1"><c r="A1"/><c r="B1"><v>1</v></c><c r="C1" old="1"><v>1</v></c>'
                           b'</row><row r="2"><c r="A2"><v>1</v></c></row><row r="3"><c r="A3"/></row>'
                           b'<row r="4"><c r="B4"><v>1</v></c></row></sheetData></worksheet>')
