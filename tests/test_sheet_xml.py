@@ -34,7 +34,8 @@ def test_cells_are_put_in_row_and_column_order_beside_those_kept():
 def test_deleted_rows_take_the_rows_below_up_with_their_formulas():
     data = HEAD + (b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>'
                    b'<row r="3"><c r="A3"><v>3</v></c></row>'
-                   b'<row r="4"><c r="A4"><f>A3&amp;"&lt;"</f><v>3&lt;</v></c><c r="B4"/></row></sheetData></worksheet>')
+                   b'<row r="4"><c r="A4"><f>A3&amp;"&lt;"</f><v>3&lt;</v></c><c r="B4"/></row>'
+                   b'</sheetData></worksheet>')
     out = sheet_xml.delete_rows(data, "S", 2, 2)
     assert out == HEAD + (b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
                           b'<row r="2"><c r="A2"><f>A1&amp;"&lt;"</f><v>3&lt;</v></c><c r="B2"/></row>'
