@@ -20,7 +20,7 @@ from workbook.file_book import FileBook
 from workbook.recalc import recalc
 from workbook.styles_part import Styles
 
-pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason=f"the corpus of Excel-made files is not at {CORPUS}")
+needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"the corpus of Excel-made files is not at {CORPUS}")
 
 # a dropdown on the roster whose list is on another sheet, as Excel writes it (x14, in the sheet's extLst)
 DROPDOWN = ('<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
@@ -53,6 +53,7 @@ def parts(path):
         return {name: z.read(name) for name in z.namelist()}
 
 
+@needs_corpus
 def test_hr_charts_images_pivots_comments_and_dropdowns_survive_the_month_end(tmp_path):
     path, copied, roster = hr_workbook(tmp_path)
     before = parts(path)
@@ -87,6 +88,7 @@ def test_hr_charts_images_pivots_comments_and_dropdowns_survive_the_month_end(tm
     assert {"Sheet1", "图片", "批注", "PivotSheet1", "DataSheet", "2026-11 客服职级"} <= set(book.sheet_names())
 
 
+@needs_corpus
 @libreoffice.NEEDED
 def test_the_workbook_hr_has_after_the_month_end_opens_in_libreoffice(tmp_path):
     path, _, _ = hr_workbook(tmp_path)
@@ -96,6 +98,7 @@ def test_the_workbook_hr_has_after_the_month_end_opens_in_libreoffice(tmp_path):
     assert (tmp_path / "pdf" / "dept.pdf").stat().st_size > 0
 
 
+@needs_corpus
 def test_the_styles_a_sheet_adds_are_appended_to_an_excel_made_stylesheet(tmp_path):
     """Every style Excel wrote keeps its number; new ones (a fill, a number format the file has
     no list of, a date in a General column) come after them and read back as made."""
