@@ -7,13 +7,14 @@ them (`<row r=…>`, `<c r=…>`, in order); a sheet whose rows or cells lack th
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import Callable
 from xml.sax.saxutils import escape
 
 from openpyxl.formula.translate import Translator
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from .files import Refused
@@ -22,6 +23,8 @@ CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
 ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 F = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
+_ROW_R = re.compile(r'\sr="(\d+)"')
+_CELL_R = re.compile(r'\sr="\$?([A-Z]+)\$?\d+"')
 _SPANS = re.compile(r'\sspans="[^"]*"')
 _R = re.compile(r'(\sr=")([^"]*)(")')
 _ROW_BYTES = re.compile(rb"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
@@ -169,26 +172,37 @@ def _backwards(data: bytes, start: int, end: int, sheet: str):
 
 def _rows(body: str, sheet: str):
     for m in ROW.finditer(body):
-        number = dict(ATTR.findall(m[1])).get("r")
+        number = _ROW_R.search(m[1])
         if number is None:
             raise unplaced(sheet)
-        yield int(number), m[1].rstrip("/"), m[3], m[0]
+        yield int(number[1]), m[1].rstrip("/"), m[3], m[0]
 
 
 def _row(sheet: str, number: int, inner: str, todo: dict[int, Make], attrs: str | None = None) -> str:
     """A row with the cells of `todo` made; its other cells and attributes kept, but for the
     columns it says it spans (Excel's hint, which new cells may outgrow)."""
-    out = []
+    out, pending, at = [], sorted(todo), 0
     for m in CELL.finditer(inner):
-        address = dict(ATTR.findall(m[1])).get("r")
-        if address is None:
+        reference = _CELL_R.search(m[1])
+        if reference is None:
             raise unplaced(sheet)
-        column = coordinate_to_tuple(address)[1]
-        out += [todo.pop(c)(None, None) for c in sorted(c for c in todo if c < column)]
-        out.append(todo.pop(column)(m[1], m[3]) if column in todo else m[0])
-    out += [todo[c](None, None) for c in sorted(todo)]
+        column = _column(reference[1])
+        while at < len(pending) and pending[at] < column:
+            out.append(todo[pending[at]](None, None))
+            at += 1
+        if at < len(pending) and pending[at] == column:
+            out.append(todo[column](m[1], m[3]))
+            at += 1
+        else:
+            out.append(m[0])
+    out += [todo[c](None, None) for c in pending[at:]]
     attrs = _SPANS.sub("", attrs) if attrs is not None else f' r="{number}"'
     return f"<row{attrs}>{''.join(out)}</row>"
+
+
+@functools.lru_cache(maxsize=None)
+def _column(letters: str) -> int:
+    return column_index_from_string(letters)
 
 
 def _moved_cell(m: re.Match, count: int, sheet: str) -> str:
