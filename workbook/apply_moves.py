@@ -5,7 +5,7 @@ what is applied is exactly what was decided on the month's review. Every decisio
 against the policy first (`xlfuncs.moves.decide`); if any is refused, nothing changes and each
 refusal says why. A decision already in the moves log is not made twice, so a second run
 changes nothing. Like the close, the edits are a plan carried out by an `Editor`, on a file
-through openpyxl or in Excel through `workbook.macros`.
+as an edit of its package or in Excel through `workbook.macros`.
 """
 
 from __future__ import annotations

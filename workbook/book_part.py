@@ -18,7 +18,7 @@ from openpyxl.workbook.defined_name import DefinedName, DefinedNameList
 from openpyxl.xml.functions import fromstring, tostring
 
 from . import files
-from .sheet_xml import xml_unescape
+from .sheet_xml import ATTR, xml_unescape
 
 WORKBOOK, RELS, TYPES, APP = "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "docProps/app.xml"
 CALC_CHAIN = "xl/calcChain.xml"
@@ -27,7 +27,6 @@ _SHEET_TYPE = f"{_RELS_NS}/worksheet"
 _SHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SHEET = re.compile(r"<sheet\b[^>]*?/>")
-_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _NAMES = re.compile(r"<definedNames\b.*?(?:/>|</definedNames>)", re.S)
 _VIEW = re.compile(r"<workbookView\b[^>]*?/?>")
 
@@ -44,7 +43,7 @@ class BookPart:
         places = dict(files.targets(z, WORKBOOK))
         self.sheets = []  # [name, the <sheet> element's text, its part]
         for element in _SHEET.findall(self.xml[self.xml.index("<sheets"):self.xml.index("</sheets>")]):
-            attrs = dict(_ATTR.findall(element))
+            attrs = dict(ATTR.findall(element))
             self.sheets.append([xml_unescape(attrs["name"]), element,
                                 places.get(attrs[f"{self.prefix}:id"])])
         found = ElementTree.fromstring(self.xml.encode("utf-8")).find(f"{_MAIN}definedNames")
@@ -57,7 +56,7 @@ class BookPart:
 
     def _tab(self, view: re.Match, attribute: str) -> str | None:
         """The name of the sheet a view's tab attribute points at (absent: the first)."""
-        at = int(dict(_ATTR.findall(view[0])).get(attribute, 0))
+        at = int(dict(ATTR.findall(view[0])).get(attribute, 0))
         return self.sheets[at][0] if at < len(self.sheets) else None
 
     def titles(self) -> list[str]:
@@ -80,7 +79,7 @@ class BookPart:
                     if f"xl/worksheets/sheet{n}.xml" not in taken)
         rid = f"rId{max([int(r.Id[3:]) for r in self.rels if r.Id[3:].isdigit()] + [0]) + 1}"
         self.rels.append(Relationship(Id=rid, Type=_SHEET_TYPE, Target=part[len("xl/"):]))
-        sheet_id = max([int(dict(_ATTR.findall(element))["sheetId"]) for _, element, _ in self.sheets] + [0]) + 1
+        sheet_id = max([int(dict(ATTR.findall(element))["sheetId"]) for _, element, _ in self.sheets] + [0]) + 1
         element = ElementTree.tostring(ElementTree.Element("sheet", {  # the prefix declared on it, as some writers do
             "name": title, "sheetId": str(sheet_id), f"xmlns:{self.prefix}": _RELS_NS, f"{self.prefix}:id": rid}),
             encoding="unicode")

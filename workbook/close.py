@@ -3,7 +3,7 @@ archive them, and start the next month.
 
 The close is worked out first, from the workbook's cells alone (`plan`), as a list of edits:
 rows to write into History, sheets to add and remove. The same plan is carried out on a file
-through openpyxl (`close_file`, the command line) or on the open workbook through Excel
+as an edit of its package (`close_file`, the command line) or on the open workbook through Excel
 (`workbook.macros`), so the two cannot disagree on what a close does. Nothing is edited when
 the month has any problem: every problem is listed instead.
 """
