@@ -6,6 +6,7 @@ Excel's own."""
 import datetime as dt
 import re
 import zipfile
+from xml.etree import ElementTree
 
 import pytest
 from openpyxl.styles import PatternFill
@@ -80,6 +81,9 @@ def test_hr_charts_images_pivots_comments_and_dropdowns_survive_the_month_end(tm
     for name in copied:
         assert applied[name] == before[name], name
     assert DROPDOWN.encode("utf-8") in applied[roster]
+    for name, data in applied.items():  # every part of XML well formed: namespaces declared, text escaped
+        if name.endswith((".xml", ".rels")):
+            ElementTree.fromstring(data)
     assert b"<pivotCache " in applied["xl/workbook.xml"]
 
     book = FileBook(path)
