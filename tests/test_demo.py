@@ -31,7 +31,7 @@ def test_demo_does_the_month_end_round(capsys, tmp_path):
     assert first["name"] in out and first["next_level"] in out
     assert "2026-10 已结账" in out
 
-    # the archive holds the month sheets as the headless recalculation computed them
+    # the archive holds the month sheets with the results the close computed
     archive = openpyxl.load_workbook(tmp_path / "demo-archive" / "2026-10.xlsx")
     sheet = archive["2026-10 客户代表"]
     heads = [str(c.value).split("\n")[0] for c in sheet[2]]

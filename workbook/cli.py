@@ -17,15 +17,15 @@ AS_OF_EVERY_FORMULA = "所有公式的评审月份 | review month for every form
 
 def demo(args) -> int:
     """The month end of the sample department, start to finish: the department workbook from
-    the template, HR's decisions typed in, recalculated, its review printed as read back from
-    the file, the month closed and the decisions applied."""
+    the template, HR's decisions typed in, its review printed as read back from the file, the
+    month closed and the decisions applied, each step ending with the file's values computed and
+    stored (a separate `ladderbook recalc` first would be computed again by the close)."""
     from xlfuncs import book
     from xlfuncs.policy import default_policy
     from xlfuncs.rules import evaluate
 
     from . import apply_moves as apply_module
     from . import close as close_module
-    from . import recalc as recalc_module
     from . import report, sample
     from . import templates as templates_module
     from .file_book import FileBook
@@ -48,7 +48,6 @@ def demo(args) -> int:
     roster, records = step("示例数据", "sample", lambda: sample.department(size=args.size, last=args.last))
     records = sample.decide(roster, records, policy)
     step("建工作簿", "workbook", lambda: templates_module.with_department(roster, records, lang=args.lang).save(path))
-    step("计算", "recalc", lambda: recalc_module.recalc(path, as_of=args.as_of))
     inputs = book.read(FileBook(path))
     review = evaluate(inputs.roster, inputs.records, inputs.policy, args.as_of)
     sys.stdout.write(report.render(review, policy, args.lang, args.all))
