@@ -16,6 +16,7 @@ from openpyxl.xml.functions import fromstring
 import libreoffice
 from graft import CORPUS, graft
 from test_apply_moves import department
+from test_recalc import with_vba_and_image
 from workbook import apply_moves, close, edits, files, package, writes
 from workbook.file_book import FileBook
 from workbook.recalc import recalc
@@ -163,3 +164,16 @@ def test_the_values_a_month_end_carries_past_its_edit_are_what_the_file_holds(tm
     assert {"员工名册", "政策"} <= set(carried._values)  # read by the plan, not again
     for sheet in unchanged:
         assert carried.values(sheet) == fresh.values(sheet), sheet
+
+
+def test_a_macro_workbook_keeps_its_vba_project_and_kind_through_the_month_end(tmp_path):
+    made = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    path = made.with_suffix(".xlsm")
+    made.rename(path)
+    with_vba_and_image(path)
+    before = parts(path)
+    assert close.close_file(path).plan.problems == [] and apply_moves.apply_file(path)[0].problems == []
+    after = parts(path)
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    assert after["xl/media/image1.png"] == before["xl/media/image1.png"]
+    assert b"macroEnabled.main+xml" in after["[Content_Types].xml"]
