@@ -15,7 +15,7 @@ from functools import partial
 from io import BytesIO
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import absolute_coordinate, quote_sheetname
 from openpyxl.worksheet._writer import WorksheetWriter
 
@@ -25,6 +25,7 @@ from . import files, sheet_xml
 from .book_part import BookPart
 from .sheets.month import month_sheet
 from .sheets.style import Names
+from .sheets.tables import fitted
 from .styles_part import PART as STYLES, Styles
 
 _REF = re.compile(r'(<(?:table|autoFilter)\b[^>]*?\sref=")([^"]*)(")')
@@ -81,11 +82,8 @@ class PackageEditor:
 
     def fit_table(self, sheet, last_row):
         for part in files.table_parts(self.zip, self.book.part(sheet)):
-            def fitted(m):
-                min_col, min_row, max_col, _ = range_boundaries(m[2])
-                end = max(last_row, min_row + 1)
-                return f"{m[1]}{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{end}{m[3]}"
-            self.edited[part] = _REF.sub(fitted, self._read(part).decode("utf-8")).encode("utf-8")
+            xml = _REF.sub(lambda m: f"{m[1]}{fitted(m[2], last_row)}{m[3]}", self._read(part).decode("utf-8"))
+            self.edited[part] = xml.encode("utf-8")
 
     def print_rows(self, sheet, first, last):
         self._put(sheet)

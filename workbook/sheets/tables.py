@@ -116,11 +116,16 @@ def fit_table(ws, last_row: int) -> None:
     """Each Table of the sheet made to end at `last_row` (with one row at least), its columns
     and filter kept."""
     for table in ws.tables.values():
-        min_col, min_row, max_col, _ = range_boundaries(table.ref)
-        table.ref = (f"{get_column_letter(min_col)}{min_row}:"
-                     f"{get_column_letter(max_col)}{max(last_row, min_row + 1)}")
+        table.ref = fitted(table.ref, last_row)
         if table.autoFilter is not None:
             table.autoFilter.ref = table.ref
+
+
+def fitted(ref: str, last_row: int) -> str:
+    """A Table's range made to end at `last_row`, with one row under its header at least: what
+    Excel keeps of a Table emptied (here and in the package editor)."""
+    min_col, min_row, max_col, _ = range_boundaries(ref)
+    return f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max(last_row, min_row + 1)}"
 
 
 def history_extra(policy: Policy) -> tuple[schema.Field, ...]:
