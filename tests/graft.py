@@ -13,7 +13,7 @@ from openpyxl.packaging.relationship import Relationship, RelationshipList, get_
 from openpyxl.reader.strings import read_string_table
 from openpyxl.xml.functions import fromstring, tostring
 
-from workbook import book_part, files, package
+from workbook import book_part, files, package, sheet_xml
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -32,7 +32,7 @@ def graft(target: Path, source: Path, sheets: dict[str, str]) -> list[str]:
             part = files.sheet_parts(zs)[name]
             data = re.sub(rb'<c ([^>]*?)t="s"([^>]*)><v>(\d+)</v></c>',
                           lambda m: b'<c %st="inlineStr"%s><is><t>%s</t></is></c>'
-                          % (m[1], m[2], _escape(str(strings[int(m[3])]))), zs.read(part))
+                          % (m[1], m[2], sheet_xml.xml_text(str(strings[int(m[3])])).encode("utf-8")), zs.read(part))
             rename[part] = book.add_sheet(title, data)
             todo.append(part)
         while todo:  # everything the sheets lead to, renamed so as not to meet the workbook's own
@@ -58,10 +58,6 @@ def graft(target: Path, source: Path, sheets: dict[str, str]) -> list[str]:
     package.copy(target, temp, parts)
     temp.replace(target)
     return sorted(set(rename.values()) | {get_rels_path(p) for p in rename.values() if get_rels_path(p) in parts})
-
-
-def _escape(text: str) -> bytes:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
 
 
 def _content_types(parts: dict, zs: zipfile.ZipFile, rename: dict) -> None:

@@ -16,7 +16,7 @@ from openpyxl.xml.functions import fromstring
 import libreoffice
 from graft import CORPUS, graft
 from test_apply_moves import department
-from test_recalc import with_vba_and_image
+from test_recalc import members, with_vba_and_image
 from workbook import apply_moves, close, edits, files, package, writes
 from workbook.file_book import FileBook
 from workbook.recalc import recalc
@@ -50,20 +50,15 @@ def hr_workbook(tmp_path):
     return path, copied, roster
 
 
-def parts(path):
-    with zipfile.ZipFile(path) as z:
-        return {name: z.read(name) for name in z.namelist()}
-
-
 @needs_corpus
 def test_hr_charts_images_pivots_comments_and_dropdowns_survive_the_month_end(tmp_path):
     path, copied, roster = hr_workbook(tmp_path)
-    before = parts(path)
+    before = members(path)
     assert {"xl/charts/hrchart1.xml", "xl/media/hrimage1.png", "xl/hrcomments1.xml",
             "xl/pivotTables/hrpivotTable1.xml", "xl/pivotCache/hrpivotCacheDefinition1.xml"} <= set(copied)
 
     assert close.close_file(path).plan.problems == []
-    closed = parts(path)
+    closed = members(path)
     changed = {name for name in before if closed.get(name) != before[name]}
     with zipfile.ZipFile(path) as z:
         sheets = files.sheet_parts(z)
@@ -78,7 +73,7 @@ def test_hr_charts_images_pivots_comments_and_dropdowns_survive_the_month_end(tm
 
     plan, backup = apply_moves.apply_file(path)
     assert plan.problems == [] and len(plan.moves) == 1
-    applied = parts(path)
+    applied = members(path)
     for name in copied:
         assert applied[name] == before[name], name
     assert DROPDOWN.encode("utf-8") in applied[roster]
@@ -171,9 +166,9 @@ def test_a_macro_workbook_keeps_its_vba_project_and_kind_through_the_month_end(t
     path = made.with_suffix(".xlsm")
     made.rename(path)
     with_vba_and_image(path)
-    before = parts(path)
+    before = members(path)
     assert close.close_file(path).plan.problems == [] and apply_moves.apply_file(path)[0].problems == []
-    after = parts(path)
+    after = members(path)
     assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
     assert after["xl/media/image1.png"] == before["xl/media/image1.png"]
     assert b"macroEnabled.main+xml" in after["[Content_Types].xml"]
