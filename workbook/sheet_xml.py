@@ -73,12 +73,17 @@ def put(data: bytes, sheet: str, cells: dict[int, dict[int, Make]]) -> bytes:
     if not cells:
         return data
     head, body, tail = _split(data, sheet, min(cells))
-    wanted = {row: dict(columns) for row, columns in cells.items()}
-    out = []
+    out, pending, at = [], sorted(cells), 0  # the rows and the sheet's rows, merged in one pass
     for number, attrs, inner, whole in _rows(body, sheet):
-        out += [_row(sheet, missing, "", wanted.pop(missing)) for missing in sorted(r for r in wanted if r < number)]
-        out.append(_row(sheet, number, inner or "", wanted.pop(number), attrs) if number in wanted else whole)
-    out += [_row(sheet, missing, "", wanted[missing]) for missing in sorted(wanted)]
+        while at < len(pending) and pending[at] < number:
+            out.append(_row(sheet, pending[at], "", cells[pending[at]]))
+            at += 1
+        if at < len(pending) and pending[at] == number:
+            out.append(_row(sheet, number, inner or "", cells[number], attrs))
+            at += 1
+        else:
+            out.append(whole)
+    out += [_row(sheet, row, "", cells[row]) for row in pending[at:]]
     return head + "".join(out).encode("utf-8") + tail
 
 
