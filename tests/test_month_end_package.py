@@ -8,6 +8,7 @@ import re
 import zipfile
 from xml.etree import ElementTree
 
+import numpy as np
 import pytest
 from openpyxl.styles import PatternFill
 from openpyxl.styles.stylesheet import Stylesheet
@@ -21,6 +22,7 @@ from workbook import apply_moves, close, edits, files, package, writes
 from workbook.file_book import FileBook
 from workbook.recalc import recalc
 from workbook.styles_part import Styles
+from xlfuncs.policy import default_policy
 
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"the corpus of Excel-made files is not at {CORPUS}")
 
@@ -145,20 +147,87 @@ def test_a_workbook_libreoffice_saved_closes_and_applies(tmp_path):
     assert FileBook(tmp_path / "again" / "dept.xlsx").values("员工名册")[1][3] == "中级客服"
 
 
-def test_the_values_a_month_end_carries_past_its_edit_are_what_the_file_holds(tmp_path):
-    """The recalc that ends the month end reads again only the sheets the edit changed; the
-    rest it takes from what the plan read, which must be what the edited file holds."""
+def typed(rows: list[list]) -> list[list]:
+    """Rows with each value's type beside it: 3 and 3.0, a date and a datetime, differ."""
+    return [[(type(v), v) for v in row] for row in rows]
+
+
+def carried_and_fresh(path, carry_out, policy, lang, source):
+    """What a month end carries past its edit of the file (the plan's reads with the edits made
+    to them) and what a fresh reader reads from the edited file, for every sheet carried."""
+    with writes.held(path) as held:
+        _, read_back = edits.edit_package(held, carry_out, policy, lang, None)
+    carried, fresh = source.carried(read_back), FileBook(path)
+    return read_back, {s: typed(carried.values(s)) for s in carried._values}, \
+        {s: typed(fresh.values(s)) for s in carried._values}
+
+
+def test_the_values_a_close_carries_past_its_edit_are_what_the_file_holds(tmp_path):
+    """The recalc that ends the month end reads again only the sheets it cannot vouch for; the
+    rest it takes from what the plan read, with the close's History rows made to it: they must
+    be what the edited file holds, value and type."""
     path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
     source = FileBook(path)
     the_plan = close.plan(source)
-    with writes.held(path) as held:
-        _, unchanged = edits.edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, None)
-    assert {"员工名册", "政策", "模板-客服职级"} <= unchanged
-    assert not {"历史记录", "2026-10 客服职级", "2026-11 客服职级"} & unchanged  # (nobody to train here)
-    carried, fresh = source.carried(unchanged), FileBook(path)
-    assert {"员工名册", "政策"} <= set(carried._values)  # read by the plan, not again
-    for sheet in unchanged:
-        assert carried.values(sheet) == fresh.values(sheet), sheet
+    read_back, carried, fresh = carried_and_fresh(path, the_plan.carry_out, the_plan.policy, the_plan.lang, source)
+    assert read_back["员工名册"] == read_back["政策"] == [] and len(read_back["历史记录"]) > 10
+    assert not {"2026-10 客服职级", "2026-11 客服职级"} & set(read_back)  # removed, added: read afresh
+    assert {"员工名册", "政策", "历史记录"} <= set(carried)  # read by the plan, not again
+    assert carried == fresh
+
+
+ODD = [7, 2.5, np.int64(3), np.float64(0.1), np.bool_(True), False, " padded ", "=SUM(A1)", "two\nlines",
+       "tab\there", "#N/A", dt.date(2026, 10, 1), dt.datetime(2026, 10, 31)]
+
+
+def test_rows_written_deleted_and_widened_are_carried_as_the_file_holds_them(tmp_path):
+    """Values of every kind the month end writes, past History's last column (the sheet
+    widens), then that row and the first deleted (the sheet narrows again): carried as a fresh
+    reader reads them, History never read again."""
+    path = department(tmp_path, {})
+    source = FileBook(path)
+    last = len(source.values("历史记录"))
+
+    def write(editor):
+        editor.write_rows("历史记录", last + 1, [[None] * 59 + ODD], 2)
+        editor.set_cell("员工名册", 2, 40, "加")
+    read_back, carried, fresh = carried_and_fresh(path, write, default_policy(), "zh", source)
+    assert len(read_back["历史记录"]) == len(ODD) and len(read_back["员工名册"]) == 1  # vouched for, not read
+    assert carried == fresh
+    assert len(fresh["历史记录"][0]) == 59 + len(ODD)
+
+    source = FileBook(path)
+    source.values("历史记录")
+
+    def delete(editor):
+        editor.delete_rows("历史记录", last + 1, 1)
+        editor.delete_rows("历史记录", 2, 1)
+    read_back, carried, fresh = carried_and_fresh(path, delete, default_policy(), "zh", source)
+    assert "历史记录" in read_back and carried == fresh
+    assert len(fresh["历史记录"]) == last - 1 and len(fresh["历史记录"][0]) < 59
+
+
+@pytest.mark.parametrize("value", ["a_x0041_b", "x\ry", dt.datetime(2026, 10, 31, 12, 30), ""])
+def test_a_value_whose_reading_back_is_not_certain_has_its_sheet_read_again(tmp_path, value):
+    path = department(tmp_path, {})
+    source = FileBook(path)
+    last = len(source.values("历史记录"))
+    read_back, carried, fresh = carried_and_fresh(
+        path, lambda editor: editor.write_rows("历史记录", last + 1, [[None] * 5 + [value]], 2),
+        default_policy(), "zh", source)
+    assert "历史记录" not in read_back and carried == fresh
+
+
+def test_a_number_in_a_date_formatted_column_has_its_sheet_read_again(tmp_path):
+    """History's month column is formatted as a date: a number put there reads as a date."""
+    path = department(tmp_path, {})
+    source = FileBook(path)
+    last = len(source.values("历史记录"))
+    read_back, carried, fresh = carried_and_fresh(
+        path, lambda editor: editor.write_rows("历史记录", last + 1, [[46000, 1002]], 2), default_policy(), "zh",
+        source)
+    assert "历史记录" not in read_back and carried == fresh
+    assert FileBook(path).values("历史记录")[-1][:2] == [dt.date(2025, 12, 9), 1002]
 
 
 def test_a_macro_workbook_keeps_its_vba_project_and_kind_through_the_month_end(tmp_path):

@@ -59,16 +59,16 @@ def id_cell(emp: str):
 
 
 def edit_package(held: writes.Held, carry_out: Callable[[Editor], None], policy: Policy, lang: str,
-                 now: dt.datetime | None) -> tuple[Path, set[str]]:
+                 now: dt.datetime | None) -> tuple[Path, dict[str, list]]:
     """`carry_out(editor)` on the package of the workbook `held` (`package_editor`), then the
     file replaced by the package with the parts changed, a backup of the old one kept. Returns
-    the backup and the sheets left as they were."""
+    the backup and the sheets' changes as a reader reads them back (`FileBook.carried`)."""
     editor = PackageEditor(held.path, policy, lang)
     try:
         carry_out(editor)
-        parts, unchanged = editor.parts(), editor.unchanged()
+        parts, read_back = editor.parts(), editor.read_back()
     finally:
         editor.close()
     kept = writes.backup(held.path, now)
     held.replace(lambda temp: package.copy(held.path, temp, parts))
-    return kept, unchanged
+    return kept, read_back

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import NamedTuple
 
 from xlwings import xlwingslib
 
@@ -36,13 +37,62 @@ class FileBook:
                                    for row in rows] if rows != [[]] else []  # "": a formula never computed
         return self._values[sheet]
 
-
-    def carried(self, unchanged) -> FileBook:
-        """A reader of the file as rewritten in place: the values already read of the sheets
-        `unchanged` (whose parts the rewrite copied byte for byte) carried over, not read again."""
+    def carried(self, read_back: dict[str, list]) -> FileBook:
+        """A reader of the file as the month end edited it in place, which reads again only
+        what it must: the values already read of each sheet in `read_back` are carried over,
+        with that sheet's changes (`Deleted`, `Put`, as a reader reads them back) made to them.
+        History, the largest sheet, is not read twice for the rows a close appends to it."""
         book = FileBook(self.path)
-        book._values = {sheet: rows for sheet, rows in self._values.items() if sheet in unchanged}
+        book._values = {sheet: _changed(rows, read_back[sheet]) for sheet, rows in self._values.items()
+                        if sheet in read_back}
         return book
+
+
+class Deleted(NamedTuple):
+    first: int  # rows from 1
+    count: int
+
+
+class Put(NamedTuple):
+    row: int  # from 1
+    column: int
+    value: object  # as `values` gives it
+
+
+def _changed(rows: list[list], changes: list) -> list[list]:
+    """A sheet's rows (rectangular, from A1, as read) with `changes` made, in order, in new
+    lists: the rows read are shared and never changed."""
+    if not changes:
+        return rows
+    rows, width = list(rows), len(rows[0]) if rows else 0
+    mine = set()  # the rows made here, free to change
+    for change in changes:
+        if isinstance(change, Deleted):
+            del rows[change.first - 1:change.first - 1 + change.count]
+            continue
+        r, c = change.row - 1, change.column - 1
+        if c >= width:
+            width = c + 1
+            rows = [[*row, *[None] * (width - len(row))] for row in rows]
+            mine = {id(row) for row in rows}
+        while len(rows) <= r:
+            rows.append([None] * width)
+            mine.add(id(rows[-1]))
+        if id(rows[r]) not in mine:
+            rows[r] = list(rows[r])
+            mine.add(id(rows[r]))
+        rows[r][c] = change.value
+    return _trimmed(rows) if any(isinstance(change, Deleted) for change in changes) else rows
+
+
+def _trimmed(rows: list[list]) -> list[list]:
+    """Rows without the empty rows and columns after the last value, as a reader gives them
+    (rows deleted may have held the last)."""
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    width = max((next((i + 1 for i in range(len(row) - 1, -1, -1) if row[i] is not None), 0) for row in rows),
+                default=0)
+    return rows if rows and width == len(rows[0]) else [row[:width] for row in rows]
 
 
 def _day(value: dt.datetime):

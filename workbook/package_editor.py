@@ -23,10 +23,11 @@ from xlfuncs.policy import Ladder, Policy
 
 from . import files, sheet_xml
 from .book_part import BookPart
+from .file_book import Deleted, Put
 from .sheets.month import month_sheet
 from .sheets.style import Names
 from .sheets.tables import fitted
-from .styles_part import PART as STYLES, Styles
+from .styles_part import PART as STYLES, UNSURE, Styles
 
 _REF = re.compile(r'(<(?:table|autoFilter)\b[^>]*?\sref=")([^"]*)(")')
 _STYLE = re.compile(r'\ss="(\d+)"')
@@ -42,6 +43,7 @@ class PackageEditor:
         self.styles = Styles(self.zip)
         self.edited: dict[str, bytes] = {}
         self.cells: dict[str, dict[int, dict]] = defaultdict(lambda: defaultdict(dict))  # put at once, per sheet
+        self.changes: dict[str, list | None] = {}  # sheet → its edits as read back; None: unsure
 
     def close(self) -> None:
         self.zip.close()
@@ -62,23 +64,35 @@ class PackageEditor:
         self.edited[part] = sheet_xml.fit_dimension(sheet_xml.delete_rows(self._read(part), sheet, first, count),
                                                     sheet)
         self.book.remove_calc_chain()
+        self._changed(sheet, Deleted(first, count))
 
     def write_rows(self, sheet, first, rows, like_row):
         like = sheet_xml.styles(self._read(self.book.part(sheet)), like_row)
         for r, row in enumerate(rows, first):
             for c, value in enumerate(row, 1):
                 if value is not None:
-                    self.cells[sheet][r][c] = partial(self._cell, f"{get_column_letter(c)}{r}", value, like.get(c),
-                                                      "yyyy-mm-dd")
+                    self.cells[sheet][r][c] = partial(self._cell, sheet, r, c, value, like.get(c), "yyyy-mm-dd")
 
     def set_cell(self, sheet, row, column, value):
-        self.cells[sheet][row][column] = partial(self._cell, f"{get_column_letter(column)}{row}", value, None, None)
+        self.cells[sheet][row][column] = partial(self._cell, sheet, row, column, value, None, None)
 
-    def _cell(self, address, value, like: int | None, date_format: str | None, attrs: str | None, inner) -> str:
+    def _cell(self, sheet, row, column, value, like: int | None, date_format: str | None, attrs: str | None,
+              inner) -> str:
         """The new cell: in its own style if it has one, else in the style of the row it is
         like (`like`)."""
         own = _STYLE.search(attrs or "")
-        return self.styles.cell(address, value, int(own[1]) if own else like, date_format)
+        style = int(own[1]) if own else like
+        read = self.styles.read_back(value, style, date_format)
+        self._changed(sheet, None if read is UNSURE else Put(row, column, read))
+        return self.styles.cell(f"{get_column_letter(column)}{row}", value, style, date_format)
+
+    def _changed(self, sheet: str, change) -> None:
+        """A change to `sheet`'s cells as a reader reads it back; None: one it cannot vouch for,
+        and the sheet is read again."""
+        if change is None:
+            self.changes[sheet] = None
+        elif self.changes.get(sheet, []) is not None:
+            self.changes.setdefault(sheet, []).append(change)
 
     def fit_table(self, sheet, last_row):
         for part in files.table_parts(self.zip, self.book.part(sheet)):
@@ -108,10 +122,12 @@ class PackageEditor:
     def delete_sheet(self, sheet):
         self.book.remove_sheet(sheet)
 
-    def unchanged(self) -> set[str]:
-        """The sheets whose parts the edits leave as they were."""
-        return {title for title, part in zip(self.book.titles(), self.book.parts_of_sheets())
-                if part not in self.edited and part not in self.book.added}
+    def read_back(self) -> dict[str, list]:
+        """The sheets the edits left, each with its changes as a reader reads them back (none:
+        its part is as it was); a sheet added, or with a change not vouched for, is left out."""
+        sheets = zip(self.book.titles(), self.book.parts_of_sheets())
+        return {title: self.changes.get(title, []) for title, part in sheets
+                if part not in self.book.added and self.changes.get(title, []) is not None}
 
     def parts(self) -> dict[str, bytes | None]:
         """Every part changed (None: removed)."""

@@ -6,6 +6,7 @@ whose existing entries stay as they are, so every cell of the workbook keeps its
 from __future__ import annotations
 
 import datetime as dt
+import math
 import numbers
 import re
 import zipfile
@@ -15,7 +16,7 @@ from xml.etree import ElementTree
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles.cell_style import CellStyle
-from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, NumberFormat, is_date_format
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE, NumberFormat, is_date_format
 from openpyxl.styles.stylesheet import Stylesheet, apply_stylesheet
 from openpyxl.cell.cell import TIME_FORMATS
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, to_excel
@@ -27,6 +28,9 @@ PART = "xl/styles.xml"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _COUNT = re.compile(r'\scount="\d*"')
 _NEXT = {"numFmts": "fonts", "dxfs": "tableStyles"}  # where a list the part lacks goes: before these
+UNSURE = object()  # what `Styles.read_back` gives for a value whose reading back it cannot vouch for
+_DATE_LETTERS = re.compile("[dmyhs]", re.I)  # a number format a reader may take for a date's
+_ESCAPED = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x")  # text written escaped (`xml_text`), or \r
 
 
 class Styles:
@@ -44,6 +48,7 @@ class Styles:
         self.formats = {code: fmt_id for fmt_id, code in Stylesheet.from_tree(fromstring(self.original))
                         .custom_formats.items()}
         self._date_styles = {}
+        self._formats = {}
         self.counts = {"fonts": len(self.wb._fonts), "fills": len(self.wb._fills),
                        "borders": len(self.wb._borders), "cellXfs": len(self.wb._cell_styles),
                        "dxfs": len(self.wb._differential_styles.styles)}
@@ -66,6 +71,37 @@ class Styles:
             kind, inner = ' t="inlineStr"', f"<is><t{space}>{xml_text(text)}</t></is>"
         styled = f' s="{style}"' if style else ""
         return f'<c r="{address}"{styled}{kind}>{inner}</c>'
+
+    def read_back(self, value, style: int | None, date_format: str | None = None):
+        """The value `FileBook` reads from the cell `cell` writes, or UNSURE: a number in a
+        format with letters (a reader may take it for a date), a time of day, text written
+        escaped or empty. The month end's recalc step takes the rows it wrote from here
+        instead of reading History again."""
+        if isinstance(value, bool) or getattr(value, "dtype", None) is not None and value.dtype.kind == "b":
+            return bool(value)
+        if isinstance(value, numbers.Number):
+            number = float(value)
+            plain = style is None or not _DATE_LETTERS.search(self._format(style))
+            return number if plain and math.isfinite(number) else UNSURE
+        if isinstance(value, (dt.datetime, dt.date)):
+            if isinstance(value, dt.datetime) and value.time() != dt.time():
+                return UNSURE
+            day = value.date() if isinstance(value, dt.datetime) else value  # a date as FileBook gives it
+            return day if is_date_format(self._format(self._dated(style, value, date_format))) else UNSURE
+        if isinstance(value, str):
+            return value if value and not _ESCAPED.search(value) else UNSURE
+        return UNSURE
+
+    def _format(self, style: int) -> str:
+        """The style's number format; one of the ids Excel keeps for its own locale's formats
+        (Chinese dates among them), which openpyxl reads as General, as a date's."""
+        if style not in self._formats:
+            fmt_id = self.wb._cell_styles[style].numFmtId
+            cell = Cell(self.ws, row=1, column=1)
+            cell._style = copy(self.wb._cell_styles[style])
+            known = fmt_id >= BUILTIN_FORMATS_MAX_SIZE or fmt_id in BUILTIN_FORMATS
+            self._formats[style] = cell.number_format if known else "yyyy-mm-dd"
+        return self._formats[style]
 
     def _dated(self, style: int | None, value, date_format: str | None) -> int:
         """`style`, or that style in a date format if it has none (as openpyxl gives a date)."""
