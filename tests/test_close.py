@@ -1,5 +1,6 @@
 """ladderbook close-month on workbook files: validate, freeze, archive, start the next month."""
 
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -9,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from workbook import apply_moves, cli, close, sample, templates
+from workbook import apply_moves, archive, cli, close, sample, templates
 from workbook.sheets import month
 from workbook.file_book import FileBook
 import libreoffice
@@ -107,6 +108,16 @@ def test_the_archive_and_its_checksum(tmp_path):
     assert fractions and all(c.number_format == "0.00" for c in fractions)
     wholes = [c for c in numbers if float(c.value).is_integer()]
     assert wholes and all(c.number_format == "General" for c in wholes)  # 18 months, not 18.00
+
+
+def test_archive_columns_are_as_wide_as_their_widest_cell_as_shown():
+    """Worked by hand: a header by its longest line, a date as 2026-10-01 and a datetime as
+    2026-10-01 00:00:00, a number as %g shows it, CJK twice as wide, two more for the margins,
+    8 at least and 60 at most, whatever the repeats and however short the row."""
+    rows = [["工号\nEmployee ID", "月份", "x", "说明"],
+            *[[1001, dt.date(2026, 10, 1), 1234.5678, "长" * 40]] * 1000,
+            [1002, dt.datetime(2026, 10, 1)]]
+    assert archive._widths(rows) == [13, 21, 9, 60]
 
 
 def test_a_second_close_is_refused_and_replace_replaces_only_that_month(tmp_path):

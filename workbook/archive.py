@@ -144,8 +144,17 @@ def _widths(rows: list[list]) -> list[int]:
             return 19 if isinstance(value, dt.datetime) else 10
         return cell_width(f"{value:g}" if isinstance(value, float) else value)
     count = max((len(row) for row in rows), default=0)
-    return [min(max(max((shown(row[c]) for row in rows if c < len(row)), default=0) + 2, 8), 60)
-            for c in range(count)]
+    columns = zip(*(row if len(row) == count else [*row, *[None] * (count - len(row))] for row in rows))
+    return [min(max(max((shown(v) for v in _distinct(column)), default=0) + 2, 8), 60) for column in columns]
+
+
+def _distinct(column) -> list:
+    """A column's values, each once (a month's column repeats a handful of levels and scores
+    thousands of times); 1 and True apart."""
+    try:
+        return [v for _, v in {(type(v), v) for v in column}]
+    except TypeError:  # something unhashable: every value
+        return list(column)
 
 
 def archive_folder(path: Path) -> Path:
