@@ -9,9 +9,12 @@ import zipfile
 from xml.etree import ElementTree
 
 import numpy as np
+import openpyxl
 import pytest
 from openpyxl.styles import PatternFill
 from openpyxl.styles.stylesheet import Stylesheet
+from openpyxl.utils import range_boundaries
+from openpyxl.worksheet.table import TableColumn, TableFormula
 from openpyxl.xml.functions import fromstring
 
 import libreoffice
@@ -241,3 +244,35 @@ def test_a_macro_workbook_keeps_its_vba_project_and_kind_through_the_month_end(t
     assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
     assert after["xl/media/image1.png"] == before["xl/media/image1.png"]
     assert b"macroEnabled.main+xml" in after["[Content_Types].xml"]
+
+
+def with_calculated_column(path):
+    """HR's own calculated column in History's Table (score × 100), as Excel keeps one: the
+    formula in each row and in the Table's column, written for its first row."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["历史记录"]
+    table = ws.tables["History"]
+    _, _, _, last = range_boundaries(table.ref)
+    ws["AW1"] = "得分×100"
+    for row in range(2, last + 1):
+        ws[f"AW{row}"] = f"=C{row}*100"
+    formula = TableFormula(attr_text="C2*100")
+    table.tableColumns.append(TableColumn(id=49, name="得分×100", calculatedColumnFormula=formula))
+    table.ref = f"A1:AW{last}"
+    wb.save(path)
+    recalc(path)
+
+
+def test_history_rows_a_close_adds_get_the_tables_calculated_columns_computed(tmp_path):
+    """Excel fills a Table's calculated column into every row the Table gains; so does the
+    close, and its recalc step computes them: HR's column is not left blank in the new rows."""
+    path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    with_calculated_column(path)
+    source = FileBook(path)
+    the_plan = close.plan(source)
+    _, carried, fresh = carried_and_fresh(path, the_plan.carry_out, the_plan.policy, the_plan.lang, source)
+    assert carried["历史记录"] == fresh["历史记录"]  # the formula cells read blank until computed
+    recalc(path)
+    ws = openpyxl.load_workbook(path)["历史记录"]
+    assert [ws[f"AW{r}"].value for r in range(2, ws.max_row + 1)] == ["=C2*100", "=C3*100"]
+    assert [row[48] for row in FileBook(path).values("历史记录")[1:]] == [pytest.approx(120.0)] * 2  # 1.2 × 100

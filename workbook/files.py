@@ -154,6 +154,7 @@ class Table:
     headers: tuple[str, ...]
     header_row: bool
     totals_row: bool
+    calculated: tuple[tuple[int, str], ...] = ()  # (column, formula) of each calculated column
 
 
 def table_parts(z: zipfile.ZipFile, sheet_part: str) -> list[str]:
@@ -163,14 +164,23 @@ def table_parts(z: zipfile.ZipFile, sheet_part: str) -> list[str]:
 
 def tables(z: zipfile.ZipFile) -> list[Table]:
     """The package's Tables, read from their parts by openpyxl's own `Table` (through defusedxml)."""
+    return [table for sheet, part in sheet_parts(z).items() for table in sheet_tables(z, sheet, part)]
+
+
+def sheet_tables(z: zipfile.ZipFile, sheet: str, part: str) -> list[Table]:
+    """The Tables on the worksheet `sheet` (its part `part`). A calculated column is one whose
+    formula Excel fills into every row the Table gains."""
     out = []
-    for sheet, part in sheet_parts(z).items():
-        for target in table_parts(z, part):
-            t = _TablePart.from_tree(ElementTree.fromstring(z.read(target)))
-            min_col, min_row, max_col, max_row = range_boundaries(t.ref)
-            out.append(Table(t.displayName or t.name, sheet, (min_row, min_col, max_row, max_col),
-                             tuple(c.name for c in t.tableColumns), t.headerRowCount != 0,
-                             bool(t.totalsRowCount)))
+    for target in table_parts(z, part):
+        t = _TablePart.from_tree(ElementTree.fromstring(z.read(target)))
+        min_col, min_row, max_col, max_row = range_boundaries(t.ref)
+        calculated = tuple((min_col + i, c.calculatedColumnFormula.attr_text)
+                           for i, c in enumerate(t.tableColumns)
+                           if c.calculatedColumnFormula is not None and not c.calculatedColumnFormula.array
+                           and c.calculatedColumnFormula.attr_text)
+        out.append(Table(t.displayName or t.name, sheet, (min_row, min_col, max_row, max_col),
+                         tuple(c.name for c in t.tableColumns), t.headerRowCount != 0,
+                         bool(t.totalsRowCount), calculated))
     return out
 
 

@@ -14,7 +14,9 @@ from collections import defaultdict
 from functools import partial
 from io import BytesIO
 from pathlib import Path
+from xml.sax.saxutils import escape
 
+from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import absolute_coordinate, quote_sheetname
 from openpyxl.worksheet._writer import WorksheetWriter
@@ -67,11 +69,21 @@ class PackageEditor:
         self._changed(sheet, Deleted(first, count))
 
     def write_rows(self, sheet, first, rows, like_row):
+        """The rows, each value in the style of row `like_row`'s cell above it; a Table's
+        calculated columns left blank get its formula, as Excel fills them in a row it adds."""
         like = sheet_xml.styles(self._read(self.book.part(sheet)), like_row)
+        calculated = {column: (formula, f"{get_column_letter(column)}{table.box[0] + table.header_row}")
+                      for table in files.sheet_tables(self.zip, sheet, self.book.part(sheet))
+                      if table.box[0] < first <= table.box[2] + 1  # the rows go into (or grow) that Table
+                      for column, formula in table.calculated}  # (its formula, as in its first row)
         for r, row in enumerate(rows, first):
             for c, value in enumerate(row, 1):
                 if value is not None:
                     self.cells[sheet][r][c] = partial(self._cell, sheet, r, c, value, like.get(c), "yyyy-mm-dd")
+            for c, (formula, origin) in calculated.items():
+                if c > len(row) or row[c - 1] is None:
+                    moved = Translator(f"={formula}", origin=origin).translate_formula(f"{get_column_letter(c)}{r}")
+                    self.cells[sheet][r][c] = partial(self._formula, sheet, r, c, moved[1:], like.get(c))
 
     def set_cell(self, sheet, row, column, value):
         self.cells[sheet][row][column] = partial(self._cell, sheet, row, column, value, None, None)
@@ -85,6 +97,14 @@ class PackageEditor:
         read = self.styles.read_back(value, style, date_format)
         self._changed(sheet, None if read is UNSURE else Put(row, column, read))
         return self.styles.cell(f"{get_column_letter(column)}{row}", value, style, date_format)
+
+    def _formula(self, sheet, row, column, formula: str, like: int | None, attrs: str | None, inner) -> str:
+        """A formula cell, its value left for the recalc step to compute: a reader reads it blank."""
+        own = _STYLE.search(attrs or "")
+        style = int(own[1]) if own else like
+        self._changed(sheet, Put(row, column, None))
+        styled = f' s="{style}"' if style else ""
+        return f'<c r="{get_column_letter(column)}{row}"{styled}><f>{escape(formula)}</f></c>'
 
     def _changed(self, sheet: str, change) -> None:
         """A change to `sheet`'s cells as a reader reads it back; None: one it cannot vouch for,
