@@ -2,6 +2,8 @@
 values Excel stored: HR's usual functions over add-in columns, Table references and defined names,
 and Excel-made workbooks with one add-in formula injected."""
 
+import datetime as dt
+import io
 import shutil
 import subprocess
 import sys
@@ -14,7 +16,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table
 
 import libreoffice
-from workbook import cli, files, recalc, templates
+from workbook import cli, engine_book, files, recalc, templates
 from workbook.file_book import FileBook
 from workbook.sample import department
 
@@ -189,3 +191,43 @@ def test_an_add_in_formula_injected_into_excel_made_workbooks_changes_no_value_o
         assert after == before, original.name
         checked += 1
     assert checked == 30, skipped  # every Excel-made file of the corpus
+
+
+def test_the_engine_loads_only_the_cells_the_formulas_read_as_the_file_stores_them(tmp_path):
+    """The package handed to the engine: the cells of the boxes read, a date as its day number,
+    text escaped, blanks left out; a sheet nothing reads is empty; the workbook's names kept."""
+    path = tmp_path / "b.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "甲"
+    ws.append(["月份", "名", "分"])
+    ws.append([dt.date(2026, 3, 1), "A&B <x>", 1.5])
+    ws.append([dt.date(2026, 4, 1), True, None])
+    wb.create_sheet("乙")["A1"] = 7
+    wb.defined_names["Scores"] = DefinedName("Scores", attr_text="'甲'!$C$2:$C$3")
+    wb.save(path)
+    package = engine_book.trimmed(path, FileBook(path).values, {"甲": [(1, None, 1, None), (2, 2, 3, 2)]})
+    loaded = openpyxl.load_workbook(io.BytesIO(package))
+    assert {ws.title: {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
+            for ws in loaded.worksheets} == {"甲": {"A1": "月份", "A2": 46082, "A3": 46113, "B2": "A&B <x>", "C2": 1.5},
+                                             "乙": {}}
+    assert "Scores" in loaded.defined_names
+
+
+def test_formulas_that_read_what_their_text_does_not_name_are_computed_over_the_whole_file(tmp_path):
+    """INDIRECT and OFFSET reach cells no other formula reads (the roster's names): the engine is
+    given the whole file, and the values are those cells'. ISFORMULA of an add-in cell, which
+    the engine is handed as a value, is listed and not answered FALSE."""
+    path = staff_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["汇总"]
+    dynamic = {"G1": "=INDIRECT(\"'员工名册'!B3\")", "G2": "=OFFSET('员工名册'!B1,2,0)&C2",
+               "G3": "=ISFORMULA(B3)"}
+    for address, text in dynamic.items():
+        ws[address] = text
+    wb.save(path)
+    report = recalc.recalc(path)
+    assert [a for a, _ in report.left_alone if a.startswith("汇总!G")] == ["汇总!G3"]
+    stored = openpyxl.load_workbook(path, data_only=True)["汇总"]
+    name = FileBook(path).values("员工名册")[2][1]
+    assert [stored[a].value for a in dynamic] == [name, f"{name}{str(stored['C2'].value).upper()}", None]

@@ -1,13 +1,15 @@
 """Ordinary formulas (a COUNTIFS over History, the dashboard, HR's own formulas over our columns)
 computed headlessly by formualizer, a maintained formula engine (Rust, MIT/Apache-2.0).
 
-formualizer loads the file itself (cells, formulas, defined names). What it must not compute it is
-given as values, block by block: the add-in's fresh answers, and the value Excel stored for every
+formualizer loads the workbook's package with each sheet holding only the cells the formulas read
+(`engine_book`), or the file itself when a formula reads what its text does not name. What it must
+not compute it is given as values, block by block: the add-in's fresh answers, and the value Excel stored for every
 other formula recalc does not recompute (a value Excel computed is the truth). It then computes
 only the formulas asked for, and what they read. Excel Tables are declared to it from the
 package's table parts, since its fast loader reads none. Whatever it cannot compute (a function
 it lacks, which it answers with #NAME? or #N/IMPL!, an array) is returned as not computed, never
-guessed. The comparison with IronCalc that chose it is `bench/engine_bench.py`.
+guessed, and so is a formula asking whether a cell holds a formula (the add-in's cells are handed
+over as values). The comparison with IronCalc that chose it is `bench/engine_bench.py`.
 """
 
 from __future__ import annotations
@@ -30,16 +32,21 @@ _NOT_COMPUTED = {"#NAME?", "#N/IMPL!"}  # what formualizer answers for a functio
 # shows both. Such a formula over a range holding an error is not computed.
 _SUMS_PAST_ERRORS = {"SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS"}
 _COUNTS = {"COUNTIF", "COUNTIFS"}
+# The add-in's answers are handed to the engine as values, in place of their formulas: a formula
+# asking whether a cell holds a formula, or for its text, would be answered wrongly.
+_ASK_FOR_FORMULAS = {"ISFORMULA", "FORMULATEXT"}
 _BATCH = 64  # formulas evaluated per call, so that progress is heard while it works
 
 
-def evaluate(path, formulas: dict[str, dict[str, str]], given: dict[str, list], tables: list,
+def evaluate(source, formulas: dict[str, dict[str, str]], given: dict[str, list], tables: list,
              progress=None):
     """Each formula's value, by sheet and address, and the (sheet, address) not computed.
+    `source`: the workbook's path, or the package to load instead (`engine_book.trimmed`);
     `formulas`: sheet → address → text without "=", the formulas to compute; `given`: sheet →
     [(first row, first column, rows of values)], cells the engine takes as they are; `tables`:
     the package's Tables (`files.Table`); `progress(n)` hears how many formulas are done."""
-    book = formualizer.Workbook.from_path(str(path))
+    book = formualizer.Workbook.from_bytes(source) if isinstance(source, bytes) else \
+        formualizer.Workbook.from_path(str(source))
     book.set_temporal_egress("serial")
     for table in tables:
         book.add_table(table.name, table.sheet, table.box, list(table.headers),
@@ -58,7 +65,8 @@ def evaluate(path, formulas: dict[str, dict[str, str]], given: dict[str, list], 
         values = book.evaluate_cells([(sheet, *coordinate_to_tuple(a)) for sheet, a in batch])
         for (sheet, address), value in zip(batch, values):
             value = _cell_value(value)
-            if value is _NOT_A_VALUE or _skips_errors(book, sheet, formulas[sheet][address]):
+            text = formulas[sheet][address]
+            if value is _NOT_A_VALUE or _called(text) & _ASK_FOR_FORMULAS or _skips_errors(book, sheet, text):
                 failed.append((sheet, address))
             else:
                 results.setdefault(sheet, {})[address] = value
@@ -74,7 +82,7 @@ def _skips_errors(book, sheet: str, text: str) -> bool:
     """Whether the formula calls a function the engine computes past error cells and reads a
     range that holds one (or one it cannot list, a Table or a name: the safe side)."""
     tokens = Tokenizer(f"={text}").items
-    called = {t.value[:-1].upper() for t in tokens if t.type == Token.FUNC and t.subtype == Token.OPEN}
+    called = _called(text)
     error_criterion = any(t.subtype == Token.TEXT and t.value.strip('"') in _KIND_OF for t in tokens)
     if not called & _SUMS_PAST_ERRORS and not (called & _COUNTS and error_criterion):
         return False
@@ -88,6 +96,12 @@ def _skips_errors(book, sheet: str, text: str) -> bool:
             if any(isinstance(c["value"], dict) and c["value"].get("type") == "Error" for c in cells):
                 return True
     return False
+
+
+def _called(text: str) -> set[str]:
+    """The functions a formula calls, by name (_xlfn. dropped)."""
+    return {t.value[:-1].upper().removeprefix("_XLFN.") for t in Tokenizer(f"={text}").items
+            if t.type == Token.FUNC and t.subtype == Token.OPEN}
 
 
 def _engine_value(value):

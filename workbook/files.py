@@ -132,6 +132,12 @@ def _root_tag(z: zipfile.ZipFile, part: str) -> str:
     return "" if start is None else head[start + 1:].split(None, 1)[0].split(">", 1)[0].rstrip("/")
 
 
+def date1904(z: zipfile.ZipFile) -> bool:
+    """Whether the workbook counts its dates from 1904 (as old Mac Excel did), not 1900."""
+    properties = ElementTree.fromstring(z.read("xl/workbook.xml")).find(f"{{{_NS['m']}}}workbookPr")
+    return properties is not None and properties.get("date1904") in ("1", "true")
+
+
 def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet name → its part in the package, through the workbook's relationships."""
     workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))

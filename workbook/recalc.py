@@ -422,7 +422,7 @@ def _ordinary(needed: dict, reads: dict, kept: dict, answers: dict, cells: Store
     read: (sheet, address) → [(sheet, box)], None for what cannot be placed); what the engine cannot compute
     keeps its stored value and is listed. The engine is imported here, by the workbooks that
     need it, so that the commands that never compute (`--help`) do not pay for it."""
-    from . import engine
+    from . import engine, engine_book
 
     wanted = defaultdict(list)  # what the formulas read: only those cells are handed over
     everything = None in reads.values()
@@ -442,7 +442,10 @@ def _ordinary(needed: dict, reads: dict, kept: dict, answers: dict, cells: Store
             row, column = coordinate_to_tuple(address)
             if read(sheet, (column, row, column, row)):
                 given[sheet].append((row, column, [[cells.stored(sheet, row, column)]]))
-    results, failed = engine.evaluate(cells.source.path, needed, given, tables, progress)
+    whole = everything or any(engine_book.dynamic(_tokens(text))
+                              for texts in needed.values() for text in texts.values())
+    package = None if whole else engine_book.trimmed(cells.source.path, cells.source.values, wanted)
+    results, failed = engine.evaluate(package or cells.source.path, needed, given, tables, progress)
     for sheet, values in results.items():
         for address, value in values.items():
             _store(edits, report, sheet, address, value)

@@ -11,7 +11,6 @@ import numbers
 import re
 import zipfile
 from copy import copy
-from xml.etree import ElementTree
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
@@ -22,10 +21,10 @@ from openpyxl.cell.cell import TIME_FORMATS
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, to_excel
 from openpyxl.xml.functions import fromstring, tostring
 
+from . import files
 from .sheet_xml import number_text, xml_text
 
 PART = "xl/styles.xml"
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _COUNT = re.compile(r'\scount="\d*"')
 _NEXT = {"numFmts": "fonts", "dxfs": "tableStyles"}  # where a list the part lacks goes: before these
 UNSURE = object()  # what `Styles.read_back` gives for a value whose reading back it cannot vouch for
@@ -40,9 +39,7 @@ class Styles:
         self.wb = Workbook()
         self.ws = self.wb.active  # cells are made on it, never written as a sheet
         apply_stylesheet(z, self.wb)
-        workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
-        properties = workbook.find(f"{_MAIN}workbookPr")
-        if properties is not None and properties.get("date1904") in ("1", "true"):
+        if files.date1904(z):
             self.wb.epoch = CALENDAR_MAC_1904
         self.original = z.read(PART)
         self.formats = {code: fmt_id for fmt_id, code in Stylesheet.from_tree(fromstring(self.original))
