@@ -2,7 +2,8 @@
 defined names, date system), relationships and styles, each worksheet holding only the cells
 the formulas to compute read, with the values the file stores in them (formulas: their cached
 values). The dashboard reads one column of History, the largest sheet; formualizer then parses
-that column, not all of History (at 5,000 × 24, 0.8 s and 135 MB less, every recalc).
+that column, not all of History (at 5,000 × 24: 0.37 s instead of 0.86 s, and no
+memory beyond what the rules already hold instead of 135 MB more).
 
 A formula that reads cells its text does not name (INDIRECT, OFFSET, CELL), or reads another
 workbook or several sheets at once, needs the whole file: there is then no trimmed package, and
