@@ -159,9 +159,9 @@ def carried_and_fresh(path, carry_out, policy, lang, source):
     """What a month end carries past its edit of the file (the plan's reads with the edits made
     to them) and what a fresh reader reads from the edited file, for every sheet carried."""
     with writes.held(path) as held:
-        _, read_back = edits.edit_package(held, carry_out, policy, lang, None)
-    carried, fresh = source.carried(read_back), FileBook(path)
-    return read_back, {s: typed(carried.values(s)) for s in carried._values}, \
+        _, edited = edits.edit_package(held, carry_out, policy, lang, None)
+    carried, fresh = source.carried(edited.read_back), FileBook(path)
+    return edited.read_back, {s: typed(carried.values(s)) for s in carried._values}, \
         {s: typed(fresh.values(s)) for s in carried._values}
 
 
@@ -276,3 +276,21 @@ def test_history_rows_a_close_adds_get_the_tables_calculated_columns_computed(tm
     ws = openpyxl.load_workbook(path)["历史记录"]
     assert [ws[f"AW{r}"].value for r in range(2, ws.max_row + 1)] == ["=C2*100", "=C3*100"]
     assert [row[48] for row in FileBook(path).values("历史记录")[1:]] == [pytest.approx(120.0)] * 2  # 1.2 × 100
+
+
+def test_the_dashboard_follows_the_month_end_where_its_values_were_stored_before(tmp_path):
+    """A dashboard Excel (here recalc) computed before the close: its latest month and its count
+    of each level are computed again from History and the roster as the month end leaves them,
+    not kept from before (worked by hand: one junior, promoted on 2026-10's close)."""
+    path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    recalc(path)
+
+    def shown():
+        cells = FileBook(path).values("看板")
+        counts = {row[0]: row[1] for row in cells if isinstance(row[0], str) and row[0].startswith("客服职级·")}
+        return cells[1][1], counts["客服职级·初级客服"], counts["客服职级·中级客服"]
+    assert shown() == (dt.date(2026, 9, 1), 1, 0)
+    assert close.close_file(path).plan.problems == []
+    assert shown() == (dt.date(2026, 10, 1), 1, 0)
+    assert apply_moves.apply_file(path)[0].problems == []
+    assert shown() == (dt.date(2026, 10, 1), 0, 1)

@@ -176,6 +176,21 @@ def test_shared_formulas_are_expanded(dept, tmp_path, reference):
     assert [ws.cell(r, 2).value for r in (1, 2, 3)] == [expected.at[str(e), "next_level"] or None for e in ids]
 
 
+def test_formulas_are_found_in_their_own_cells_among_others():
+    """Found by the formula, then its cell: past a self-closed cell, a <col>-like tag, a cell
+    with a value, an array formula's range; a formula in a cell without its reference (or in
+    no cell of its own) is refused, not given to the cell before it."""
+    xml = ('<worksheet><cols><col min="1" max="2"/></cols><sheetData><row r="1"><c r="A1" s="2"/>'
+           '<c r="B1"><v>3</v></c><c r="C1" t="str"><f>SUM(A1:B1)&amp;"&lt;"</f><v>3&lt;</v></c>'
+           '<c\nr="D1"><f t="array" ref="D1:D3">NEXT_LEVEL(A1:A3)</f></c></row></sheetData></worksheet>')
+    assert [(f.cell, f.text, f.target) for f in recalc._formulas("S", xml)] == [
+        ("C1", 'SUM(A1:B1)&"<"', "C1"), ("D1", "NEXT_LEVEL(A1:A3)", "D1:D3")]
+    for unplaced in ('<c r="A1" s="2"/><c><f>1+1</f></c>', '<c r="A1"><v>1</v></c><c s="1"><f>1+1</f></c>',
+                     '<row r="1"><f>1+1</f></row>'):
+        with pytest.raises(files.Refused, match="without their reference"):
+            recalc._formulas("S", f"<worksheet><sheetData>{unplaced}</sheetData></worksheet>")
+
+
 def test_arguments_it_cannot_read_leave_the_formula_alone_and_said(dept, tmp_path):
     path, roster, _ = dept
     wb = openpyxl.load_workbook(path)
@@ -283,8 +298,8 @@ def test_progress_hears_of_every_step(dept, tmp_path):
 
 
 def test_ordinary_formulas_follow_the_new_answers_in_dependency_order(tmp_path):
-    """pycel computes the other formulas over the add-in's fresh answers; what it cannot compute
-    keeps its stored value and is listed."""
+    """The formula engine computes the other formulas over the add-in's fresh answers; what it
+    cannot compute keeps its stored value and is listed."""
     roster = pd.DataFrame([
         {"employee": 1001, "name": "王芳", "ladder": "客服职级", "level": "初级客服", "hire_date": pd.Timestamp("2024-03-01")},
         {"employee": 1002, "name": "李伟", "ladder": "客服职级", "level": "初级客服", "hire_date": pd.Timestamp("2024-03-01")},
@@ -300,7 +315,7 @@ def test_ordinary_formulas_follow_the_new_answers_in_dependency_order(tmp_path):
     ws["D1"] = '=E1*10'                      # depends on a cell below it on the sheet
     ws["E1"] = '=COUNTIF(B2:B4,"中级客服")'   # over the add-in's answers: 初级客服 → 中级客服 twice
     ws["D2"] = "=MAX(C:C)"                   # a whole column of dates: the latest, as a serial
-    ws["D3"] = "=FOOBAR(1)"                  # a function pycel does not know
+    ws["D3"] = "=FOOBAR(1)"                  # a function the engine does not know
     ws["D4"] = "=Staff*2"                    # a defined name
     ws["D5"] = "=D3+1"                       # depends on it: over Excel's stored 7
     ws["D6"] = ArrayFormula("D6:D7", "=B2:B3")  # an array formula over two cells

@@ -322,13 +322,13 @@ def close_file(path, month: str | None = None, replace: bool = False, now: dt.da
         try:
             folder.mkdir(exist_ok=True)
             write_archive(the_plan, pending)
-            backup, read_back = edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, now)
+            backup, edited = edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, now)
         except BaseException:
             pending.unlink(missing_ok=True)
             raise
         digest = place_archive(pending, target, held.real.stat().st_mode, now)
-        source = source.carried(read_back)  # what the plan read, with the edits: History is not read again
-        recalc(path, held=held, source=source)  # the values stored: every reader sees them
+        source = source.carried(edited.read_back)  # what the plan read, with the edits: History is not read again
+        recalc(path, held=held, source=source, changed=edited.changed)  # the values stored: every reader sees them
     return Closed(the_plan, target, digest, backup)
 
 
@@ -365,7 +365,7 @@ def _start_month(held: writes.Held, wanted, now) -> tuple[list[str], list[Proble
         for ladder, title, first_day, people in sheets:
             editor.add_month_sheet(ladder, title, first_day, people)
 
-    _, read_back = edit_package(held, edit, inputs.policy, lang, now)
-    source = source.carried(read_back)
-    recalc(path, held=held, source=source)
+    _, edited = edit_package(held, edit, inputs.policy, lang, now)
+    source = source.carried(edited.read_back)
+    recalc(path, held=held, source=source, changed=edited.changed)
     return [title for _, title, _, _ in sheets], []

@@ -5,6 +5,7 @@ sheet's headers, and the file replaced safely once the package is edited."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Protocol
 
@@ -59,16 +60,27 @@ def id_cell(emp: str):
 
 
 def edit_package(held: writes.Held, carry_out: Callable[[Editor], None], policy: Policy, lang: str,
-                 now: dt.datetime | None) -> tuple[Path, dict[str, list]]:
+                 now: dt.datetime | None) -> tuple[Path, Edited]:
     """`carry_out(editor)` on the package of the workbook `held` (`package_editor`), then the
     file replaced by the package with the parts changed, a backup of the old one kept. Returns
-    the backup and the sheets' changes as a reader reads them back (`FileBook.carried`)."""
+    the backup and what the edit did."""
     editor = PackageEditor(held.path, policy, lang)
     try:
         carry_out(editor)
-        parts, read_back = editor.parts(), editor.read_back()
+        parts = editor.parts()
+        edited = Edited(editor.changed(), editor.read_back())
     finally:
         editor.close()
     kept = writes.backup(held.path, now)
     held.replace(lambda temp: package.copy(held.path, temp, parts))
-    return kept, read_back
+    return kept, edited
+
+
+@dataclass
+class Edited:
+    """What an edit of the package did, for the recalc step that ends the month end: the sheets
+    whose cells it changed, added or removed (the formulas that read them, a dashboard's count
+    over History or the roster, are computed again: the values they store are out of date), and
+    each sheet's changes as a reader reads them back (`FileBook.carried`)."""
+    changed: set[str]
+    read_back: dict[str, list]

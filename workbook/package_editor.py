@@ -45,6 +45,7 @@ class PackageEditor:
         self.styles = Styles(self.zip)
         self.edited: dict[str, bytes] = {}
         self.cells: dict[str, dict[int, dict]] = defaultdict(lambda: defaultdict(dict))  # put at once, per sheet
+        self.removed: set[str] = set()  # sheets
         self.changes: dict[str, list | None] = {}  # sheet → its edits as read back; None: unsure
 
     def close(self) -> None:
@@ -141,6 +142,12 @@ class PackageEditor:
 
     def delete_sheet(self, sheet):
         self.book.remove_sheet(sheet)
+        self.removed.add(sheet)
+
+    def changed(self) -> set[str]:
+        """The sheets whose cells the edits changed, added or removed (after `parts()`)."""
+        sheets = zip(self.book.titles(), self.book.parts_of_sheets())
+        return {title for title, part in sheets if part in self.edited or part in self.book.added} | self.removed
 
     def read_back(self) -> dict[str, list]:
         """The sheets the edits left, each with its changes as a reader reads them back (none:

@@ -35,7 +35,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from xlfuncs.excel import CellError, declared
 
 from . import excel_calls, files, package, sheet_xml, writes
-from .sheet_xml import ATTR, CELL, F, number_text, xml_text, xml_unescape
+from .sheet_xml import ATTR, F, number_text, xml_text, xml_unescape
 from .file_book import FileBook
 
 _HAS_FORMULA = re.compile(rb"<f[\s/>]")
@@ -75,23 +75,25 @@ class _Formula:
 
 
 def recalc(path, output=None, as_of=None, progress=None, values_only=False, held: writes.Held | None = None,
-           source: FileBook | None = None) -> Report:
+           source: FileBook | None = None, changed: set[str] = frozenset()) -> Report:
     """Compute the add-in formulas of the workbook at `path`; write it to `output` (default:
     in place), atomically: a failure leaves the original as it was. `progress(done, total)`
     hears of each formula computed. With `values_only` (`ladderbook export`), each add-in
     formula is replaced by its value, for programs that cannot run the add-in and recompute
     array formulas on opening (LibreOffice, WPS). `held`: the workbook as a month-end command
-    already holds it, which ends by storing the values, and `source` its reader of the file as
-    edited (`FileBook.carried`)."""
+    already holds it, which ends by storing the values, `source` its reader of the file as
+    edited (`FileBook.carried`) and `changed` the sheets the edit changed, whose readers are
+    computed again."""
     if held is not None:
-        return _recalc(held, output, as_of, progress, values_only, source)
+        return _recalc(held, output, as_of, progress, values_only, source, changed)
     path = Path(path)
     files.refuse_unsafe(path)
     with writes.held(path, writing=False) as held:
         return _recalc(held, output, as_of, progress, values_only)
 
 
-def _recalc(held: writes.Held, output, as_of, progress, values_only, source: FileBook | None = None) -> Report:
+def _recalc(held: writes.Held, output, as_of, progress, values_only, source: FileBook | None = None,
+            changed: set[str] = frozenset()) -> Report:
     path = held.path
     with zipfile.ZipFile(path) as zin:
         parts = files.sheet_parts(zin)
@@ -99,7 +101,8 @@ def _recalc(held: writes.Held, output, as_of, progress, values_only, source: Fil
                if _HAS_FORMULA.search(data)}  # History, the largest, has none: it is not scanned
         texts = {name: data.decode("utf-8") for name, data in raw.items()}
         places = Places(files.tables(zin), files.defined_names(zin))
-    report, edits = _compute(texts, source or FileBook(path), places, as_of, progress or (lambda done, total: None))
+    report, edits = _compute(texts, source or FileBook(path), places, as_of, progress or (lambda done, total: None),
+                             changed)
     new_parts = {parts[name]: _apply(name, raw[name], cells, report.answered[name] if values_only else ())
                  for name, cells in edits.items()}
     if edits:
@@ -116,16 +119,19 @@ def _recalc(held: writes.Held, output, as_of, progress, values_only, source: Fil
 
 
 def _formulas(sheet: str, xml: str) -> list[_Formula]:
-    """Every formula of a sheet, shared formulas expanded to each cell's own text."""
+    """Every formula of a sheet, shared formulas expanded to each cell's own text. The formulas
+    are found first and then their cells: a month sheet's thousands of cells hold a few dozen
+    array formulas."""
     shared = {}
     out = []
-    for match in CELL.finditer(xml):
-        attrs = dict(ATTR.findall(match.group(1)))
+    for f in F.finditer(xml):
+        start = _cell_start(xml, f.start())
+        opened = xml.find(">", start) if start >= 0 else -1
+        if opened < 0 or xml[opened - 1] == "/" or xml.find("</c>", opened, f.start()) >= 0:
+            raise sheet_xml.unplaced(sheet)  # the formula is in no <c …> of its own
+        attrs = dict(ATTR.findall(xml, start, opened))
         if "r" not in attrs:
             raise sheet_xml.unplaced(sheet)
-        f = F.search(match.group(3) or "")
-        if not f:
-            continue
         f_attrs = dict(ATTR.findall(f.group(1)))
         text = xml_unescape(f.group(2) or "")
         cell = attrs["r"]
@@ -139,6 +145,14 @@ def _formulas(sheet: str, xml: str) -> list[_Formula]:
             target = f_attrs["ref"] if f_attrs.get("t") == "array" else cell
             out.append(_Formula(sheet, cell, text, target))
     return out
+
+
+def _cell_start(xml: str, end: int) -> int:
+    """Where the last `<c …>` before `end` starts (not a `<col>`), or -1."""
+    start = xml.rfind("<c", 0, end)
+    while start >= 0 and not xml[start + 2].isspace():
+        start = xml.rfind("<c", 0, start)
+    return start
 
 
 def functions() -> dict:
@@ -256,9 +270,11 @@ def _literal(text: str):
         return text.upper() == "TRUE" if text.upper() in ("TRUE", "FALSE") else text.upper()
 
 
-def _compute(texts: dict[str, str], source: FileBook, places, as_of, progress) -> tuple[Report, dict]:
+def _compute(texts: dict[str, str], source: FileBook, places, as_of, progress, changed=frozenset()
+             ) -> tuple[Report, dict]:
     """Every add-in formula called as Excel calls it (`excel_calls`), each formula once, `WHY`
-    after the others since it tells what they answered; then the ordinary formulas."""
+    after the others since it tells what they answered; then the ordinary formulas, those that
+    read the sheets `changed` among them."""
     report = Report()
     known = functions()
     cells = StoredCells(source)
@@ -299,7 +315,10 @@ def _compute(texts: dict[str, str], source: FileBook, places, as_of, progress) -
                 continue
             (why if name == "WHY" else calls).append((formula, fn, values))
     ours = [f for f, _, _ in calls + why]  # what recalc stores anew: formulas reading it follow
-    needed, blocked, reads = _needing(ordinary, _boxes(ours), _boxes(stale), cells, places)
+    moved = _boxes(ours)
+    for sheet in changed:  # all of it, as a formula reads it
+        moved[sheet].append((None, None, None, None))
+    needed, blocked, reads = _needing(ordinary, moved, _boxes(stale), cells, places)
     report.left_alone += [(f"{sheet}!{address}", ordinary[sheet][address]) for sheet, address in blocked]
     total = len(calls) + len(why) + sum(map(len, needed.values()))
     answers = defaultdict(list)  # sheet → (first row, first column, rows): for the formula engine
