@@ -33,8 +33,9 @@ class FileBook:
         all ask for History, its largest sheet. Callers read them and never change them."""
         if sheet not in self._values:
             rows = xlwingslib.get_sheet_values(str(self.path), self._names.index(sheet), True)
-            self._values[sheet] = [[_day(v) if type(v) is dt.datetime else None if v == "" else v for v in row]
-                                   for row in rows] if rows != [[]] else []  # "": a formula never computed
+            for i, row in enumerate(rows):  # row by row, each let go once made anew: History is not held twice
+                rows[i] = [_day(v) if type(v) is dt.datetime else None if v == "" else v for v in row]
+            self._values[sheet] = rows if rows != [[]] else []  # "": a formula never computed
         return self._values[sheet]
 
     def carried(self, read_back: dict[str, list]) -> FileBook:
