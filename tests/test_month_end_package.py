@@ -294,3 +294,34 @@ def test_the_dashboard_follows_the_month_end_where_its_values_were_stored_before
     assert shown() == (dt.date(2026, 10, 1), 1, 0)
     assert apply_moves.apply_file(path)[0].problems == []
     assert shown() == (dt.date(2026, 10, 1), 0, 1)
+
+
+def test_a_totals_row_or_a_note_under_history_or_the_log_is_named_and_nothing_is_written(tmp_path):
+    """Rows the month end adds go after a sheet's last record: a Table's totals row there (or a
+    note) would be left in the middle of the records, and Excel would take the last new row for
+    the totals. The command says which cell, and the workbook is left as it was. (Under the
+    Moves log, a note is an incomplete record, and said so.)"""
+    path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    wb = openpyxl.load_workbook(path)
+    ws = wb["历史记录"]
+    ws["A3"], ws["C3"] = "汇总", "=SUBTOTAL(101,C2:C2)"
+    ws.tables["History"].ref, ws.tables["History"].totalsRowCount = "A1:AV3", 1
+    wb.save(path)
+    before = path.read_bytes()
+    closed = close.close_file(path)
+    assert [str(p) for p in closed.plan.problems] == [
+        "「历史记录」A3 在最后一条记录之下（汇总）：是表格的汇总行或备注？请先删除或移走（汇总行：表设计 → 取消勾选「汇总行」），"
+        "再执行 | sheet '历史记录' cell A3 is below the last record (汇总): a Table's totals row or a note? Remove or "
+        "move it first (a totals row: Table Design → clear Total Row)"]
+    assert path.read_bytes() == before
+
+    (tmp_path / "b").mkdir()
+    path = department(tmp_path / "b", {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    assert close.close_file(path).plan.problems == []
+    wb = openpyxl.load_workbook(path)
+    wb["调动记录"]["C5"] = "备注：11 月再议"
+    wb.save(path)
+    before = path.read_bytes()
+    moved, backup = apply_moves.apply_file(path)  # the log's rows are records, each complete
+    assert "'Moves' row 5: 'Employee ID' must not be blank" in [p.en for p in moved.problems]
+    assert backup is None and path.read_bytes() == before

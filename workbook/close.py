@@ -25,7 +25,7 @@ from xlfuncs.rules import Review, bad_month, evaluate, item_fields
 
 from . import files, writes
 from .archive import archive_folder, archive_sheets, archive_target, place_archive, repair, write_archive
-from .edits import Editor, aligned, edit_package, id_cell, last_row
+from .edits import Editor, aligned, below_records, edit_package, id_cell, last_row
 from .file_book import FileBook
 from .recalc import recalc
 from .sheets.style import Names, language
@@ -170,6 +170,8 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     from_history = past.index.get_level_values(0) == history
     _freeze(out, source.values(history), month_records, past[from_history & (past_months == chosen)],
             results, policy)
+    if out.problems:
+        return out
     out.archive = archive_sheets(source, out, review, results, policy)
     _training(out, source, names, review)
     out.new_sheets = _next_sheets(roster, policy, chosen + 1, names)
@@ -234,6 +236,10 @@ def _freeze(out: Plan, cells: list[list], month_records: pd.DataFrame, replaced:
     extra = history_extra(policy)
     (header, mapping), _ = book.find_header(schema.RECORDS, cells, out.history, extra)
     column = {key: pos for pos, key in mapping.items()}
+    below = below_records(cells, header, column["employee"], out.history)
+    if below:
+        out.problems.append(below)
+        return
     rows = sorted(r for _, r in replaced.index)
     blocks = []
     for r in rows:

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from xlfuncs import values
 from xlfuncs.policy import Ladder, Policy
+from xlfuncs.problems import Problem
 
 from . import package, writes
 from .package_editor import PackageEditor
@@ -34,6 +36,25 @@ def last_row(cells: list[list], header: int) -> int:
     """The last row (from 1) of a sheet's cells holding anything, the header at least."""
     return max((i + 1 for i, row in enumerate(cells) if any(not values.is_blank(v) for v in row or [])),
                default=header)
+
+
+def below_records(cells: list[list], header: int, key: int, sheet: str) -> Problem | None:
+    """The first cell holding anything under a sheet's last record (a row whose column `key`
+    holds a value), as a problem: a Table's totals row, or a note HR typed there, which the rows
+    the month end adds after it would leave in the middle of the records (and, a totals row,
+    taken for a record by Excel)."""
+    last = max((r for r, row in enumerate(cells[header:], header + 1) if key < len(row)
+                and not values.is_blank(row[key])), default=header)
+    for r, row in enumerate(cells[last:], last + 1):
+        for c, value in enumerate(row or []):
+            if not values.is_blank(value):
+                where = f"{get_column_letter(c + 1)}{r}"
+                return Problem(f"「{sheet}」{where} 在最后一条记录之下（{value}）：是表格的汇总行或备注？"
+                               f"请先删除或移走（汇总行：表设计 → 取消勾选「汇总行」），再执行",
+                               f"sheet '{sheet}' cell {where} is below the last record ({value}): a Table's "
+                               f"totals row or a note? Remove or move it first (a totals row: Table Design → "
+                               f"clear Total Row)")
+    return None
 
 
 def aligned(records: list[dict], column: dict) -> tuple[list[list], set]:
