@@ -325,3 +325,16 @@ def test_a_totals_row_or_a_note_under_history_or_the_log_is_named_and_nothing_is
     moved, backup = apply_moves.apply_file(path)  # the log's rows are records, each complete
     assert "'Moves' row 5: 'Employee ID' must not be blank" in [p.en for p in moved.problems]
     assert backup is None and path.read_bytes() == before
+
+
+@libreoffice.NEEDED
+def test_a_workbook_libreoffice_saved_is_carried_past_the_close_as_it_reads(tmp_path):
+    """LibreOffice's own styles (its date formats, its General) under History's new rows: what
+    the close carries to its recalc step is what a fresh reader reads, value and type."""
+    made = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    libreoffice.convert([made], "xlsx", tmp_path / "saved", tmp_path)
+    path = tmp_path / "saved" / "dept.xlsx"
+    source = FileBook(path)
+    the_plan = close.plan(source)
+    read_back, carried, fresh = carried_and_fresh(path, the_plan.carry_out, the_plan.policy, the_plan.lang, source)
+    assert "历史记录" in read_back and carried == fresh
