@@ -1,6 +1,7 @@
 """Writing a workbook (workbook/writes.py): one command at a time, never half, and the file keeps
 its mode, owner and links."""
 
+import hashlib
 import os
 import stat
 import subprocess
@@ -150,6 +151,52 @@ def test_a_command_killed_while_writing_leaves_the_workbook_and_the_next_command
     assert half and path.read_bytes() == before  # a temporary left, the workbook untouched
     assert recalc.recalc(path).computed > 0
     assert not list(tmp_path.glob(".~ladderbook-dept.xlsx-*"))
+
+
+class Killed(BaseException):
+    """A kill, as far as the command can tell: nothing after it runs."""
+
+
+def test_a_close_killed_after_saving_the_workbook_has_its_archive_put_in_place_by_the_next(tmp_path, monkeypatch):
+    """Killed between replacing the workbook and the archive's manifest line: the month is in
+    History and its archive complete under its temporary name, with no line. The next close
+    places it and writes its line, instead of removing it as a leftover."""
+    path = small(tmp_path)
+
+    def killed(*args, **kwargs):
+        raise Killed
+    with monkeypatch.context() as patched:
+        patched.setattr(close, "place_archive", killed)
+        with pytest.raises(Killed):
+            close.close_file(path)
+    folder = tmp_path / "dept-archive"
+    pending = folder / ".~ladderbook-2026-10.xlsx"
+    assert pending.exists() and not (folder / "SHA256SUMS").exists()
+    assert {r["月份"].strftime("%Y-%m") for r in history_rows(path)} == {"2026-09", "2026-10"}  # closed
+    content = pending.read_bytes()
+    close.close_file(path)  # November is not filled in: refused, but the archive is placed
+    assert (folder / "2026-10.xlsx").read_bytes() == content and not pending.exists()
+    digest = hashlib.sha256(content).hexdigest()
+    assert (folder / "SHA256SUMS").read_text() == f"{digest}  2026-10.xlsx\n"
+
+
+def test_an_archive_of_a_close_killed_before_saving_the_workbook_is_removed(tmp_path, monkeypatch):
+    """Killed after writing the archive and before replacing the workbook: History does not hold
+    the month, so the archive is a leftover, and the month closes again from the start."""
+    path = small(tmp_path)
+
+    def killed(*args, **kwargs):
+        raise Killed
+    folder = tmp_path / "dept-archive"
+    with monkeypatch.context() as patched:
+        patched.setattr(close.writes, "backup", killed)  # the first step of replacing the workbook
+        with pytest.raises(Killed):
+            close.close_file(path)
+    assert not list(folder.iterdir())  # the close removed its own archive on the way out
+    folder.joinpath(".~ladderbook-2026-10.xlsx").write_bytes(b"PK a kill before the unlink")
+    closed = close.close_file(path)
+    assert closed.plan.problems == [] and closed.archive == folder / "2026-10.xlsx"
+    assert not (folder / ".~ladderbook-2026-10.xlsx").exists()
 
 
 def test_an_archive_a_killed_close_left_unplaced_is_put_in_place_by_the_next(tmp_path):

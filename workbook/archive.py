@@ -8,8 +8,9 @@ import datetime as dt
 import hashlib
 import os
 import stat
+import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 import openpyxl
@@ -173,19 +174,46 @@ def archive_target(path: Path, the_plan: Plan, replace: bool) -> tuple[Path, Pro
     return target, None
 
 
-def repair(folder: Path) -> list[str]:
-    """Archives a killed close left complete under their temporary name, their manifest line
-    written: moved into place when their checksum is the one the line says. Returns their names."""
+def repair(folder: Path, closed: Callable[[], set[str]], mode: int) -> list[str]:
+    """Archives a killed close left complete under their temporary name, moved into place:
+    one its manifest line vouches for (killed between the line and the move), or one without a
+    line whose month the workbook's History holds (`closed()`, the months History holds) and
+    that has no archive yet (killed between saving the workbook and the line; the archive was
+    written before the workbook was replaced). Returns their names. What is left is a temporary
+    of a close that did not finish, removed once the command ends."""
     manifest = folder / MANIFEST
     placed = []
-    for line in manifest.read_text(encoding="utf-8").splitlines() if manifest.exists() else []:
+    lines = manifest.read_text(encoding="utf-8").splitlines() if manifest.exists() else []
+    vouched = {}
+    for line in lines:
         digest, _, name = line.partition("  ")
+        vouched[name] = digest
         pending = folder / f"{writes.PREFIX}{name}"
         if not (folder / name).exists() and pending.exists() and \
                 hashlib.sha256(pending.read_bytes()).hexdigest() == digest:
             pending.rename(folder / name)
             placed.append(name)
+    held = None
+    for pending in sorted(folder.glob(f"{writes.PREFIX}*.xlsx")):
+        name = pending.name.removeprefix(writes.PREFIX)
+        if name in vouched or (folder / name).exists():
+            continue
+        held = closed() if held is None else held  # History read only if there is something to place
+        if Path(name).stem not in held:
+            continue
+        if _complete(pending):
+            place_archive(pending, folder / name, mode)
+            placed.append(name)
     return placed
+
+
+def _complete(path: Path) -> bool:
+    """Whether a file is a whole workbook package: every member there, its checksum right."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return z.testzip() is None and "xl/workbook.xml" in z.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def place_archive(pending: Path, target: Path, mode: int, now: dt.datetime | None = None) -> str:

@@ -313,8 +313,9 @@ def close_file(path, month: str | None = None, replace: bool = False, now: dt.da
     path = Path(path)
     files.refuse_unsafe(path)
     with writes.held(path, [archive_folder(path)]) as held:
-        repair(archive_folder(path))  # an archive a killed close left under its temporary name
         source = FileBook(path)
+        # an archive a killed close left under its temporary name
+        repair(archive_folder(path), lambda: closed_months(source), held.real.stat().st_mode)
         the_plan = plan(source, month, replace)
         if the_plan.problems:
             return Closed(the_plan)
@@ -336,6 +337,19 @@ def close_file(path, month: str | None = None, replace: bool = False, now: dt.da
         source = source.carried(edited.read_back)  # what the plan read, with the edits: History is not read again
         recalc(path, held=held, source=source, changed=edited.changed)  # the values stored: every reader sees them
     return Closed(the_plan, target, digest, backup)
+
+
+def closed_months(source: book.Source) -> set[str]:
+    """The months History holds (2026-10), as its month column says."""
+    history = book.find_sheet(source.sheet_names(), schema.RECORDS.names)
+    cells = source.values(history) if history else []
+    found, _ = book.find_header(schema.RECORDS, cells, history or "")
+    if found is None:
+        return set()
+    header, mapping = found
+    at = next(pos for pos, key in mapping.items() if key == "month")
+    months = (values.month(row[at]) for row in cells[header:] if at < len(row))
+    return {values.month_label(m) for m in months if m not in (None, values.INVALID)}
 
 
 def start_month(path, month: str, now: dt.datetime | None = None) -> tuple[list[str], list[Problem]]:
