@@ -227,6 +227,19 @@ def test_the_next_close_lists_the_blank_inputs_and_changes_nothing(tmp_path, exc
     assert path.read_bytes() == before
 
 
+def test_the_close_macro_places_an_archive_a_killed_close_left_without_its_line(tmp_path, excel):
+    """Excel saved the closed workbook, then the macro was stopped before the archive's line:
+    the next close, here the macro's, places the archive (History holds its month)."""
+    path = department(tmp_path, {})
+    excel(macros.LADDERBOOK_CLOSE_MONTH, path)
+    folder = tmp_path / "dept-archive"
+    (folder / "2026-10.xlsx").rename(folder / ".~ladderbook-2026-10.xlsx")
+    (folder / "SHA256SUMS").unlink()
+    excel(macros.LADDERBOOK_CLOSE_MONTH, path)  # November, not filled in: nothing closed
+    assert (folder / "2026-10.xlsx").exists() and not (folder / ".~ladderbook-2026-10.xlsx").exists()
+    assert (folder / "SHA256SUMS").read_text().endswith("  2026-10.xlsx\n")
+
+
 def test_closing_a_month_again_asks_first(tmp_path, excel):
     path = department(tmp_path, {})
     excel(macros.LADDERBOOK_CLOSE_MONTH, path)

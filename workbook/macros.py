@@ -131,6 +131,8 @@ def _run(step) -> None:
 
 def _close(xl_book, path: Path) -> str:
     source = XlwingsBook(xl_book)
+    # an archive a killed close (this macro's or the command's) left under its temporary name
+    archive.repair(archive.archive_folder(path), lambda: close.closed_months(source), path.stat().st_mode)
     the_plan = close.plan(source)
     if the_plan.in_history:
         answer = xl_book.app.alert(f"{the_plan.problems[0]}\n\n重新结账并替换该月的行？| Close it again, "
