@@ -320,6 +320,7 @@ def test_ordinary_formulas_follow_the_new_answers_in_dependency_order(tmp_path):
     ws["D5"] = "=D3+1"                       # depends on it: over Excel's stored 7
     ws["D6"] = ArrayFormula("D6:D7", "=B2:B3")  # an array formula over two cells
     ws["D8"] = "=D7&\"!\""                  # depends on it
+    ws["D11"] = ArrayFormula("D11", '=SUM(IF(B2:B4="中级客服",1,0))')  # an array formula of one cell
     for row in (2, 3, 4):                    # a nested add-in call: left alone, its stored value stale
         ws.cell(row, 6, f'=IF(PROMO_ELIGIBLE(A{row}),"是","否")')
     ws["D9"] = '=COUNTIF(F2:F4,"否")'        # so this is not computed from the stale values either
@@ -345,7 +346,7 @@ def test_ordinary_formulas_follow_the_new_answers_in_dependency_order(tmp_path):
     assert values["D5"].value == 8       # not computed before: over the stored 7
     assert values["D10"].value == 1
     alone = {address for address, _ in report.left_alone}
-    assert {"汇总!D4", "汇总!D6", "汇总!D8", "汇总!F2", "汇总!D9"} <= alone
+    assert {"汇总!D4", "汇总!D6", "汇总!D8", "汇总!F2", "汇总!D9", "汇总!D11"} <= alone
     assert "汇总!D3" not in alone and "汇总!D5" not in alone
     assert "汇总!D1" not in alone and "汇总!E1" not in alone
 

@@ -72,6 +72,7 @@ class _Formula:
     cell: str
     text: str
     target: str  # the cell, or the range of an array formula
+    array: bool = False  # an array formula (Ctrl+Shift+Enter, or a dynamic array), of one cell or more
 
 
 def recalc(path, output=None, as_of=None, progress=None, values_only=False, held: writes.Held | None = None,
@@ -142,8 +143,8 @@ def _formulas(sheet: str, xml: str) -> list[_Formula]:
                 anchor, anchor_text = shared[f_attrs["si"]]
                 text = Translator(f"={anchor_text}", origin=anchor).translate_formula(cell)[1:]
         if text:
-            target = f_attrs["ref"] if f_attrs.get("t") == "array" else cell
-            out.append(_Formula(sheet, cell, text, target))
+            array = f_attrs.get("t") == "array"
+            out.append(_Formula(sheet, cell, text, f_attrs.get("ref", cell) if array else cell, array))
     return out
 
 
@@ -291,10 +292,10 @@ def _compute(texts: dict[str, str], source: FileBook, places, as_of, progress, c
         for formula in _formulas(sheet, xml):
             tokens = _tokens(formula.text)
             if not _calls_addin(tokens, known):
-                if formula.target == formula.cell:
+                if not formula.array:
                     ordinary[sheet][formula.cell] = formula.text
-                else:  # an array formula of ordinary functions: Excel's array evaluation is not reproduced
-                    leave(formula)
+                else:  # an array formula of ordinary functions, of one cell too: Excel's array evaluation
+                    leave(formula)  # is not reproduced
                 continue
             parsed = _parse(tokens, known)
             if parsed is None:
