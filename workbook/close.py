@@ -347,8 +347,8 @@ def closed_months(source: book.Source) -> set[str]:
     if found is None:
         return set()
     header, mapping = found
-    at = next(pos for pos, key in mapping.items() if key == "month")
-    months = (values.month(row[at]) for row in cells[header:] if at < len(row))
+    at = next((pos for pos, key in mapping.items() if key == "month"), None)
+    months = (values.month(row[at]) for row in cells[header:] if at is not None and row and at < len(row))
     return {values.month_label(m) for m in months if m not in (None, values.INVALID)}
 
 

@@ -43,7 +43,7 @@ def below_records(cells: list[list], header: int, key: int, sheet: str) -> Probl
     holds a value), as a problem: a Table's totals row, or a note HR typed there, which the rows
     the month end adds after it would leave in the middle of the records (and, a totals row,
     taken for a record by Excel)."""
-    last = max((r for r, row in enumerate(cells[header:], header + 1) if key < len(row)
+    last = max((r for r, row in enumerate(cells[header:], header + 1) if row and key < len(row)
                 and not values.is_blank(row[key])), default=header)
     for r, row in enumerate(cells[last:], last + 1):
         for c, value in enumerate(row or []):
