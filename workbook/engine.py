@@ -3,9 +3,10 @@ computed headlessly by formualizer, a maintained formula engine (Rust, MIT/Apach
 
 formualizer loads the workbook's package with each sheet holding only the cells the formulas read
 (`engine_book`), or the file itself when a formula reads what its text does not name. What it must
-not compute it is given as values, block by block: the add-in's fresh answers, and the value Excel
-stored for every other formula recalc does not recompute (a value Excel computed is the truth). It
-then computes only the formulas asked for, and what they read. Excel Tables are declared to it from the
+not compute it is given as values, block by block: the add-in's fresh answers, and, loading the
+whole file, the value Excel stored for every other formula recalc does not recompute (a value Excel
+computed is the truth; the trimmed package holds those values already). It then computes only the
+formulas asked for, and what they read. Excel Tables are declared to it from the
 package's table parts, since its fast loader reads none. Whatever it cannot compute (a function
 it lacks, which it answers with #NAME? or #N/IMPL!, an array) is returned as not computed, never
 guessed, and so is a formula asking whether a cell holds a formula (the add-in's cells are handed

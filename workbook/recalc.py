@@ -452,19 +452,19 @@ def _ordinary(needed: dict, reads: dict, kept: dict, answers: dict, cells: Store
     def read(sheet, box):
         return everything or any(_overlap(box, w) for w in wanted[sheet])
 
+    whole = everything or any(engine_book.dynamic(_tokens(text))
+                              for texts in needed.values() for text in texts.values())
+    package = None if whole else engine_book.trimmed(cells.source.path, cells.source.values, wanted)
     given = defaultdict(list)
     for sheet, blocks in answers.items():
         for row, column, rows in blocks:
             if read(sheet, (column, row, column + len(rows[0]) - 1, row + len(rows) - 1)):
                 given[sheet].append((row, column, rows))
-    for sheet, texts in kept.items():
+    for sheet, texts in kept.items() if package is None else ():  # the package holds their stored values
         for address in texts:
             row, column = coordinate_to_tuple(address)
             if read(sheet, (column, row, column, row)):
                 given[sheet].append((row, column, [[cells.stored(sheet, row, column)]]))
-    whole = everything or any(engine_book.dynamic(_tokens(text))
-                              for texts in needed.values() for text in texts.values())
-    package = None if whole else engine_book.trimmed(cells.source.path, cells.source.values, wanted)
     results, failed = engine.evaluate(package or cells.source.path, needed, given, tables, progress)
     for sheet, values in results.items():
         for address, value in values.items():
