@@ -93,16 +93,14 @@ class PackageEditor:
               inner) -> str:
         """The new cell: in its own style if it has one, else in the style of the row it is
         like (`like`)."""
-        own = _STYLE.search(attrs or "")
-        style = int(own[1]) if own else like
+        style = _style(attrs, like)
         read = self.styles.read_back(value, style, date_format)
         self._changed(sheet, None if read is UNSURE else Put(row, column, read))
         return self.styles.cell(f"{get_column_letter(column)}{row}", value, style, date_format)
 
     def _formula(self, sheet, row, column, formula: str, like: int | None, attrs: str | None, inner) -> str:
         """A formula cell, its value left for the recalc step to compute: a reader reads it blank."""
-        own = _STYLE.search(attrs or "")
-        style = int(own[1]) if own else like
+        style = _style(attrs, like)
         self._changed(sheet, Put(row, column, None))
         styled = f' s="{style}"' if style else ""
         return f'<c r="{get_column_letter(column)}{row}"{styled}><f>{escape(formula)}</f></c>'
@@ -165,3 +163,9 @@ class PackageEditor:
         if styles is not None:
             out[STYLES] = styles
         return out
+
+
+def _style(attrs: str | None, like: int | None) -> int | None:
+    """A cell's own style number (from its old attributes), else that of the row it is like."""
+    own = _STYLE.search(attrs or "")
+    return int(own[1]) if own else like

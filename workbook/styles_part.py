@@ -55,7 +55,7 @@ class Styles:
         the default): a text as text (one that starts with "=" too), a date as Excel's day
         number, in a date format if the style has none (`date_format`, else openpyxl's)."""
         kind = ""
-        if isinstance(value, bool) or getattr(value, "dtype", None) is not None and value.dtype.kind == "b":
+        if _is_bool(value):
             kind, inner = ' t="b"', f"<v>{int(bool(value))}</v>"
         elif isinstance(value, numbers.Number):
             inner = f"<v>{number_text(value)}</v>"
@@ -74,7 +74,7 @@ class Styles:
         format with letters (a reader may take it for a date), a time of day, text written
         escaped or empty. The month end's recalc step takes the rows it wrote from here
         instead of reading History again."""
-        if isinstance(value, bool) or getattr(value, "dtype", None) is not None and value.dtype.kind == "b":
+        if _is_bool(value):
             return bool(value)
         if isinstance(value, numbers.Number):
             number = float(value)
@@ -155,3 +155,8 @@ def _append(text: str, tag: str, items: list[str]) -> str:
         return f"{text[:found.start()]}{start}{''.join(items)}</{tag}>{text[found.end():]}"
     end = text.index(f"</{tag}>", found.end())
     return f"{text[:found.start()]}{start}{text[found.end():end]}{''.join(items)}{text[end:]}"
+
+
+def _is_bool(value) -> bool:
+    """True/False, numpy's among them (a number to `numbers.Number` otherwise)."""
+    return isinstance(value, bool) or getattr(value, "dtype", None) is not None and value.dtype.kind == "b"
