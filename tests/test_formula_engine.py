@@ -260,3 +260,50 @@ def test_excels_own_formulas_computed_again_are_the_values_excel_stored(tmp_path
         listed += report.left_alone
     assert computed == 3  # outline01's SUMs over its rows (escapes01's read no cell: nothing changed them)
     assert listed == [("Sheet1!A1", "SUM(B1:C1*B2:C2)"), ("Sheet1!A1", "AVERAGE(TIMEVALUE(B1:B2))")]  # arrays
+
+
+def _with_stored_error(path, sheet: str, address: str, code: str) -> None:
+    """The file with `code` stored in the sheet's cell, as Excel stores an error value (openpyxl
+    writes only the seven classic ones)."""
+    with zipfile.ZipFile(path) as z:
+        part = files.sheet_parts(z)[sheet]
+        data = {name: z.read(name) for name in z.namelist()}
+    xml = data[part].decode("utf-8")
+    xml = xml.replace(f'<c r="{address}" t="e"><v>#N/A</v></c>', f'<c r="{address}" t="e"><v>{code}</v></c>')
+    assert code in xml
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in data.items():
+            z.writestr(name, xml if name == part else content)
+
+
+def test_an_error_value_newer_than_excel_2007s_is_refused_by_its_cell(tmp_path):
+    """Excel 365 stores #SPILL! where a dynamic array's range is blocked; xlwings' reader stops
+    at it (a Rust panic, its lines and a traceback). The command says which cell in one line,
+    as HR's terminal shows it, and writes nothing."""
+    path = staff_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["汇总"]["H7"] = "#N/A"
+    wb.save(path)
+    _with_stored_error(path, "汇总", "H7", "#SPILL!")
+    before = path.read_bytes()
+    command = [sys.executable, "-c", "import sys; from workbook.cli import main; sys.exit(main())", "recalc", str(path)]
+    run = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+    assert run.returncode == 2
+    assert "the sheet '汇总' cell H7 holds the error #SPILL!" in run.stderr, run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert path.read_bytes() == before
+
+
+def test_a_file_the_engine_cannot_load_leaves_its_formulas_listed(tmp_path):
+    """A sheet no formula reads holding #SPILL!, which formualizer's loader refuses: loading the
+    whole file (INDIRECT asks for it), the engine computes nothing, and its formulas keep their
+    stored values and are listed, rather than the command failing."""
+    path = staff_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("杂项")["A1"] = "#N/A"
+    wb["汇总"]["G1"] = "=INDIRECT(\"B3\")"
+    wb.save(path)
+    _with_stored_error(path, "杂项", "A1", "#SPILL!")
+    report = recalc.recalc(path)
+    assert {"汇总!G1", "汇总!F1"} <= {address for address, _ in report.left_alone}
+    assert report.calls > 0  # the add-in's answers are stored all the same

@@ -45,9 +45,15 @@ def evaluate(source, formulas: dict[str, dict[str, str]], given: dict[str, list]
     `source`: the workbook's path, or the package to load instead (`engine_book.trimmed`);
     `formulas`: sheet → address → text without "=", the formulas to compute; `given`: sheet →
     [(first row, first column, rows of values)], cells the engine takes as they are; `tables`:
-    the package's Tables (`files.Table`); `progress(n)` hears how many formulas are done."""
-    book = formualizer.Workbook.from_bytes(source) if isinstance(source, bytes) else \
-        formualizer.Workbook.from_path(str(source))
+    the package's Tables (`files.Table`); `progress(n)` hears how many formulas are done. A file
+    the engine cannot load (a cell holding an error value newer than its loader, as #SPILL!)
+    computes none of them."""
+    targets = [(sheet, address) for sheet, cells in formulas.items() for address in cells]
+    try:
+        book = formualizer.Workbook.from_bytes(source) if isinstance(source, bytes) else \
+            formualizer.Workbook.from_path(str(source))
+    except OSError:  # what its loader says of a file it cannot read
+        return {}, targets
     book.set_temporal_egress("serial")
     for table in tables:
         book.add_table(table.name, table.sheet, table.box, list(table.headers),
@@ -59,7 +65,6 @@ def evaluate(source, formulas: dict[str, dict[str, str]], given: dict[str, list]
     for sheet, cells in formulas.items():
         for address, text in cells.items():
             book.set_formula(sheet, *coordinate_to_tuple(address), f"={text}")
-    targets = [(sheet, address) for sheet, cells in formulas.items() for address in cells]
     results, failed = {}, []
     for start in range(0, len(targets), _BATCH):
         batch = targets[start:start + _BATCH]

@@ -17,6 +17,7 @@ import math
 import zipfile
 from typing import Callable
 
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.formula.tokenizer import Token
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
@@ -25,8 +26,6 @@ from . import files
 from .sheet_xml import number_text, xml_text
 
 DYNAMIC = {"INDIRECT", "OFFSET", "CELL", "INFO"}  # read what their text does not name
-_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
-           "#CALC!"}
 _SHEET = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{}</sheetData>'
           '</worksheet>')
 _EMPTY_STRINGS = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>'
@@ -85,7 +84,8 @@ def _cell(address: str, value) -> str:
         return f'<c r="{address}"><v>{number_text(value)}</v></c>' if math.isfinite(value) else ""
     if hasattr(value, "year"):  # a date or a datetime
         return f'<c r="{address}"><v>{number_text(to_excel(value))}</v></c>'
-    if value in _ERRORS:  # the reader gives an error cell by its name
+    if value in ERROR_CODES:  # the reader gives an error cell by its name, one of Excel 2007's seven: the
+        # engine's loader reads those and stops at a newer one (#SPILL!), which the reader refuses (`FileBook`)
         return f'<c r="{address}" t="e"><v>{value}</v></c>'
     text = str(value)
     return f'<c r="{address}" t="inlineStr"><is><t xml:space="preserve">{xml_text(text)}</t></is></c>'

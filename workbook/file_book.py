@@ -10,10 +10,19 @@ from a blank (python-calamine issue #105), so a review would take a #N/A for a b
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import sys
+import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
+from openpyxl.cell.cell import ERROR_CODES  # Excel 2007's seven, all the reader knows
 from xlwings import xlwingslib
+
+from . import files
+from .files import Refused
 
 
 class FileBook:
@@ -32,7 +41,13 @@ class FileBook:
         """The sheet's rows from A1, read once: the rules, recalc's formulas and the month close
         all ask for History, its largest sheet. Callers read them and never change them."""
         if sheet not in self._values:
-            rows = xlwingslib.get_sheet_values(str(self.path), self._names.index(sheet), True)
+            try:
+                with _rust_quiet():
+                    rows = xlwingslib.get_sheet_values(str(self.path), self._names.index(sheet), True)
+            except BaseException as err:  # pyo3's PanicException, not importable, derives from BaseException
+                if type(err).__name__ != "PanicException":
+                    raise
+                raise _unreadable(self.path, sheet, err) from None
             for i, row in enumerate(rows):  # row by row, each let go once made anew: History is not held twice
                 rows[i] = [_day(v) if type(v) is dt.datetime else None if v == "" else v for v in row]
             self._values[sheet] = rows if rows != [[]] else []  # "": a formula never computed
@@ -47,6 +62,39 @@ class FileBook:
         book._values = {sheet: _changed(rows, read_back[sheet]) for sheet, rows in self._values.items()
                         if sheet in read_back}
         return book
+
+
+@contextmanager
+def _rust_quiet():
+    """Standard error closed to the reader while it reads: a panic of its Rust code writes its
+    own lines there before Python hears of it, and HR is to read one line saying what is wrong."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+_ERROR_CELL = re.compile(r'<c\b[^>]*?\sr="([A-Z]+\d+)"[^>]*?\st="e"[^>]*>\s*<v>([^<]*)</v>')
+
+
+def _unreadable(path: Path, sheet: str, err: BaseException) -> Refused:
+    """The reader stops at an error value newer than Excel 2007's seven (#SPILL! where a
+    dynamic array's range is blocked, #CALC!, #GETTING_DATA…): the refusal names the cell."""
+    with zipfile.ZipFile(path) as z:
+        xml = z.read(files.sheet_parts(z)[sheet]).decode("utf-8")
+    found = next((m for m in _ERROR_CELL.finditer(xml) if m[2] not in ERROR_CODES), None)
+    if found is None:
+        return Refused(f"工作表「{sheet}」无法读取（{err}）| the sheet '{sheet}' cannot be read ({err})")
+    cell, code = found.groups()
+    return Refused(f"工作表「{sheet}」的 {cell} 是错误值 {code}，读取器不认识：请在 Excel 中改正该单元格（{code} 多为溢出区域"
+                   f"被挡住或计算出错）并保存后再用 | the sheet '{sheet}' cell {cell} holds the error {code}, which the "
+                   f"reader does not know: correct that cell in Excel (a blocked spill range or a failed calculation) "
+                   f"and save, then try again")
 
 
 class Deleted(NamedTuple):
