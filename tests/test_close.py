@@ -88,11 +88,13 @@ def test_the_archive_and_its_checksum(tmp_path):
     row = dict(zip(heads, [c.value for c in sheet[3]]))
     assert row["工号"] == 1001 and row["月度得分(计算)"] == pytest.approx(76.5) and row["薪酬增减(元)"] == 210
     assert all(not isinstance(c.value, str) or not c.value.startswith("=") for r in sheet for c in r)
-    # readable as it was: column B holds the month's date 2026-10-01, its widest (10 + 2; the
-    # default would be 13), and the two-line headers wrap
-    assert sheet.column_dimensions["B"].width == 12
-    assert sheet["A2"].alignment.wrap_text
-    assert sheet.row_dimensions[2].height == 30  # two lines tall: not drawn over the title above
+    # narrow enough to print one page wide, worked by hand: B holds the names (王芳, 4, at least
+    # 6, + 1; the title row's date 2026-10-01 above is not measured); F is headed '处理时限和正确度
+    # \nHandling time and accuracy' over two-digit scores: 2 lines of CJK and 'Handling time' /
+    # 'and accuracy' in 13 + 1, 4 lines: the header row 4 lines tall, not drawn over the title
+    assert sheet.column_dimensions["B"].width == 7 and sheet.column_dimensions["F"].width == 14
+    assert sheet["A2"].alignment.wrap_text and sheet["F2"].alignment.wrap_text
+    assert sheet.row_dimensions[2].height == 60
     # what HR reads and prints: the month as 2026-10, ladder names (no id), yes/no as words,
     # numbers to two decimals, landscape with the header rows repeated
     assert sheet["B1"].number_format == "yyyy-mm" and sheet.print_title_rows == "$1:$2"
@@ -110,14 +112,38 @@ def test_the_archive_and_its_checksum(tmp_path):
     assert wholes and all(c.number_format == "General" for c in wholes)  # 18 months, not 18.00
 
 
-def test_archive_columns_are_as_wide_as_their_widest_cell_as_shown():
-    """Worked by hand: a header by its longest line, a date as 2026-10-01 and a datetime as
-    2026-10-01 00:00:00, a number as %g shows it, CJK twice as wide, two more for the margins,
-    8 at least and 60 at most, whatever the repeats and however short the row."""
-    rows = [["工号\nEmployee ID", "月份", "x", "说明"],
-            *[[1001, dt.date(2026, 10, 1), 1234.5678, "长" * 40]] * 1000,
+def test_archive_columns_are_as_wide_as_their_values_with_the_header_wrapped():
+    """Worked by hand, for the rows under the header (the title row above runs over its empty
+    neighbours and is not measured): the widest value as shown (1001 is 4, a date 10, a datetime
+    19, 1234.5678 as 1234.57 is 7, CJK twice as wide: 80 capped at 24), at least 6, widened to
+    the header's longest English word (Employee 8, Attendance 10; 姓名 has none) and one more
+    for the margin."""
+    rows = [["月份", dt.date(2026, 10, 1), "一个很长很长很长的标题"],
+            ["工号\nEmployee ID", "月份\nMonth", "x\nValue", "说明\nNote", "考勤\nAttendance", "姓名"],
+            *[[1001, dt.date(2026, 10, 1), 1234.5678, "长" * 40, 78, "王芳"]] * 1000,
             [1002, dt.datetime(2026, 10, 1)]]
-    assert archive._widths(rows) == [13, 21, 9, 60]
+    assert archive._widths(rows, header=2) == [9, 20, 8, 25, 11, 7]
+
+
+def test_a_header_is_widened_until_it_wraps_into_four_lines():
+    """Worked by hand, '引起重大投诉次数' (16) over 'Major complaints caused', one character of
+    each width the margin: at 9, 2 lines of CJK and 'Major' / 'complain' / 'ts' / 'caused' (a
+    word longer than the line breaks); at 12 and 16, 2 and 'Major' / 'complaints' / 'caused';
+    at 17, 1 and 'Major complaints' / 'caused'. The column of a 3 under it: 17."""
+    head = "引起重大投诉次数\nMajor complaints caused"
+    assert [archive._lines(head, width) for width in (9, 12, 16, 17)] == [6, 5, 5, 3]
+    assert archive._widths([[head], [3]], header=1) == [17]
+
+
+def test_a_text_wraps_at_spaces_and_anywhere_in_cjk():
+    """Worked by hand: 40 CJK characters (80) in 24 of text: 24 + 24 + 24 + 8, four lines; an
+    English word moves to the next line whole; '本职级 7 个月 < 12 个月' in 8: '本职级 7' /
+    '个月 <' (CJK breaks where it must, so '个月' starts the second line after the space) /
+    '12 个月'."""
+    assert archive._lines("长" * 40, 25) == 4
+    assert archive._lines("Handling time and accuracy", 15) == 2
+    assert archive._lines("本职级 7 个月 < 12 个月", 9) == 3
+    assert archive._lines("工号\nEmployee ID", 9) == 3
 
 
 def test_a_second_close_is_refused_and_replace_replaces_only_that_month(tmp_path):
@@ -416,11 +442,12 @@ def test_after_the_month_end_every_reader_sees_the_values(tmp_path):
 
 
 @libreoffice.NEEDED
-@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils (pdfinfo) is not installed")
-def test_a_300_person_archive_prints_pages_wide_as_set_and_about_30_rows_a_page(tmp_path):
-    """Each archive sheet printed alone by LibreOffice: as many pages across as its setting (3
-    for a month sheet, whose 30 columns on one page are 4-point text; 2 for the review), and
-    pages down for its rows, not the 154 portrait pages of three columns it once took."""
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
+def test_a_300_person_archive_prints_one_page_wide(tmp_path):
+    """Each archive sheet printed alone by LibreOffice: every page holds the first column and
+    the last, headed as the header row repeated on it says (one page wide: a sheet printed two
+    pages across has pages without one of them), and the pages go down for the rows, at least
+    15 a page, not the 154 portrait pages of three columns it once took."""
     path = tmp_path / "dept.xlsx"
     roster, records = sample.department(size=300)
     templates.with_department(roster, records).save(path)
@@ -432,11 +459,15 @@ def test_a_300_person_archive_prints_pages_wide_as_set_and_about_30_rows_a_page(
         for ws in [ws for ws in wb.worksheets if ws.title != keep]:
             wb.remove(ws)
         ws = wb.worksheets[0]
-        singles.append((tmp_path / f"{len(singles)}.xlsx", ws.max_row, ws.page_setup.fitToWidth, ws.print_title_cols))
+        header = [c.value for c in ws[1 if keep.startswith("评审结果") else 2] if c.value]
+        ends = (header[0].split("\n")[0], header[-1].split("\n")[0])  # 工号 and 批准人 / 问题
+        singles.append((tmp_path / f"{len(singles)}.xlsx", ws.max_row, ends))
         wb.save(singles[-1][0])
+    assert {s[2] for s in singles} == {("工号", "批准人"), ("工号", "问题")}
     libreoffice.convert([s[0] for s in singles], "pdf", tmp_path / "pdf", tmp_path, timeout=300)
-    for i, (_, rows, wide, repeated) in enumerate(singles):
-        info = subprocess.run(["pdfinfo", str(tmp_path / "pdf" / f"{i}.pdf")], capture_output=True, text=True).stdout
-        pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
-        assert wide in (2, 3) and repeated in ("$A:$B", "$A:$C")
-        assert pages <= wide * -(-rows // 30), (sheets[i], rows, pages)
+    for i, (_, rows, ends) in enumerate(singles):
+        text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "pdf" / f"{i}.pdf"), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        pages = text.rstrip("\f").split("\f")
+        assert all(all(end in page for end in ends) for page in pages), (sheets[i], len(pages))
+        assert len(pages) <= -(-rows // 15), (sheets[i], rows, len(pages))

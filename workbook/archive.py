@@ -5,6 +5,7 @@ folder's manifest, never overwritten."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import stat
@@ -18,6 +19,8 @@ import pandas as pd
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
 from xlfuncs import book, schema, values
 from xlfuncs.excel import computed_columns
@@ -27,7 +30,7 @@ from xlfuncs.rules import Review, item_fields
 
 from . import writes
 from .edits import id_cell
-from .report import cell_width, review_header
+from .report import cell_width, display_width, review_header
 from .sheets.style import DATE, MONTH, Names, print_setup, typed
 
 if TYPE_CHECKING:  # the close's plan, which the archive is made from
@@ -35,6 +38,8 @@ if TYPE_CHECKING:  # the close's plan, which the archive is made from
 
 
 LINE_HEIGHT = 15  # points: one line of the default 11-point font
+WRAP_AT = 24  # characters: a longer text (the unmet criteria, the reasons) wraps in its column
+HEADER_LINES = 4  # a header's Chinese and English, each wrapped into two at most
 MANIFEST = "SHA256SUMS"  # the archive folder's checksums, as `sha256sum -c` reads them
 # The archive's review sheet: columns of the review table, headed as `report.review_header` says.
 REVIEW_COLUMNS = ("name", "ladder", "level", "next_level", "tenure_months", "months_in_level", "score",
@@ -94,32 +99,34 @@ def _plain(value, names: Names):
 
 def write_archive(plan: Plan, path: Path) -> None:
     """The archive workbook of a close: values only, one sheet per month sheet and the review,
-    each column as wide as what it holds (up to 60) and two-line headers wrapped, so that an
-    old month reads as it did."""
+    laid out to print one page wide (A3 landscape, each row of HR's on one line across): each
+    column as wide as its values, a longer text and the two-line headers wrapped within it, each
+    row as tall as its wrapped lines."""
     wb = openpyxl.Workbook(write_only=True)
-    wrap = Alignment(wrap_text=True, vertical="center")
+    wrap = Alignment(wrap_text=True)  # at the bottom, as the numbers beside it: its last line is theirs
     for title, rows in plan.archive.items():
         ws = wb.create_sheet(title[:31])
-        review = title.startswith("评审结果")
-        for col, width in enumerate(_widths(rows), 1):
+        header = 1 if title.startswith("评审结果") else 2  # the month sheets: a title row above
+        widths = _widths(rows, header)
+        for col, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(col)].width = width
-        print_setup(ws, "1:1" if review else "1:2")  # as the month sheets print: landscape, headers repeated
-        ws.page_setup.fitToWidth = 2 if review else 3  # readable: one page wide is 4-point text
-        ws.print_title_cols = "A:B" if review else "A:C"  # who is who, on every page across
+        print_setup(ws, f"1:{header}")  # as the month sheets print: landscape, headers repeated
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3  # one page wide: 7 to 9-point text; on A4, 5 to 6
+        ws.page_margins = PageMargins(left=0.25, right=0.25, top=0.75, bottom=0.75)  # Excel's "narrow"
+        lines_of = functools.cache(_lines)  # a column repeats its texts
         for number, row in enumerate(rows, 1):
-            lines = max((v.count("\n") + 1 for v in row if isinstance(v, str)), default=1)
-            if lines > 1:  # a two-line header as tall as its lines, not drawn over the row above
-                ws.row_dimensions[number].height = LINE_HEIGHT * lines
-            ws.append([_cell(ws, v, wrap) for v in row])
+            lines = [lines_of(v, width) if isinstance(v, str) and number >= header and
+                     (len(v) * 2 >= width or "\n" in v) else 1 for v, width in zip(row, widths)]  # else: one line
+            if max(lines, default=1) > 1:  # as tall as its lines: not cut off, not drawn over the row above
+                ws.row_dimensions[number].height = LINE_HEIGHT * max(lines)
+            ws.append([_wrapped(ws, v, wrap) if n > 1 else _cell(ws, v) for v, n in zip(row, lines)])
     wb.save(path)
 
 
-def _cell(ws, value, wrap: Alignment):
+def _cell(ws, value):
     """A value of the archive as HR reads it: a month as 2026-10, a date as 2026-10-31, a
-    fraction to two decimals (a whole number, a day count, as it is: 1, not 1.00), a two-line
-    header wrapped, text that starts with "=" as text."""
-    if isinstance(value, str) and "\n" in value:
-        return _wrapped(ws, value, wrap)
+    fraction to two decimals (a whole number, a day count, as it is: 1, not 1.00), text that
+    starts with "=" as text."""
     if isinstance(value, str) and value.startswith("="):
         return typed(WriteOnlyCell(ws), value)
     if isinstance(value, float) and value.is_integer():
@@ -132,21 +139,50 @@ def _cell(ws, value, wrap: Alignment):
 
 
 def _wrapped(ws, text: str, wrap: Alignment) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, text)
+    cell = typed(WriteOnlyCell(ws), text)
     cell.alignment = wrap
     return cell
 
 
-def _widths(rows: list[list]) -> list[int]:
-    """Each column's width in characters: its widest cell as shown (a header by its longest
-    line, a date as 2026-10-01), two more for the margins, from 8 to 60."""
+def _widths(rows: list[list], header: int) -> list[int]:
+    """Each column's width in characters, for the rows under the `header` row (the title above
+    it runs over the empty cells beside it): its widest value as shown (a date as 2026-10-01, a
+    number as %g, CJK twice as wide), a text up to WRAP_AT (longer ones wrap), at least 6; then
+    widened to the header's longest English word and until the header wraps into at most
+    HEADER_LINES lines; one more for the margin."""
     def shown(value) -> int:
         if isinstance(value, dt.date):  # as openpyxl formats them
             return 19 if isinstance(value, dt.datetime) else 10
         return cell_width(f"{value:g}" if isinstance(value, float) else value)
     count = max((len(row) for row in rows), default=0)
-    columns = zip(*(row if len(row) == count else [*row, *[None] * (count - len(row))] for row in rows))
-    return [min(max(max((shown(v) for v in _distinct(column)), default=0) + 2, 8), 60) for column in columns]
+    padded = [row if len(row) == count else [*row, *[None] * (count - len(row))] for row in rows]
+    heads = padded[header - 1] if len(padded) >= header else [None] * count
+    out = []
+    for head, column in zip(heads, zip(*padded[header:]) if len(padded) > header else [()] * count):
+        width = max(min(max((shown(v) for v in _distinct(column)), default=0), WRAP_AT), 6)
+        if isinstance(head, str):  # no English word of it broken, in HEADER_LINES at most
+            width = max([width, *(display_width(w) for w in head.split() if not _wide(w))])
+            while _lines(head, width + 1) > HEADER_LINES:
+                width += 1
+        out.append(width + 1)
+    return out
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines a text takes wrapped in a column `width` characters wide (one of them the margin),
+    as a spreadsheet wraps it: at its line breaks, at spaces, and anywhere in CJK text (which
+    has none) or in a word longer than the line."""
+    count, room = 0, width - 1
+    for line in text.split("\n"):
+        count, used = count + 1, 0
+        for word in line.split(" "):
+            size = display_width(word)
+            if used and used + 1 + size > room and not _wide(word):
+                count, used = count + 1, 0  # a word of Latin letters moves to the next line whole
+            used += size + (1 if used else 0)
+            while used > room:
+                count, used = count + 1, used - room
+    return count
 
 
 def _distinct(column) -> list:
@@ -156,6 +192,10 @@ def _distinct(column) -> list:
         return [v for _, v in {(type(v), v) for v in column}]
     except TypeError:  # something unhashable: every value
         return list(column)
+
+
+def _wide(word: str) -> bool:
+    return any(display_width(c) == 2 for c in word)
 
 
 def archive_folder(path: Path) -> Path:
