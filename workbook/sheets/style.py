@@ -3,6 +3,7 @@ headers, validations and page setup, shared by every sheet builder."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import opencc
@@ -17,7 +18,6 @@ from xlfuncs.policy import Ladder
 from ..report import cell_width
 
 TEMPLATE_ROWS = 100  # blank rows a month-sheet template computes over
-TRADITIONAL = opencc.OpenCC("s2twp")  # as HR in Taiwan types it; `values.fold` reads it back (tw2sp)
 LANGUAGES = ("zh", "zh-Hant", "en")
 
 
@@ -66,7 +66,7 @@ class Names:
     lang: str
 
     def chinese(self, text: str) -> str:
-        return TRADITIONAL.convert(text) if self.lang == "zh-Hant" else text
+        return traditional().convert(text) if self.lang == "zh-Hant" else text
 
     def pick(self, zh: str, en: str) -> str:
         return en if self.lang == "en" else self.chinese(zh)
@@ -86,11 +86,21 @@ class Names:
         return self.pick(f"{label} {ladder.name}", f"{label} {ladder.name_en}")[:31]
 
 
+@functools.cache
+def traditional() -> opencc.OpenCC:
+    """Simplified Chinese as HR in Taiwan types it (`values.fold` reads it back, tw2sp). Made
+    when first needed: its dictionaries take 40 MB, which a month end of a Simplified workbook
+    would otherwise hold while it reads History, its peak."""
+    return opencc.OpenCC("s2twp")
+
+
 def language(sheet_names: list[str]) -> str:
     """The language of a department workbook, told by the name of its roster sheet."""
-    if TRADITIONAL.convert(schema.ROSTER.zh) in sheet_names:
-        return "zh-Hant"
-    return "zh" if book.find_sheet(sheet_names, [schema.ROSTER.zh]) else "en"
+    if schema.ROSTER.zh in sheet_names:
+        return "zh"
+    if not book.find_sheet(sheet_names, [schema.ROSTER.zh]):
+        return "en"
+    return "zh-Hant" if traditional().convert(schema.ROSTER.zh) in sheet_names else "zh"
 
 
 def header_row(ws, row: int, headers: list[str], fills=None, widest: int = 48) -> None:
