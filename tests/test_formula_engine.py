@@ -307,3 +307,43 @@ def test_a_file_the_engine_cannot_load_leaves_its_formulas_listed(tmp_path):
     report = recalc.recalc(path)
     assert {"汇总!G1", "汇总!F1"} <= {address for address, _ in report.left_alone}
     assert report.calls > 0  # the add-in's answers are stored all the same
+
+
+def _stored_text(path: Path, sheet: str, cells: dict[str, str]) -> None:
+    """Formula cells given the text `cells` says as their stored value, as Excel stores a
+    formula's text (t="str"), by editing the sheet's XML."""
+    with zipfile.ZipFile(path) as z:
+        data = {info.filename: z.read(info) for info in z.infolist()}
+        part = files.sheet_parts(z)[sheet]
+    xml = data[part].decode("utf-8")
+    for address, text in cells.items():
+        start = xml.index(f'<c r="{address}"')
+        end = xml.index("</c>", start) + len("</c>")
+        formula = xml[xml.index("<f>", start):xml.index("</f>", start) + len("</f>")]
+        xml = f'{xml[:start]}<c r="{address}" t="str">{formula}<v>{text}</v></c>{xml[end:]}'
+    data[part] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in data.items():
+            z.writestr(name, content)
+
+
+def test_a_formulas_empty_text_is_a_value_to_the_formulas_that_read_it(tmp_path):
+    """HR's IF(…,"x","") column, its values stored as Excel stores them (one "x", eleven empty
+    texts), read by formulas recalc computes (they read an add-in column). Worked by hand as
+    Excel counts: COUNTA counts the empty texts (12), ISBLANK is false for them (0), COUNTBLANK
+    counts them as blank (11)."""
+    path = staff_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["汇总"]
+    for r in range(2, 14):
+        ws[f"H{r}"] = f'=IF(A{r}=1001,"x","")'
+    ws["G1"] = "=COUNTA(H2:H13)+0*COUNTIF(C2:C13,TRUE)"
+    ws["G2"] = "=SUMPRODUCT(--ISBLANK(H2:H13))+0*COUNTIF(C2:C13,TRUE)"
+    ws["G3"] = "=COUNTBLANK(H2:H13)+0*COUNTIF(C2:C13,TRUE)"
+    wb.save(path)
+    assert [ws[f"A{r}"].value for r in range(2, 14)].count(1001) == 1
+    _stored_text(path, "汇总", {f"H{r}": "x" if r == 2 else "" for r in range(2, 14)})
+    report = recalc.recalc(path)
+    assert not [a for a, _ in report.left_alone if a.startswith("汇总!G")]
+    stored = openpyxl.load_workbook(path, data_only=True)["汇总"]
+    assert [stored[a].value for a in ("G1", "G2", "G3")] == [12, 0, 11]
