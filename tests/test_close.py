@@ -471,3 +471,27 @@ def test_a_300_person_archive_prints_one_page_wide(tmp_path):
         pages = text.rstrip("\f").split("\f")
         assert all(all(end in page for end in ends) for page in pages), (sheets[i], len(pages))
         assert len(pages) <= -(-rows // 15), (sheets[i], rows, len(pages))
+
+
+def _with_side_table(path) -> None:
+    """HR's own small Table beside History's records (a lookup in BA1:BB3)."""
+    from openpyxl.worksheet.table import Table
+    wb = openpyxl.load_workbook(path)
+    ws = wb["历史记录"]
+    for r, (code, text) in enumerate((("代码", "说明"), ("A", "甲"), ("B", "乙")), 1):
+        ws.cell(r, 53, code)
+        ws.cell(r, 54, text)
+    ws.add_table(Table(displayName="Codes", ref="BA1:BB3"))
+    wb.save(path)
+
+
+def test_a_close_grows_historys_table_and_not_another_table_beside_it(tmp_path):
+    """History's Table (A1 down to September's rows) grows by October's two rows, to row 5;
+    HR's Table of codes beside it (BA1:BB3) stays as it is."""
+    path = small(tmp_path)
+    _with_side_table(path)
+    before = {t.displayName: t.ref for t in openpyxl.load_workbook(path)["历史记录"].tables.values()}
+    assert before["Codes"] == "BA1:BB3" and before["History"].endswith("3")
+    close.close_file(path)
+    after = {t.displayName: t.ref for t in openpyxl.load_workbook(path)["历史记录"].tables.values()}
+    assert after["Codes"] == "BA1:BB3" and after["History"] == before["History"][:-1] + "5"

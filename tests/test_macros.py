@@ -14,7 +14,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from workbook import apply_moves, close, macros, templates
 from test_apply_moves import department
-from test_close import history_rows
+from test_close import _with_side_table, history_rows, small
 
 
 class Range:
@@ -299,3 +299,13 @@ def test_the_close_macro_writes_a_name_starting_with_equals_as_text(tmp_path, ex
     assert "2026-10 closed" in message, message
     cell = openpyxl.load_workbook(path)["2026-11 客服职级"]["B3"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+def test_the_close_macro_grows_historys_table_and_not_another_table_beside_it(tmp_path, excel):
+    """As the command does (test_close): History's Table grows by October's two rows, to row 5;
+    HR's Table of codes beside it, which also ends on row 3, stays BA1:BB3."""
+    path = small(tmp_path)
+    _with_side_table(path)
+    excel(macros.LADDERBOOK_CLOSE_MONTH, path)
+    after = {t.displayName: t.ref for t in openpyxl.load_workbook(path)["历史记录"].tables.values()}
+    assert after["Codes"] == "BA1:BB3" and after["History"].endswith("5")

@@ -55,7 +55,7 @@ class MovesPlan:
             editor.set_cell(sheet, row, column, value)
         if self.log_rows:
             editor.write_rows(self.log, self.log_first, self.log_rows, self.log_like)
-            editor.fit_table(self.log, self.log_first + len(self.log_rows) - 1)
+            editor.fit_table(self.log, self.log_first, self.log_first + len(self.log_rows) - 1)
 
     def text(self) -> str:
         if self.problems:

@@ -61,14 +61,14 @@ class Plan:
         for first, count in self.delete:
             editor.delete_rows(self.history, first, count)
         editor.write_rows(self.history, self.first_row, self.rows, self.like_row)
-        editor.fit_table(self.history, self.first_row + len(self.rows) - 1)
+        editor.fit_table(self.history, self.first_row, self.first_row + len(self.rows) - 1)
         # History prints its latest month (header repeated), not every month since it began
         editor.print_rows(self.history, self.first_row, self.first_row + len(self.rows) - 1)
         if self.training:
             if self.training_old:
                 editor.delete_rows(self.training, self.training_first, self.training_old)
             editor.write_rows(self.training, self.training_first, self.training_rows, self.training_first)
-            editor.fit_table(self.training, self.training_first + len(self.training_rows) - 1)
+            editor.fit_table(self.training, self.training_first, self.training_first + len(self.training_rows) - 1)
         for ladder, title, month, people in self.new_sheets:
             editor.add_month_sheet(ladder, title, month, people)
         for name in self.closed:

@@ -161,6 +161,7 @@ class Table:
     header_row: bool
     totals_row: bool
     calculated: tuple[tuple[int, str], ...] = ()  # (column, formula) of each calculated column
+    part: str = ""  # its part in the package (xl/tables/table1.xml)
 
 
 def table_parts(z: zipfile.ZipFile, sheet_part: str) -> list[str]:
@@ -186,8 +187,17 @@ def sheet_tables(z: zipfile.ZipFile, sheet: str, part: str) -> list[Table]:
                            and c.calculatedColumnFormula.attr_text)
         out.append(Table(t.displayName or t.name, sheet, (min_row, min_col, max_row, max_col),
                          tuple(c.name for c in t.tableColumns), t.headerRowCount != 0,
-                         bool(t.totalsRowCount), calculated))
+                         bool(t.totalsRowCount), calculated, target))
     return out
+
+
+def rows_table(boxes: list[tuple[int, int, int, int]], first: int) -> int | None:
+    """Which of a sheet's Tables (their boxes: first row, first column, last row, last column)
+    rows put from row `first` on go into or grow, by its position, or None: its top above them,
+    its end at most one row above them; of such Tables side by side, the leftmost, where the
+    rows start. HR's own Table beside History's records (a lookup in BA1:BB3) is not theirs."""
+    fits = [i for i, box in enumerate(boxes) if box[0] < first <= box[2] + 1]
+    return min(fits, key=lambda i: boxes[i][1], default=None)
 
 
 def defined_names(z: zipfile.ZipFile) -> dict[str, list[tuple[str, str]] | None]:

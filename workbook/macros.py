@@ -21,7 +21,7 @@ from xlfuncs import schema, session
 from xlfuncs.excel import excel_macro
 from xlfuncs.excel_book import XlwingsBook
 
-from . import apply_moves, archive, close, writes
+from . import apply_moves, archive, close, files, writes
 from .sheets.month import month_sheet
 from .sheets.style import TEMPLATE_ROWS, Names
 
@@ -49,12 +49,14 @@ class ExcelEditor:
     def set_cell(self, sheet, row, column, value):
         self.book.sheets[sheet].range((row, column)).value = _as_typed(value)
 
-    def fit_table(self, sheet, last_row):
+    def fit_table(self, sheet, first, last_row):
         ws = self.book.sheets[sheet]
-        for table in ws.tables:
-            top, left = table.range.row, table.range.column
-            right = left + table.range.columns.count - 1
-            table.resize(ws.range((top, left), (max(last_row, top + 1), right)))
+        tables = list(ws.tables)
+        boxes = [(t.range.row, t.range.column, t.range.last_cell.row, t.range.last_cell.column) for t in tables]
+        found = files.rows_table(boxes, first)
+        if found is not None:
+            top, left, _, right = boxes[found]
+            tables[found].resize(ws.range((top, left), (max(last_row, top + 1), right)))
 
     def print_rows(self, sheet, first, last):
         ws = self.book.sheets[sheet]

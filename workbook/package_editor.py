@@ -73,10 +73,9 @@ class PackageEditor:
         """The rows, each value in the style of row `like_row`'s cell above it; a Table's
         calculated columns left blank get its formula, as Excel fills them in a row it adds."""
         like = sheet_xml.styles(self._read(self.book.part(sheet)), like_row)
+        table = self._rows_table(sheet, first)
         calculated = {column: (formula, f"{get_column_letter(column)}{table.box[0] + table.header_row}")
-                      for table in files.sheet_tables(self.zip, sheet, self.book.part(sheet))
-                      if table.box[0] < first <= table.box[2] + 1  # the rows go into (or grow) that Table
-                      for column, formula in table.calculated}  # (its formula, as in its first row)
+                      for column, formula in (table.calculated if table else ())}  # as in its first row
         for r, row in enumerate(rows, first):
             for c, value in enumerate(row, 1):
                 if value is not None:
@@ -113,10 +112,16 @@ class PackageEditor:
         elif self.changes.get(sheet, []) is not None:
             self.changes.setdefault(sheet, []).append(change)
 
-    def fit_table(self, sheet, last_row):
-        for part in files.table_parts(self.zip, self.book.part(sheet)):
-            xml = _REF.sub(lambda m: f"{m[1]}{fitted(m[2], last_row)}{m[3]}", self._read(part).decode("utf-8"))
-            self.edited[part] = xml.encode("utf-8")
+    def fit_table(self, sheet, first, last_row):
+        table = self._rows_table(sheet, first)
+        if table:
+            xml = _REF.sub(lambda m: f"{m[1]}{fitted(m[2], last_row)}{m[3]}", self._read(table.part).decode("utf-8"))
+            self.edited[table.part] = xml.encode("utf-8")
+
+    def _rows_table(self, sheet: str, first: int) -> files.Table | None:
+        tables = files.sheet_tables(self.zip, sheet, self.book.part(sheet))
+        found = files.rows_table([t.box for t in tables], first)
+        return None if found is None else tables[found]
 
     def print_rows(self, sheet, first, last):
         self._put(sheet)
