@@ -83,6 +83,18 @@ def test_as_of_takes_a_month_as_text_date_cell_or_serial(wb):
         assert shown(udfs.PROMO_REASON, cell(1001), as_of, caller=wb) == "司龄 17 个月 < 18 个月"
 
 
+def test_the_latest_month_named_or_left_out_is_one_review_evaluated_once(wb, monkeypatch):
+    """The month sheets name their month (2026-10, the latest on record), the dashboard leaves
+    it out: the same review, evaluated once per recalculation; an earlier month is its own."""
+    months = []
+    evaluate = udfs.evaluate
+    monkeypatch.setattr(udfs, "evaluate", lambda *args: months.append(args[3]) or evaluate(*args))
+    assert shown(udfs.PROMO_ELIGIBLE, cell(1001), "2026-10", caller=wb) is True
+    assert shown(udfs.PROMO_ELIGIBLE, cell(1001), caller=wb) is True
+    assert shown(udfs.PROMO_REASON, cell(1001), "2026-09", caller=wb) == "司龄 17 个月 < 18 个月"
+    assert months == ["2026-10", "2026-09"]
+
+
 def test_error_cells_in_arguments_give_an_error_never_an_answer(wb):
     # =PROMO_ELIGIBLE(A2) with A2 = #N/A: xlwings would pass None, a blank; here the error comes back
     assert is_error(shown(udfs.PROMO_ELIGIBLE, cell("#N/A"), caller=wb), "#N/A", "错误值 #N/A")

@@ -7,10 +7,10 @@ careers (§5); reasons.py turns what they say into text, kpi.py scores KPI items
 holds the ladders' rungs as one table.
 """
 
-from .inputs import HISTORY, THIS_MONTH, bad_month
+from .inputs import HISTORY, THIS_MONTH, bad_month, latest_month
 from .kpi import item_fields, item_weights, kpi_scores, metric_bounds
 from .review import Review, evaluate
 from .rungs import months_completed, rung_table
 
 __all__ = ["HISTORY", "THIS_MONTH", "Review", "bad_month", "evaluate", "item_fields", "item_weights",
-           "kpi_scores", "metric_bounds", "months_completed", "rung_table"]
+           "kpi_scores", "latest_month", "metric_bounds", "months_completed", "rung_table"]

@@ -47,6 +47,11 @@ def review_month(as_of, months: np.ndarray, problems: list[Problem]) -> int | No
     return None
 
 
+def latest_month(records: pd.DataFrame) -> int | None:
+    """The month a review is of when none is named: the latest on record (None: none)."""
+    return review_month(None, read_months(records)[0], [])
+
+
 def read_people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -> pd.DataFrame:
     """The roster keyed by employee id, each with its rung's parameters, or a problem."""
     roster = roster[roster["employee"].notna().to_numpy()]
