@@ -65,27 +65,36 @@ def _rows(rows: list[list], boxes: list) -> str:
     width = len(rows[0]) if rows else 0  # rows as read: rectangular
     whole = {c for c0, r0, c1, r1 in boxes if r0 is None and r1 is None for c in range(c0 or 1, (c1 or width) + 1)}
     some = [box for box in boxes if box[1] is not None or box[3] is not None]
+    letters = [get_column_letter(c) for c in range(1, width + 1)]
+    held = {}  # each value's XML, made once: History's month column holds two dozen dates
     out = []
     for r, row in enumerate(rows, 1):
         columns = whole | {c for c0, r0, c1, r1 in some if (r0 or 1) <= r <= (r1 or r)
                            for c in range(c0 or 1, (c1 or width) + 1)} if some else whole
-        cells = "".join(_cell(f"{get_column_letter(c)}{r}", row[c - 1]) for c in sorted(columns)
-                        if c <= width and row[c - 1] is not None)
+        cells = []
+        for c in sorted(columns):
+            value = row[c - 1] if c <= width else None
+            if value is not None:
+                key = (type(value), value)
+                if key not in held:
+                    held[key] = _value(value)
+                if held[key]:
+                    cells.append(f'<c r="{letters[c - 1]}{r}"{held[key]}</c>')
         if cells:
-            out.append(f'<row r="{r}">{cells}</row>')
+            out.append(f'<row r="{r}">{"".join(cells)}</row>')
     return "".join(out)
 
 
-def _cell(address: str, value) -> str:
-    """A cell holding the value a file stores, as the engine reads it: a date as its day number."""
+def _value(value) -> str:
+    """A cell's value as the engine reads it, after `<c r="…"`: a date as its day number; ""
+    for what a cell cannot hold (an infinite number)."""
     if isinstance(value, bool):
-        return f'<c r="{address}" t="b"><v>{int(value)}</v></c>'
+        return f' t="b"><v>{int(value)}</v>'
     if isinstance(value, (int, float)):
-        return f'<c r="{address}"><v>{number_text(value)}</v></c>' if math.isfinite(value) else ""
+        return f"><v>{number_text(value)}</v>" if math.isfinite(value) else ""
     if hasattr(value, "year"):  # a date or a datetime
-        return f'<c r="{address}"><v>{number_text(to_excel(value))}</v></c>'
+        return f"><v>{number_text(to_excel(value))}</v>"
     if value in ERROR_CODES:  # the reader gives an error cell by its name, one of Excel 2007's seven: the
         # engine's loader reads those and stops at a newer one (#SPILL!), which the reader refuses (`FileBook`)
-        return f'<c r="{address}" t="e"><v>{value}</v></c>'
-    text = str(value)
-    return f'<c r="{address}" t="inlineStr"><is><t xml:space="preserve">{xml_text(text)}</t></is></c>'
+        return f' t="e"><v>{value}</v>'
+    return f' t="inlineStr"><is><t xml:space="preserve">{xml_text(str(value))}</t></is>'
