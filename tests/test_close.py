@@ -1,10 +1,12 @@
 """ladderbook close-month on workbook files: validate, freeze, archive, start the next month."""
 
+import csv
 import datetime as dt
 import hashlib
 import os
 import shutil
 import subprocess
+import types
 
 import openpyxl
 import pandas as pd
@@ -495,3 +497,20 @@ def test_a_close_grows_historys_table_and_not_another_table_beside_it(tmp_path):
     close.close_file(path)
     after = {t.displayName: t.ref for t in openpyxl.load_workbook(path)["历史记录"].tables.values()}
     assert after["Codes"] == "BA1:BB3" and after["History"] == before["History"][:-1] + "5"
+
+
+@libreoffice.NEEDED
+def test_the_archive_holds_text_as_typed_control_characters_included(tmp_path):
+    """Text pasted from another system with a control character in it (which the XML of a
+    sheet cannot hold as it is, and which once stopped the close), a literal _x0041_, and a name
+    that starts with "=": LibreOffice reads each back as typed; the number stays a number."""
+    typed = ["a\x01b", "_x0041_ <&>", "=1+1"]
+    rows = [["月份", dt.date(2026, 10, 1), "标题"], ["工号\nEmployee ID", "说明\nNote"],
+            *[[1001 + i, text] for i, text in enumerate(typed)]]
+    plan = types.SimpleNamespace(archive={"2026-10 客服职级": rows}, label="2026-10")
+    archive.write_archive(plan, tmp_path / "2026-10.xlsx")
+    libreoffice.convert([tmp_path / "2026-10.xlsx"], "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path / "csv",
+                        tmp_path)  # comma, quote, UTF-8
+    with open(tmp_path / "csv" / "2026-10.csv", encoding="utf-8", newline="") as f:
+        read = list(csv.reader(f))
+    assert [row[:2] for row in read[2:]] == [["1001", "a\x01b"], ["1002", "_x0041_ <&>"], ["1003", "=1+1"]]

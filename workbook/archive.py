@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import io
+import numbers
 import os
 import stat
 import zipfile
@@ -17,8 +19,10 @@ import numpy as np
 import openpyxl
 import pandas as pd
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -28,9 +32,10 @@ from xlfuncs.policy import Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import Review, item_fields
 
-from . import writes
+from . import files, sheet_xml, writes
 from .edits import id_cell
 from .report import cell_width, display_width, review_header
+from .sheet_xml import number_text, xml_text
 from .sheets.style import DATE, MONTH, Names, print_setup, typed
 
 if TYPE_CHECKING:  # the close's plan, which the archive is made from
@@ -101,9 +106,12 @@ def write_archive(plan: Plan, path: Path) -> None:
     """The archive workbook of a close: values only, one sheet per month sheet and the review,
     laid out to print one page wide (A3 landscape, each row of HR's on one line across): each
     column as wide as its values, a longer text and the two-line headers wrapped within it, each
-    row as tall as its wrapped lines."""
+    row as tall as its wrapped lines. openpyxl writes the workbook with the sheets' title and
+    header rows; the rows under them, a quarter of a million cells at 5,000 employees, are put
+    into its sheets' XML as `sheet_xml` writes cells, in the styles registered here."""
     wb = openpyxl.Workbook(write_only=True)
     wrap = Alignment(wrap_text=True)  # at the bottom, as the numbers beside it: its last line is theirs
+    bodies = {}
     for title, rows in plan.archive.items():
         ws = wb.create_sheet(title[:31])
         header = 1 if title.startswith("评审结果") else 2  # the month sheets: a title row above
@@ -113,27 +121,88 @@ def write_archive(plan: Plan, path: Path) -> None:
         print_setup(ws, f"1:{header}")  # as the month sheets print: landscape, headers repeated
         ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3  # one page wide: 7 to 9-point text; on A4, 5 to 6
         ws.page_margins = PageMargins(left=0.25, right=0.25, top=0.75, bottom=0.75)  # Excel's "narrow"
-        lines_of = functools.cache(_lines)  # a column repeats its texts
-        for number, row in enumerate(rows, 1):
-            lines = [lines_of(v, width) if isinstance(v, str) and number >= header and
-                     (len(v) * 2 >= width or "\n" in v) else 1 for v, width in zip(row, widths)]  # else: one line
-            if max(lines, default=1) > 1:  # as tall as its lines: not cut off, not drawn over the row above
+        for number, row in enumerate(rows[:header], 1):
+            lines = [_lines(v, width) if isinstance(v, str) and number == header else 1
+                     for v, width in zip(row, widths)]
+            if max(lines, default=1) > 1:  # as tall as its lines: not drawn over the title above
                 ws.row_dimensions[number].height = LINE_HEIGHT * max(lines)
             ws.append([_wrapped(ws, v, wrap) if n > 1 else _cell(ws, v) for v, n in zip(row, lines)])
-    wb.save(path)
+        bodies[ws.title] = (header, rows[header:], widths)
+    body = _Body(wb.create_sheet("_"), wrap)  # the styles, registered in the workbook through a cell of it
+    wb.remove(wb["_"])
+    skeleton = io.BytesIO()
+    wb.save(skeleton)
+    with zipfile.ZipFile(skeleton) as z, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        parts = files.sheet_parts(z)
+        filled = {parts[title]: (title, *rest) for title, rest in bodies.items()}
+        for info in z.infolist():
+            data = z.read(info)
+            if info.filename in filled:
+                title, header, rows, widths = filled[info.filename]
+                data = sheet_xml.fit_dimension(sheet_xml.append_rows(data, title, body.rows(rows, header + 1, widths)),
+                                               title)
+            out.writestr(info, data)
+
+
+class _Body:
+    """The archive's rows under the header as sheet XML, each value as `_cell` gives it (a
+    wrapped text, a month, a date, a fraction in their styles), made once per distinct value."""
+
+    def __init__(self, ws, wrap: Alignment):
+        def style(**look) -> str:
+            cell = WriteOnlyCell(ws)
+            for name, value in look.items():
+                setattr(cell, name, value)
+            return f' s="{cell.style_id}"'
+        self.styles = {"wrapped": style(alignment=wrap), "month": style(number_format=MONTH),
+                       "date": style(number_format=DATE), "fraction": style(number_format="0.00")}
+        self.made = {}
+
+    def rows(self, rows: list[list], first: int, widths: list[int]) -> str:
+        letters = [get_column_letter(c) for c in range(1, max(map(len, rows), default=0) + 1)]
+        lines_of = functools.cache(_lines)  # a column repeats its texts
+        out = []
+        for number, row in enumerate(rows, first):
+            cells, tallest = [], 1
+            for column, (value, width) in enumerate(zip(row, widths)):
+                if value is None or value == "":  # a blank cell, not an empty text
+                    continue
+                lines = lines_of(value, width) if isinstance(value, str) and (
+                    len(value) * 2 >= width or "\n" in value) else 1  # else: one line
+                tallest = max(tallest, lines)
+                key = (type(value), value, lines > 1)
+                if key not in self.made:
+                    self.made[key] = self._value(value, lines > 1)
+                cells.append(f'<c r="{letters[column]}{number}"{self.made[key]}</c>')
+            height = f' ht="{LINE_HEIGHT * tallest}" customHeight="1"' if tallest > 1 else ""
+            out.append(f'<row r="{number}"{height}>{"".join(cells)}</row>')
+        return "".join(out)
+
+    def _value(self, value, wrapped: bool) -> str:
+        """A cell's XML after its reference: a fraction to two decimals (a whole number as it is),
+        a month as 2026-10 and a date as 2026-10-31, an error value as Excel's, text as text
+        (one that starts with "=" too)."""
+        if isinstance(value, (bool, np.bool_)):
+            return f' t="b"><v>{int(value)}</v>'
+        if isinstance(value, numbers.Number):
+            style = "" if float(value).is_integer() else self.styles["fraction"]
+            return f"{style}><v>{number_text(value)}</v>"
+        if isinstance(value, dt.date):
+            return f'{self.styles["month" if value.day == 1 else "date"]}><v>{number_text(to_excel(value))}</v>'
+        if value in ERROR_CODES:
+            return f' t="e"><v>{value}</v>'
+        style = self.styles["wrapped"] if wrapped else ""
+        return f'{style} t="inlineStr"><is><t xml:space="preserve">{xml_text(str(value))}</t></is>'
 
 
 def _cell(ws, value):
-    """A value of the archive as HR reads it: a month as 2026-10, a date as 2026-10-31, a
-    fraction to two decimals (a whole number, a day count, as it is: 1, not 1.00), text that
-    starts with "=" as text."""
+    """A title or header value as HR reads it: a month as 2026-10, text that starts with "="
+    as text."""
     if isinstance(value, str) and value.startswith("="):
         return typed(WriteOnlyCell(ws), value)
-    if isinstance(value, float) and value.is_integer():
-        return value
-    if isinstance(value, (dt.date, float)) and not isinstance(value, bool):
+    if isinstance(value, dt.date):
         cell = WriteOnlyCell(ws, value)
-        cell.number_format = "0.00" if isinstance(value, float) else MONTH if value.day == 1 else DATE
+        cell.number_format = MONTH if value.day == 1 else DATE
         return cell
     return value
 

@@ -34,6 +34,8 @@ _DIMENSION = re.compile(rb'(<dimension\b[^>]*\sref=")([^"]*)(")')
 _ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 
+EXCEL_ROWS = 1 << 20  # a worksheet's rows: 1,048,576
+
 # a cell's new XML from its old attributes and content (None, None: the cell is new)
 Make = Callable[[str | None, str | None], str]
 
@@ -85,6 +87,12 @@ def put(data: bytes, sheet: str, cells: dict[int, dict[int, Make]]) -> bytes:
             out.append(whole)
     out += [_row(sheet, row, "", cells[row]) for row in pending[at:]]
     return head + "".join(out).encode("utf-8") + tail
+
+
+def append_rows(data: bytes, sheet: str, rows: str) -> bytes:
+    """The sheet with `rows` (`<row>` elements, numbered after its last) put after its last row."""
+    head, _, tail = _split(data, sheet, EXCEL_ROWS + 1)  # every row of the sheet is above that
+    return head + rows.encode("utf-8") + tail
 
 
 def delete_rows(data: bytes, sheet: str, first: int, count: int) -> bytes:
