@@ -503,7 +503,7 @@ def test_a_close_grows_historys_table_and_not_another_table_beside_it(tmp_path):
 def test_the_archive_holds_text_as_typed_control_characters_included(tmp_path):
     """Text pasted from another system with a control character in it (which the XML of a
     sheet cannot hold as it is, and which once stopped the close), a literal _x0041_, and a name
-    that starts with "=": LibreOffice reads each back as typed; the number stays a number."""
+    that starts with "=": LibreOffice reads each back as typed, and so does our reader."""
     typed = ["a\x01b", "_x0041_ <&>", "=1+1"]
     rows = [["月份", dt.date(2026, 10, 1), "标题"], ["工号\nEmployee ID", "说明\nNote"],
             *[[1001 + i, text] for i, text in enumerate(typed)]]
@@ -514,3 +514,4 @@ def test_the_archive_holds_text_as_typed_control_characters_included(tmp_path):
     with open(tmp_path / "csv" / "2026-10.csv", encoding="utf-8", newline="") as f:
         read = list(csv.reader(f))
     assert [row[:2] for row in read[2:]] == [["1001", "a\x01b"], ["1002", "_x0041_ <&>"], ["1003", "=1+1"]]
+    assert [row[1] for row in FileBook(tmp_path / "2026-10.xlsx").values("2026-10 客服职级")[2:]] == typed

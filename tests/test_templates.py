@@ -1,6 +1,8 @@
 """The workbooks HR opens: built from the default policy, read back through the schema, and
 carrying the Excel conventions HR expects."""
 
+import csv
+import datetime as dt
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,7 +13,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 import libreoffice
 from workbook import cli, templates
-from workbook.sheets import style
+from workbook.sheets import month, style
 from workbook.file_book import FileBook
 from xlfuncs import book, schema, values
 from xlfuncs.policy import default_policy
@@ -261,3 +263,24 @@ def test_the_guide_speaks_the_workbooks_language_first(saved, lang, first):
     assert guide["A1"].value == first
     ladders = [c.value for c in guide["A"] if c.value and "→" in str(c.value)]
     assert ladders and all(("Junior CS" in v) == (lang == "en") for v in ladders[:1])
+
+
+@libreoffice.NEEDED
+def test_a_month_sheet_holds_names_as_typed_control_characters_included(tmp_path):
+    """Roster names as the Excel macro reads them from HR's workbook: one pasted with a control
+    character (which openpyxl refuses, and which once stopped the macro's close), one holding a
+    literal _x0041_, one starting with "=". The month sheet is built, and LibreOffice reads each
+    name back as typed, and so does our reader (which the command's close reads them with)."""
+    policy = default_policy()
+    ladder = policy.ladder("cs_grade")
+    names = ["王\x01芳", "_x0041_", "=李伟"]
+    wb = openpyxl.Workbook()
+    month.month_sheet(wb, policy, ladder, "2026-11 客服职级", dt.datetime(2026, 11, 1),
+                      [{"employee": 1001 + i, "name": name, "level": "初级客服"} for i, name in enumerate(names)])
+    del wb["Sheet"]
+    wb.save(tmp_path / "m.xlsx")
+    libreoffice.convert([tmp_path / "m.xlsx"], "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path / "csv", tmp_path)
+    with open(tmp_path / "csv" / "m.csv", encoding="utf-8", newline="") as f:
+        read = list(csv.reader(f))
+    assert [row[:2] for row in read[2:5]] == [["1001", "王\x01芳"], ["1002", "_x0041_"], ["1003", "=李伟"]]
+    assert [row[1] for row in FileBook(tmp_path / "m.xlsx").values("2026-11 客服职级")[2:5]] == names

@@ -49,8 +49,9 @@ class FileBook:
                     raise
                 raise _unreadable(self.path, sheet, err) from None
             for i, row in enumerate(rows):  # row by row, each let go once made anew: History is not held twice
-                rows[i] = [_day(v) if type(v) is dt.datetime else None if v == "" else v for v in row]
-            self._values[sheet] = rows if rows != [[]] else []  # "": a formula never computed
+                rows[i] = [v if (kind := type(v)) is float or v is None else _text(v) if kind is str
+                           else _day(v) if kind is dt.datetime else v for v in row]
+            self._values[sheet] = rows if rows != [[]] else []
         return self._values[sheet]
 
     def carried(self, read_back: dict[str, list]) -> FileBook:
@@ -62,6 +63,15 @@ class FileBook:
         book._values = {sheet: _changed(rows, read_back[sheet]) for sheet, rows in self._values.items()
                         if sheet in read_back}
         return book
+
+
+def _text(text: str) -> str | None:
+    """A text cell as Excel shows it: _xHHHH_ as the character it stands for (a control
+    character, or _x005F_ for a literal underscore: Excel's escaping, which the reader leaves
+    as it is); "" (a formula never computed, or one whose answer is empty text) as a blank."""
+    if not text:
+        return None
+    return _EXCEL_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text) if "_x" in text else text
 
 
 @contextmanager
@@ -79,6 +89,7 @@ def _rust_quiet():
         os.close(saved)
 
 
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ERROR_CELL = re.compile(r'<c\b[^>]*?\sr="([A-Z]+\d+)"[^>]*?\st="e"[^>]*>\s*<v>([^<]*)</v>')
 
 

@@ -40,13 +40,18 @@ EXCEL_ROWS = 1 << 20  # a worksheet's rows: 1,048,576
 Make = Callable[[str | None, str | None], str]
 
 
-def xml_text(text: str) -> str:
-    """Text as a cell's XML holds it, escaped as Excel writes it and as XlsxWriter's
+def excel_text(text: str) -> str:
+    """Text as Excel stores a cell's, escaped as Excel writes it and as XlsxWriter's
     xmlwriter.py does: a control character (not allowed in XML) as _xHHHH_, a literal _xHHHH_
-    as _x005F_xHHHH_ so that no reader decodes it, the non-characters U+FFFE/U+FFFF likewise,
-    then & < >."""
+    as _x005F_xHHHH_ so that no reader decodes it, the non-characters U+FFFE/U+FFFF likewise.
+    What openpyxl is handed (it refuses control characters, and writes _xHHHH_ as it is)."""
     text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", _ESCAPE.sub(r"_x005F\1", text))
-    return escape(text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_"))
+    return text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+
+
+def xml_text(text: str) -> str:
+    """Text as a cell's XML holds it: escaped as Excel stores it (`excel_text`), then & < >."""
+    return escape(excel_text(text))
 
 
 def xml_unescape(text: str) -> str:

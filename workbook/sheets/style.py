@@ -16,6 +16,7 @@ from xlfuncs import book, schema
 from xlfuncs.policy import Ladder
 
 from ..report import cell_width
+from ..sheet_xml import excel_text
 
 TEMPLATE_ROWS = 100  # blank rows a month-sheet template computes over
 LANGUAGES = ("zh", "zh-Hant", "en")
@@ -51,8 +52,9 @@ OUTCOME_STYLES = {  # outcome → (fill, font colour): 晋升 green, 降级 ambe
 
 def typed(cell, value):
     """`value` into an openpyxl cell as HR typed it: a text that starts with "=" (a name, an
-    approver) stays text, never becomes a formula of someone else's making."""
-    cell.value = value
+    approver) stays text, never becomes a formula of someone else's making; a control character
+    (pasted from another system), which openpyxl refuses, is stored as Excel stores it."""
+    cell.value = excel_text(value) if isinstance(value, str) else value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
     return cell
