@@ -110,7 +110,7 @@ def test_the_styles_a_sheet_adds_are_appended_to_an_excel_made_stylesheet(tmp_pa
     with zipfile.ZipFile(CORPUS / "excel-made" / "cond_format01.xlsx") as z:
         styles = Styles(z)
         old = z.read("xl/styles.xml").decode("utf-8")
-    dated = styles.cell("A1", dt.datetime(2026, 10, 31, 8, 30), None)
+    dated = styles.cell(dt.datetime(2026, 10, 31, 8, 30), None)
     cell = styles.ws.cell(1, 1)
     cell.fill, cell.number_format = PatternFill("solid", fgColor="FFF9E5"), "0.0%"
     style = cell.style_id  # the style's number, as a sheet's writer takes it

@@ -47,6 +47,7 @@ class PackageEditor:
         self.cells: dict[str, dict[int, dict]] = defaultdict(lambda: defaultdict(dict))  # put at once, per sheet
         self.removed: set[str] = set()  # sheets
         self.changes: dict[str, list | None] = {}  # sheet → its edits as read back; None: unsure
+        self.made: dict[tuple, tuple] = {}  # (value's type, value, style, date format) → (read back, cell XML)
 
     def close(self) -> None:
         self.zip.close()
@@ -93,9 +94,13 @@ class PackageEditor:
         """The new cell: in its own style if it has one, else in the style of the row it is
         like (`like`)."""
         style = _style(attrs, like)
-        read = self.styles.read_back(value, style, date_format)
+        key = (type(value), value, style, date_format)
+        if key not in self.made:  # History's columns repeat their months, levels, yes/no and scores
+            self.made[key] = (self.styles.read_back(value, style, date_format),
+                              self.styles.cell(value, style, date_format))
+        read, after = self.made[key]
         self._changed(sheet, None if read is UNSURE else Put(row, column, read))
-        return self.styles.cell(f"{get_column_letter(column)}{row}", value, style, date_format)
+        return f'<c r="{get_column_letter(column)}{row}"{after}'
 
     def _formula(self, sheet, row, column, formula: str, like: int | None, attrs: str | None, inner) -> str:
         """A formula cell, its value left for the recalc step to compute: a reader reads it blank."""

@@ -50,10 +50,11 @@ class Styles:
                        "borders": len(self.wb._borders), "cellXfs": len(self.wb._cell_styles),
                        "dxfs": len(self.wb._differential_styles.styles)}
 
-    def cell(self, address: str, value, style: int | None, date_format: str | None = None) -> str:
-        """A `<c>` holding `value` as HR typed it, in the package's style number `style` (None:
-        the default): a text as text (one that starts with "=" too), a date as Excel's day
-        number, in a date format if the style has none (`date_format`, else openpyxl's)."""
+    def cell(self, value, style: int | None, date_format: str | None = None) -> str:
+        """A `<c>` holding `value` as HR typed it, from after its reference (`<c r="A1"` + this,
+        the same for every cell of the value), in the package's style number `style` (None: the
+        default): a text as text (one that starts with "=" too), a date as Excel's day number,
+        in a date format if the style has none (`date_format`, else openpyxl's)."""
         kind = ""
         if _is_bool(value):
             kind, inner = ' t="b"', f"<v>{int(bool(value))}</v>"
@@ -67,7 +68,7 @@ class Styles:
             space = ' xml:space="preserve"' if text != text.strip() else ""
             kind, inner = ' t="inlineStr"', f"<is><t{space}>{xml_text(text)}</t></is>"
         styled = f' s="{style}"' if style else ""
-        return f'<c r="{address}"{styled}{kind}>{inner}</c>'
+        return f"{styled}{kind}>{inner}</c>"
 
     def read_back(self, value, style: int | None, date_format: str | None = None):
         """The value `FileBook` reads from the cell `cell` writes, or UNSURE: a number in a
