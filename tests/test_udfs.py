@@ -11,7 +11,7 @@ from conftest import history, person, review
 from excel import MISSING, Cells, answer, cell, column, row, shown
 from workbook import excel_calls
 from workbooks import Book, sheet
-from xlfuncs import policy_sheet, schema, udfs
+from xlfuncs import policy_sheet, schema, session, udfs
 from xlfuncs.excel import CellError
 from xlfuncs.policy import default_data
 
@@ -86,13 +86,15 @@ def test_as_of_takes_a_month_as_text_date_cell_or_serial(wb):
 def test_the_latest_month_named_or_left_out_is_one_review_evaluated_once(wb, monkeypatch):
     """The month sheets name their month (2026-10, the latest on record), the dashboard leaves
     it out: the same review, evaluated once per recalculation; an earlier month is its own."""
-    months = []
-    evaluate = udfs.evaluate
+    months, latest = [], []
+    evaluate, latest_month = udfs.evaluate, session.latest_month
     monkeypatch.setattr(udfs, "evaluate", lambda *args: months.append(args[3]) or evaluate(*args))
+    monkeypatch.setattr(session, "latest_month", lambda records: latest.append(1) or latest_month(records))
     assert shown(udfs.PROMO_ELIGIBLE, cell(1001), "2026-10", caller=wb) is True
     assert shown(udfs.PROMO_ELIGIBLE, cell(1001), caller=wb) is True
+    assert shown(udfs.NEXT_LEVEL, cell(1001), caller=wb) == "中级客服"
     assert shown(udfs.PROMO_REASON, cell(1001), "2026-09", caller=wb) == "司龄 17 个月 < 18 个月"
-    assert months == ["2026-10", "2026-09"]
+    assert months == ["2026-10", "2026-09"] and len(latest) == 1  # the latest month worked out once too
 
 
 def test_error_cells_in_arguments_give_an_error_never_an_answer(wb):

@@ -21,11 +21,13 @@ recalculation: its session lives on it.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 
 from . import book, excel
 from .excel_book import XlwingsBook
+from .rules import latest_month
 
 QUIET = 2.0  # seconds between the end of one call and the start of the next, within one recalculation
 
@@ -37,6 +39,11 @@ class Session:
     answers: dict = field(default_factory=dict)  # (review month, question) → {employee: answer}
     served: set = field(default_factory=set)  # the formula cells answered in this recalculation
     ended: float = 0.0  # when the last call ended
+
+    @functools.cached_property
+    def latest_month(self) -> int | None:
+        """The month a review is of when none is named, worked out once for all the calls."""
+        return latest_month(self.inputs.records)
 
 
 _sessions: dict = {}  # Excel's open books by full name

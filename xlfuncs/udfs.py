@@ -23,7 +23,7 @@ from .excel import CellError, Column, excel_function
 from .values import is_error
 from .policy import Policy, default_policy
 from .problems import Problem
-from .rules import Review, bad_month, evaluate, item_weights, kpi_scores, latest_month, metric_bounds
+from .rules import Review, bad_month, evaluate, item_weights, kpi_scores, metric_bounds
 
 EMPLOYEE = ("工号，或一列工号 | an employee id, or a column of ids", {"ndim": 2})
 AS_OF = "评审月份，如 2026-10；省略则为最近有记录的月份 | review month, e.g. 2026-10; blank: the latest on record"
@@ -72,7 +72,7 @@ def _review(state: session.Session, as_of) -> Review | CellError:
     if month is values.INVALID:
         return _fail("#VALUE!", bad_month(as_of))
     if month is None:  # the latest on record: the one review of that month, named or not
-        month = latest_month(inputs.records)
+        month = state.latest_month
     if month not in state.reviews:
         label = None if month is None else values.month_label(month)
         state.reviews[month] = evaluate(inputs.roster, inputs.records, inputs.policy, label)
