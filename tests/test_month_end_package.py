@@ -9,6 +9,7 @@ import zipfile
 from xml.etree import ElementTree
 
 import numpy as np
+import pandas as pd
 import openpyxl
 import pytest
 from openpyxl.styles import PatternFill
@@ -25,6 +26,7 @@ from workbook import apply_moves, close, edits, files, package, writes
 from workbook.file_book import FileBook
 from workbook.recalc import recalc
 from workbook.styles_part import Styles
+from xlfuncs import book
 from xlfuncs.policy import default_policy
 
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"the corpus of Excel-made files is not at {CORPUS}")
@@ -177,6 +179,28 @@ def test_the_values_a_close_carries_past_its_edit_are_what_the_file_holds(tmp_pa
     assert not {"2026-10 客服职级", "2026-11 客服职级"} & set(read_back)  # removed, added: read afresh
     assert {"员工名册", "政策", "历史记录"} <= set(carried)  # read by the plan, not again
     assert carried == fresh
+
+
+def test_the_rules_frames_a_month_end_carries_are_those_of_the_sheets_it_left_as_they_were(tmp_path, monkeypatch):
+    """The close appends to History and leaves the roster: its recalc step makes History's
+    frame anew and takes the roster's its plan made. apply-moves changes the roster and leaves
+    History: the other way round. Each time the inputs are what a fresh reader gives."""
+    path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    made = []
+    table_frame = book.table_frame
+    monkeypatch.setattr(book, "table_frame", lambda table, cells, sheet, *rest, **kw:
+                        made.append(sheet) or table_frame(table, cells, sheet, *rest, **kw))
+    for plan_of, remade, kept in ((close.plan, "历史记录", "员工名册"), (apply_moves.plan, "员工名册", "历史记录")):
+        source = FileBook(path)
+        the_plan = plan_of(source)  # which reads the rules' inputs
+        with writes.held(path) as held:
+            _, edited = edits.edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, None)
+        made.clear()
+        carried = book.read(source.carried(edited.read_back))
+        assert remade in made and kept not in made, made
+        fresh = book.read(FileBook(path))
+        pd.testing.assert_frame_equal(carried.roster, fresh.roster)
+        pd.testing.assert_frame_equal(carried.records, fresh.records)
 
 
 ODD = [7, 2.5, np.int64(3), np.float64(0.1), np.bool_(True), False, " padded ", "=SUM(A1)", "two\nlines",

@@ -33,6 +33,7 @@ class FileBook:
         self.key = str(self.path.resolve())
         self._names = list(xlwingslib.get_sheet_names(str(self.path)))
         self._values = {}
+        self._kept = {}  # sheet → {key: what was derived from its values} (`kept`)
 
     def sheet_names(self) -> list[str]:
         return list(self._names)
@@ -54,14 +55,25 @@ class FileBook:
             self._values[sheet] = rows if rows != [[]] else []
         return self._values[sheet]
 
+    def kept(self, sheet: str, key, make):
+        """What `make()` derives from the sheet's values (the rules' frame of it, `book.read`),
+        made once per reading of them: a month end's recalc step asks again for every frame its
+        plan made."""
+        held = self._kept.setdefault(sheet, {})
+        if key not in held:
+            held[key] = make()
+        return held[key]
+
     def carried(self, read_back: dict[str, list]) -> FileBook:
         """A reader of the file as the month end edited it in place, which reads again only
         what it must: the values already read of each sheet in `read_back` are carried over,
-        with that sheet's changes (`Deleted`, `Put`, as a reader reads them back) made to them.
-        History, the largest sheet, is not read twice for the rows a close appends to it."""
+        with that sheet's changes (`Deleted`, `Put`, as a reader reads them back) made to them,
+        and what was derived from a sheet left as it was (`kept`). History, the largest sheet,
+        is not read twice for the rows a close appends to it, nor framed twice past apply-moves."""
         book = FileBook(self.path)
         book._values = {sheet: _changed(rows, read_back[sheet]) for sheet, rows in self._values.items()
                         if sheet in read_back}
+        book._kept = {sheet: kept for sheet, kept in self._kept.items() if read_back.get(sheet) == []}  # unchanged
         return book
 
 

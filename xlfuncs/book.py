@@ -29,6 +29,9 @@ class Source(Protocol):
     def values(self, sheet: str) -> list[list]:
         """The sheet's cells from A1 down to its last used cell, row by row."""
 
+    # A source may also keep what is derived from a sheet's values (the frames below) with them:
+    # kept(sheet, key, make) gives make()'s result, made once per reading of the values.
+
 
 @dataclass
 class Inputs:
@@ -98,6 +101,20 @@ def table_frame(table: schema.Table, cells: list[list], sheet: str, extra=(), de
     return frame, []
 
 
+def _frame(source: Source, table: schema.Table, sheet: str, extra=(), defaults=None, label_sheet=False):
+    """`table_frame` of the sheet, made once per reading of its values where the source keeps
+    what it derives from them (`FileBook.kept`, which a month end carries past an edit that left
+    the sheet as it was: History, past apply-moves). Each read gets a frame of its own."""
+    def make():
+        return table_frame(table, source.values(sheet), sheet, extra, defaults, label_sheet)
+    kept = getattr(source, "kept", None)
+    if kept is None:
+        return make()
+    frame, problems = kept(sheet, (table.key, tuple(extra), tuple(sorted((defaults or {}).items())), label_sheet),
+                           make)
+    return (None if frame is None else frame.copy(deep=False)), list(problems)
+
+
 def read(source: Source) -> Inputs:
     """Roster, monthly records (History and the month sheets) and policy of a workbook."""
     names = source.sheet_names()
@@ -118,7 +135,7 @@ def read(source: Source) -> Inputs:
         problems.append(Problem(f"工作簿缺少工作表「{schema.ROSTER.zh}」",
                                 f"The workbook has no sheet '{schema.ROSTER.en}'"))
     else:
-        frame, missing = table_frame(schema.ROSTER, source.values(roster_name), roster_name)
+        frame, missing = _frame(source, schema.ROSTER, roster_name)
         problems += missing
         roster = frame if frame is not None else roster
 
@@ -128,8 +145,7 @@ def read(source: Source) -> Inputs:
     sheets = [(name, {"month": values.month_label(m)}) for name, m in month_sheets(names)]
     sheets += [(history, None)] if history else []
     for name, defaults in sheets:  # month sheets first: a live month sheet wins over History
-        frame, missing = table_frame(schema.RECORDS, source.values(name), name, extra, defaults,
-                                     label_sheet=True)
+        frame, missing = _frame(source, schema.RECORDS, name, extra, defaults, label_sheet=True)
         problems += missing
         if frame is not None:
             parts.append(frame)
