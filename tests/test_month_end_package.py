@@ -362,3 +362,21 @@ def test_a_workbook_libreoffice_saved_is_carried_past_the_close_as_it_reads(tmp_
     the_plan = close.plan(source)
     read_back, carried, fresh = carried_and_fresh(path, the_plan.carry_out, the_plan.policy, the_plan.lang, source)
     assert "历史记录" in read_back and carried == fresh
+
+
+def test_a_member_is_inflated_whole_and_checked(tmp_path):
+    """package.member gives what zipfile reads, deflated or stored, and refuses a member whose
+    bytes do not match its CRC (one byte of its compressed data changed)."""
+    path = tmp_path / "p.zip"
+    text = ("<row>" + "历史记录 " * 5000 + "</row>").encode("utf-8")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("deflated.xml", text, zipfile.ZIP_DEFLATED)
+        z.writestr("stored.xml", text, zipfile.ZIP_STORED)
+    with zipfile.ZipFile(path) as z:
+        assert package.member(z, "deflated.xml") == package.member(z, "stored.xml") == text
+        start = z.getinfo("deflated.xml").header_offset + 30 + len("deflated.xml")
+    data = bytearray(path.read_bytes())
+    data[start + 40] ^= 0x01
+    path.write_bytes(data)
+    with zipfile.ZipFile(path) as z, pytest.raises(zipfile.BadZipFile):
+        package.member(z, "deflated.xml")

@@ -62,6 +62,19 @@ def copy(source: Path, target: Path, replaced: dict[str, bytes | None]) -> None:
         out.write(_END.pack(0x06054B50, 0, 0, len(central), len(central), out.tell() - start, start, 0))
 
 
+def member(z: zipfile.ZipFile, name: str) -> bytes:
+    """A member's bytes, inflated into one buffer of its size (zipfile's read joins its pieces,
+    holding History's 57 MB twice), its CRC checked."""
+    info = z.getinfo(name)
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return z.read(name)
+    with open(z.filename, "rb") as raw:
+        data = zlib.decompress(_raw(raw, info), -15, max(info.file_size, 1))
+    if zlib.crc32(data) != info.CRC or len(data) != info.file_size:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}")
+    return data
+
+
 def _raw(raw, info: zipfile.ZipInfo) -> bytes:
     """A member's compressed bytes, found after its local header (whose own name and extra
     field lengths say where they start)."""

@@ -23,7 +23,7 @@ from openpyxl.worksheet._writer import WorksheetWriter
 
 from xlfuncs.policy import Ladder, Policy
 
-from . import files, sheet_xml
+from . import files, package, sheet_xml
 from .book_part import BookPart
 from .file_book import Deleted, Put
 from .sheets.month import month_sheet
@@ -53,7 +53,7 @@ class PackageEditor:
         self.zip.close()
 
     def _read(self, part: str) -> bytes:
-        return self.edited[part] if part in self.edited else self.zip.read(part)
+        return self.edited[part] if part in self.edited else package.member(self.zip, part)
 
     def _put(self, sheet: str) -> None:
         """The cells written to `sheet` so far, put into its XML in one pass."""
