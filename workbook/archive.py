@@ -128,8 +128,7 @@ def write_archive(plan: Plan, path: Path) -> None:
                 ws.row_dimensions[number].height = LINE_HEIGHT * max(lines)
             ws.append([_wrapped(ws, v, wrap) if n > 1 else _cell(ws, v) for v, n in zip(row, lines)])
         bodies[ws.title] = (header, rows[header:], widths)
-    body = _Body(wb.create_sheet("_"), wrap)  # the styles, registered in the workbook through a cell of it
-    wb.remove(wb["_"])
+    body = _Body(ws, wrap)  # its styles registered in the workbook through a cell of a sheet, never written
     skeleton = io.BytesIO()
     wb.save(skeleton)
     with zipfile.ZipFile(skeleton) as z, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:

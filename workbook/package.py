@@ -66,7 +66,7 @@ def member(z: zipfile.ZipFile, name: str) -> bytes:
     """A member's bytes, inflated into one buffer of its size (zipfile's read joins its pieces,
     holding History's 57 MB twice), its CRC checked."""
     info = z.getinfo(name)
-    if info.compress_type != zipfile.ZIP_DEFLATED:
+    if info.compress_type != zipfile.ZIP_DEFLATED or not isinstance(z.filename, str):  # (opened from a path)
         return z.read(name)
     with open(z.filename, "rb") as raw:
         data = zlib.decompress(_raw(raw, info), -15, max(info.file_size, 1))
