@@ -11,6 +11,7 @@ import types
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.worksheet.table import Table
 
 from workbook import apply_moves, archive, cli, close, sample, templates
 from workbook.sheets import month
@@ -477,7 +478,6 @@ def test_a_300_person_archive_prints_one_page_wide(tmp_path):
 
 def _with_side_table(path) -> None:
     """HR's own small Table beside History's records (a lookup in BA1:BB3)."""
-    from openpyxl.worksheet.table import Table
     wb = openpyxl.load_workbook(path)
     ws = wb["历史记录"]
     for r, (code, text) in enumerate((("代码", "说明"), ("A", "甲"), ("B", "乙")), 1):
