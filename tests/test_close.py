@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from openpyxl.worksheet.table import Table
 
-from workbook import apply_moves, archive, cli, close, sample, templates
+from workbook import apply_moves, archive, cli, close, recalc, sample, templates
 from workbook.sheets import month
 from workbook.file_book import FileBook
 import libreoffice
@@ -515,3 +515,28 @@ def test_the_archive_holds_text_as_typed_control_characters_included(tmp_path):
         read = list(csv.reader(f))
     assert [row[:2] for row in read[2:]] == [["1001", "a\x01b"], ["1002", "_x0041_ <&>"], ["1003", "=1+1"]]
     assert [row[1] for row in FileBook(tmp_path / "2026-10.xlsx").values("2026-10 客服职级")[2:]] == typed
+
+
+def test_an_english_workbook_gives_the_unmet_criteria_in_english_on_its_sheets_in_history_and_the_archive(tmp_path):
+    """Worked by hand from the policy: the junior 1002 (18 months at the company and at his
+    rung, coefficients 1.1 and 1.2, duties not filled in) misses 初级客服 → 中级客服 on the
+    average (1.15 < 1.2) and the duties (3 needed); the rep 1001's cycle average of 70 and
+    76.5 is 73.25, a 'Stay'. An English workbook's month sheets hand PROMO_REASON the language,
+    and the close freezes the same English text into History and the archive, whose review
+    is headed English first."""
+    path = small(tmp_path, lang="en")
+    junior = "Performance coefficient average 1.15 < 1.2; duties mastered not filled in (3 needed)"
+    rep = "the cycle review says 'Stay' (cycle average 73.3)"
+    recalc.recalc(path)
+    sheets = {name: FileBook(path).values(name) for name in ("2026-10 CS grades", "2026-10 Customer representative")}
+    shown = {row[0]: row[next(i for i, h in enumerate(rows[1]) if str(h).startswith("Unmet criteria"))]
+             for rows in sheets.values() for row in rows[2:]}
+    assert shown == {1002: junior, 1001: rep}
+    closed = close.close_file(path)
+    history = FileBook(path).values("History")
+    column = next(i for i, h in enumerate(history[0]) if str(h).startswith("Unmet criteria"))
+    october = [(row[1], row[column]) for row in history[1:] if row[0] == dt.date(2026, 10, 1)]
+    assert october == [(1002, junior), (1001, rep)]
+    review = FileBook(closed.archive).values("评审结果 Review 2026-10")
+    column = review[0].index("Unmet criteria\n未达条件")
+    assert {row[0]: row[column] for row in review[1:]} == {1002: junior, 1001: rep}

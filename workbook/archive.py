@@ -80,10 +80,12 @@ def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.D
                         row[pos] = value
         sheets[name] = cells[:header] + kept
     t = review.table.loc[[e for e in everyone if e in review.table.index]]
-    head = [f"{zh}\n{en}" for zh, en in [(schema.EMPLOYEE.zh, schema.EMPLOYEE.en), *map(review_header, REVIEW_COLUMNS)]]
     names = Names(out.lang)
-    ladder = "ladder_name_en" if out.lang == "en" else "ladder_name"  # names, not ids
-    shown = {c: ladder if c == "ladder" else c for c in REVIEW_COLUMNS}
+    head = [names.header(zh, en) for zh, en in [(schema.EMPLOYEE.zh, schema.EMPLOYEE.en),
+                                                 *map(review_header, REVIEW_COLUMNS)]]
+    english = {c: f"{c}_en" for c in REVIEW_COLUMNS if out.lang == "en" and f"{c}_en" in review.table}  # reasons
+    shown = {c: english.get(c, c) for c in REVIEW_COLUMNS}
+    shown["ladder"] = "ladder_name_en" if out.lang == "en" else "ladder_name"  # names, not ids
     columns = [[id_cell(emp) for emp in t.index]] + [[_plain(v, names) for v in t[shown[c]].tolist()]
                                                       for c in REVIEW_COLUMNS]
     body = [list(row) for row in zip(*columns)]

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from xlfuncs import book, schema, validation, values
-from xlfuncs.excel import computed_columns
+from xlfuncs.excel import shown_columns
 from xlfuncs.policy import Ladder, Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import Review, bad_month, evaluate, item_fields
@@ -217,8 +217,8 @@ def frozen(review: Review, lang: str = "zh") -> pd.DataFrame:
     cycled = t["cycle_months"].fillna(0).to_numpy() > 0
     out = pd.DataFrame({"result:ladder": t["ladder_name"],
                         "result:level": t["level"], "result:eligible_in": t["eligible_in"]}, index=t.index)
-    for column in computed_columns():  # what each month-sheet column's function answered
-        value = t[column.review].astype(object)
+    for column, review in shown_columns(lang):  # what each month-sheet column's function answered
+        value = t[review].astype(object)
         if column.on == "cycle":
             value = value.where(cycled, None)
         out[f"result:{column.key}"] = value

@@ -84,7 +84,8 @@ class Declaration:
     macro: bool = False  # a Sub for the Macros dialog, not a worksheet function
     columns: tuple[Column, ...] = ()  # the month-sheet columns it fills, side by side
     # its arguments on a month sheet, by name: ids, month (the sheet's B1), level, items (the
-    # KPI item block), item_headers; default: the ids, and the month if it takes as_of
+    # KPI item block), item_headers, lang (the workbook's); default: the ids, the month if it
+    # takes as_of, the language if it takes lang
     sheet_args: tuple[str, ...] = ()
 
 
@@ -103,6 +104,14 @@ def computed_columns() -> list[Column]:
     Their headers are no input field's names, so what Excel last showed in them is never read
     back as an input."""
     return [c for fn in declared() for c in fn.__ladderbook__.columns]
+
+
+def shown_columns(lang: str) -> list[tuple[Column, str]]:
+    """Every month-sheet column a function fills, with the review table's column whose value
+    it shows in a workbook of `lang`: the English one (reasons_en) where the month sheet hands
+    the function its language (PROMO_REASON), as History and the archive freeze it."""
+    return [(c, f"{c.review}_en" if lang == "en" and "lang" in fn.__ladderbook__.sheet_args else c.review)
+            for fn in declared() for c in fn.__ladderbook__.columns]
 
 
 def frozen_fields() -> tuple[schema.Field, ...]:
@@ -196,7 +205,8 @@ def excel_function(columns: tuple[Column, ...] = (), sheet_args: tuple[str, ...]
         names = [a.name for a in arguments]
         run.__ladderbook__ = Declaration(
             fn.__name__, fn.__doc__ or "", tuple(arguments), {"convert": Answer}, columns=tuple(columns),
-            sheet_args=tuple(sheet_args) or (("ids", "month") if "as_of" in names else ("ids",)))
+            sheet_args=tuple(sheet_args) or (("ids", "month") if "as_of" in names else ("ids",))
+            + (("lang",) if "lang" in names else ()))
         DECLARED[fn.__name__] = run
         return to_xlwings(run, xw.func, xw.arg, xw.ret, xw.script)
     return wrap
