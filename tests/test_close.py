@@ -540,3 +540,15 @@ def test_an_english_workbook_gives_the_unmet_criteria_in_english_on_its_sheets_i
     review = FileBook(closed.archive).values("评审结果 Review 2026-10")
     column = review[0].index("Unmet criteria\n未达条件")
     assert {row[0]: row[column] for row in review[1:]} == {1002: junior, 1001: rep}
+
+
+def test_a_number_no_cell_can_hold_is_a_blank_in_the_archive(tmp_path):
+    """NaN or an infinity (no value of HR's, but a result gone wrong) is left blank: written
+    as it is, it would make the archive a file Excel repairs on opening."""
+    rows = [["月份", dt.date(2026, 10, 1), "标题"], ["工号\nEmployee ID", "分\nScore"],
+            [1001, float("nan")], [1002, float("inf")], [1003, 2.5]]
+    plan = types.SimpleNamespace(archive={"2026-10 客服职级": rows}, label="2026-10")
+    archive.write_archive(plan, tmp_path / "2026-10.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "2026-10.xlsx")["2026-10 客服职级"]
+    shown = [(sheet.cell(r, 1).value, sheet.cell(r, 2).value) for r in (3, 4, 5)]
+    assert shown == [(1001, None), (1002, None), (1003, 2.5)]

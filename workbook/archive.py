@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import math
 import numbers
 import os
 import stat
@@ -174,18 +175,21 @@ class _Body:
                 key = (type(value), value, lines > 1)
                 if key not in self.made:
                     self.made[key] = self._value(value, lines > 1)
-                cells.append(f'<c r="{letters[column]}{number}"{self.made[key]}</c>')
+                if self.made[key]:
+                    cells.append(f'<c r="{letters[column]}{number}"{self.made[key]}</c>')
             height = f' ht="{LINE_HEIGHT * tallest}" customHeight="1"' if tallest > 1 else ""
             out.append(f'<row r="{number}"{height}>{"".join(cells)}</row>')
         return "".join(out)
 
     def _value(self, value, wrapped: bool) -> str:
-        """A cell's XML after its reference: a fraction to two decimals (a whole number as it is),
+        """A cell's XML after its reference ("": none): a fraction to two decimals (a whole number as it is),
         a month as 2026-10 and a date as 2026-10-31, an error value as Excel's, text as text
         (one that starts with "=" too)."""
         if isinstance(value, (bool, np.bool_)):
             return f' t="b"><v>{int(value)}</v>'
         if isinstance(value, numbers.Number):
+            if not math.isfinite(value):  # no number a cell can hold: blank
+                return ""
             style = "" if float(value).is_integer() else self.styles["fraction"]
             return f"{style}><v>{number_text(value)}</v>"
         if isinstance(value, dt.date):
