@@ -19,6 +19,7 @@ import libreoffice
 from workbook.file_book import FileBook
 from workbook import cli, files, package, recalc, sheet_xml, templates
 from workbook.sample import department
+from workbook.styles_part import Styles
 from xlfuncs.rules import evaluate
 
 
@@ -540,3 +541,21 @@ def test_formula_text_written_as_character_references_is_read_as_its_characters(
     recalc.recalc(book)
     values = openpyxl.load_workbook(book, data_only=True)["汇总"]
     assert values["A1"].value == 4 and values["A2"].value == 81  # four characters; 80 people and the header
+
+
+def test_a_number_no_cell_can_hold_is_stored_as_excel_shows_it(tmp_path):
+    """A NaN or an infinity (a result gone wrong) is written as the error Excel shows for it,
+    #NUM!, by recalc's cached values and by the month end's new cells: written as 'nan', no
+    reader would open the file. Read back, the cell is that error."""
+    path = tmp_path / "b.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = 1
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        new_cell = '<c r="B1"' + Styles(z).cell(float("inf"), None)
+        part = files.sheet_parts(z)["Sheet"]
+        data = z.read(part)
+    cached = recalc._cell_xml(' r="C1"', "", float("nan"))
+    assert cached == '<c r="C1" t="e"><v>#NUM!</v></c>' and new_cell == '<c r="B1" t="e"><v>#NUM!</v></c>'
+    package.copy(path, tmp_path / "c.xlsx", {part: data.replace(b"</row>", (new_cell + cached).encode() + b"</row>")})
+    assert FileBook(tmp_path / "c.xlsx").values("Sheet") == [[1.0, "#NUM!", "#NUM!"]]

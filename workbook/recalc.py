@@ -20,6 +20,7 @@ are their own modules.
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from collections import defaultdict
@@ -490,6 +491,8 @@ def _cell_xml(attrs: str, inner: str, value, formula_kept=True) -> str:
         kind, text = "e", value.code
     elif isinstance(value, bool):
         kind, text = "b", "1" if value else "0"
+    elif isinstance(value, (int, float)) and not math.isfinite(value):
+        kind, text = "e", "#NUM!"  # as Excel shows a function's NaN or infinity; "nan" no reader opens
     elif isinstance(value, (int, float)):
         kind, text = None, number_text(value)
     else:

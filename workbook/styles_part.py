@@ -58,6 +58,8 @@ class Styles:
         kind = ""
         if _is_bool(value):
             kind, inner = ' t="b"', f"<v>{int(bool(value))}</v>"
+        elif isinstance(value, numbers.Number) and not math.isfinite(value):
+            kind, inner = ' t="e"', "<v>#NUM!</v>"  # as Excel shows a NaN or an infinity; "nan" no reader opens
         elif isinstance(value, numbers.Number):
             inner = f"<v>{number_text(value)}</v>"
         elif isinstance(value, (dt.datetime, dt.date)):
