@@ -4,6 +4,7 @@ in a workbook openpyxl cannot open, and the file still opens; the styles it adds
 Excel's own."""
 
 import datetime as dt
+import io
 import re
 import zipfile
 from xml.etree import ElementTree
@@ -15,6 +16,7 @@ import pytest
 from openpyxl.styles import PatternFill
 from openpyxl.styles.stylesheet import Stylesheet
 from openpyxl.utils import range_boundaries
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.table import TableColumn, TableFormula
 from openpyxl.xml.functions import fromstring
 
@@ -25,9 +27,12 @@ from test_recalc import members, with_vba_and_image
 from workbook import apply_moves, close, edits, files, package, writes
 from workbook.file_book import FileBook
 from workbook.recalc import recalc
+from workbook.sheets.month import month_sheet
 from workbook.styles_part import Styles
 from xlfuncs import book
 from xlfuncs.policy import default_policy
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason=f"the corpus of Excel-made files is not at {CORPUS}")
 
@@ -380,3 +385,38 @@ def test_a_member_is_inflated_whole_and_checked(tmp_path):
     path.write_bytes(data)
     with zipfile.ZipFile(path) as z, pytest.raises(zipfile.BadZipFile):
         package.member(z, "deflated.xml")
+
+
+def test_a_month_sheet_the_editor_writes_is_the_one_openpyxl_writes_whole(tmp_path):
+    """The next month's sheet as the package editor writes it (openpyxl down to the first
+    person's row, the rows under it written as that row) is, cell by cell and around its
+    cells, the sheet openpyxl writes when `sheets.month` builds it whole in the same package
+    styles: ids (one of letters), names as typed (one with a control character, one starting
+    with "=", one holding _x0041_), a level left blank, the array formulas, every style."""
+    path = department(tmp_path, {})
+    policy = default_policy()
+    ladder = policy.ladder("cs_grade")
+    month = dt.datetime(2026, 12, 1)
+    people = [{"employee": 1001, "name": "王芳", "level": "初级客服"}, {"employee": 1002, "name": "=李\x01伟"},
+              {"employee": "A7", "name": "_x0041_", "level": "中级客服"}, {"employee": 1004, "name": "张三"}]
+    with zipfile.ZipFile(path) as z:
+        styles = Styles(z)
+    whole = month_sheet(styles.wb, policy, ladder, "2026-12 客服职级", month, people)
+    whole.sheet_view.tabSelected = False  # as the editor writes it
+    writer = WorksheetWriter(whole, io.BytesIO())
+    writer.write()
+    with writes.held(path) as held:
+        edits.edit_package(held, lambda editor: editor.add_month_sheet(ladder, "2026-12 客服职级", month, people),
+                           policy, "zh", None)
+    with zipfile.ZipFile(path) as z:
+        written = z.read(files.sheet_parts(z)["2026-12 客服职级"])
+
+    def cells(xml: bytes) -> tuple[dict, bytes]:
+        """Each cell's attributes and contents, and the sheet around its rows."""
+        root = ElementTree.fromstring(xml)
+        found = {c.get("r"): (sorted(a for a in c.attrib.items() if a != ("t", "n")),  # a number: the default
+                              [(e.tag, sorted(e.attrib.items()), e.text) for e in c.iter() if e is not c])
+                 for c in root.iter(f"{{{NS}}}c")}
+        return found, re.sub(rb"<sheetData>.*</sheetData>", b"", xml, flags=re.S)
+    mine, theirs = cells(written), cells(writer.read())
+    assert len(mine[0]) > 4 * 20 and mine == theirs

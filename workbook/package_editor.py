@@ -26,7 +26,7 @@ from xlfuncs.policy import Ladder, Policy
 from . import files, package, sheet_xml
 from .book_part import BookPart
 from .file_book import Deleted, Put
-from .sheets.month import month_sheet
+from .sheets.month import month_sheet, rows_below
 from .sheets.style import Names
 from .sheets.tables import fitted
 from .styles_part import PART as STYLES, UNSURE, Styles
@@ -136,17 +136,30 @@ class PackageEditor:
 
     def add_month_sheet(self, ladder: Ladder, title: str, month: dt.datetime, people: list[dict]):
         """The sheet as `sheets.month` builds it, in the package's own styles, before the
-        ladder's template (as the macro puts it), with its print titles and filter."""
-        ws = month_sheet(self.styles.wb, self.policy, ladder, title, month, people, self.names.lang)
+        ladder's template (as the macro puts it), with its print titles and filter. openpyxl
+        writes it down to the first person's row; the rows under it, as that row, are written
+        here (5,000 people: 0.2 s instead of 1.4)."""
+        ws = month_sheet(self.styles.wb, self.policy, ladder, title, month, people, self.names.lang, below=False)
         ws.sheet_view.tabSelected = False  # else Excel opens with it grouped beside the active sheet
         writer = WorksheetWriter(ws, BytesIO())
         writer.write()
+        rows = "".join(f'<row r="{row}">{"".join(self._below(row, *cell) for cell in cells)}</row>'
+                       for row, cells in rows_below(ws, people))
+        data = sheet_xml.fit_dimension(sheet_xml.append_rows(writer.read(), title, rows), title)
         template = self.names.template(ladder)
-        self.book.add_sheet(title, writer.read(), template if template in self.book.titles() else None)
+        self.book.add_sheet(title, data, template if template in self.book.titles() else None)
         self.book.define("Print_Titles", title, ws.print_titles)
         filtered = absolute_coordinate(ws.auto_filter.ref)
         self.book.define("_FilterDatabase", title, f"{quote_sheetname(title)}!{filtered}", hidden=True)
         self.styles.wb.remove(ws)
+
+    def _below(self, row: int, column: int, style: int, value) -> str:
+        """A cell of a month sheet's person: the value (an id, a name, a level) in the style,
+        or the style alone, as openpyxl writes them (a cell of neither is left out)."""
+        address = f"{get_column_letter(column)}{row}"
+        if value is not None:
+            return f'<c r="{address}"{self.styles.cell(value, style or None)}'
+        return f'<c r="{address}" s="{style}"/>' if style else ""
 
     def delete_sheet(self, sheet):
         self.book.remove_sheet(sheet)

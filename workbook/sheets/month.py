@@ -18,12 +18,18 @@ from xlfuncs.policy import Ladder, Policy
 from .style import (CNY, COMPUTED_FILL, INPUT_FILL, MONTH, OUTCOME_STYLES, TEMPLATE_ROWS, TITLE_FONT, Names,
                     header_row, print_setup, typed, validation)
 
+PREFILLED = ("employee", "name", "level")  # the roster's, in the first columns of each person's row
+FIRST = 3  # the first person's row, under the title and the header
+
 
 def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=None,
-                people: list[dict] | None = None, lang: str = "zh", index: int | None = None):
+                people: list[dict] | None = None, lang: str = "zh", index: int | None = None,
+                below: bool = True):
     """One ladder's month sheet: inputs, then the add-in's answers as array formulas over one
     row per person (`people`: dicts with employee, name, level), or over blank rows for a
-    template. `month` (a date) goes in B1, the review month of every formula on the sheet."""
+    template. `month` (a date) goes in B1, the review month of every formula on the sheet.
+    Without `below`, the rows under the first person's are left for the caller to write, each
+    as that row (`rows_below`): the package editor writes 5,000 of them faster than openpyxl."""
     names = Names(lang)
     ws = wb.create_sheet(title, index)
     roles = list(dict.fromkeys(policy.role(r.role) for r in ladder.rungs))
@@ -56,7 +62,7 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     columns = inputs + [(c.key, c.zh, c.en, None) for c in computed] + decisions
     col = {key: i for i, (key, *_rest) in enumerate(columns, 1)}
     people = people or []
-    first, last = 3, 2 + (len(people) or TEMPLATE_ROWS)
+    first, last = FIRST, FIRST - 1 + (len(people) or TEMPLATE_ROWS)
 
     ws.cell(1, 1, names.pick("月份", "Month")).font = Font(bold=True)
     month_cell = ws.cell(1, 2, month)
@@ -69,8 +75,8 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     fills = {i: COMPUTED_FILL for key, i in col.items() if key in {c.key for c in computed}}
     header_row(ws, 2, [names.header(zh, en) for _, zh, en, _ in columns], fills)
 
-    for row, person in enumerate(people, first):
-        for key in ("employee", "name", "level"):
+    for row, person in enumerate(people if below else people[:1], first):
+        for key in PREFILLED:
             typed(ws.cell(row, col[key]), person.get(key))
     for key, _, _, rule in inputs + decisions:
         letter = get_column_letter(col[key])
@@ -101,7 +107,7 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     ws.cell(first, col["raise"]).number_format = CNY
     for column in range(1, len(columns) + 1):  # each column's look, set on its first row, taken down
         look = ws.cell(first, column)._style
-        for row in range(first + 1, last + 1):
+        for row in range(first + 1, last + 1 if below else first):
             ws.cell(row, column)._style = copy(look)
 
     if "outcome" in col:
@@ -127,3 +133,13 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     ws.page_setup.fitToWidth = 3  # too many columns for one page: three, who is who repeated, about 7 pt
     ws.print_title_cols = "A:C"
     return ws
+
+
+def rows_below(ws, people: list[dict]) -> list[tuple[int, list[tuple[int, int, object]]]]:
+    """The rows a month sheet built without `below` leaves out: (row, [(column, style number,
+    value)]) for each person after the first, each cell in the look of the first person's row,
+    the people's ids, names and levels in the first columns, as `month_sheet` writes them."""
+    styles = [ws.cell(FIRST, column).style_id for column in range(1, ws.max_column + 1)]
+    return [(row, [(column, style, person.get(PREFILLED[column - 1]) if column <= len(PREFILLED) else None)
+                   for column, style in enumerate(styles, 1)])
+            for row, person in enumerate(people[1:], FIRST + 1)]
