@@ -16,8 +16,9 @@ from openpyxl.comments import Comment
 from openpyxl.worksheet.formula import ArrayFormula
 
 import libreoffice
+from test_apply_moves import department as deciding
 from workbook.file_book import FileBook
-from workbook import cli, files, package, recalc, sheet_xml, templates
+from workbook import apply_moves, cli, close, files, package, recalc, sheet_xml, templates
 from workbook.sample import department
 from workbook.styles_part import Styles
 from xlfuncs.rules import evaluate
@@ -559,3 +560,32 @@ def test_a_number_no_cell_can_hold_is_stored_as_excel_shows_it(tmp_path):
     assert cached == '<c r="C1" t="e"><v>#NUM!</v></c>' and new_cell == '<c r="B1" t="e"><v>#NUM!</v></c>'
     package.copy(path, tmp_path / "c.xlsx", {part: data.replace(b"</row>", (new_cell + cached).encode() + b"</row>")})
     assert FileBook(tmp_path / "c.xlsx").values("Sheet") == [[1.0, "#NUM!", "#NUM!"]]
+
+
+def test_a_second_recalc_of_an_unchanged_workbook_leaves_the_file_as_it_is(tmp_path):
+    """Its answers are the values the file stores already: nothing is written, the file keeps
+    its bytes and its time; it still computed every add-in formula (the dashboard's, computed
+    the first time, read no answer and keep their values)."""
+    path = tmp_path / "dept.xlsx"
+    roster, records = department(size=12, months=4)
+    templates.with_department(roster, records).save(path)
+    first = recalc.recalc(path)
+    before, when = path.read_bytes(), path.stat().st_mtime_ns
+    again = recalc.recalc(path)
+    assert first.computed - first.ordinary == again.computed > 100
+    assert path.read_bytes() == before and path.stat().st_mtime_ns == when
+
+
+def test_after_apply_moves_the_values_stored_are_those_a_full_recalc_gives(tmp_path):
+    """apply-moves' recalc step writes only the answers that changed (the people who moved);
+    every add-in cell then holds what a recalc of the same workbook with no value stored gives
+    (openpyxl's round trip drops them all)."""
+    path = deciding(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    assert close.close_file(path).plan.problems == []
+    moved, _ = apply_moves.apply_file(path)
+    assert len(moved.moves) == 1
+    full = tmp_path / "full.xlsx"
+    openpyxl.load_workbook(path).save(full)
+    recalc.recalc(full)
+    for sheet in [s for s in FileBook(path).sheet_names() if s.startswith("2026-11")]:
+        assert FileBook(path).values(sheet) == FileBook(full).values(sheet), sheet

@@ -103,11 +103,17 @@ def _recalc(held: writes.Held, output, as_of, progress, values_only, source: Fil
                if _HAS_FORMULA.search(data)}  # History, the largest, has none: it is not scanned
         texts = {name: data.decode("utf-8") for name, data in raw.items()}
         places = Places(files.tables(zin), files.defined_names(zin))
-    report, edits = _compute(texts, source or FileBook(path), places, as_of, progress or (lambda done, total: None),
-                             changed)
+    source = source or FileBook(path)
+    report, edits = _compute(texts, source, places, as_of, progress or (lambda done, total: None), changed)
+    computed = bool(edits)
+    if not values_only:  # (the export replaces every add-in formula by its value)
+        stored = StoredCells(source)
+        edits = {sheet: kept for sheet, cells in edits.items()
+                 if (kept := {address: value for address, value in cells.items()
+                              if not _stored_already(value, stored.at(sheet, address))})}
     new_parts = {parts[name]: _apply(name, raw[name], cells, report.answered[name] if values_only else ())
                  for name, cells in edits.items()}
-    if edits:
+    if computed:
         with zipfile.ZipFile(path) as zin:
             workbook = zin.read("xl/workbook.xml").decode("utf-8")
         if _FULL_CALC.search(workbook):  # else every program would discard the values stored
@@ -118,6 +124,19 @@ def _recalc(held: writes.Held, output, as_of, progress, values_only, source: Fil
     elif new_parts:  # nothing to store: the file is left as it is
         held.replace(_writer(path, new_parts))
     return report
+
+
+def _stored_already(value, stored) -> bool:
+    """Whether the file stores a cell's new value already, as the reader reads it back once
+    written (`_cell_xml`): the same number, text or yes/no, the same error (by its code), a
+    blank (an empty text: what a reader shows of a formula never computed too). Such a cell is
+    not written again: a recalc of a workbook whose answers did not change leaves the file as
+    it is, and after apply-moves only the rows that moved are written."""
+    if isinstance(value, CellError):
+        return type(stored) is str and stored == value.code
+    if value is None or value == "":
+        return stored is None
+    return type(value) in (bool, float, str) and type(stored) is type(value) and stored == value
 
 
 def _formulas(sheet: str, xml: str) -> list[_Formula]:
@@ -259,6 +278,9 @@ class StoredCells:
         """The value the file stores in a cell (None beyond the sheet's cells)."""
         grid = self.source.values(sheet)
         return grid[row - 1][column - 1] if row <= len(grid) and column <= len(grid[row - 1]) else None
+
+    def at(self, sheet: str, address: str):
+        return self.stored(sheet, *coordinate_to_tuple(address))
 
 
 def _literal(text: str):
