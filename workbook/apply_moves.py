@@ -207,6 +207,5 @@ def apply_file(path, month: str | None = None, now: dt.datetime | None = None) -
         if the_plan.problems or the_plan.moves.empty:
             return the_plan, None
         backup, edited = edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, now)
-        source = source.carried(edited.read_back)  # what the plan read, with the edits: History is not read again
-        recalc(path, held=held, source=source, changed=edited.changed)  # the values stored for every reader
+        recalc(path, held=held, source=source, edited=edited)  # the values stored for every reader
     return the_plan, backup

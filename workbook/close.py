@@ -334,8 +334,7 @@ def close_file(path, month: str | None = None, replace: bool = False, now: dt.da
             pending.unlink(missing_ok=True)
             raise
         digest = place_archive(pending, target, held.real.stat().st_mode, now)
-        source = source.carried(edited.read_back)  # what the plan read, with the edits: History is not read again
-        recalc(path, held=held, source=source, changed=edited.changed)  # the values stored: every reader sees them
+        recalc(path, held=held, source=source, edited=edited)  # the values stored: every reader sees them
     return Closed(the_plan, target, digest, backup)
 
 
@@ -386,6 +385,5 @@ def _start_month(held: writes.Held, wanted, now) -> tuple[list[str], list[Proble
             editor.add_month_sheet(ladder, title, first_day, people)
 
     _, edited = edit_package(held, edit, inputs.policy, lang, now)
-    source = source.carried(edited.read_back)
-    recalc(path, held=held, source=source, changed=edited.changed)
+    recalc(path, held=held, source=source, edited=edited)
     return [title for _, title, _, _ in sheets], []

@@ -27,6 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.formula.translate import Translator
@@ -38,6 +39,9 @@ from xlfuncs.excel import CellError, declared
 from . import excel_calls, files, package, sheet_xml, writes
 from .sheet_xml import ATTR, F, number_text, xml_text, xml_unescape
 from .file_book import FileBook
+
+if TYPE_CHECKING:  # what a month end's edit did, which its recalc step reads the file past
+    from .edits import Edited
 
 _HAS_FORMULA = re.compile(rb"<f[\s/>]")
 _FULL_CALC = re.compile(r'\s+fullCalcOnLoad="(?:1|true)"')
@@ -77,17 +81,20 @@ class _Formula:
 
 
 def recalc(path, output=None, as_of=None, progress=None, values_only=False, held: writes.Held | None = None,
-           source: FileBook | None = None, changed: set[str] = frozenset()) -> Report:
+           source: FileBook | None = None, edited: Edited | None = None) -> Report:
     """Compute the add-in formulas of the workbook at `path`; write it to `output` (default:
     in place), atomically: a failure leaves the original as it was. `progress(done, total)`
     hears of each formula computed. With `values_only` (`ladderbook export`), each add-in
     formula is replaced by its value, for programs that cannot run the add-in and recompute
     array formulas on opening (LibreOffice, WPS). `held`: the workbook as a month-end command
-    already holds it, which ends by storing the values, `source` its reader of the file as
-    edited (`FileBook.carried`) and `changed` the sheets the edit changed, whose readers are
+    already holds it, which ends by storing the values; `source`, its reader of the file before
+    its edit, and `edited`, what the edit did: the file is read as that reader carries it past
+    the edit (`FileBook.carried`), and the formulas reading the sheets the edit changed are
     computed again."""
     if held is not None:
-        return _recalc(held, output, as_of, progress, values_only, source, changed)
+        if edited is not None:
+            source = source.carried(edited.read_back)  # what the plan read, with the edits: History is not read again
+        return _recalc(held, output, as_of, progress, values_only, source, edited.changed if edited else frozenset())
     path = Path(path)
     files.refuse_unsafe(path)
     with writes.held(path, writing=False) as held:
