@@ -44,6 +44,7 @@ class PackageEditor:
         self.book = BookPart(self.zip)
         self.styles = Styles(self.zip)
         self.edited: dict[str, bytes] = {}
+        self.inflated: dict[str, bytes] = {}  # parts read and not edited yet (`_read`)
         self.cells: dict[str, dict[int, dict]] = defaultdict(lambda: defaultdict(dict))  # put at once, per sheet
         self.removed: set[str] = set()  # sheets
         self.changes: dict[str, list | None] = {}  # sheet → its edits as read back; None: unsure
@@ -53,20 +54,29 @@ class PackageEditor:
         self.zip.close()
 
     def _read(self, part: str) -> bytes:
-        return self.edited[part] if part in self.edited else package.member(self.zip, part)
+        """A part as edited so far; one not edited yet inflated once (History is read for its
+        first record's styles, then edited)."""
+        if part in self.edited:
+            return self.edited[part]
+        if part not in self.inflated:
+            self.inflated[part] = package.member(self.zip, part)
+        return self.inflated[part]
+
+    def _edit(self, part: str, data: bytes) -> None:
+        self.edited[part] = data
+        self.inflated.pop(part, None)  # as read: not held beside its edit
 
     def _put(self, sheet: str) -> None:
         """The cells written to `sheet` so far, put into its XML in one pass."""
         cells = self.cells.pop(sheet, None)
         if cells:
             part = self.book.part(sheet)
-            self.edited[part] = sheet_xml.fit_dimension(sheet_xml.put(self._read(part), sheet, cells), sheet)
+            self._edit(part, sheet_xml.fit_dimension(sheet_xml.put(self._read(part), sheet, cells), sheet))
 
     def delete_rows(self, sheet, first, count):
         self._put(sheet)
         part = self.book.part(sheet)
-        self.edited[part] = sheet_xml.fit_dimension(sheet_xml.delete_rows(self._read(part), sheet, first, count),
-                                                    sheet)
+        self._edit(part, sheet_xml.fit_dimension(sheet_xml.delete_rows(self._read(part), sheet, first, count), sheet))
         self.book.remove_calc_chain()
         self._changed(sheet, Deleted(first, count))
 
@@ -121,7 +131,7 @@ class PackageEditor:
         table = self._rows_table(sheet, first)
         if table:
             xml = _REF.sub(lambda m: f"{m[1]}{fitted(m[2], last_row)}{m[3]}", self._read(table.part).decode("utf-8"))
-            self.edited[table.part] = xml.encode("utf-8")
+            self._edit(table.part, xml.encode("utf-8"))
 
     def _rows_table(self, sheet: str, first: int) -> files.Table | None:
         tables = files.sheet_tables(self.zip, sheet, self.book.part(sheet))
