@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Protocol
 
 import numpy as np
@@ -89,11 +90,13 @@ def table_frame(table: schema.Table, cells: list[list], sheet: str, extra=(), de
     index = [r + 1 + i for i in rows]
     if label_sheet:
         index = pd.MultiIndex.from_arrays([[sheet] * len(rows), index])
-    # column by column, only the columns mapped: History is 100,000 rows of 48 cells
+    # column by column, only the columns mapped: History is 100,000 rows of 48 cells. Each column
+    # is taken straight into its array (np.array would look into every cell for a nested list),
+    # and the frame keeps the arrays as they are rather than copying them into one block
     kept = [body[i] if len(body[i]) == width else [*body[i], *[None] * (width - len(body[i]))] for i in rows]
-    columns = list(zip(*kept))
-    frame = pd.DataFrame({key: np.array(columns[pos], dtype=object) if columns and pos < width else None
-                          for pos, key in mapping.items()}, index=pd.RangeIndex(len(rows)), dtype=object)
+    frame = pd.DataFrame({key: np.fromiter(map(itemgetter(pos), kept), dtype=object, count=len(kept))
+                          if pos < width else None for pos, key in mapping.items()},
+                         index=pd.RangeIndex(len(rows)), dtype=object, copy=False)
     frame.index = index
     for key, value in defaults.items():
         if key not in frame:
