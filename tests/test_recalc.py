@@ -1,6 +1,7 @@
 """ladderbook recalc: the add-in's answers stored as cached values, nothing else touched."""
 
 import base64
+import random
 import shutil
 import re
 import zipfile
@@ -589,3 +590,46 @@ def test_after_apply_moves_the_values_stored_are_those_a_full_recalc_gives(tmp_p
     recalc.recalc(full)
     for sheet in [s for s in FileBook(path).sheet_names() if s.startswith("2026-11")]:
         assert FileBook(path).values(sheet) == FileBook(full).values(sheet), sheet
+
+
+@pytest.mark.parametrize("shift", [-2, -1, 0])
+def test_a_formula_where_the_package_check_reads_a_new_megabyte_is_still_computed(tmp_path, shift):
+    """recalc reads the sheets the package check saw holding a formula, found as each part is
+    inflated a megabyte at a time: a sheet whose one formula straddles that boundary is computed."""
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "=1+1"  # never computed: recalc computes it
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    book = tmp_path / "padded.xlsx"
+    with zipfile.ZipFile(plain) as z, zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as out:
+        part = files.sheet_parts(z)["Sheet"]
+        xml = z.read(part)
+        at = xml.index(b"<sheetData>") + len(b"<sheetData>")
+        # whitespace mixed as a zip bomb's is not: a megabyte of one byte would be refused as one
+        pad = bytes(random.Random(0).choices(b" \t\r\n", k=(1 << 20) + shift - xml.index(b"<f", at)))
+        for info in z.infolist():
+            out.writestr(info, xml[:at] + pad + xml[at:] if info.filename == part else z.read(info))
+    assert files.refuse_unsafe(book) == {part}
+    assert recalc.recalc(book).computed == 1
+    assert openpyxl.load_workbook(book, data_only=True)["Sheet"]["A1"].value == 2
+
+
+def test_a_workbook_written_over_between_the_package_check_and_the_lock_has_its_formulas_found(tmp_path, monkeypatch):
+    """The parts the check saw holding formulas are those of the file it checked: another command's
+    workbook renamed into place before recalc holds the file is searched for its own."""
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "no formula yet"
+    book = tmp_path / "book.xlsx"
+    wb.save(book)
+    wb.active["A1"] = "=1+1"
+    wb.save(tmp_path / "theirs.xlsx")
+    check = files.refuse_unsafe
+
+    def checked_then_written_over(path):
+        found = check(path)
+        (tmp_path / "theirs.xlsx").replace(book)
+        return found
+
+    monkeypatch.setattr(files, "refuse_unsafe", checked_then_written_over)
+    assert recalc.recalc(book).computed == 1
+    assert openpyxl.load_workbook(book, data_only=True)["Sheet"]["A1"].value == 2

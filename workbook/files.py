@@ -9,6 +9,7 @@ found through its relationships. How a file is written is `writes`.
 from __future__ import annotations
 
 import codecs
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ MAX_UNZIPPED = 256 * 1024 ** 2
 MAX_RATIO = 200  # nor does a real part compress more than this (a zip bomb does)
 
 _DOCTYPE = [text.encode(codec) for text in ["<!DOCTYPE"] for codec in ("utf-8", "utf-16-le", "utf-16-be")]
+FORMULA = re.compile(rb"<f[\s/>]")  # a cell's formula, in a worksheet's XML
 _STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
@@ -38,8 +40,10 @@ class Refused(Exception):
 OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")  # a compound file: .xls, or an encrypted package
 
 
-def refuse_unsafe(path: Path) -> None:
-    """Raise `Refused` unless `path` is a workbook, closed, and safe to unpack."""
+def refuse_unsafe(path: Path) -> frozenset[str]:
+    """Raise `Refused` unless `path` is a workbook, closed, and safe to unpack. Returns the
+    package's parts that hold a formula, found as each part is inflated for the check: recalc
+    reads only those, and History, the largest sheet, holds none."""
     if not path.exists():
         raise Refused(f"找不到文件 {path} | {path} does not exist")
     lock = path.with_name("~$" + path.name)
@@ -58,17 +62,17 @@ def refuse_unsafe(path: Path) -> None:
         raise Refused(f"{path.name} 不是 Excel 工作簿（.xlsx/.xlsm）| {path.name} is not an Excel workbook")
     try:
         with zipfile.ZipFile(path) as z:
-            _inspect(z, path.name)
+            return _inspect(z, path.name)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError, RuntimeError,
             ElementTree.ParseError) as err:  # RuntimeError: a member encrypted inside the zip
         raise Refused(f"{path.name} 已损坏，无法读取（{err}）| {path.name} is damaged and cannot be read ({err})") from None
 
 
-def _inspect(z: zipfile.ZipFile, name: str) -> None:
+def _inspect(z: zipfile.ZipFile, name: str) -> frozenset[str]:
     """Every member inflated once, as a stream, before any reader sees the package: its names
     unique and inside the package, its data whole (CRC), its bytes within MAX_UNZIPPED however
     sizes lie, its XML UTF-8 without a DTD; then the workbook's own XML is Excel's (Transitional,
-    unprefixed), which is what recalc edits."""
+    unprefixed), which is what recalc edits. Returns the XML parts holding a formula."""
     infos = z.infolist()
     names = [i.filename for i in infos]
     if "xl/workbook.xml" not in names:
@@ -80,7 +84,7 @@ def _inspect(z: zipfile.ZipFile, name: str) -> None:
     if sum(i.file_size for i in infos) > MAX_UNZIPPED or any(
             i.compress_size and i.file_size / i.compress_size > MAX_RATIO for i in infos):
         raise Refused(f"{name} 解压后过大，拒绝处理 | {name} unpacks too large; refused")
-    inflated = 0
+    inflated, formulas = 0, set()
     for info in infos:
         xml = info.filename.endswith((".xml", ".rels", ".vml"))
         utf8 = xml and not info.filename.startswith("customXml/")  # Excel's own custom XML may be UTF-16
@@ -99,8 +103,11 @@ def _inspect(z: zipfile.ZipFile, name: str) -> None:
                     except UnicodeDecodeError:
                         raise Refused(f"{name} 的 {info.filename} 不是 UTF-8 编码的 XML，拒绝处理 | "
                                       f"{info.filename} in {name} is not XML in UTF-8; refused") from None
-                if any(mark in tail + chunk for mark in _DOCTYPE):
+                window = tail + chunk
+                if any(mark in window for mark in _DOCTYPE):
                     raise Refused(f"{name} 含有 DTD，拒绝处理 | {name} carries a DTD; refused")
+                if utf8 and FORMULA.search(window):
+                    formulas.add(info.filename)
                 tail = chunk[-2 * len(_DOCTYPE[0]):]
     workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
     if workbook.tag == f"{{{_STRICT}}}workbook":
@@ -116,6 +123,7 @@ def _inspect(z: zipfile.ZipFile, name: str) -> None:
         raise Refused(f"{name} 的 XML 带命名空间前缀（非 Excel 所写），请在 Excel 或 WPS 中打开并另存后再用 | "
                       f"{name} was written with prefixed XML (not by Excel): open it in Excel or WPS and save it "
                       f"again first")
+    return frozenset(formulas)
 
 
 def _other_sheets(z: zipfile.ZipFile) -> int:

@@ -43,7 +43,6 @@ from .file_book import FileBook
 if TYPE_CHECKING:  # what a month end's edit did, which its recalc step reads the file past
     from .edits import Edited
 
-_HAS_FORMULA = re.compile(rb"<f[\s/>]")
 _FULL_CALC = re.compile(r'\s+fullCalcOnLoad="(?:1|true)"')
 
 
@@ -96,18 +95,25 @@ def recalc(path, output=None, as_of=None, progress=None, values_only=False, held
             source = source.carried(edited.read_back)  # what the plan read, with the edits: History is not read again
         return _recalc(held, output, as_of, progress, values_only, source, edited.changed if edited else frozenset())
     path = Path(path)
-    files.refuse_unsafe(path)
+    checked = writes.stamp(path) if path.exists() else None
+    with_formulas = files.refuse_unsafe(path)
     with writes.held(path, writing=False) as held:
-        return _recalc(held, output, as_of, progress, values_only)
+        if held.stamp != checked:  # another command wrote it in between: its formulas are searched
+            with_formulas = None
+        return _recalc(held, output, as_of, progress, values_only, with_formulas=with_formulas)
 
 
 def _recalc(held: writes.Held, output, as_of, progress, values_only, source: FileBook | None = None,
-            changed: set[str] = frozenset()) -> Report:
+            changed: set[str] = frozenset(), with_formulas: frozenset[str] | None = None) -> Report:
+    """`with_formulas`: the parts holding a formula, as the package check found them; else (a
+    month end's edited package) each sheet is searched. History, the largest, has none: it is
+    not read here."""
     path = held.path
     with zipfile.ZipFile(path) as zin:
         parts = files.sheet_parts(zin)
-        raw = {name: data for name, data in ((n, zin.read(p)) for n, p in parts.items())
-               if _HAS_FORMULA.search(data)}  # History, the largest, has none: it is not scanned
+        raw = {name: data for name, data in ((n, zin.read(p)) for n, p in parts.items()
+                                             if with_formulas is None or p in with_formulas)
+               if files.FORMULA.search(data)}
         texts = {name: data.decode("utf-8") for name, data in raw.items()}
         places = Places(files.tables(zin), files.defined_names(zin))
     source = source or FileBook(path)

@@ -40,10 +40,11 @@ class Held:
     def replace(self, write: Callable[[Path], None]) -> None:
         """The workbook replaced by what `write(temp)` writes, if it is still the file read."""
         replace(self.real, write, self)
-        self.stamp = _stamp(self.real)
+        self.stamp = stamp(self.real)
 
 
-def _stamp(path: Path) -> tuple:
+def stamp(path: Path) -> tuple:
+    """What tells one file from another written over it: ours are renamed into place."""
     info = path.stat()
     return info.st_ino, info.st_size, info.st_mtime_ns
 
@@ -71,7 +72,7 @@ def held(path, folders=(), writing=True) -> Iterator[Held]:
     leftovers = [*real.parent.glob(f"{PREFIX}{_glob_safe(real.name)}-*"),
                  *(f for folder in (backup_folder(path), *folders) for f in Path(folder).glob(f"{PREFIX}*"))]
     try:
-        yield Held(path, real, _stamp(real) if real.exists() else ())
+        yield Held(path, real, stamp(real) if real.exists() else ())
     finally:
         for leftover in leftovers:  # a killed run's, found on taking the lock: the command had its
             leftover.unlink(missing_ok=True)  # chance to finish one (an archive) before they go
@@ -155,7 +156,7 @@ def replace(target: Path, write: Callable[[Path], None], held: Held | None = Non
             os.chmod(temp, mode if mode is not None else 0o666 & ~_umask())
             os.replace(temp, real)
             return
-        if held is not None and _stamp(real) != held.stamp:
+        if held is not None and stamp(real) != held.stamp:
             raise Refused(f"{held.path.name} 在处理期间被改动（被其他程序保存？），本次未写入 | {held.path.name} changed "
                           f"while ladderbook worked on it (saved by another program?); nothing was written")
         info = real.stat()
