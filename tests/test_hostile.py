@@ -76,6 +76,15 @@ def _prefixed(parts):
     parts[sheet] = text.encode("utf-8")
 
 
+def _relationship_prefix(parts):
+    """A sheet's relationship id under a prefix of its own (ns:id), as the corpus'
+    nonstandard-xml-ns-prefix.xlsx has it: valid XML, which xlwings' reader does not follow."""
+    book = parts["xl/workbook.xml"].decode("utf-8")
+    book = book.replace(" r:id=", " ns:id=").replace(
+        "<workbook ", '<workbook xmlns:ns="http://schemas.openxmlformats.org/officeDocument/2006/relationships" ', 1)
+    parts["xl/workbook.xml"] = book.encode("utf-8")
+
+
 def _strict(parts):
     parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
         b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main")
@@ -97,6 +106,7 @@ CASES = {  # how the package is made hostile → what the one line says
     "a path outside the package": (_duplicate, "duplicate or out-of-package names"),
     "prefixed sheet XML (<x:c>)": (_prefixed, "prefixed XML"),
     "Strict Open XML": (_strict, "Strict Open XML"),
+    "a sheet's relationship id under another prefix": (_relationship_prefix, "cannot be read"),
     "cells without an r attribute": (_no_cell_references, "without their reference"),
 }
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from openpyxl.cell.cell import ERROR_CODES  # Excel 2007's seven, all the reader knows
-from xlwings import xlwingslib
+from xlwings import XlwingsError, xlwingslib
 
 from . import files
 from .files import Refused
@@ -31,7 +31,10 @@ class FileBook:
     def __init__(self, path):
         self.path = Path(path)
         self.key = str(self.path.resolve())
-        self._names = list(xlwingslib.get_sheet_names(str(self.path)))
+        try:
+            self._names = list(xlwingslib.get_sheet_names(str(self.path)))
+        except XlwingsError as err:  # what the reader cannot follow of a package (a sheet's id under another prefix)
+            raise _unreadable_file(self.path, err) from None
         self._values = {}
         self._kept = {}  # sheet → {key: what was derived from its values} (`kept`)
 
@@ -45,6 +48,8 @@ class FileBook:
             try:
                 with _rust_quiet():
                     rows = xlwingslib.get_sheet_values(str(self.path), self._names.index(sheet), True)
+            except XlwingsError as err:
+                raise _unreadable_file(self.path, err) from None
             except BaseException as err:  # pyo3's PanicException, not importable, derives from BaseException
                 if type(err).__name__ != "PanicException":
                     raise
@@ -103,6 +108,12 @@ def _rust_quiet():
 
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ERROR_CELL = re.compile(r'<c\b[^>]*?\sr="([A-Z]+\d+)"[^>]*?\st="e"[^>]*>\s*<v>([^<]*)</v>')
+
+
+def _unreadable_file(path: Path, err: Exception) -> Refused:
+    return Refused(f"{path.name} 无法读取（{err}），多为非 Excel 所写：请在 Excel 或 WPS 中打开并另存为 .xlsx 后再用 | "
+                   f"{path.name} cannot be read ({err}), most likely not written by Excel: open it in Excel or "
+                   f"WPS and save it as .xlsx again first")
 
 
 def _unreadable(path: Path, sheet: str, err: BaseException) -> Refused:
