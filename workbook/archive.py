@@ -156,8 +156,8 @@ class _Body:
             for name, value in look.items():
                 setattr(cell, name, value)
             return f' s="{cell.style_id}"'
-        self.styles = {"wrapped": style(alignment=wrap), "month": style(number_format=MONTH),
-                       "date": style(number_format=DATE), "fraction": style(number_format="0.00")}
+        self.styles = {"wrapped": style(alignment=wrap), MONTH: style(number_format=MONTH),
+                       DATE: style(number_format=DATE), "fraction": style(number_format="0.00")}
         self.made = {}
 
     def rows(self, rows: list[list], first: int, widths: list[int]) -> str:
@@ -193,7 +193,7 @@ class _Body:
             style = "" if float(value).is_integer() else self.styles["fraction"]
             return f"{style}><v>{number_text(value)}</v>"
         if isinstance(value, dt.date):
-            return f'{self.styles["month" if value.day == 1 else "date"]}><v>{number_text(to_excel(value))}</v>'
+            return f"{self.styles[_date_format(value)]}><v>{number_text(to_excel(value))}</v>"
         if value in ERROR_CODES:
             return f' t="e"><v>{value}</v>'
         style = self.styles["wrapped"] if wrapped else ""
@@ -207,9 +207,14 @@ def _cell(ws, value):
         return typed(WriteOnlyCell(ws), value)
     if isinstance(value, dt.date):
         cell = WriteOnlyCell(ws, value)
-        cell.number_format = MONTH if value.day == 1 else DATE
+        cell.number_format = _date_format(value)
         return cell
     return value
+
+
+def _date_format(day: dt.date) -> str:
+    """A month's first day shown as the month (2026-10), any other as the date."""
+    return MONTH if day.day == 1 else DATE
 
 
 def _wrapped(ws, text: str, wrap: Alignment) -> WriteOnlyCell:
