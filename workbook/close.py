@@ -169,7 +169,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     results = frozen(review, out.lang)
     from_history = past.index.get_level_values(0) == history
     _freeze(out, source.values(history), month_records, past[from_history & (past_months == chosen)],
-            results, policy)
+            results, policy, _own_columns(source, out.closed, policy))
     if out.problems:
         return out
     out.archive = archive_sheets(source, out, review, results, policy)
@@ -229,13 +229,45 @@ def frozen(review: Review, lang: str = "zh") -> pd.DataFrame:
     return out.map(lambda v: names.yes_no(v) if isinstance(v, (bool, np.bool_)) else v)
 
 
+def _own_columns(source: book.Source, sheets: list[str], policy: Policy) -> dict[str, dict]:
+    """HR's own columns of the month sheets, those whose header names nothing of ladderbook's
+    (a 备注 for notes): header as typed → (sheet, row) → the value, where there is one."""
+    ours = (*history_extra(policy), *schema.ROSTER.fields)  # the month sheets' name and level too
+    out = {}
+    for name in sheets:
+        cells = source.values(name)
+        found, _ = book.find_header(schema.RECORDS, cells, name, ours, {"month": None})
+        if found is None:
+            continue  # the review says what the sheet lacks
+        header, mapping = found
+        for pos, head in enumerate(cells[header - 1]):
+            if pos in mapping or values.is_blank(head):
+                continue
+            spots = out.setdefault(str(head).strip(), {})
+            for r, row in enumerate(cells[header:], header + 1):
+                if pos < len(row) and not values.is_blank(row[pos]):
+                    spots[(name, r)] = row[pos]
+    return out
+
+
 def _freeze(out: Plan, cells: list[list], month_records: pd.DataFrame, replaced: pd.DataFrame,
-            results: pd.DataFrame, policy: Policy) -> None:
+            results: pd.DataFrame, policy: Policy, own: dict[str, dict]) -> None:
     """The month's rows for History, in its own column order: the inputs as typed on the
-    month sheets, the month as a date, the results as values."""
+    month sheets, the month as a date, the results as values, and HR's own columns (`own`)
+    into History's columns of the same header; one History lacks is said, kept in the archive."""
     extra = history_extra(policy)
     (header, mapping), _ = book.find_header(schema.RECORDS, cells, out.history, extra)
     column = {key: pos for pos, key in mapping.items()}
+    theirs = {part: pos for pos, head in enumerate(cells[header - 1]) if pos not in mapping
+              for part in schema.header_parts(head)}  # 备注 matches 备注\nNotes, as our headers match
+    place = {head: next((theirs[p] for p in schema.header_parts(head) if p in theirs), None) for head in own}
+    kept = {head: spots for head, spots in own.items() if place[head] is not None}
+    column.update({("own", head): place[head] for head in kept})
+    for head in (head for head in own if head not in kept):
+        shown = head.split("\n")[0].strip()
+        out.warnings.append(f"历史记录没有月度表的「{shown}」列，该列只存于归档；要存入历史记录，请在历史记录中加此列 | "
+                            f"History has no column '{shown}' as the month sheets have: it is kept in the archive "
+                            f"only; add that column to History to keep it there")
     below = below_records(cells, header, column["employee"], out.history)
     if below:
         out.problems.append(below)
@@ -253,8 +285,10 @@ def _freeze(out: Plan, cells: list[list], month_records: pd.DataFrame, replaced:
 
     month = values.month_start(out.month).to_pydatetime()
     ids = values.employee_ids(month_records["employee"])[0].astype(object).to_numpy()
-    out.rows, lost = aligned([{**record, **result, "month": month} for record, result in zip(
-        month_records.to_dict("records"), results.loc[ids].to_dict("records"))], column)
+    out.rows, lost = aligned([{**record, **result, "month": month,
+                               **{("own", head): spots.get(at) for head, spots in kept.items()}}
+                              for at, record, result in zip(month_records.index, month_records.to_dict("records"),
+                                                            results.loc[ids].to_dict("records"))], column)
     names = {f.key: f.zh for f in (*schema.RECORDS.fields, *extra)}
     if lost:
         out.warnings.append("历史记录没有这些列，其数据未保存 | History has no column for: "
