@@ -555,15 +555,16 @@ def test_a_number_no_cell_can_hold_is_a_blank_in_the_archive(tmp_path):
 
 
 def test_hrs_own_columns_go_into_historys_column_of_that_header_and_one_it_lacks_is_said(tmp_path):
-    """HR added 备注 (notes) to History and to both month sheets, and 加班说明 to one month sheet
+    """HR added 备注 (notes) to History and to both month sheets, and 说明 to one month sheet
     only: the close writes each person's note into History's 备注, says that History has no
-    加班说明, and the archive keeps it."""
+    说明 (the 说明 of HR's Table beside History is not History's), and the archive keeps it."""
     path = small(tmp_path)
+    _with_side_table(path)
     wb = openpyxl.load_workbook(path)
     history = wb["历史记录"]
-    notes = history.max_column + 1
-    history.cell(1, notes, "备注")
     table = history.tables["History"]
+    notes = openpyxl.utils.range_boundaries(table.ref)[2] + 1  # History's next column, its Table grown
+    history.cell(1, notes, "备注")
     table.ref = f"A1:{openpyxl.utils.get_column_letter(notes)}{history.max_row}"
     table.tableColumns, table.autoFilter = [], None  # named from the header row as openpyxl saves
     typed = {1001: ("回访已核实", None), 1002: ("新人", "周末值班")}
@@ -572,7 +573,7 @@ def test_hrs_own_columns_go_into_historys_column_of_that_header_and_one_it_lacks
         at = ws.max_column + 1
         ws.cell(2, at, "备注\nNotes")
         if name == "2026-10 客服职级":
-            ws.cell(2, at + 1, "加班说明")
+            ws.cell(2, at + 1, "说明")
         for r in range(3, ws.max_row + 1):
             note, overtime = typed[ws.cell(r, 1).value]
             ws.cell(r, at, note)
@@ -583,7 +584,8 @@ def test_hrs_own_columns_go_into_historys_column_of_that_header_and_one_it_lacks
     assert not closed.plan.problems
     october = {row["工号"]: row for row in history_rows(path) if row["月份"] == dt.datetime(2026, 10, 1)}
     assert {emp: row["备注"] for emp, row in october.items()} == {1001: "回访已核实", 1002: "新人"}
-    assert not any("加班说明" in str(h) for h in FileBook(path).values("历史记录")[0])
-    assert [w for w in closed.plan.warnings if "加班说明" in w and "备注" not in w]
+    history = FileBook(path).values("历史记录")
+    assert [row[53] for row in history] == ["说明", "甲", "乙", None, None]  # HR's Table beside, as it was
+    assert [w for w in closed.plan.warnings if "「说明」" in w]
     archived = FileBook(closed.archive).values("2026-10 客服职级")
-    assert [row[archived[1].index("加班说明")] for row in archived[2:]] == ["周末值班"]
+    assert [row[archived[1].index("说明")] for row in archived[2:]] == ["周末值班"]

@@ -258,7 +258,9 @@ def _freeze(out: Plan, cells: list[list], month_records: pd.DataFrame, replaced:
     extra = history_extra(policy)
     (header, mapping), _ = book.find_header(schema.RECORDS, cells, out.history, extra)
     column = {key: pos for pos, key in mapping.items()}
-    theirs = {part: pos for pos, head in enumerate(cells[header - 1]) if pos not in mapping
+    heads = cells[header - 1]
+    width = next((pos for pos, head in enumerate(heads) if values.is_blank(head)), len(heads))  # not a Table beside
+    theirs = {part: pos for pos, head in enumerate(heads[:width]) if pos not in mapping
               for part in schema.header_parts(head)}  # 备注 matches 备注\nNotes, as our headers match
     place = {head: next((theirs[p] for p in schema.header_parts(head) if p in theirs), None) for head in own}
     kept = {head: spots for head, spots in own.items() if place[head] is not None}
