@@ -589,3 +589,26 @@ def test_hrs_own_columns_go_into_historys_column_of_that_header_and_one_it_lacks
     assert [w for w in closed.plan.warnings if "「说明」" in w]
     archived = FileBook(closed.archive).values("2026-10 客服职级")
     assert [row[archived[1].index("说明")] for row in archived[2:]] == ["周末值班"]
+
+
+def test_a_column_hr_added_to_a_template_is_on_the_month_sheets_the_close_starts(tmp_path):
+    """HR added 备注 to the 客服职级 template after our columns (Excel's macro copies the template,
+    so its month sheets have it): the command line's next month sheet of that ladder has it too,
+    after ours, open for typing on every person's row; the other ladders' sheets do not."""
+    roster, records = sample.department(size=20, months=3)
+    path = tmp_path / "dept.xlsx"
+    templates.with_department(roster, sample.decide(roster, records)).save(path)
+    wb = openpyxl.load_workbook(path)
+    template = wb["模板-客服职级"]
+    ours = template.max_column
+    template.cell(2, ours + 1, "备注\nNotes")
+    wb.save(path)
+    closed = close.close_file(path)
+    assert not closed.plan.problems
+    wb = openpyxl.load_workbook(path)
+    sheet = next(ws for ws in wb.worksheets if ws.title.startswith("2026-") and ws.title.endswith(" 客服职级"))
+    assert [c.value for c in sheet[2]][ours - 1:] == [template.cell(2, ours).value, "备注\nNotes"]
+    people = [r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 1).value is not None]
+    assert len(people) > 1 and all(sheet.cell(r, ours + 1).protection.locked is False for r in people)
+    others = [ws for ws in wb.worksheets if ws.title.startswith("2026-") and not ws.title.endswith(" 客服职级")]
+    assert others and not any("备注" in str(c.value) for ws in others for c in ws[2])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,16 @@ from .sheets.style import Names, language
 from .sheets.tables import history_extra
 
 
+class NewSheet(NamedTuple):
+    """A month sheet the close (or start-month) adds: a ladder's people, and HR's own columns
+    after ours (headers as typed), those the ladder's template sheet has."""
+    ladder: Ladder
+    title: str
+    month: dt.datetime
+    people: list[dict]
+    own: tuple[str, ...] = ()
+
+
 @dataclass
 class Plan:
     month: int
@@ -42,7 +53,7 @@ class Plan:
     delete: list[tuple[int, int]] = field(default_factory=list)  # History (first row, count), bottom up
     first_row: int = 0  # where the frozen rows go
     rows: list[list] = field(default_factory=list)  # frozen rows, aligned to History's columns
-    new_sheets: list[tuple[Ladder, str, dt.datetime, list[dict]]] = field(default_factory=list)
+    new_sheets: list[NewSheet] = field(default_factory=list)
     archive: dict[str, list[list]] = field(default_factory=dict)  # archive sheet → rows
     like_row: int = 2  # a History row whose number formats the new rows take
     training: str = ""  # the training-list sheet, rewritten whole: its old rows, then the new
@@ -69,8 +80,8 @@ class Plan:
                 editor.delete_rows(self.training, self.training_first, self.training_old)
             editor.write_rows(self.training, self.training_first, self.training_rows, self.training_first)
             editor.fit_table(self.training, self.training_first, self.training_first + len(self.training_rows) - 1)
-        for ladder, title, month, people in self.new_sheets:
-            editor.add_month_sheet(ladder, title, month, people)
+        for sheet in self.new_sheets:
+            editor.add_month_sheet(*sheet)
         for name in self.closed:
             editor.delete_sheet(name)
 
@@ -96,7 +107,7 @@ class Closed:
                  f"  已删除 | removed: {', '.join(p.closed)}",
                  *([f"  培训名单 {len(p.training_rows)} 人 | training list: {len(p.training_rows)}"]
                    if p.training else []),
-                 f"  新建 | started: {', '.join(title for _, title, _, _ in p.new_sheets) or '-'}"]
+                 f"  新建 | started: {', '.join(s.title for s in p.new_sheets) or '-'}"]
         if self.archive:
             lines.append(f"  归档 | archive: {self.archive} (SHA-256 {self.digest})")
         if self.backup:
@@ -168,13 +179,17 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
         return out
     results = frozen(review, out.lang)
     from_history = past.index.get_level_values(0) == history
+    own = {}  # header → (sheet, row) → value, over the month's sheets
+    for columns in _own_columns(source, out.closed, policy).values():
+        for head, spots in columns.items():
+            own.setdefault(head, {}).update(spots)
     _freeze(out, source.values(history), month_records, past[from_history & (past_months == chosen)],
-            results, policy, _own_columns(source, out.closed, policy))
+            results, policy, own)
     if out.problems:
         return out
     out.archive = archive_sheets(source, out, review, results, policy)
     _training(out, source, names, review)
-    out.new_sheets = _next_sheets(roster, policy, chosen + 1, names)
+    out.new_sheets = _next_sheets(source, roster, policy, chosen + 1, names)
     return out
 
 
@@ -229,9 +244,10 @@ def frozen(review: Review, lang: str = "zh") -> pd.DataFrame:
     return out.map(lambda v: names.yes_no(v) if isinstance(v, (bool, np.bool_)) else v)
 
 
-def _own_columns(source: book.Source, sheets: list[str], policy: Policy) -> dict[str, dict]:
-    """HR's own columns of the month sheets, those whose header names nothing of ladderbook's
-    (a 备注 for notes): header as typed → (sheet, row) → the value, where there is one."""
+def _own_columns(source: book.Source, sheets: list[str], policy: Policy) -> dict[str, dict[str, dict]]:
+    """HR's own columns of month (or template) sheets, those whose header names nothing of
+    ladderbook's (a 备注 for notes): sheet → header as typed → (sheet, row) → the value, where
+    there is one; the headers in the sheet's order."""
     ours = (*history_extra(policy), *schema.ROSTER.fields)  # the month sheets' name and level too
     out = {}
     for name in sheets:
@@ -243,7 +259,7 @@ def _own_columns(source: book.Source, sheets: list[str], policy: Policy) -> dict
         for pos, head in enumerate(cells[header - 1]):
             if pos in mapping or values.is_blank(head):
                 continue
-            spots = out.setdefault(str(head).strip(), {})
+            spots = out.setdefault(name, {}).setdefault(str(head).strip(), {})
             for r, row in enumerate(cells[header:], header + 1):
                 if pos < len(row) and not values.is_blank(row[pos]):
                     spots[(name, r)] = row[pos]
@@ -322,14 +338,19 @@ def _training(out: Plan, source: book.Source, names: list[str], review: Review) 
         {key: pos for pos, key in mapping.items()})
 
 
-def _next_sheets(clean: pd.DataFrame, policy: Policy, month: int, names: list[str]):
+def _next_sheets(source: book.Source, clean: pd.DataFrame, policy: Policy, month: int,
+                 names: list[str]) -> list[NewSheet]:
     """Next month's sheets: one per ladder with staff (the cleaned roster) hired by that
-    month's end, named in the workbook's language (2026-11 客服职级, 2026-11 CS grade)."""
+    month's end, named in the workbook's language (2026-11 客服职级, 2026-11 CS grade), with
+    the columns HR added to the ladder's template sheet after ours (Excel's macro copies the
+    template, and has them so)."""
     named = Names(language(names))
     label, end = values.month_label(month), values.month_end(month)
     first_day = values.month_start(month).to_pydatetime()
     hired = ~(clean["hire_date"] > end).to_numpy()
     ladder_of = clean["ladder"].map(lambda v: getattr(policy.ladder(v), "id", None)).to_numpy()
+    templates = [t for t in (named.template(ladder) for ladder in policy.ladders) if t in names]
+    own = _own_columns(source, templates, policy)
     out = []
     for ladder in policy.ladders:
         mine = clean[(ladder_of == ladder.id) & hired]
@@ -338,7 +359,7 @@ def _next_sheets(clean: pd.DataFrame, policy: Policy, month: int, names: list[st
             continue
         people = [{"employee": id_cell(e), "name": n, "level": lv}
                   for e, n, lv in zip(mine["employee"], mine["name"], mine["level"])]
-        out.append((ladder, title, first_day, people))
+        out.append(NewSheet(ladder, title, first_day, people, tuple(own.get(named.template(ladder), ()))))
     return out
 
 
@@ -411,15 +432,15 @@ def _start_month(held: writes.Held, wanted, now) -> tuple[list[str], list[Proble
     if inputs.problems or inputs.policy is None:
         return [], list(inputs.problems)
     roster, _ = schema.clean(schema.ROSTER, inputs.roster)
-    sheets = _next_sheets(roster, inputs.policy, wanted, names)
+    sheets = _next_sheets(source, roster, inputs.policy, wanted, names)
     if not sheets:
         return [], [Problem("员工名册中没有在该月前入职的员工", "the roster has no one hired by that month's end")]
     lang = language(names)
 
     def edit(editor: Editor):
-        for ladder, title, first_day, people in sheets:
-            editor.add_month_sheet(ladder, title, first_day, people)
+        for sheet in sheets:
+            editor.add_month_sheet(*sheet)
 
     _, edited = edit_package(held, edit, inputs.policy, lang, now)
     recalc(path, held=held, source=source, edited=edited)
-    return [title for _, title, _, _ in sheets], []
+    return [s.title for s in sheets], []

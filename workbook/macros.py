@@ -62,9 +62,10 @@ class ExcelEditor:
         ws = self.book.sheets[sheet]
         ws.page_setup.print_area = f"$A${first}:${get_column_letter(ws.used_range.last_cell.column)}${last}"
 
-    def add_month_sheet(self, ladder, title, month, people):
+    def add_month_sheet(self, ladder, title, month, people, own=()):
         """The ladder's month sheet as the command line builds it (`sheets.month.month_sheet`,
-        the one builder): Excel copies the template for its look, then takes the built sheet's
+        the one builder): Excel copies the template for its look (HR's `own` columns after ours
+        with it), then takes the built sheet's
         month, people and array formulas, each over exactly the ladder's rows; the template's
         last row is copied down for a ladder longer than the template, extra rows removed."""
         built = month_sheet(Workbook(), self.policy, ladder, title, month, people, self.names.lang)

@@ -144,12 +144,14 @@ class PackageEditor:
         cells = absolute_coordinate(f"A{first}:{get_column_letter(columns)}{last}")
         self.book.define("Print_Area", sheet, f"{quote_sheetname(sheet)}!{cells}")
 
-    def add_month_sheet(self, ladder: Ladder, title: str, month: dt.datetime, people: list[dict]):
-        """The sheet as `sheets.month` builds it, in the package's own styles, before the
-        ladder's template (as the macro puts it), with its print titles and filter. openpyxl
-        writes it down to the first person's row; the rows under it, as that row, are written
-        here (5,000 people: 0.2 s instead of 1.4)."""
-        ws = month_sheet(self.styles.wb, self.policy, ladder, title, month, people, self.names.lang, below=False)
+    def add_month_sheet(self, ladder: Ladder, title: str, month: dt.datetime, people: list[dict],
+                        own: tuple[str, ...] = ()):
+        """The sheet as `sheets.month` builds it (with HR's `own` columns after ours), in the
+        package's own styles, before the ladder's template (as the macro puts it), with its print
+        titles and filter. openpyxl writes it down to the first person's row; the rows under it,
+        as that row, are written here (5,000 people: 0.2 s instead of 1.4)."""
+        ws = month_sheet(self.styles.wb, self.policy, ladder, title, month, people, self.names.lang, below=False,
+                         own=own)
         ws.sheet_view.tabSelected = False  # else Excel opens with it grouped beside the active sheet
         writer = WorksheetWriter(ws, BytesIO())
         writer.write()

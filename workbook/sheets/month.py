@@ -24,12 +24,13 @@ FIRST = 3  # the first person's row, under the title and the header
 
 def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=None,
                 people: list[dict] | None = None, lang: str = "zh", index: int | None = None,
-                below: bool = True):
+                below: bool = True, own: tuple[str, ...] = ()):
     """One ladder's month sheet: inputs, then the add-in's answers as array formulas over one
     row per person (`people`: dicts with employee, name, level), or over blank rows for a
     template. `month` (a date) goes in B1, the review month of every formula on the sheet.
     Without `below`, the rows under the first person's are left for the caller to write, each
-    as that row (`rows_below`): the package editor writes 5,000 of them faster than openpyxl."""
+    as that row (`rows_below`): the package editor writes 5,000 of them faster than openpyxl.
+    `own`: HR's own columns (headers as typed) after ours, inputs as theirs are."""
     names = Names(lang)
     ws = wb.create_sheet(title, index)
     roles = list(dict.fromkeys(policy.role(r.role) for r in ladder.rungs))
@@ -59,7 +60,8 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     # HR's decision on the review, typed after reading it: the last columns
     rules = {"decision": "Decisions", "to_level": "LevelNames", "raise": "number"}
     decisions = [(f.key, f.zh, f.en, rules.get(f.key)) for f in map(schema.RECORDS.field, schema.DECISIONS)]
-    columns = inputs + [(c.key, c.zh, c.en, None) for c in computed] + decisions
+    owned = [(f"own:{i}", head, None, None) for i, head in enumerate(own)]
+    columns = inputs + [(c.key, c.zh, c.en, None) for c in computed] + decisions + owned
     col = {key: i for i, (key, *_rest) in enumerate(columns, 1)}
     people = people or []
     first, last = FIRST, FIRST - 1 + (len(people) or TEMPLATE_ROWS)
@@ -73,12 +75,12 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     ws.cell(1, 3, names.pick(f"{ladder.name} 月度考核（{ladder.id}）",
                              f"{ladder.name_en} monthly assessment ({ladder.id})")).font = TITLE_FONT
     fills = {i: COMPUTED_FILL for key, i in col.items() if key in {c.key for c in computed}}
-    header_row(ws, 2, [names.header(zh, en) for _, zh, en, _ in columns], fills)
+    header_row(ws, 2, [names.header(zh, en) if en is not None else zh for _, zh, en, _ in columns], fills)
 
     for row, person in enumerate(people if below else people[:1], first):
         for key in PREFILLED:
             typed(ws.cell(row, col[key]), person.get(key))
-    for key, _, _, rule in inputs + decisions:
+    for key, _, _, rule in inputs + decisions + owned:
         letter = get_column_letter(col[key])
         cell = ws.cell(first, col[key])
         cell.protection = Protection(locked=False)
