@@ -149,21 +149,26 @@ def test_a_text_wraps_at_spaces_and_anywhere_in_cjk():
     assert archive._lines("工号\nEmployee ID", 9) == 3
 
 
-def test_a_second_close_is_refused_and_replace_replaces_only_that_month(tmp_path):
-    path = small(tmp_path)
-    close.close_file(path)
-    # HR puts October back to correct it: a month sheet for 2026-10 again, with one score changed
+def reopen_october(path) -> None:
+    """HR puts October back to correct it, after its close: its month sheets again, 1002's
+    score 1.3 (1.2 before); November's sheets removed."""
     wb = openpyxl.load_workbook(path)
     policy = book.read(FileBook(path)).policy
     october = pd.Timestamp("2026-10-01").to_pydatetime()
     for ladder, person in (("cs_grade", (1002, "李伟", "初级客服")), ("cs_rep", (1001, "王芳", "普通客服代表-中级"))):
         month.month_sheet(wb, policy, policy.ladder(ladder), f"2026-10 {policy.ladder(ladder).name}", october,
-                              [dict(zip(("employee", "name", "level"), person))])
+                          [dict(zip(("employee", "name", "level"), person))])
     fill_month_sheets(wb, pd.DataFrame([{"employee": 1002, "score": 1.3},
                                         {"employee": 1001, **dict(zip(ITEMS, [90, 80, 70, 60, 100]))}]))
     for name in [n for n in wb.sheetnames if n.startswith("2026-11")]:
         del wb[name]
     wb.save(path)
+
+
+def test_a_second_close_is_refused_and_replace_replaces_only_that_month(tmp_path):
+    path = small(tmp_path)
+    close.close_file(path)
+    reopen_october(path)
     before = path.read_bytes()
 
     again = close.close_file(path, "2026-10")

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from test_close import history_rows, small
+from test_close import history_rows, reopen_october, small
 from workbook import cli, close, recalc, writes
 
 
@@ -213,3 +213,38 @@ def test_an_archive_a_killed_close_left_unplaced_is_put_in_place_by_the_next(tmp
     half.write_bytes(b"PK half")
     close.close_file(path)
     assert not half.exists()
+
+
+def test_a_replace_close_killed_after_saving_the_workbook_has_its_new_archive_put_in_place(tmp_path, monkeypatch):
+    """--replace, killed between replacing the workbook and the archive's line: the month's
+    first archive is there, with its line, and the new one under its temporary name. The
+    workbook shows the month closed again (its sheets gone), so the next close puts the new
+    archive in place and keeps the first under a dated name, as the close would have; a new
+    archive of a --replace killed before the workbook was saved (its sheets still there) is not."""
+    path = small(tmp_path)
+    close.close_file(path)
+    folder = tmp_path / "dept-archive"
+    first = (folder / "2026-10.xlsx").read_bytes()
+    reopen_october(path)
+
+    def killed(*args, **kwargs):
+        raise Killed
+    with monkeypatch.context() as patched:
+        patched.setattr(close, "place_archive", killed)
+        with pytest.raises(Killed):
+            close.close_file(path, "2026-10", replace=True)
+    pending = folder / ".~ladderbook-2026-10.xlsx"
+    new = pending.read_bytes()
+    assert new != first and (folder / "2026-10.xlsx").read_bytes() == first
+    close.close_file(path)  # November is not filled in: refused, but the archive is placed
+    assert (folder / "2026-10.xlsx").read_bytes() == new and not pending.exists()
+    kept = [p for p in folder.iterdir() if p.name.startswith("2026-10.replaced-")]
+    assert [p.read_bytes() for p in kept] == [first]
+    sums = [line.split("  ") for line in (folder / "SHA256SUMS").read_text().splitlines()]
+    assert sums == [[hashlib.sha256(first).hexdigest(), kept[0].name], [hashlib.sha256(new).hexdigest(), "2026-10.xlsx"]]
+
+    reopen_october(path)  # and once more, killed before the workbook is saved: its sheets are still there
+    pending.write_bytes(first)  # (a complete archive of the month, left by a kill before the unlink)
+    close.close_file(path, "2026-11")
+    assert not pending.exists() and (folder / "2026-10.xlsx").read_bytes() == new
+

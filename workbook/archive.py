@@ -295,11 +295,13 @@ def archive_target(path: Path, the_plan: Plan, replace: bool) -> tuple[Path, Pro
 
 def repair(folder: Path, closed: Callable[[], set[str]], mode: int) -> list[str]:
     """Archives a killed close left complete under their temporary name, moved into place:
-    one its manifest line vouches for (killed between the line and the move), or one without a
-    line whose month the workbook's History holds (`closed()`, the months History holds) and
-    that has no archive yet (killed between saving the workbook and the line; the archive was
-    written before the workbook was replaced). Returns their names. What is left is a temporary
-    of a close that did not finish, removed once the command ends."""
+    one its manifest line vouches for (killed between the line and the move), or one of a
+    month the workbook shows closed (`closed()`: History holds it, its month sheets are gone)
+    without a line of its own (killed between saving the workbook and the line; the archive
+    was written before the workbook was replaced). With `--replace` the month's earlier archive
+    is there: it is kept under a dated name, as the close would have kept it. Returns their
+    names. What is left is a temporary of a close that did not finish, removed once the
+    command ends."""
     manifest = folder / MANIFEST
     placed = []
     lines = manifest.read_text(encoding="utf-8").splitlines() if manifest.exists() else []
@@ -315,8 +317,8 @@ def repair(folder: Path, closed: Callable[[], set[str]], mode: int) -> list[str]
     held = None
     for pending in sorted(folder.glob(f"{writes.PREFIX}*.xlsx")):
         name = pending.name.removeprefix(writes.PREFIX)
-        if name in vouched or (folder / name).exists():
-            continue
+        if name in placed or (folder / name).exists() and name not in vouched:
+            continue  # an archive there that no line vouches for is not ours to replace
         held = closed() if held is None else held  # History read only if there is something to place
         if Path(name).stem not in held:
             continue

@@ -396,7 +396,9 @@ def close_file(path, month: str | None = None, replace: bool = False, now: dt.da
 
 
 def closed_months(source: book.Source) -> set[str]:
-    """The months History holds (2026-10), as its month column says."""
+    """The months a close has finished in the workbook (2026-10): History holds them, as its
+    month column says, and none of their month sheets is left (a close removes them; a month
+    closed again with --replace holds them until then)."""
     history = book.find_sheet(source.sheet_names(), schema.RECORDS.names)
     cells = source.values(history) if history else []
     found, _ = book.find_header(schema.RECORDS, cells, history or "")
@@ -405,7 +407,8 @@ def closed_months(source: book.Source) -> set[str]:
     header, mapping = found
     at = next((pos for pos, key in mapping.items() if key == "month"), None)
     months = (values.month(row[at]) for row in cells[header:] if at is not None and row and at < len(row))
-    return {values.month_label(m) for m in months if m not in (None, values.INVALID)}
+    still_open = {m for _, m in book.month_sheets(source.sheet_names())}
+    return {values.month_label(m) for m in months if m not in (None, values.INVALID) and m not in still_open}
 
 
 def start_month(path, month: str, now: dt.datetime | None = None) -> tuple[list[str], list[Problem]]:
