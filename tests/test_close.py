@@ -617,3 +617,30 @@ def test_a_column_hr_added_to_a_template_is_on_the_month_sheets_the_close_starts
     assert len(people) > 1 and all(sheet.cell(r, ours + 1).protection.locked is False for r in people)
     others = [ws for ws in wb.worksheets if ws.title.startswith("2026-") and not ws.title.endswith(" 客服职级")]
     assert others and not any("备注" in str(c.value) for ws in others for c in ws[2])
+
+
+def test_a_column_hr_put_among_ours_on_a_template_is_refused_by_name(tmp_path):
+    """备注 inserted after 职级 on the 客服职级 template: Excel's macro copies the template and
+    would write the built sheet's formulas one column to the left of their headers. The close
+    says which template, which column and where to move it, and changes nothing."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    template = wb["模板-客服职级"]
+    template.insert_cols(4)
+    template.cell(2, 4, "备注")
+    wb.save(path)
+    before = path.read_bytes()
+    closed = close.close_file(path)
+    assert [p.en for p in closed.plan.problems] == [
+        "the template '模板-客服职级' has the column '备注' among ladderbook's, where the month-end macro would "
+        "write formulas under the wrong headers: move it after the last one, '批准人'"]
+    assert path.read_bytes() == before
+
+
+def test_an_empty_column_among_ours_on_a_template_is_refused_by_its_letter(tmp_path):
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["模板-客服职级"].insert_cols(2)
+    wb.save(path)
+    problems = close.close_file(path).plan.problems
+    assert len(problems) == 1 and "the column 'B' among ladderbook's" in problems[0].en

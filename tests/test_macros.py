@@ -309,3 +309,21 @@ def test_the_close_macro_grows_historys_table_and_not_another_table_beside_it(tm
     excel(macros.LADDERBOOK_CLOSE_MONTH, path)
     after = {t.displayName: t.ref for t in openpyxl.load_workbook(path)["历史记录"].tables.values()}
     assert after["Codes"] == "BA1:BB3" and after["History"].endswith("5")
+
+
+def test_the_macro_and_the_command_start_the_next_month_with_hrs_template_columns_alike(tmp_path, excel):
+    """HR added 备注 after our columns on the 客服职级 template: Excel's macro copies the template,
+    the command builds the sheet; both next-month sheets have the same header row, 备注 last."""
+    path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    wb = openpyxl.load_workbook(path)
+    template = wb["模板-客服职级"]
+    template.cell(2, template.max_column + 1, "备注\nNotes")
+    wb.save(path)
+    twin = tmp_path / "twin" / "dept.xlsx"
+    twin.parent.mkdir()
+    shutil.copy(path, twin)
+    (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
+    assert "2026-10 closed" in message, message
+    close.close_file(twin)
+    mine, theirs = ([c.value for c in openpyxl.load_workbook(p)["2026-11 客服职级"][2]] for p in (path, twin))
+    assert mine == theirs and mine[-1] == "备注\nNotes"

@@ -241,10 +241,10 @@ def test_a_replace_close_killed_after_saving_the_workbook_has_its_new_archive_pu
     kept = [p for p in folder.iterdir() if p.name.startswith("2026-10.replaced-")]
     assert [p.read_bytes() for p in kept] == [first]
     sums = [line.split("  ") for line in (folder / "SHA256SUMS").read_text().splitlines()]
-    assert sums == [[hashlib.sha256(first).hexdigest(), kept[0].name], [hashlib.sha256(new).hexdigest(), "2026-10.xlsx"]]
+    assert sums == [[hashlib.sha256(first).hexdigest(), kept[0].name],
+                    [hashlib.sha256(new).hexdigest(), "2026-10.xlsx"]]
 
     reopen_october(path)  # and once more, killed before the workbook is saved: its sheets are still there
     pending.write_bytes(first)  # (a complete archive of the month, left by a kill before the unlink)
     close.close_file(path, "2026-11")
     assert not pending.exists() and (folder / "2026-10.xlsx").read_bytes() == new
-

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from xlfuncs import book, schema, validation, values
 from xlfuncs.excel import shown_columns
@@ -179,17 +180,14 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
         return out
     results = frozen(review, out.lang)
     from_history = past.index.get_level_values(0) == history
-    own = {}  # header → (sheet, row) → value, over the month's sheets
-    for columns in _own_columns(source, out.closed, policy).values():
-        for head, spots in columns.items():
-            own.setdefault(head, {}).update(spots)
     _freeze(out, source.values(history), month_records, past[from_history & (past_months == chosen)],
-            results, policy, own)
+            results, policy, _own_columns(source, out.closed, policy))
     if out.problems:
         return out
     out.archive = archive_sheets(source, out, review, results, policy)
     _training(out, source, names, review)
-    out.new_sheets = _next_sheets(source, roster, policy, chosen + 1, names)
+    out.new_sheets, problems = _next_sheets(source, roster, policy, chosen + 1, names)
+    out.problems += problems
     return out
 
 
@@ -244,10 +242,9 @@ def frozen(review: Review, lang: str = "zh") -> pd.DataFrame:
     return out.map(lambda v: names.yes_no(v) if isinstance(v, (bool, np.bool_)) else v)
 
 
-def _own_columns(source: book.Source, sheets: list[str], policy: Policy) -> dict[str, dict[str, dict]]:
-    """HR's own columns of month (or template) sheets, those whose header names nothing of
-    ladderbook's (a 备注 for notes): sheet → header as typed → (sheet, row) → the value, where
-    there is one; the headers in the sheet's order."""
+def _own_columns(source: book.Source, sheets: list[str], policy: Policy) -> dict[str, dict]:
+    """HR's own columns of the month sheets, those whose header names nothing of ladderbook's
+    (a 备注 for notes): header as typed → (sheet, row) → the value, where there is one."""
     ours = (*history_extra(policy), *schema.ROSTER.fields)  # the month sheets' name and level too
     out = {}
     for name in sheets:
@@ -259,7 +256,7 @@ def _own_columns(source: book.Source, sheets: list[str], policy: Policy) -> dict
         for pos, head in enumerate(cells[header - 1]):
             if pos in mapping or values.is_blank(head):
                 continue
-            spots = out.setdefault(name, {}).setdefault(str(head).strip(), {})
+            spots = out.setdefault(str(head).strip(), {})
             for r, row in enumerate(cells[header:], header + 1):
                 if pos < len(row) and not values.is_blank(row[pos]):
                     spots[(name, r)] = row[pos]
@@ -339,18 +336,17 @@ def _training(out: Plan, source: book.Source, names: list[str], review: Review) 
 
 
 def _next_sheets(source: book.Source, clean: pd.DataFrame, policy: Policy, month: int,
-                 names: list[str]) -> list[NewSheet]:
+                 names: list[str]) -> tuple[list[NewSheet], list[Problem]]:
     """Next month's sheets: one per ladder with staff (the cleaned roster) hired by that
     month's end, named in the workbook's language (2026-11 客服职级, 2026-11 CS grade), with
     the columns HR added to the ladder's template sheet after ours (Excel's macro copies the
-    template, and has them so)."""
+    template, and has them so); and the problems of the templates (`_template_columns`)."""
     named = Names(language(names))
     label, end = values.month_label(month), values.month_end(month)
     first_day = values.month_start(month).to_pydatetime()
     hired = ~(clean["hire_date"] > end).to_numpy()
     ladder_of = clean["ladder"].map(lambda v: getattr(policy.ladder(v), "id", None)).to_numpy()
-    templates = [t for t in (named.template(ladder) for ladder in policy.ladders) if t in names]
-    own = _own_columns(source, templates, policy)
+    own, problems = _template_columns(source, policy, [t for t in map(named.template, policy.ladders) if t in names])
     out = []
     for ladder in policy.ladders:
         mine = clean[(ladder_of == ladder.id) & hired]
@@ -359,8 +355,44 @@ def _next_sheets(source: book.Source, clean: pd.DataFrame, policy: Policy, month
             continue
         people = [{"employee": id_cell(e), "name": n, "level": lv}
                   for e, n, lv in zip(mine["employee"], mine["name"], mine["level"])]
-        out.append(NewSheet(ladder, title, first_day, people, tuple(own.get(named.template(ladder), ()))))
-    return out
+        out.append(NewSheet(ladder, title, first_day, people, own.get(named.template(ladder), ())))
+    return out, problems
+
+
+def _template_columns(source: book.Source, policy: Policy, templates: list[str]):
+    """The columns HR added to each template sheet after ours (template → headers as typed),
+    and a problem for each one HR put among ours: Excel's macro, which copies the template and
+    writes the built sheet's formulas by their column, would put them under the wrong headers."""
+    ours = (*history_extra(policy), *schema.ROSTER.fields)
+    out, problems = {}, []
+    for name in templates:
+        cells = source.values(name)
+        found, _ = book.find_header(schema.RECORDS, cells, name, ours, {"month": None})
+        if found is None:
+            continue
+        header, mapping = found
+        heads = cells[header - 1]
+        last = max(mapping)
+        for pos, head in enumerate(heads):
+            if pos in mapping:
+                continue
+            if pos < last:  # an empty column among ours misplaces them as well
+                problems.append(_misplaced(name, _column_name(heads, pos), _column_name(heads, last)))
+            elif not values.is_blank(head):
+                out[name] = (*out.get(name, ()), str(head).strip())
+    return out, problems
+
+
+def _column_name(heads: list, pos: int) -> str:
+    """A header's first line, or an empty header's column letter."""
+    return get_column_letter(pos + 1) if values.is_blank(heads[pos]) else str(heads[pos]).split("\n")[0].strip()
+
+
+def _misplaced(template: str, column: str, last: str) -> Problem:
+    return Problem(f"模板「{template}」的「{column}」列夹在 ladderbook 的列之间，月结宏会把公式写到错误的列下：请把它移到最后一列"
+                   f"「{last}」之后",
+                   f"the template '{template}' has the column '{column}' among ladderbook's, where the month-end "
+                   f"macro would write formulas under the wrong headers: move it after the last one, '{last}'")
 
 
 def close_file(path, month: str | None = None, replace: bool = False, now: dt.datetime | None = None) -> Closed:
@@ -435,7 +467,9 @@ def _start_month(held: writes.Held, wanted, now) -> tuple[list[str], list[Proble
     if inputs.problems or inputs.policy is None:
         return [], list(inputs.problems)
     roster, _ = schema.clean(schema.ROSTER, inputs.roster)
-    sheets = _next_sheets(source, roster, inputs.policy, wanted, names)
+    sheets, problems = _next_sheets(source, roster, inputs.policy, wanted, names)
+    if problems:
+        return [], problems
     if not sheets:
         return [], [Problem("员工名册中没有在该月前入职的员工", "the roster has no one hired by that month's end")]
     lang = language(names)
