@@ -278,12 +278,7 @@ def test_the_close_macro_builds_the_next_month_as_the_command_does_for_any_ladde
                             for i in range(people)])
     path = tmp_path / "dept.xlsx"
     templates.with_department(roster, records).save(path)
-    twin = tmp_path / "twin" / "dept.xlsx"
-    twin.parent.mkdir()
-    shutil.copy(path, twin)
-    (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
-    assert "2026-10 closed" in message, message
-    close.close_file(twin)
+    twin = closed_by_both(path, excel)
     mine, theirs = (openpyxl.load_workbook(p)["2026-11 客服职级"] for p in (path, twin))
     assert formulas(mine) == formulas(theirs) and formulas(mine)[0][0].endswith(f"{people + 2}")
     assert [c.value for c in mine["A"][2:]] == [c.value for c in theirs["A"][2:]] == list(range(2000, 2000 + people))
@@ -319,11 +314,17 @@ def test_the_macro_and_the_command_start_the_next_month_with_hrs_template_column
     template = wb["模板-客服职级"]
     template.cell(2, template.max_column + 1, "备注\nNotes")
     wb.save(path)
-    twin = tmp_path / "twin" / "dept.xlsx"
+    twin = closed_by_both(path, excel)
+    mine, theirs = ([c.value for c in openpyxl.load_workbook(p)["2026-11 客服职级"][2]] for p in (path, twin))
+    assert mine == theirs and mine[-1] == "备注\nNotes"
+
+
+def closed_by_both(path, excel):
+    """The workbook closed by the macro, and its twin (a copy made first) by the command."""
+    twin = path.parent / "twin" / path.name
     twin.parent.mkdir()
     shutil.copy(path, twin)
     (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
     assert "2026-10 closed" in message, message
     close.close_file(twin)
-    mine, theirs = ([c.value for c in openpyxl.load_workbook(p)["2026-11 客服职级"][2]] for p in (path, twin))
-    assert mine == theirs and mine[-1] == "备注\nNotes"
+    return twin
