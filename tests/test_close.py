@@ -632,15 +632,21 @@ def test_a_column_hr_put_among_ours_on_a_template_is_refused_by_name(tmp_path):
     before = path.read_bytes()
     closed = close.close_file(path)
     assert [p.en for p in closed.plan.problems] == [
-        "the template '模板-客服职级' has the column '备注' among ladderbook's, where the month-end macro would "
-        "write formulas under the wrong headers: move it after the last one, '批准人'"]
+        "the template '模板-客服职级' has '备注' in column D, where ladderbook's '绩效系数' belongs: keep ladderbook's "
+        "columns first and in their order, and add yours after them, or the month-end macro writes formulas under "
+        "the wrong headers"]
     assert path.read_bytes() == before
 
 
-def test_an_empty_column_among_ours_on_a_template_is_refused_by_its_letter(tmp_path):
+@pytest.mark.parametrize("change, said", [
+    (lambda ws: ws.insert_cols(2), "has '' in column B, where ladderbook's '姓名' belongs"),  # an empty column
+    (lambda ws: ws.move_range("B2:B3", cols=30), "has '' in column B, where ladderbook's '姓名' belongs"),  # moved
+    (lambda ws: ws.delete_cols(26), "has '' in column Z, where ladderbook's '批准人' belongs"),  # deleted
+])
+def test_a_template_whose_columns_of_ours_moved_is_refused_by_column(tmp_path, change, said):
     path = small(tmp_path)
     wb = openpyxl.load_workbook(path)
-    wb["模板-客服职级"].insert_cols(2)
+    change(wb["模板-客服职级"])
     wb.save(path)
     problems = close.close_file(path).plan.problems
-    assert len(problems) == 1 and "the column 'B' among ladderbook's" in problems[0].en
+    assert len(problems) == 1 and said in problems[0].en, problems

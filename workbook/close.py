@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from xlfuncs import book, schema, validation, values
@@ -30,6 +31,7 @@ from .archive import archive_folder, archive_sheets, archive_target, place_archi
 from .edits import Editor, aligned, below_records, edit_package, id_cell, last_row
 from .file_book import FileBook
 from .recalc import recalc
+from .sheets.month import month_sheet
 from .sheets.style import Names, language
 from .sheets.tables import history_extra
 
@@ -346,7 +348,7 @@ def _next_sheets(source: book.Source, clean: pd.DataFrame, policy: Policy, month
     first_day = values.month_start(month).to_pydatetime()
     hired = ~(clean["hire_date"] > end).to_numpy()
     ladder_of = clean["ladder"].map(lambda v: getattr(policy.ladder(v), "id", None)).to_numpy()
-    own, problems = _template_columns(source, policy, [t for t in map(named.template, policy.ladders) if t in names])
+    own, problems = _template_columns(source, policy, names)
     out = []
     for ladder in policy.ladders:
         mine = clean[(ladder_of == ladder.id) & hired]
@@ -359,40 +361,40 @@ def _next_sheets(source: book.Source, clean: pd.DataFrame, policy: Policy, month
     return out, problems
 
 
-def _template_columns(source: book.Source, policy: Policy, templates: list[str]):
-    """The columns HR added to each template sheet after ours (template → headers as typed),
-    and a problem for each one HR put among ours: Excel's macro, which copies the template and
-    writes the built sheet's formulas by their column, would put them under the wrong headers."""
-    ours = (*history_extra(policy), *schema.ROSTER.fields)
+def _template_columns(source: book.Source, policy: Policy, names: list[str]):
+    """The columns HR added to each ladder's template sheet after ours (template → headers as
+    typed), and a problem for a template whose columns of ours are not where the builder puts
+    them (one inserted among them, one moved or deleted): Excel's macro copies the template and
+    writes the built sheet's formulas by column, under what would be the wrong headers."""
+    lang = language(names)
     out, problems = {}, []
-    for name in templates:
-        cells = source.values(name)
-        found, _ = book.find_header(schema.RECORDS, cells, name, ours, {"month": None})
-        if found is None:
+    for ladder in policy.ladders:
+        name = Names(lang).template(ladder)
+        if name not in names:
             continue
-        header, mapping = found
-        heads = cells[header - 1]
-        last = max(mapping)
-        for pos, head in enumerate(heads):
-            if pos in mapping:
-                continue
-            if pos < last:  # an empty column among ours misplaces them as well
-                problems.append(_misplaced(name, _column_name(heads, pos), _column_name(heads, last)))
-            elif not values.is_blank(head):
-                out[name] = (*out.get(name, ()), str(head).strip())
+        built = [c.value for c in month_sheet(Workbook(), policy, ladder, name, lang=lang, below=False)[2]]
+        cells = source.values(name)
+        heads = [*(cells[1] if len(cells) > 1 else []), *[None] * len(built)]  # the header row, as built
+        wrong = next((pos for pos, want in enumerate(built)
+                      if not set(schema.header_parts(heads[pos])) & set(schema.header_parts(want))), None)
+        if wrong is not None:
+            problems.append(_misplaced(name, get_column_letter(wrong + 1), _first_line(heads[wrong]),
+                                       _first_line(built[wrong])))
+            continue
+        out[name] = tuple(str(h).strip() for h in heads[len(built):] if not values.is_blank(h))
     return out, problems
 
 
-def _column_name(heads: list, pos: int) -> str:
-    """A header's first line, or an empty header's column letter."""
-    return get_column_letter(pos + 1) if values.is_blank(heads[pos]) else str(heads[pos]).split("\n")[0].strip()
+def _first_line(header) -> str:
+    return "" if values.is_blank(header) else str(header).split("\n")[0].strip()
 
 
-def _misplaced(template: str, column: str, last: str) -> Problem:
-    return Problem(f"模板「{template}」的「{column}」列夹在 ladderbook 的列之间，月结宏会把公式写到错误的列下：请把它移到最后一列"
-                   f"「{last}」之后",
-                   f"the template '{template}' has the column '{column}' among ladderbook's, where the month-end "
-                   f"macro would write formulas under the wrong headers: move it after the last one, '{last}'")
+def _misplaced(template: str, letter: str, found: str, wanted: str) -> Problem:
+    return Problem(f"模板「{template}」的 {letter} 列应为「{wanted}」，现为「{found}」：ladderbook 的列须按原顺序在前，自加的列放在"
+                   f"最后，否则月结宏会把公式写到错误的列下",
+                   f"the template '{template}' has '{found}' in column {letter}, where ladderbook's '{wanted}' "
+                   f"belongs: keep ladderbook's columns first and in their order, and add yours after them, or the "
+                   f"month-end macro writes formulas under the wrong headers")
 
 
 def close_file(path, month: str | None = None, replace: bool = False, now: dt.datetime | None = None) -> Closed:
