@@ -319,6 +319,21 @@ def test_the_macro_and_the_command_start_the_next_month_with_hrs_template_column
     assert mine == theirs and mine[-1] == "备注\nNotes"
 
 
+def test_the_close_macro_refuses_a_template_whose_columns_moved_and_changes_nothing(tmp_path, excel):
+    """备注 inserted among our columns on the template: the macro, which copies the template and
+    writes the built sheet's formulas by column, says so and changes nothing (it wrote them one
+    column off their headers)."""
+    path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    wb = openpyxl.load_workbook(path)
+    wb["模板-客服职级"].insert_cols(4)
+    wb["模板-客服职级"].cell(2, 4, "备注")
+    wb.save(path)
+    before = path.read_bytes()
+    (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
+    assert "has '备注' in column D, where ladderbook's '绩效系数' belongs" in message, message
+    assert path.read_bytes() == before and not (tmp_path / "dept-archive").exists()
+
+
 def closed_by_both(path, excel):
     """The workbook closed by the macro, and its twin (a copy made first) by the command."""
     twin = path.parent / "twin" / path.name

@@ -64,6 +64,7 @@ class Plan:
     training_old: int = 0
     training_rows: list[list] = field(default_factory=list)
     in_history: bool = False  # refused because History holds the month (--replace closes again)
+    templates_off: list[Problem] = field(default_factory=list)  # what Excel's macro refuses (`_template_columns`)
     policy: Policy | None = None
     lang: str = "zh"
 
@@ -188,8 +189,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
         return out
     out.archive = archive_sheets(source, out, review, results, policy)
     _training(out, source, names, review)
-    out.new_sheets, problems = _next_sheets(source, roster, policy, chosen + 1, names)
-    out.problems += problems
+    out.new_sheets, out.templates_off = _next_sheets(source, roster, policy, chosen + 1, names)
     return out
 
 
@@ -341,14 +341,14 @@ def _next_sheets(source: book.Source, clean: pd.DataFrame, policy: Policy, month
                  names: list[str]) -> tuple[list[NewSheet], list[Problem]]:
     """Next month's sheets: one per ladder with staff (the cleaned roster) hired by that
     month's end, named in the workbook's language (2026-11 客服职级, 2026-11 CS grade), with
-    the columns HR added to the ladder's template sheet after ours (Excel's macro copies the
-    template, and has them so); and the problems of the templates (`_template_columns`)."""
+    HR's own columns of the ladder's template sheet after ours (Excel's macro copies the
+    template, and has them so); and what of the templates Excel's macro refuses."""
     named = Names(language(names))
     label, end = values.month_label(month), values.month_end(month)
     first_day = values.month_start(month).to_pydatetime()
     hired = ~(clean["hire_date"] > end).to_numpy()
     ladder_of = clean["ladder"].map(lambda v: getattr(policy.ladder(v), "id", None)).to_numpy()
-    own, problems = _template_columns(source, policy, names)
+    own, off = _template_columns(source, policy, names)
     out = []
     for ladder in policy.ladders:
         mine = clean[(ladder_of == ladder.id) & hired]
@@ -358,31 +358,39 @@ def _next_sheets(source: book.Source, clean: pd.DataFrame, policy: Policy, month
         people = [{"employee": id_cell(e), "name": n, "level": lv}
                   for e, n, lv in zip(mine["employee"], mine["name"], mine["level"])]
         out.append(NewSheet(ladder, title, first_day, people, own.get(named.template(ladder), ())))
-    return out, problems
+    return out, off
 
 
 def _template_columns(source: book.Source, policy: Policy, names: list[str]):
-    """The columns HR added to each ladder's template sheet after ours (template → headers as
-    typed), and a problem for a template whose columns of ours are not where the builder puts
-    them (one inserted among them, one moved or deleted): Excel's macro copies the template and
-    writes the built sheet's formulas by column, under what would be the wrong headers."""
+    """HR's own columns of each ladder's template sheet, those whose header names nothing of
+    ladderbook's (template → headers as typed), which the sheets built here take after ours;
+    and, for a template whose columns are not where the builder puts them (a column inserted
+    among them, one of ours moved or deleted, or a policy edited since the template was made),
+    what is off: Excel's macro copies the template and writes the built sheet's formulas by
+    column, so it refuses such a template (`Plan.templates_off`)."""
     lang = language(names)
-    out, problems = {}, []
+    ours = (*history_extra(policy), *schema.ROSTER.fields)
+    own, off = {}, []
     for ladder in policy.ladders:
         name = Names(lang).template(ladder)
         if name not in names:
             continue
-        built = [c.value for c in month_sheet(Workbook(), policy, ladder, name, lang=lang, below=False)[2]]
         cells = source.values(name)
-        heads = [*(cells[1] if len(cells) > 1 else []), *[None] * len(built)]  # the header row, as built
+        found, _ = book.find_header(schema.RECORDS, cells, name, ours, {"month": None})
+        if found is None:
+            continue
+        header, mapping = found
+        heads = cells[header - 1]
+        own[name] = tuple(str(head).strip() for pos, head in enumerate(heads)
+                          if pos not in mapping and not values.is_blank(head))
+        built = [c.value for c in month_sheet(Workbook(), policy, ladder, name, lang=lang, below=False)[2]]
+        heads = [*heads, *[None] * len(built)]
         wrong = next((pos for pos, want in enumerate(built)
                       if not set(schema.header_parts(heads[pos])) & set(schema.header_parts(want))), None)
         if wrong is not None:
-            problems.append(_misplaced(name, get_column_letter(wrong + 1), _first_line(heads[wrong]),
-                                       _first_line(built[wrong])))
-            continue
-        out[name] = tuple(str(h).strip() for h in heads[len(built):] if not values.is_blank(h))
-    return out, problems
+            off.append(_misplaced(name, get_column_letter(wrong + 1), _first_line(heads[wrong]),
+                                  _first_line(built[wrong])))
+    return own, off
 
 
 def _first_line(header) -> str:
@@ -390,11 +398,14 @@ def _first_line(header) -> str:
 
 
 def _misplaced(template: str, letter: str, found: str, wanted: str) -> Problem:
-    return Problem(f"模板「{template}」的 {letter} 列应为「{wanted}」，现为「{found}」：ladderbook 的列须按原顺序在前，自加的列放在"
-                   f"最后，否则月结宏会把公式写到错误的列下",
+    return Problem(f"模板「{template}」的 {letter} 列应为「{wanted}」，现为「{found}」（插入、移动或删除了列，或政策改了项目）："
+                   f"月结宏按列写公式，会写到错误的列下，因此不执行；请用命令行 ladderbook close-month，或把 ladderbook 的列按原顺序放在"
+                   f"前、自加的列放在最后",
                    f"the template '{template}' has '{found}' in column {letter}, where ladderbook's '{wanted}' "
-                   f"belongs: keep ladderbook's columns first and in their order, and add yours after them, or the "
-                   f"month-end macro writes formulas under the wrong headers")
+                   f"belongs (a column inserted, moved or deleted, or the policy's items edited since): the month-end "
+                   f"macro writes formulas by column and would put them under the wrong headers, so it does not run; "
+                   f"use the command ladderbook close-month, or keep ladderbook's columns first and in their order "
+                   f"and yours after them")
 
 
 def close_file(path, month: str | None = None, replace: bool = False, now: dt.datetime | None = None) -> Closed:
@@ -469,9 +480,7 @@ def _start_month(held: writes.Held, wanted, now) -> tuple[list[str], list[Proble
     if inputs.problems or inputs.policy is None:
         return [], list(inputs.problems)
     roster, _ = schema.clean(schema.ROSTER, inputs.roster)
-    sheets, problems = _next_sheets(source, roster, inputs.policy, wanted, names)
-    if problems:
-        return [], problems
+    sheets, _ = _next_sheets(source, roster, inputs.policy, wanted, names)  # (built here, not copied)
     if not sheets:
         return [], [Problem("员工名册中没有在该月前入职的员工", "the roster has no one hired by that month's end")]
     lang = language(names)
