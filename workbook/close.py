@@ -376,20 +376,18 @@ def _template_columns(source: book.Source, policy: Policy, names: list[str]):
         if name not in names:
             continue
         cells = source.values(name)
-        found, _ = book.find_header(schema.RECORDS, cells, name, ours, {"month": None})
-        if found is None:
-            continue
-        header, mapping = found
-        heads = cells[header - 1]
-        own[name] = tuple(str(head).strip() for pos, head in enumerate(heads)
-                          if pos not in mapping and not values.is_blank(head))
         built = [c.value for c in month_sheet(Workbook(), policy, ladder, name, lang=lang, below=False)[2]]
-        heads = [*heads, *[None] * len(built)]
+        heads = [*(cells[1] if len(cells) > 1 else []), *[None] * len(built)]  # its header row, the second
         wrong = next((pos for pos, want in enumerate(built)
                       if not set(schema.header_parts(heads[pos])) & set(schema.header_parts(want))), None)
         if wrong is not None:
             off.append(_misplaced(name, get_column_letter(wrong + 1), _first_line(heads[wrong]),
                                   _first_line(built[wrong])))
+        found, _ = book.find_header(schema.RECORDS, cells, name, ours, {"month": None})
+        if found is not None:
+            header, mapping = found
+            own[name] = tuple(str(head).strip() for pos, head in enumerate(cells[header - 1])
+                              if pos not in mapping and not values.is_blank(head))
     return own, off
 
 
