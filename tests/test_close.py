@@ -644,6 +644,7 @@ def test_a_column_hr_put_among_ours_on_a_template_goes_after_ours_and_excels_mac
     (lambda ws: ws.insert_cols(2), "has '' in column B, where ladderbook's '姓名' belongs"),  # an empty column
     (lambda ws: ws.move_range("B2:B3", cols=30), "has '' in column B, where ladderbook's '姓名' belongs"),  # moved
     (lambda ws: ws.delete_cols(26), "has '' in column Z, where ladderbook's '批准人' belongs"),  # deleted
+    (lambda ws: ws.delete_cols(1), "has '姓名' in column A, where ladderbook's '工号' belongs"),  # its ids too
 ])
 def test_a_template_whose_columns_of_ours_moved_is_said_by_column(tmp_path, change, said):
     path = small(tmp_path)
