@@ -65,9 +65,10 @@ class ExcelEditor:
     def add_month_sheet(self, ladder, title, month, people, own=()):
         """The ladder's month sheet as the command line builds it (`sheets.month.month_sheet`,
         the one builder): Excel copies the template for its look (HR's `own` columns after ours
-        with it), then takes the built sheet's
-        month, people and array formulas, each over exactly the ladder's rows; the template's
-        last row is copied down for a ladder longer than the template, extra rows removed."""
+        with it), then takes the built sheet's month, people and array formulas, each over
+        exactly the ladder's rows; the template's last row is copied down for a ladder longer
+        than the template, extra rows removed. The close checked the template's columns are
+        where the built sheet has them (`Plan.templates_off`)."""
         built = month_sheet(Workbook(), self.policy, ladder, title, month, people, self.names.lang)
         template = self.book.sheets[self.names.template(ladder)]
         ws = template.copy(before=template, name=title)
