@@ -580,10 +580,10 @@ def test_hrs_own_columns_go_into_historys_column_of_that_header_and_one_it_lacks
         if name == "2026-10 客服职级":
             ws.cell(2, at + 1, "说明")
         for r in range(3, ws.max_row + 1):
-            note, overtime = typed[ws.cell(r, 1).value]
+            note, remark = typed[ws.cell(r, 1).value]
             ws.cell(r, at, note)
             if name == "2026-10 客服职级":
-                ws.cell(r, at + 1, overtime)
+                ws.cell(r, at + 1, remark)
     wb.save(path)
     closed = close.close_file(path)
     assert not closed.plan.problems
