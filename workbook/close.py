@@ -244,21 +244,28 @@ def frozen(review: Review, lang: str = "zh") -> pd.DataFrame:
     return out.map(lambda v: names.yes_no(v) if isinstance(v, (bool, np.bool_)) else v)
 
 
-def _own_columns(source: book.Source, sheets: list[str], policy: Policy) -> dict[str, dict]:
-    """HR's own columns of the month sheets, those whose header names nothing of ladderbook's
-    (a 备注 for notes): header as typed → (sheet, row) → the value, where there is one."""
+def _own_heads(cells: list[list], sheet: str, policy: Policy) -> tuple[int, list[tuple[int, str]]]:
+    """The header row (from 1; 0: none found) of a month or template sheet, and its columns
+    whose header names nothing of ladderbook's, HR's own (a 备注 for notes): (position, header
+    as typed)."""
     ours = (*history_extra(policy), *schema.ROSTER.fields)  # the month sheets' name and level too
+    found, _ = book.find_header(schema.RECORDS, cells, sheet, ours, {"month": None})
+    if found is None:
+        return 0, []  # the review says what the sheet lacks
+    header, mapping = found
+    return header, [(pos, str(head).strip()) for pos, head in enumerate(cells[header - 1])
+                    if pos not in mapping and not values.is_blank(head)]
+
+
+def _own_columns(source: book.Source, sheets: list[str], policy: Policy) -> dict[str, dict]:
+    """HR's own columns of the month sheets (`_own_heads`): header as typed → (sheet, row) →
+    the value, where there is one."""
     out = {}
     for name in sheets:
         cells = source.values(name)
-        found, _ = book.find_header(schema.RECORDS, cells, name, ours, {"month": None})
-        if found is None:
-            continue  # the review says what the sheet lacks
-        header, mapping = found
-        for pos, head in enumerate(cells[header - 1]):
-            if pos in mapping or values.is_blank(head):
-                continue
-            spots = out.setdefault(str(head).strip(), {})
+        header, heads = _own_heads(cells, name, policy)
+        for pos, head in heads:
+            spots = out.setdefault(head, {})
             for r, row in enumerate(cells[header:], header + 1):
                 if pos < len(row) and not values.is_blank(row[pos]):
                     spots[(name, r)] = row[pos]
@@ -281,7 +288,7 @@ def _freeze(out: Plan, cells: list[list], month_records: pd.DataFrame, replaced:
     kept = {head: spots for head, spots in own.items() if place[head] is not None}
     column.update({("own", head): place[head] for head in kept})
     for head in (head for head in own if head not in kept):
-        shown = head.split("\n")[0].strip()
+        shown = _first_line(head)
         out.warnings.append(f"历史记录没有月度表的「{shown}」列，该列只存于归档；要存入历史记录，请在历史记录中加此列 | "
                             f"History has no column '{shown}' as the month sheets have: it is kept in the archive "
                             f"only; add that column to History to keep it there")
@@ -369,7 +376,6 @@ def _template_columns(source: book.Source, policy: Policy, names: list[str]):
     what is off: Excel's macro copies the template and writes the built sheet's formulas by
     column, so it refuses such a template (`Plan.templates_off`)."""
     lang = language(names)
-    ours = (*history_extra(policy), *schema.ROSTER.fields)
     own, off = {}, []
     for ladder in policy.ladders:
         name = Names(lang).template(ladder)
@@ -383,11 +389,7 @@ def _template_columns(source: book.Source, policy: Policy, names: list[str]):
         if wrong is not None:
             off.append(_misplaced(name, get_column_letter(wrong + 1), _first_line(heads[wrong]),
                                   _first_line(built[wrong])))
-        found, _ = book.find_header(schema.RECORDS, cells, name, ours, {"month": None})
-        if found is not None:
-            header, mapping = found
-            own[name] = tuple(str(head).strip() for pos, head in enumerate(cells[header - 1])
-                              if pos not in mapping and not values.is_blank(head))
+        own[name] = tuple(head for _, head in _own_heads(cells, name, policy)[1])
     return own, off
 
 
