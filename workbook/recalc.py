@@ -20,7 +20,6 @@ are their own modules.
 
 from __future__ import annotations
 
-import math
 import re
 import zipfile
 from collections import defaultdict
@@ -37,7 +36,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from xlfuncs.excel import CellError, declared
 
 from . import excel_calls, files, package, sheet_xml, writes
-from .sheet_xml import ATTR, F, number_text, xml_text, xml_unescape
+from .sheet_xml import ATTR, F, number_cell, xml_text, xml_unescape
 from .file_book import FileBook
 
 if TYPE_CHECKING:  # what a month end's edit did, which its recalc step reads the file past
@@ -526,10 +525,8 @@ def _cell_xml(attrs: str, inner: str, value, formula_kept=True) -> str:
         kind, text = "e", value.code
     elif isinstance(value, bool):
         kind, text = "b", "1" if value else "0"
-    elif isinstance(value, (int, float)) and not math.isfinite(value):
-        kind, text = "e", "#NUM!"  # as Excel shows a function's NaN or infinity; "nan" no reader opens
     elif isinstance(value, (int, float)):
-        kind, text = None, number_text(value)
+        kind, text = number_cell(value)
     else:
         kind, text = "str", xml_text("" if value is None else str(value))
     t = f' t="{kind}"' if kind else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+import math
 import re
 from typing import Callable
 from xml.sax.saxutils import escape
@@ -66,6 +67,12 @@ def number_text(value) -> str:
     """A number as a cell's `<v>` holds it: whole numbers without a decimal point."""
     number = float(value)
     return str(int(number)) if number.is_integer() else repr(number)
+
+
+def number_cell(value) -> tuple[str, str]:
+    """A number as a cell Excel opens holds it: (its `t`, "" for a number; its `<v>`). A NaN
+    or an infinity is #NUM!, as Excel shows a function's: "nan" and "inf" no reader opens."""
+    return ("", number_text(value)) if math.isfinite(value) else ("e", "#NUM!")
 
 
 def unplaced(sheet: str) -> Refused:

@@ -22,7 +22,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, to_excel
 from openpyxl.xml.functions import fromstring, tostring
 
 from . import files
-from .sheet_xml import number_text, xml_text
+from .sheet_xml import number_cell, number_text, xml_text
 
 PART = "xl/styles.xml"
 _COUNT = re.compile(r'\scount="\d*"')
@@ -58,10 +58,9 @@ class Styles:
         kind = ""
         if _is_bool(value):
             kind, inner = ' t="b"', f"<v>{int(bool(value))}</v>"
-        elif isinstance(value, numbers.Number) and not math.isfinite(value):
-            kind, inner = ' t="e"', "<v>#NUM!</v>"  # as Excel shows a NaN or an infinity; "nan" no reader opens
         elif isinstance(value, numbers.Number):
-            inner = f"<v>{number_text(value)}</v>"
+            t, text = number_cell(value)
+            kind, inner = f' t="{t}"' if t else "", f"<v>{text}</v>"
         elif isinstance(value, (dt.datetime, dt.date)):
             inner = f"<v>{number_text(to_excel(value, self.wb.epoch))}</v>"
             style = self._dated(style, value, date_format)
