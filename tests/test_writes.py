@@ -215,6 +215,44 @@ def test_an_archive_a_killed_close_left_unplaced_is_put_in_place_by_the_next(tmp
     assert not half.exists()
 
 
+@pytest.mark.parametrize("at", ["SHA256SUMS", "2026-10.xlsx", ".~ladderbook-2026-10.xlsx"])
+def test_a_replace_close_killed_while_placing_its_archive_is_put_right_by_the_next(tmp_path, monkeypatch, at):
+    """--replace, killed at any of placing the new archive's three steps: writing the manifest's
+    lines, renaming the first archive to its dated name, renaming the new one into place. The
+    next close finishes them, so each line names the file of its checksum, as `sha256sum -c`
+    checks them."""
+    path = small(tmp_path)
+    close.close_file(path)
+    folder = tmp_path / "dept-archive"
+    first = (folder / "2026-10.xlsx").read_bytes()
+    reopen_october(path)
+    rename, replace = Path.rename, writes.replace
+
+    def renamed(self, target):
+        if self.name == at:
+            raise Killed
+        return rename(self, target)
+
+    def replaced(target, *args, **kwargs):
+        if Path(target).name == at:
+            raise Killed
+        return replace(target, *args, **kwargs)
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "rename", renamed)
+        patched.setattr(writes, "replace", replaced)
+        with pytest.raises(Killed):
+            close.close_file(path, "2026-10", replace=True)
+    new = (folder / ".~ladderbook-2026-10.xlsx").read_bytes()
+    assert new != first
+    close.close_file(path)  # November is not filled in: refused, but the archives are put right
+    kept = [p for p in folder.iterdir() if p.name.startswith("2026-10.replaced-")]
+    assert (folder / "2026-10.xlsx").read_bytes() == new and [p.read_bytes() for p in kept] == [first]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["2026-10.xlsx", kept[0].name, "SHA256SUMS"])
+    sums = [line.split("  ") for line in (folder / "SHA256SUMS").read_text().splitlines()]
+    assert sums == [[hashlib.sha256(first).hexdigest(), kept[0].name],
+                    [hashlib.sha256(new).hexdigest(), "2026-10.xlsx"]]
+
+
 def test_a_replace_close_killed_after_saving_the_workbook_has_its_new_archive_put_in_place(tmp_path, monkeypatch):
     """--replace, killed between replacing the workbook and the archive's line: the month's
     first archive is there, with its line, and the new one under its temporary name. The

@@ -47,6 +47,7 @@ LINE_HEIGHT = 15  # points: one line of the default 11-point font
 WRAP_AT = 24  # characters: a longer text (the unmet criteria, the reasons) wraps in its column
 HEADER_LINES = 4  # a header's Chinese and English, each wrapped into two at most
 MANIFEST = "SHA256SUMS"  # the archive folder's checksums, as `sha256sum -c` reads them
+REPLACED = ".replaced-"  # 2026-10.replaced-20261101-093000.xlsx: an archive a --replace close replaced, kept
 # The archive's review sheet: columns of the review table, headed as `report.review_header` says.
 REVIEW_COLUMNS = ("name", "ladder", "level", "next_level", "tenure_months", "months_in_level", "score",
                   "average", "cycle_average", "outcome", "eligible", "reasons", "raise_min", "raise_max",
@@ -299,21 +300,28 @@ def repair(folder: Path, closed: Callable[[], set[str]], mode: int) -> list[str]
     month the workbook shows closed (`closed()`: History holds it, its month sheets are gone)
     without a line of its own (killed between saving the workbook and the line; the archive
     was written before the workbook was replaced). With `--replace` the month's earlier archive
-    is there: it is kept under a dated name, as the close would have kept it. Returns their
-    names. What is left is a temporary of a close that did not finish, removed once the
-    command ends."""
+    is there: it is kept under a dated name, as the close would have kept it, or is renamed to
+    the dated name its line already has (killed between the lines and that rename). Returns the
+    names of the archives placed. What is left is a temporary of a close that did not finish,
+    removed once the command ends."""
     manifest = folder / MANIFEST
     placed = []
     lines = manifest.read_text(encoding="utf-8").splitlines() if manifest.exists() else []
     vouched = {}
-    for line in lines:
+    for line in lines:  # in order: an archive's line renamed to its dated name comes before the new one's
         digest, _, name = line.partition("  ")
         vouched[name] = digest
         pending = folder / f"{writes.PREFIX}{name}"
-        if not (folder / name).exists() and pending.exists() and \
-                hashlib.sha256(pending.read_bytes()).hexdigest() == digest:
+        if (folder / name).exists():
+            continue
+        if pending.exists() and _digest(pending) == digest:
             pending.rename(folder / name)
             placed.append(name)
+        elif REPLACED in name:  # killed between the lines and keeping the archive replaced: the new one waits
+            replaced = folder / f"{name.partition(REPLACED)[0]}{Path(name).suffix}"
+            if (folder / f"{writes.PREFIX}{replaced.name}").exists() and replaced.exists() and \
+                    _digest(replaced) == digest:
+                replaced.rename(folder / name)
     held = None
     for pending in sorted(folder.glob(f"{writes.PREFIX}*.xlsx")):
         name = pending.name.removeprefix(writes.PREFIX)
@@ -328,6 +336,10 @@ def repair(folder: Path, closed: Callable[[], set[str]], mode: int) -> list[str]
     return placed
 
 
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def _complete(path: Path) -> bool:
     """Whether a file is a whole workbook package: every member there, its checksum right."""
     try:
@@ -340,20 +352,22 @@ def _complete(path: Path) -> bool:
 def place_archive(pending: Path, target: Path, mode: int, now: dt.datetime | None = None) -> str:
     """Move the new archive into place and record its checksum, both with the workbook's `mode`;
     an archive it replaces is kept under a dated name, and the manifest says so. The manifest's
-    line is written first: a run stopped between the two leaves a line naming a missing file,
-    never an archive without its line."""
+    lines are written first: a run stopped after them leaves lines naming files not yet moved
+    (`repair` moves them), never an archive without its line."""
     manifest = target.parent / MANIFEST
     lines = manifest.read_text(encoding="utf-8").splitlines() if manifest.exists() else []
+    kept = None
     if target.exists():
         stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-        kept = target.with_name(f"{target.stem}.replaced-{stamp}{target.suffix}")
-        target.rename(kept)
+        kept = target.with_name(f"{target.stem}{REPLACED}{stamp}{target.suffix}")
         lines = [f"{line.split('  ', 1)[0]}  {kept.name}" if line.endswith(f"  {target.name}") else line
                  for line in lines]
-    digest = hashlib.sha256(pending.read_bytes()).hexdigest()
+    digest = _digest(pending)
     lines.append(f"{digest}  {target.name}")
     mode = stat.S_IMODE(mode)
     writes.replace(manifest, lambda temp: temp.write_text("\n".join(lines) + "\n", encoding="utf-8"), mode=mode)
+    if kept is not None:  # after the line that names it: a kill between the two is repaired (`repair`)
+        target.rename(kept)
     os.chmod(pending, mode)
     pending.rename(target)
     return digest
