@@ -35,9 +35,10 @@ class Editor(Protocol):
 
 
 def last_row(cells: list[list], header: int) -> int:
-    """The last row (from 1) of a sheet's cells holding anything, the header at least."""
-    return max((i + 1 for i, row in enumerate(cells) if any(not values.is_blank(v) for v in row or [])),
-               default=header)
+    """The last row (from 1) of a sheet's cells holding anything, the header at least. Looked
+    for from the end: History's last row holds something."""
+    return next((i + 1 for i in range(len(cells) - 1, -1, -1)
+                 if any(not values.is_blank(v) for v in cells[i] or [])), header)
 
 
 def below_records(cells: list[list], header: int, key: int, sheet: str) -> Problem | None:
@@ -45,8 +46,8 @@ def below_records(cells: list[list], header: int, key: int, sheet: str) -> Probl
     holds a value), as a problem: a Table's totals row, or a note HR typed there, which the rows
     the month end adds after it would leave in the middle of the records (and, a totals row,
     taken for a record by Excel)."""
-    last = max((r for r, row in enumerate(cells[header:], header + 1) if row and key < len(row)
-                and not values.is_blank(row[key])), default=header)
+    last = next((r + 1 for r in range(len(cells) - 1, header - 1, -1)  # from the end, as `last_row`
+                 if key < len(cells[r] or []) and not values.is_blank(cells[r][key])), header)
     for r, row in enumerate(cells[last:], last + 1):
         for c, value in enumerate(row or []):
             if not values.is_blank(value):
