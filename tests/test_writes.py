@@ -14,6 +14,7 @@ import pytest
 
 from test_close import history_rows, reopen_october, small
 from workbook import cli, close, recalc, writes
+from workbook.file_book import FileBook
 
 
 def test_a_second_command_is_refused_while_one_writes_and_nothing_is_lost(tmp_path, capsys):
@@ -213,6 +214,54 @@ def test_an_archive_a_killed_close_left_unplaced_is_put_in_place_by_the_next(tmp
     half.write_bytes(b"PK half")
     close.close_file(path)
     assert not half.exists()
+
+
+KILLED_AT = (  # the close of argv[2] with --replace, killed at its argv[1]-th rename, replace or removal of a file
+    "import os, pathlib, sys\n"
+    "at, done = int(sys.argv[1]), [0]\n"
+    "def killing(op):\n"
+    "    def run(*args, **kwargs):\n"
+    "        done[0] += 1\n"
+    "        if done[0] == at:\n"
+    "            os._exit(9)  # as a kill does: nothing after it runs, no finally, no clean-up\n"
+    "        return op(*args, **kwargs)\n"
+    "    return run\n"
+    "os.replace = killing(os.replace)\n"
+    "pathlib.Path.rename, pathlib.Path.unlink = killing(pathlib.Path.rename), killing(pathlib.Path.unlink)\n"
+    "from workbook import close\n"
+    "close.close_file(sys.argv[2], '2026-10', replace=True)\n"
+    "print(done[0])\n")
+
+
+@pytest.mark.parametrize("at", range(1, 10))
+def test_a_replace_close_killed_at_any_file_operation_is_put_right_by_the_same_command_again(tmp_path, at):
+    """--replace, killed at each of its renames, replaces and removals of a file in turn (the
+    backup, the workbook, the manifest, both archives, the lock, the stored values), in its own
+    process, where a kill runs no clean-up. Running the command again leaves October closed
+    once in History with the corrected score, the new archive in place and the first kept,
+    each manifest line naming the file of its checksum and each file named, no temporary."""
+    path = small(tmp_path)
+    first = close.close_file(path).archive.read_bytes()
+    reopen_october(path)
+    killed = subprocess.run([sys.executable, "-c", KILLED_AT, str(at), str(path)], cwd=Path(__file__).parent,
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == (0 if killed.stdout else 9), killed.stderr
+    if at == 9:
+        assert killed.stdout, "the close does more than 8 file operations now: widen this test's range"
+    close.close_file(path, "2026-10", replace=True)
+    october = {r["工号"]: r["得分"] for r in history_rows(path) if r["月份"].strftime("%Y-%m") == "2026-10"}
+    assert len([r for r in history_rows(path) if r["月份"].strftime("%Y-%m") == "2026-10"]) == 2
+    assert october == {1001: None, 1002: 1.3}  # 1.2 at the first close
+    assert not [name for name in openpyxl.load_workbook(path, read_only=True).sheetnames if name.startswith("2026-10")]
+    folder = tmp_path / "dept-archive"
+    review = FileBook(folder / "2026-10.xlsx").values("评审结果 Review 2026-10")
+    assert {row[0]: row[7] for row in review[1:]} == {1001: 76.5, 1002: 1.3}
+    kept = [p for p in folder.iterdir() if p.name.startswith("2026-10.replaced-")]
+    assert [p.read_bytes() for p in kept] == [first]
+    sums = [line.split("  ") for line in (folder / "SHA256SUMS").read_text().splitlines()]
+    assert sorted(name for _, name in sums) == sorted(p.name for p in folder.iterdir() if p.name != "SHA256SUMS")
+    assert all(hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest for digest, name in sums)
+    assert not [p for p in [*tmp_path.iterdir(), *folder.iterdir()] if p.name.startswith(writes.PREFIX)]
 
 
 @pytest.mark.parametrize("at", ["SHA256SUMS", "2026-10.xlsx", ".~ladderbook-2026-10.xlsx"])
