@@ -16,7 +16,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table
 
 import libreoffice
-from workbook import cli, edits, engine_book, files, recalc, templates, writes
+from workbook import cli, engine_book, files, recalc, templates, writes
 from workbook.file_book import FileBook
 from workbook.sample import department
 
@@ -251,7 +251,7 @@ def test_excels_own_formulas_computed_again_are_the_values_excel_stored(tmp_path
         sheets = before.sheet_names()
         before = {name: _filled(before.values(name)) for name in sheets}
         with writes.held(path) as held:
-            report = recalc.recalc(path, held=held, source=FileBook(path), edited=edits.Edited(set(sheets), {}))
+            report = recalc.store(held, path, FileBook(path), set(sheets))
         after = FileBook(path)
         after = {name: _filled(after.values(name)) for name in sheets}
         assert after == {name: {k: pytest.approx(v) if isinstance(v, float) else v for k, v in cells.items()}

@@ -6,6 +6,7 @@ Excel's own."""
 import datetime as dt
 import io
 import re
+import shutil
 import zipfile
 from xml.etree import ElementTree
 
@@ -167,9 +168,11 @@ def typed(rows: list[list]) -> list[list]:
 def carried_and_fresh(path, carry_out, policy, lang, source):
     """What a month end carries past its edit of the file (the plan's reads with the edits made
     to them) and what a fresh reader reads from the edited file, for every sheet carried."""
+    edited_path = path.with_name("edited.xlsx")
     with writes.held(path) as held:
-        _, edited = edits.edit_package(held, carry_out, policy, lang, None)
-    carried, fresh = source.carried(edited.read_back), FileBook(path)
+        edited = edits.edited_copy(held, carry_out, policy, lang, edited_path)
+    carried, fresh = source.carried(edited.read_back, edited_path), FileBook(edited_path)
+    shutil.copy(edited_path, path)  # as the month end puts it in place
     return edited.read_back, {s: typed(carried.values(s)) for s in carried._values}, \
         {s: typed(fresh.values(s)) for s in carried._values}
 
@@ -193,6 +196,7 @@ def test_the_rules_frames_a_month_end_carries_are_those_of_the_sheets_it_left_as
     frame anew and takes the roster's its plan made. apply-moves changes the roster and leaves
     History: the other way round. Each time the inputs are what a fresh reader gives."""
     path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    edited_path = tmp_path / "edited.xlsx"
     made = []
     table_frame = book.table_frame
     monkeypatch.setattr(book, "table_frame", lambda table, cells, sheet, *rest, **kw:
@@ -201,11 +205,12 @@ def test_the_rules_frames_a_month_end_carries_are_those_of_the_sheets_it_left_as
         source = FileBook(path)
         the_plan = plan_of(source)  # which reads the rules' inputs
         with writes.held(path) as held:
-            _, edited = edits.edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, None)
+            edited = edits.edited_copy(held, the_plan.carry_out, the_plan.policy, the_plan.lang, edited_path)
         made.clear()
-        carried = book.read(source.carried(edited.read_back))
+        carried = book.read(source.carried(edited.read_back, edited_path))
         assert remade in made and kept not in made, made
-        fresh = book.read(FileBook(path))
+        fresh = book.read(FileBook(edited_path))
+        shutil.copy(edited_path, path)  # apply-moves next, on the month closed
         pd.testing.assert_frame_equal(carried.roster, fresh.roster)
         pd.testing.assert_frame_equal(carried.records, fresh.records)
 
@@ -407,10 +412,10 @@ def test_a_month_sheet_the_editor_writes_is_the_one_openpyxl_writes_whole(tmp_pa
     whole.sheet_view.tabSelected = False  # as the editor writes it
     writer = WorksheetWriter(whole, io.BytesIO())
     writer.write()
-    with writes.held(path) as held:
-        edits.edit_package(held, lambda editor: editor.add_month_sheet(ladder, "2026-12 客服职级", month, people),
-                           policy, "zh", None)
-    with zipfile.ZipFile(path) as z:
+    with writes.held(path) as held:  # (its values not computed yet: openpyxl writes none)
+        edits.edited_copy(held, lambda editor: editor.add_month_sheet(ladder, "2026-12 客服职级", month, people),
+                          policy, "zh", tmp_path / "edited.xlsx")
+    with zipfile.ZipFile(tmp_path / "edited.xlsx") as z:
         written = z.read(files.sheet_parts(z)["2026-12 客服职级"])
 
     def cells(xml: bytes) -> tuple[dict, bytes]:

@@ -3,6 +3,7 @@ its mode, owner and links."""
 
 import hashlib
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -12,8 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from test_apply_moves import department
 from test_close import history_rows, reopen_october, small
-from workbook import cli, close, recalc, writes
+from workbook import apply_moves, cli, close, recalc, writes
 from workbook.file_book import FileBook
 
 
@@ -216,7 +218,7 @@ def test_an_archive_a_killed_close_left_unplaced_is_put_in_place_by_the_next(tmp
     assert not half.exists()
 
 
-KILLED_AT = (  # the close of argv[2] with --replace, killed at its argv[1]-th rename, replace or removal of a file
+KILLED_AT = (  # a command on the workbook argv[2], killed at its argv[1]-th rename, replace or removal of a file
     "import os, pathlib, sys\n"
     "at, done = int(sys.argv[1]), [0]\n"
     "def killing(op):\n"
@@ -228,31 +230,64 @@ KILLED_AT = (  # the close of argv[2] with --replace, killed at its argv[1]-th r
     "    return run\n"
     "os.replace = killing(os.replace)\n"
     "pathlib.Path.rename, pathlib.Path.unlink = killing(pathlib.Path.rename), killing(pathlib.Path.unlink)\n"
-    "from workbook import close\n"
-    "close.close_file(sys.argv[2], '2026-10', replace=True)\n"
+    "from workbook import apply_moves, close\n"
+    "if sys.argv[3] == 'close':\n"
+    "    close.close_file(sys.argv[2], '2026-10', replace=True)\n"
+    "else:\n"
+    "    apply_moves.apply_file(sys.argv[2])\n"
     "print(done[0])\n")
 
 
-@pytest.mark.parametrize("at", range(1, 10))
-def test_a_replace_close_killed_at_any_file_operation_is_put_right_by_the_same_command_again(tmp_path, at):
+def killed_at(at: int, path: Path, command: str, most: int) -> None:
+    """`command` ('close' with --replace, or 'apply') on the workbook at `path`, in its own process,
+    killed at its `at`-th file operation; at `most`, the test's last, it must have run whole."""
+    run = subprocess.run([sys.executable, "-c", KILLED_AT, str(at), str(path), command], cwd=Path(__file__).parent,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == (0 if run.stdout else 9), run.stderr
+    if at == most:
+        assert run.stdout, f"the command does more than {most - 1} file operations now: widen this test's range"
+
+
+@pytest.fixture(scope="module")
+def october_reopened(tmp_path_factory):
+    """`small`'s workbook with October closed, then put back to correct it (`reopen_october`),
+    its archive folder beside it: made once, copied by each test."""
+    folder = tmp_path_factory.mktemp("reopened")
+    path = small(folder)
+    first = close.close_file(path).archive.read_bytes()
+    reopen_october(path)
+    return folder, first
+
+
+@pytest.fixture(scope="module")
+def promotion_closed(tmp_path_factory):
+    """A junior promoted on October's sheet, October closed: made once, copied by each test."""
+    folder = tmp_path_factory.mktemp("promoted")
+    close.close_file(department(folder, {"decision": "晋升", "raise": 600, "approver": "王经理"}))
+    return folder
+
+
+@pytest.mark.parametrize("at", range(1, 13))
+def test_a_replace_close_killed_at_any_file_operation_is_put_right_by_the_same_command_again(
+        tmp_path, october_reopened, at):
     """--replace, killed at each of its renames, replaces and removals of a file in turn (the
     backup, the workbook, the manifest, both archives, the lock, the stored values), in its own
     process, where a kill runs no clean-up. Running the command again leaves October closed
-    once in History with the corrected score, the new archive in place and the first kept,
-    each manifest line naming the file of its checksum and each file named, no temporary."""
-    path = small(tmp_path)
-    first = close.close_file(path).archive.read_bytes()
-    reopen_october(path)
-    killed = subprocess.run([sys.executable, "-c", KILLED_AT, str(at), str(path)], cwd=Path(__file__).parent,
-                            capture_output=True, text=True, timeout=120)
-    assert killed.returncode == (0 if killed.stdout else 9), killed.stderr
-    if at == 9:
-        assert killed.stdout, "the close does more than 8 file operations now: widen this test's range"
+    once in History with the corrected score, November's answers stored (a raise range of
+    500–800 for the junior, the policy's 初级 → 中级), the new archive in place and the first
+    kept, each manifest line naming the file of its checksum and each file named, no temporary."""
+    made, first = october_reopened
+    shutil.copytree(made, tmp_path, dirs_exist_ok=True)
+    path = tmp_path / "dept.xlsx"
+    killed_at(at, path, "close", 12)
     close.close_file(path, "2026-10", replace=True)
     october = {r["工号"]: r["得分"] for r in history_rows(path) if r["月份"].strftime("%Y-%m") == "2026-10"}
     assert len([r for r in history_rows(path) if r["月份"].strftime("%Y-%m") == "2026-10"]) == 2
     assert october == {1001: None, 1002: 1.3}  # 1.2 at the first close
     assert not [name for name in openpyxl.load_workbook(path, read_only=True).sheetnames if name.startswith("2026-10")]
+    november = FileBook(path).values("2026-11 客服职级")  # its answers stored, as every reader shows them
+    junior = dict(zip((str(h).split("\n")[0] for h in november[1]), november[2]))
+    assert (junior["工号"], junior["加薪下限(元/月)"], junior["加薪上限(元/月)"]) == (1002, 500, 800)  # 初级 → 中级
     folder = tmp_path / "dept-archive"
     review = FileBook(folder / "2026-10.xlsx").values("评审结果 Review 2026-10")
     assert {row[0]: row[7] for row in review[1:]} == {1001: 76.5, 1002: 1.3}
@@ -262,6 +297,28 @@ def test_a_replace_close_killed_at_any_file_operation_is_put_right_by_the_same_c
     assert sorted(name for _, name in sums) == sorted(p.name for p in folder.iterdir() if p.name != "SHA256SUMS")
     assert all(hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest for digest, name in sums)
     assert not [p for p in [*tmp_path.iterdir(), *folder.iterdir()] if p.name.startswith(writes.PREFIX)]
+
+
+@pytest.mark.parametrize("at", range(1, 9))
+def test_apply_moves_killed_at_any_file_operation_leaves_no_verdict_of_the_level_left(tmp_path, promotion_closed, at):
+    """apply-moves promotes 1002 to 中级客服, killed at each of its file operations in turn, in
+    its own process: then run again. The workbook is never left moved with the answers of
+    before stored (eligible for 中级客服, a raise of 500–800): every reader would show them. By
+    the policy, at 中级客服 he is not eligible for 高级客服 (19 months at the company, 24 needed;
+    0 months in the level, 12 needed) and its raise range is 1000–1200."""
+    shutil.copytree(promotion_closed, tmp_path, dirs_exist_ok=True)
+    path = tmp_path / "dept.xlsx"
+    killed_at(at, path, "apply", 8)
+    assert apply_moves.apply_file(path)[0].problems == []
+    book = FileBook(path)
+    roster, log, month = (book.values(sheet) for sheet in ("员工名册", "调动记录", "2026-11 客服职级"))
+    assert roster[1][3] == "中级客服" and len(log) == 2  # moved once: the header and one move
+    heads = [str(h).split("\n")[0] for h in month[1]]
+    person = dict(zip(heads, month[2]))
+    assert (person["职级"], person["可晋升"], person["加薪下限(元/月)"], person["加薪上限(元/月)"]) == (
+        "中级客服", False, 1000, 1200)
+    assert "司龄 19 个月 < 24 个月" in person["未达条件"] and "本职级 0 个月 < 12 个月" in person["未达条件"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(writes.PREFIX)]
 
 
 @pytest.mark.parametrize("at", ["SHA256SUMS", "2026-10.xlsx", ".~ladderbook-2026-10.xlsx"])

@@ -26,7 +26,6 @@ from xlfuncs.rules import bad_month, evaluate
 from . import files, writes
 from .edits import Editor, aligned, edit_package, id_cell, last_row
 from .file_book import FileBook
-from .recalc import recalc
 from .sheets.style import language
 
 CONSUMED = ("recommended", "exam_passed", "gm_approval")  # used up by the move they allowed
@@ -210,6 +209,5 @@ def apply_file(path, month: str | None = None, now: dt.datetime | None = None) -
         the_plan = plan(source, month)
         if the_plan.problems or the_plan.moves.empty:
             return the_plan, None
-        backup, edited = edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, now)
-        recalc(path, held=held, source=source, edited=edited)  # the values stored for every reader
+        backup = edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, source, now)
     return the_plan, backup

@@ -30,7 +30,6 @@ from . import files, writes
 from .archive import archive_folder, archive_sheets, archive_target, place_archive, repair, write_archive
 from .edits import Editor, aligned, below_records, edit_package, id_cell, last_row
 from .file_book import FileBook
-from .recalc import recalc
 from .sheets.month import month_sheet
 from .sheets.style import Names, language
 from .sheets.tables import history_extra
@@ -431,12 +430,11 @@ def close_file(path, month: str | None = None, replace: bool = False, now: dt.da
         try:
             folder.mkdir(exist_ok=True)
             write_archive(the_plan, pending)
-            backup, edited = edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, now)
+            backup = edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, source, now)
         except BaseException:
             pending.unlink(missing_ok=True)
             raise
         digest = place_archive(pending, target, held.real.stat().st_mode, now)
-        recalc(path, held=held, source=source, edited=edited)  # the values stored: every reader sees them
     return Closed(the_plan, target, digest, backup)
 
 
@@ -489,6 +487,5 @@ def _start_month(held: writes.Held, wanted, now) -> tuple[list[str], list[Proble
         for sheet in sheets:
             editor.add_month_sheet(*sheet)
 
-    _, edited = edit_package(held, edit, inputs.policy, lang, now)
-    recalc(path, held=held, source=source, edited=edited)
+    edit_package(held, edit, inputs.policy, lang, source, now)
     return [s.title for s in sheets], []

@@ -1,6 +1,7 @@
 """A plan's edits carried out on a workbook: what an editor does (the package's,
 `package_editor`, for files; Excel's, `macros`), the rows a plan writes lined up with a
-sheet's headers, and the file replaced safely once the package is edited."""
+sheet's headers, and the edited package, its values computed, put in place of the file in one
+rename."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from xlfuncs import values
 from xlfuncs.policy import Ladder, Policy
 from xlfuncs.problems import Problem
 
-from . import package, writes
+from . import package, recalc, writes
+from .file_book import FileBook
 from .package_editor import PackageEditor
 
 
@@ -84,10 +86,22 @@ def id_cell(emp: str):
 
 
 def edit_package(held: writes.Held, carry_out: Callable[[Editor], None], policy: Policy, lang: str,
-                 now: dt.datetime | None) -> tuple[Path, Edited]:
-    """`carry_out(editor)` on the package of the workbook `held` (`package_editor`), then the
-    file replaced by the package with the parts changed, a backup of the old one kept. Returns
-    the backup and what the edit did."""
+                 source: FileBook, now: dt.datetime | None) -> Path:
+    """`carry_out(editor)` on the package of the workbook `held`, written beside it
+    (`edited_copy`); its values computed there (`recalc.store`), a backup of the workbook kept,
+    and the workbook replaced by the result in one rename. `source`: the reader the plan read
+    the workbook with. Returns the backup."""
+    with writes.temporary(held.real) as temp:
+        edited = edited_copy(held, carry_out, policy, lang, temp)
+        kept = writes.backup(held.path, now)
+        recalc.store(held, temp, source.carried(edited.read_back, temp), edited.changed)
+    return kept
+
+
+def edited_copy(held: writes.Held, carry_out: Callable[[Editor], None], policy: Policy, lang: str,
+                target: Path) -> Edited:
+    """The package of the workbook `held` with `carry_out(editor)` done (`package_editor`),
+    written to `target`; and what the edit did."""
     editor = PackageEditor(held.path, policy, lang)
     try:
         carry_out(editor)
@@ -95,9 +109,8 @@ def edit_package(held: writes.Held, carry_out: Callable[[Editor], None], policy:
         edited = Edited(editor.changed(), editor.read_back())
     finally:
         editor.close()
-    kept = writes.backup(held.path, now)
-    held.replace(lambda temp: package.copy(held.path, temp, parts))
-    return kept, edited
+    package.copy(held.path, target, parts)
+    return edited
 
 
 @dataclass

@@ -69,13 +69,13 @@ class FileBook:
             held[key] = make()
         return held[key]
 
-    def carried(self, read_back: dict[str, list]) -> FileBook:
-        """A reader of the file as the month end edited it in place, which reads again only
-        what it must: the values already read of each sheet in `read_back` are carried over,
+    def carried(self, read_back: dict[str, list], path: Path) -> FileBook:
+        """A reader of the file as the month end edited it (written to `path`), which reads
+        again only what it must: the values already read of each sheet in `read_back` are carried over,
         with that sheet's changes (`Deleted`, `Put`, as a reader reads them back) made to them,
         and what was derived from a sheet left as it was (`kept`). History, the largest sheet,
         is not read twice for the rows a close appends to it, nor framed twice past apply-moves."""
-        book = FileBook(self.path)
+        book = FileBook(path)
         book._values = {sheet: _changed(rows, read_back[sheet]) for sheet, rows in self._values.items()
                         if sheet in read_back}
         book._kept = {sheet: kept for sheet, kept in self._kept.items() if read_back.get(sheet) == []}  # unchanged

@@ -26,7 +26,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.formula.translate import Translator
@@ -38,9 +37,6 @@ from xlfuncs.excel import CellError, declared
 from . import excel_calls, files, package, sheet_xml, writes
 from .sheet_xml import ATTR, F, number_cell, xml_text, xml_unescape
 from .file_book import FileBook
-
-if TYPE_CHECKING:  # what a month end's edit did, which its recalc step reads the file past
-    from .edits import Edited
 
 _FULL_CALC = re.compile(r'\s+fullCalcOnLoad="(?:1|true)"')
 
@@ -78,21 +74,12 @@ class _Formula:
     array: bool = False  # an array formula (Ctrl+Shift+Enter, or a dynamic array), of one cell or more
 
 
-def recalc(path, output=None, as_of=None, progress=None, values_only=False, held: writes.Held | None = None,
-           source: FileBook | None = None, edited: Edited | None = None) -> Report:
+def recalc(path, output=None, as_of=None, progress=None, values_only=False) -> Report:
     """Compute the add-in formulas of the workbook at `path`; write it to `output` (default:
     in place), atomically: a failure leaves the original as it was. `progress(done, total)`
     hears of each formula computed. With `values_only` (`ladderbook export`), each add-in
     formula is replaced by its value, for programs that cannot run the add-in and recompute
-    array formulas on opening (LibreOffice, WPS). `held`: the workbook as a month-end command
-    already holds it, which ends by storing the values; `source`, its reader of the file before
-    its edit, and `edited`, what the edit did: the file is read as that reader carries it past
-    the edit (`FileBook.carried`), and the formulas reading the sheets the edit changed are
-    computed again."""
-    if held is not None:
-        if edited is not None:
-            source = source.carried(edited.read_back)  # what the plan read, with the edits: History is not read again
-        return _recalc(held, output, as_of, progress, values_only, source, edited.changed if edited else frozenset())
+    array formulas on opening (LibreOffice, WPS)."""
     path = Path(path)
     checked = writes.stamp(path) if path.exists() else None
     with_formulas = files.refuse_unsafe(path)
@@ -102,12 +89,23 @@ def recalc(path, output=None, as_of=None, progress=None, values_only=False, held
         return _recalc(held, output, as_of, progress, values_only, with_formulas=with_formulas)
 
 
+def store(held: writes.Held, edited: Path, source: FileBook, changed: set[str]) -> Report:
+    """The month end's last step: the values of the package it `edited` (written beside the
+    workbook) computed and stored, and the workbook `held` replaced by it, in one rename. A
+    kill leaves the workbook as it was, or edited with its values: never edited with the
+    values of before (a dashboard of the month closed, an eligibility for the level left).
+    `source` reads the edited package (`FileBook.carried`), and the formulas reading the
+    sheets in `changed` are computed again."""
+    return _recalc(held, None, None, None, False, source, changed, package=edited)
+
+
 def _recalc(held: writes.Held, output, as_of, progress, values_only, source: FileBook | None = None,
-            changed: set[str] = frozenset(), with_formulas: frozenset[str] | None = None) -> Report:
+            changed: set[str] = frozenset(), with_formulas: frozenset[str] | None = None,
+            package: Path | None = None) -> Report:
     """`with_formulas`: the parts holding a formula, as the package check found them; else (a
-    month end's edited package) each sheet is searched. History, the largest, has none: it is
-    not read here."""
-    path = held.path
+    month end's edited `package`, which replaces the workbook whatever is computed) each sheet
+    is searched. History, the largest, has none: it is not read here."""
+    path = package or held.path
     with zipfile.ZipFile(path) as zin:
         parts = files.sheet_parts(zin)
         raw = {name: data for name, data in ((n, zin.read(p)) for n, p in parts.items()
@@ -130,10 +128,10 @@ def _recalc(held: writes.Held, output, as_of, progress, values_only, source: Fil
             workbook = zin.read("xl/workbook.xml").decode("utf-8")
         if _FULL_CALC.search(workbook):  # else every program would discard the values stored
             new_parts["xl/workbook.xml"] = _FULL_CALC.sub("", workbook).encode("utf-8")
-    target = Path(output) if output else path
+    target = Path(output) if output else held.path
     if target.resolve() != held.real:
         writes.replace(target, _writer(path, new_parts))
-    elif new_parts:  # nothing to store: the file is left as it is
+    elif new_parts or package:  # nothing to store: the file is left as it is
         held.replace(_writer(path, new_parts))
     return report
 

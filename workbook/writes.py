@@ -145,10 +145,7 @@ def replace(target: Path, write: Callable[[Path], None], held: Held | None = Non
     the workbook must still be the file read, or `Refused`."""
     real = Path(os.path.realpath(target))
     _refuse_read_only(real, Path(target).name)
-    handle, name = tempfile.mkstemp(prefix=f"{PREFIX}{real.name}-", suffix=real.suffix, dir=real.parent)
-    os.close(handle)
-    temp = Path(name)
-    try:
+    with temporary(real) as temp:
         write(temp)
         with open(temp, "rb+") as f:
             os.fsync(f.fileno())
@@ -173,12 +170,20 @@ def replace(target: Path, write: Callable[[Path], None], held: Held | None = Non
                 shutil.copyfileobj(src, dst)
                 dst.truncate()
                 os.fsync(dst.fileno())
-            temp.unlink()
         else:
             os.replace(temp, real)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+
+
+@contextmanager
+def temporary(beside: Path) -> Iterator[Path]:
+    """An empty file of ours beside `beside` (`held` removes one a killed run left), removed
+    at the end unless it was renamed into place."""
+    handle, name = tempfile.mkstemp(prefix=f"{PREFIX}{beside.name}-", suffix=beside.suffix, dir=beside.parent)
+    os.close(handle)
+    try:
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 def backup_folder(path: Path) -> Path:
