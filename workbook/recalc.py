@@ -89,14 +89,14 @@ def recalc(path, output=None, as_of=None, progress=None, values_only=False) -> R
         return _recalc(held, output, as_of, progress, values_only, with_formulas=with_formulas)
 
 
-def store(held: writes.Held, edited: Path, source: FileBook, changed: set[str]) -> Report:
-    """The month end's last step: the values of the package it `edited` (written beside the
+def store(held: writes.Held, package: Path, source: FileBook, changed: set[str]) -> Report:
+    """The month end's last step: the values of the `package` it edited (written beside the
     workbook) computed and stored, and the workbook `held` replaced by it, in one rename. A
     kill leaves the workbook as it was, or edited with its values: never edited with the
     values of before (a dashboard of the month closed, an eligibility for the level left).
     `source` reads the edited package (`FileBook.carried`), and the formulas reading the
     sheets in `changed` are computed again."""
-    return _recalc(held, None, None, None, False, source, changed, package=edited)
+    return _recalc(held, None, None, None, False, source, changed, package=package)
 
 
 def _recalc(held: writes.Held, output, as_of, progress, values_only, source: FileBook | None = None,
@@ -131,7 +131,7 @@ def _recalc(held: writes.Held, output, as_of, progress, values_only, source: Fil
     target = Path(output) if output else held.path
     if target.resolve() != held.real:
         writes.replace(target, _writer(path, new_parts))
-    elif new_parts or package:  # nothing to store: the file is left as it is
+    elif new_parts or package:  # (a recalc with nothing to store leaves the file as it is)
         held.replace(_writer(path, new_parts))
     return report
 
