@@ -619,25 +619,43 @@ def test_a_column_hr_added_to_a_template_is_on_the_month_sheets_the_close_starts
     assert others and not any("备注" in str(c.value) for ws in others for c in ws[2])
 
 
-def test_a_column_hr_put_among_ours_on_a_template_goes_after_ours_and_excels_macro_is_told(tmp_path):
+def test_a_column_hr_put_among_ours_on_a_template_goes_after_ours_and_the_template_is_built_anew(tmp_path):
     """备注 inserted after 职级 on the 客服职级 template: the command builds the next sheet with ours
     in their order and 备注 after them; the plan says what Excel's macro (which copies the
-    template and writes the formulas by column) refuses: which template, column, what belongs there."""
+    template and writes the formulas by column) refuses: which template, column, what belongs there.
+    The command's close builds the template anew, in its place, 备注 after ours, and says so; so
+    the next month's plan has no template the macro refuses."""
     path = small(tmp_path)
     wb = openpyxl.load_workbook(path)
     template = wb["模板-客服职级"]
     ours = [c.value for c in template[2]]
+    arrays = {c.coordinate: (c.value.ref, c.value.text) for c in template[3] if c.value is not None}
     template.insert_cols(4)
     template.cell(2, 4, "备注")
     wb.save(path)
+    order = wb.sheetnames
     closed = close.close_file(path)
     assert closed.plan.problems == []
-    assert [p.en for p in closed.plan.templates_off] == [
+    assert [t.problem.en for t in closed.plan.templates_off] == [
         "the template '模板-客服职级' has '备注' in column D, where ladderbook's '绩效系数' belongs (a column "
         "inserted, moved or deleted, or the policy's items edited since): the month-end macro writes formulas by "
-        "column and would put them under the wrong headers, so it does not run; use the command ladderbook "
-        "close-month, or keep ladderbook's columns first and in their order and yours after them"]
-    assert [c.value for c in openpyxl.load_workbook(path)["2026-11 客服职级"][2]] == [*ours, "备注"]
+        "column and would put them under the wrong headers, so it does not run; close this month once with the "
+        "command ladderbook close-month: it builds the template anew to the policy (your own columns after "
+        "ladderbook's), and the macro works again"]
+    assert "templates built anew to the policy: 模板-客服职级" in closed.text()
+    wb = openpyxl.load_workbook(path)
+    assert [c.value for c in wb["2026-11 客服职级"][2]] == [*ours, "备注"]
+    assert [c.value for c in wb["模板-客服职级"][2]] == [*ours, "备注"]
+    rebuilt = wb["模板-客服职级"]  # its formulas over 100 blank rows, as the workbook's template had them
+    assert {c.coordinate: (c.value.ref, c.value.text) for c in rebuilt[3] if c.value is not None} == arrays
+    assert rebuilt.max_row == 102 and rebuilt.protection.sheet
+    assert [n for n in wb.sheetnames if not n.startswith("2026-")] == [n for n in order if not n.startswith("2026-")]
+
+    fill_month_sheets(wb, pd.DataFrame([{"employee": 1002, "score": 1.2},
+                                        {"employee": 1001, **dict(zip(ITEMS, [80, 80, 80, 80, 80]))}]))
+    wb.save(path)
+    november = close.plan(FileBook(path))
+    assert november.problems == [] and november.templates_off == []  # Excel's macro closes it
 
 
 @pytest.mark.parametrize("change, said", [
@@ -653,4 +671,4 @@ def test_a_template_whose_columns_of_ours_moved_is_said_by_column(tmp_path, chan
     wb.save(path)
     the_plan = close.plan(FileBook(path))
     assert the_plan.problems == [] and len(the_plan.templates_off) == 1
-    assert said in the_plan.templates_off[0].en, the_plan.templates_off
+    assert said in the_plan.templates_off[0].problem.en, the_plan.templates_off

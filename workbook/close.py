@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -30,6 +31,7 @@ from . import files, writes
 from .archive import archive_folder, archive_sheets, archive_target, place_archive, repair, write_archive
 from .edits import Editor, aligned, below_records, edit_package, id_cell, last_row
 from .file_book import FileBook
+from .package_editor import PackageEditor
 from .sheets.month import month_sheet
 from .sheets.style import Names, language
 from .sheets.tables import history_extra
@@ -43,6 +45,16 @@ class NewSheet(NamedTuple):
     month: dt.datetime
     people: list[dict]
     own: tuple[str, ...] = ()
+
+
+class StaleTemplate(NamedTuple):
+    """A ladder's template sheet whose columns are not where the builder puts them: Excel's
+    macro refuses it (`problem`); the command line's close builds it anew, HR's `own` columns
+    after ours."""
+    ladder: Ladder
+    name: str
+    own: tuple[str, ...]
+    problem: Problem
 
 
 @dataclass
@@ -63,7 +75,7 @@ class Plan:
     training_old: int = 0
     training_rows: list[list] = field(default_factory=list)
     in_history: bool = False  # refused because History holds the month (--replace closes again)
-    templates_off: list[Problem] = field(default_factory=list)  # what Excel's macro refuses (`_template_columns`)
+    templates_off: list[StaleTemplate] = field(default_factory=list)  # what Excel's macro refuses
     policy: Policy | None = None
     lang: str = "zh"
 
@@ -111,6 +123,9 @@ class Closed:
                  *([f"  培训名单 {len(p.training_rows)} 人 | training list: {len(p.training_rows)}"]
                    if p.training else []),
                  f"  新建 | started: {', '.join(s.title for s in p.new_sheets) or '-'}"]
+        if p.templates_off:  # (a close by the command: Excel's macro refuses them)
+            lines.append(f"  按政策重建模板 | templates built anew to the policy: "
+                         f"{', '.join(t.name for t in p.templates_off)}")
         if self.archive:
             lines.append(f"  归档 | archive: {self.archive} (SHA-256 {self.digest})")
         if self.backup:
@@ -373,7 +388,8 @@ def _template_columns(source: book.Source, policy: Policy, names: list[str]):
     and, for a template whose columns are not where the builder puts them (a column inserted
     among them, one of ours moved or deleted, or a policy edited since the template was made),
     what is off: Excel's macro copies the template and writes the built sheet's formulas by
-    column, so it refuses such a template (`Plan.templates_off`)."""
+    column, so it refuses such a template, which the command line's close builds anew
+    (`Plan.templates_off`)."""
     lang = language(names)
     own, off = {}, []
     for ladder in policy.ladders:
@@ -385,10 +401,10 @@ def _template_columns(source: book.Source, policy: Policy, names: list[str]):
         heads = [*(cells[1] if len(cells) > 1 else []), *[None] * len(built)]  # its header row, the second
         wrong = next((pos for pos, want in enumerate(built)
                       if not set(schema.header_parts(heads[pos])) & set(schema.header_parts(want))), None)
-        if wrong is not None:
-            off.append(_misplaced(name, get_column_letter(wrong + 1), _first_line(heads[wrong]),
-                                  _first_line(built[wrong])))
         own[name] = tuple(head for _, head in _own_heads(cells, name, policy)[1])
+        if wrong is not None:
+            off.append(StaleTemplate(ladder, name, own[name], _misplaced(
+                name, get_column_letter(wrong + 1), _first_line(heads[wrong]), _first_line(built[wrong]))))
     return own, off
 
 
@@ -398,13 +414,13 @@ def _first_line(header) -> str:
 
 def _misplaced(template: str, letter: str, found: str, wanted: str) -> Problem:
     return Problem(f"模板「{template}」的 {letter} 列应为「{wanted}」，现为「{found}」（插入、移动或删除了列，或政策改了项目）："
-                   f"月结宏按列写公式，会写到错误的列下，因此不执行；请用命令行 ladderbook close-month，或把 ladderbook 的列按原顺序放在"
-                   f"前、自加的列放在最后",
+                   f"月结宏按列写公式，会写到错误的列下，因此不执行；请用命令行 ladderbook close-month 结账一次：它按政策重建模板"
+                   f"（自加的列放在最后），之后月结宏可再用",
                    f"the template '{template}' has '{found}' in column {letter}, where ladderbook's '{wanted}' "
                    f"belongs (a column inserted, moved or deleted, or the policy's items edited since): the month-end "
                    f"macro writes formulas by column and would put them under the wrong headers, so it does not run; "
-                   f"use the command ladderbook close-month, or keep ladderbook's columns first and in their order "
-                   f"and yours after them")
+                   f"close this month once with the command ladderbook close-month: it builds the template anew to "
+                   f"the policy (your own columns after ladderbook's), and the macro works again")
 
 
 def close_file(path, month: str | None = None, replace: bool = False, now: dt.datetime | None = None) -> Closed:
@@ -430,12 +446,19 @@ def close_file(path, month: str | None = None, replace: bool = False, now: dt.da
         try:
             folder.mkdir(exist_ok=True)
             write_archive(the_plan, pending)
-            backup = edit_package(held, the_plan.carry_out, the_plan.policy, the_plan.lang, source, now)
+            backup = edit_package(held, partial(_carry_out, the_plan), the_plan.policy, the_plan.lang, source, now)
         except BaseException:
             pending.unlink(missing_ok=True)
             raise
         digest = place_archive(pending, target, held.real.stat().st_mode, now)
     return Closed(the_plan, target, digest, backup)
+
+
+def _carry_out(the_plan: Plan, editor: PackageEditor) -> None:
+    """The plan, and the templates Excel's macro would refuse built anew: HR can use it again."""
+    the_plan.carry_out(editor)
+    for stale in the_plan.templates_off:
+        editor.rebuild_template(stale.ladder, stale.name, stale.own)
 
 
 def closed_months(source: book.Source) -> set[str]:

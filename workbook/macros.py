@@ -147,7 +147,7 @@ def _close(xl_book, path: Path) -> str:
     if the_plan.problems:
         return close.Closed(the_plan).text()
     if the_plan.templates_off:  # it copies the templates: formulas would land under the wrong headers
-        return "\n".join(str(p) for p in the_plan.templates_off)
+        return "\n".join(str(stale.problem) for stale in the_plan.templates_off)
     target, problem = archive.archive_target(path, the_plan, replace=bool(the_plan.delete))  # a close again
     if problem:
         return str(problem)
