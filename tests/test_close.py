@@ -658,6 +658,24 @@ def test_a_column_hr_put_among_ours_on_a_template_goes_after_ours_and_the_templa
     assert november.problems == [] and november.templates_off == []  # Excel's macro closes it
 
 
+def test_start_month_builds_anew_a_template_excels_macro_would_refuse(tmp_path, capsys):
+    """A fresh workbook whose VIP客服 template has 备注 inserted among our columns: start-month
+    builds that template anew as the close does (备注 after ours), so the month's first close can
+    be Excel's macro."""
+    path = tmp_path / "部门.xlsx"
+    wb = templates.department()
+    for emp, name in ((1001, "王芳"), (1002, "李伟")):
+        wb["员工名册"].append([emp, name, "VIP客服", "客服助理", pd.Timestamp("2025-01-01").to_pydatetime()])
+    ours = [c.value for c in wb["模板-VIP客服"][2]]
+    wb["模板-VIP客服"].insert_cols(4)
+    wb["模板-VIP客服"].cell(2, 4, "备注")
+    wb.save(path)
+    assert cli.main(["start-month", str(path), "2026-10"]) == 0
+    assert "templates built anew to the policy: 模板-VIP客服" in capsys.readouterr().out
+    wb = openpyxl.load_workbook(path)
+    assert [c.value for c in wb["模板-VIP客服"][2]] == [c.value for c in wb["2026-10 VIP客服"][2]] == [*ours, "备注"]
+
+
 @pytest.mark.parametrize("change, said", [
     (lambda ws: ws.insert_cols(2), "has '' in column B, where ladderbook's '姓名' belongs"),  # an empty column
     (lambda ws: ws.move_range("B2:B3", cols=30), "has '' in column B, where ladderbook's '姓名' belongs"),  # moved

@@ -171,12 +171,14 @@ def export(args) -> int:
 def start_month(args) -> int:
     """The first month's sheets of a fresh workbook."""
     from . import close as close_module
-    added, problems = close_module.start_month(args.file, args.month)
-    for problem in problems:
+    started = close_module.start_month(args.file, args.month)
+    for problem in started.problems:
         print(problem, file=sys.stderr)
-    for title in added:
+    for title in started.sheets:
         print(f"新建 | started: {title}")
-    return 1 if problems else 0
+    if started.templates:
+        print(f"按政策重建模板 | templates built anew to the policy: {', '.join(started.templates)}")
+    return 1 if started.problems else 0
 
 
 def close_month(args) -> int:

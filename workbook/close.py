@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -477,38 +477,49 @@ def closed_months(source: book.Source) -> set[str]:
     return {values.month_label(m) for m in months if m not in (None, values.INVALID) and m not in still_open}
 
 
-def start_month(path, month: str, now: dt.datetime | None = None) -> tuple[list[str], list[Problem]]:
+class Started(NamedTuple):
+    """What start-month did: the month sheets added, the templates built anew; or the problems
+    that stopped it."""
+    sheets: Sequence[str] = ()
+    templates: Sequence[str] = ()
+    problems: Sequence[Problem] = ()
+
+
+def start_month(path, month: str, now: dt.datetime | None = None) -> Started:
     """The first month's sheets of a fresh workbook (the close starts every later one): one per
-    ladder with staff hired by the month's end, as the close would build them. Returns the
-    sheets added, or the problems that stop it; nothing changes with a problem."""
+    ladder with staff hired by the month's end, as the close would build them; and, as the
+    close does, the templates Excel's macro would refuse built anew (HR edited the policy's
+    items before the first month, say). Nothing changes with a problem."""
     path = Path(path)
     files.refuse_unsafe(path)
     wanted = values.month(month)
     if wanted in (None, values.INVALID):
-        return [], [bad_month(month)]
+        return Started(problems=[bad_month(month)])
     with writes.held(path) as held:
         return _start_month(held, wanted, now)
 
 
-def _start_month(held: writes.Held, wanted, now) -> tuple[list[str], list[Problem]]:
+def _start_month(held: writes.Held, wanted, now) -> Started:
     path = held.path
     source = FileBook(path)
     names = source.sheet_names()
     if any(m == wanted for _, m in book.month_sheets(names)):
         label = values.month_label(wanted)
-        return [], [Problem(f"已有 {label} 的月度表", f"there are month sheets for {label} already")]
+        return Started(problems=[Problem(f"已有 {label} 的月度表", f"there are month sheets for {label} already")])
     inputs = book.read(source)
     if inputs.problems or inputs.policy is None:
-        return [], list(inputs.problems)
+        return Started(problems=list(inputs.problems))
     roster, _ = schema.clean(schema.ROSTER, inputs.roster)
-    sheets, _ = _next_sheets(source, roster, inputs.policy, wanted, names)  # (built here, not copied)
+    sheets, stale = _next_sheets(source, roster, inputs.policy, wanted, names)  # (built here, not copied)
     if not sheets:
-        return [], [Problem("员工名册中没有在该月前入职的员工", "the roster has no one hired by that month's end")]
+        return Started(problems=[Problem("员工名册中没有在该月前入职的员工", "the roster has no one hired by that month's end")])
     lang = language(names)
 
-    def edit(editor: Editor):
+    def edit(editor: PackageEditor):
         for sheet in sheets:
             editor.add_month_sheet(*sheet)
+        for template in stale:
+            editor.rebuild_template(template.ladder, template.name, template.own)
 
     edit_package(held, edit, inputs.policy, lang, source, now)
-    return [s.title for s in sheets], []
+    return Started([s.title for s in sheets], [t.name for t in stale])
