@@ -676,6 +676,24 @@ def test_start_month_builds_anew_a_template_excels_macro_would_refuse(tmp_path, 
     assert [c.value for c in wb["模板-VIP客服"][2]] == [c.value for c in wb["2026-10 VIP客服"][2]] == [*ours, "备注"]
 
 
+def test_start_month_builds_a_template_anew_after_hr_renamed_a_kpi_item_in_the_policy(tmp_path, capsys):
+    """HR renames the customer representatives' item 考勤 to 出勤 in a fresh workbook's policy
+    sheet: the month's sheet and the template rebuilt by start-month both head it 出勤."""
+    path = tmp_path / "部门.xlsx"
+    wb = templates.department()
+    for row in wb["政策"].iter_rows():
+        if (row[0].value, row[1].value) == ("cs_rep", "考勤"):
+            row[1].value, row[2].value = "出勤", "Presence"
+    wb["员工名册"].append([1001, "王芳", "客户代表", "普通客服代表-中级", pd.Timestamp("2025-01-01").to_pydatetime()])
+    wb.save(path)
+    assert cli.main(["start-month", str(path), "2026-10"]) == 0
+    assert "templates built anew to the policy: 模板-客户代表" in capsys.readouterr().out
+    wb = openpyxl.load_workbook(path)
+    for sheet in ("模板-客户代表", "2026-10 客户代表"):
+        assert [str(c.value).split("\n")[0] for c in wb[sheet][2]][3:8] == [
+            "客户回访率", "客户满意度", "处理时限和正确度", "培训及业务水平", "出勤"]
+
+
 @pytest.mark.parametrize("change, said", [
     (lambda ws: ws.insert_cols(2), "has '' in column B, where ladderbook's '姓名' belongs"),  # an empty column
     (lambda ws: ws.move_range("B2:B3", cols=30), "has '' in column B, where ladderbook's '姓名' belongs"),  # moved
