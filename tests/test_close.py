@@ -11,6 +11,7 @@ import types
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.comments import Comment
 from openpyxl.worksheet.table import Table
 
 from workbook import apply_moves, archive, cli, close, recalc, sample, templates
@@ -641,7 +642,8 @@ def test_a_column_hr_put_among_ours_on_a_template_goes_after_ours_and_the_templa
         "inserted, moved or deleted, or the policy's items edited since): the month-end macro writes formulas by "
         "column and would put them under the wrong headers, so it does not run; close this month once with the "
         "command ladderbook close-month: it builds the template anew to the policy (your own columns after "
-        "ladderbook's), and the macro works again"]
+        "ladderbook's; not one holding comments, drawings, buttons or a Table of yours, to put right by hand), "
+        "and the macro works again"]
     assert "templates built anew to the policy: 模板-客服职级" in closed.text()
     wb = openpyxl.load_workbook(path)
     assert [c.value for c in wb["2026-11 客服职级"][2]] == [*ours, "备注"]
@@ -656,6 +658,24 @@ def test_a_column_hr_put_among_ours_on_a_template_goes_after_ours_and_the_templa
     wb.save(path)
     november = close.plan(FileBook(path))
     assert november.problems == [] and november.templates_off == []  # Excel's macro closes it
+
+
+def test_a_template_holding_a_comment_of_hrs_is_not_built_anew_and_the_close_says_so(tmp_path):
+    """备注 inserted among our columns on a template where HR also left a comment: building it
+    anew would lose the comment, so the close leaves it as it is and says what to do by hand."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    template = wb["模板-客服职级"]
+    template.insert_cols(4)
+    template.cell(2, 4, "备注")
+    template["A1"].comment = Comment("每月 5 日前填完", "HR")
+    wb.save(path)
+    closed = close.close_file(path)
+    assert closed.plan.problems == [] and closed.rebuilt == []
+    assert ("the template '模板-客服职级' has '备注' in column D, where ladderbook's '绩效系数' belongs: it holds "
+            "comments, drawings, buttons or a Table of yours, so it was not built anew") in closed.text()
+    template = openpyxl.load_workbook(path)["模板-客服职级"]
+    assert template["D2"].value == "备注" and template["A1"].comment.text == "每月 5 日前填完"
 
 
 def test_start_month_builds_anew_a_template_excels_macro_would_refuse(tmp_path, capsys):

@@ -48,13 +48,31 @@ class NewSheet(NamedTuple):
 
 
 class StaleTemplate(NamedTuple):
-    """A ladder's template sheet whose columns are not where the builder puts them: Excel's
-    macro refuses it (`problem`); the command line's close builds it anew, HR's `own` columns
-    after ours."""
+    """A ladder's template sheet whose columns are not where the builder puts them (`where`
+    says which column holds what): Excel's macro refuses it (`problem`); the command line's
+    close builds it anew, HR's `own` columns after ours, unless it holds parts of HR's (`kept`)."""
     ladder: Ladder
     name: str
     own: tuple[str, ...]
-    problem: Problem
+    where: Problem
+
+    @property
+    def problem(self) -> Problem:
+        return Problem(f"{self.where.zh}（插入、移动或删除了列，或政策改了项目）：月结宏按列写公式，会写到错误的列下，因此不执行；"
+                       f"请用命令行 ladderbook close-month 结账一次：它按政策重建模板（自加的列放在最后；有批注、图形、按钮或表格的"
+                       f"模板除外，需手动调整），之后月结宏可再用",
+                       f"{self.where.en} (a column inserted, moved or deleted, or the policy's items edited since): "
+                       f"the month-end macro writes formulas by column and would put them under the wrong headers, so "
+                       f"it does not run; close this month once with the command ladderbook close-month: it builds the "
+                       f"template anew to the policy (your own columns after ladderbook's; not one holding comments, "
+                       f"drawings, buttons or a Table of yours, to put right by hand), and the macro works again")
+
+    @property
+    def kept(self) -> str:
+        return (f"{self.where.zh}：该模板有批注、图形、按钮或表格，未按政策重建，月结宏不会执行；请手动把 ladderbook 的列按顺序放在前、"
+                f"自加的列放在最后 | {self.where.en}: it holds comments, drawings, buttons or a Table of yours, so it "
+                f"was not built anew and the month-end macro will not run; put ladderbook's columns first and in "
+                f"their order, yours after them, by hand")
 
 
 @dataclass
@@ -107,6 +125,7 @@ class Closed:
     archive: Path | None = None
     digest: str = ""
     backup: Path | None = None
+    rebuilt: list[str] = field(default_factory=list)  # the templates built anew (`_carry_out`)
 
     def text(self) -> str:
         p = self.plan
@@ -123,14 +142,14 @@ class Closed:
                  *([f"  培训名单 {len(p.training_rows)} 人 | training list: {len(p.training_rows)}"]
                    if p.training else []),
                  f"  新建 | started: {', '.join(s.title for s in p.new_sheets) or '-'}"]
-        if p.templates_off:  # (a close by the command: Excel's macro refuses them)
-            lines.append(f"  按政策重建模板 | templates built anew to the policy: "
-                         f"{', '.join(t.name for t in p.templates_off)}")
+        if self.rebuilt:
+            lines.append(f"  按政策重建模板 | templates built anew to the policy: {', '.join(self.rebuilt)}")
         if self.archive:
             lines.append(f"  归档 | archive: {self.archive} (SHA-256 {self.digest})")
         if self.backup:
             lines.append(f"  备份 | backup: {self.backup}")
-        return "\n".join(lines + [f"  注意 | note: {w}" for w in p.warnings])
+        notes = p.warnings + [t.kept for t in p.templates_off if t.name not in self.rebuilt]
+        return "\n".join(lines + [f"  注意 | note: {w}" for w in notes])
 
 
 def plan(source: book.Source, month: str | None = None, replace: bool = False) -> Plan:
@@ -413,14 +432,8 @@ def _first_line(header) -> str:
 
 
 def _misplaced(template: str, letter: str, found: str, wanted: str) -> Problem:
-    return Problem(f"模板「{template}」的 {letter} 列应为「{wanted}」，现为「{found}」（插入、移动或删除了列，或政策改了项目）："
-                   f"月结宏按列写公式，会写到错误的列下，因此不执行；请用命令行 ladderbook close-month 结账一次：它按政策重建模板"
-                   f"（自加的列放在最后），之后月结宏可再用",
-                   f"the template '{template}' has '{found}' in column {letter}, where ladderbook's '{wanted}' "
-                   f"belongs (a column inserted, moved or deleted, or the policy's items edited since): the month-end "
-                   f"macro writes formulas by column and would put them under the wrong headers, so it does not run; "
-                   f"close this month once with the command ladderbook close-month: it builds the template anew to "
-                   f"the policy (your own columns after ladderbook's), and the macro works again")
+    return Problem(f"模板「{template}」的 {letter} 列应为「{wanted}」，现为「{found}」",
+                   f"the template '{template}' has '{found}' in column {letter}, where ladderbook's '{wanted}' belongs")
 
 
 def close_file(path, month: str | None = None, replace: bool = False, now: dt.datetime | None = None) -> Closed:
@@ -446,19 +459,21 @@ def close_file(path, month: str | None = None, replace: bool = False, now: dt.da
         try:
             folder.mkdir(exist_ok=True)
             write_archive(the_plan, pending)
-            backup = edit_package(held, partial(_carry_out, the_plan), the_plan.policy, the_plan.lang, source, now)
+            rebuilt = []
+            backup = edit_package(held, partial(_carry_out, the_plan, rebuilt), the_plan.policy, the_plan.lang,
+                                  source, now)
         except BaseException:
             pending.unlink(missing_ok=True)
             raise
         digest = place_archive(pending, target, held.real.stat().st_mode, now)
-    return Closed(the_plan, target, digest, backup)
+    return Closed(the_plan, target, digest, backup, rebuilt)
 
 
-def _carry_out(the_plan: Plan, editor: PackageEditor) -> None:
-    """The plan, and the templates Excel's macro would refuse built anew: HR can use it again."""
+def _carry_out(the_plan: Plan, rebuilt: list[str], editor: PackageEditor) -> None:
+    """The plan, and the templates Excel's macro would refuse built anew (into `rebuilt`): HR
+    can use the macro again."""
     the_plan.carry_out(editor)
-    for stale in the_plan.templates_off:
-        editor.rebuild_template(stale.ladder, stale.name, stale.own)
+    rebuilt += [t.name for t in the_plan.templates_off if editor.rebuild_template(t.ladder, t.name, t.own)]
 
 
 def closed_months(source: book.Source) -> set[str]:
@@ -478,10 +493,11 @@ def closed_months(source: book.Source) -> set[str]:
 
 
 class Started(NamedTuple):
-    """What start-month did: the month sheets added, the templates built anew; or the problems
-    that stopped it."""
+    """What start-month did: the month sheets added, the templates built anew and what it says
+    of those it could not (`notes`); or the problems that stopped it."""
     sheets: Sequence[str] = ()
     templates: Sequence[str] = ()
+    notes: Sequence[str] = ()
     problems: Sequence[Problem] = ()
 
 
@@ -515,11 +531,12 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
         return Started(problems=[Problem("员工名册中没有在该月前入职的员工", "the roster has no one hired by that month's end")])
     lang = language(names)
 
+    rebuilt = []
+
     def edit(editor: PackageEditor):
         for sheet in sheets:
             editor.add_month_sheet(*sheet)
-        for template in stale:
-            editor.rebuild_template(template.ladder, template.name, template.own)
+        rebuilt.extend(t.name for t in stale if editor.rebuild_template(t.ladder, t.name, t.own))
 
     edit_package(held, edit, inputs.policy, lang, source, now)
-    return Started([s.title for s in sheets], [t.name for t in stale])
+    return Started([s.title for s in sheets], rebuilt, [t.kept for t in stale if t.name not in rebuilt])

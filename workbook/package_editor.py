@@ -157,14 +157,20 @@ class PackageEditor:
         template = self.names.template(ladder)
         self._add_built(ws, rows, template if template in self.book.titles() else None)
 
-    def rebuild_template(self, ladder: Ladder, name: str, own: tuple[str, ...] = ()):
+    def rebuild_template(self, ladder: Ladder, name: str, own: tuple[str, ...] = ()) -> bool:
         """The ladder's template sheet `name` built anew where it is, as `sheets.month` builds it
-        (HR's `own` columns after ours): Excel's macro copies it for each month's sheet."""
+        (HR's `own` columns after ours): Excel's macro copies it for each month's sheet. Not one
+        holding parts of its own (HR's comments, drawings, buttons, a Table; printer settings
+        aside), which would be lost with it. Returns whether it was."""
+        if any(not target.startswith("xl/printerSettings/")
+               for _, target in files.targets(self.zip, self.book.part(name))):
+            return False
         titles = self.book.titles()
         after = titles[titles.index(name) + 1] if titles.index(name) + 1 < len(titles) else None
         self.delete_sheet(name)
         self._add_built(month_sheet(self.styles.wb, self.policy, ladder, name, lang=self.names.lang, own=own), "",
                         after)
+        return True
 
     def _add_built(self, ws, rows: str, before: str | None) -> None:
         """A sheet the builder made (`rows`: those under it, as XML), in the package's own styles,
