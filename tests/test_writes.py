@@ -106,6 +106,17 @@ def test_a_read_only_workbook_is_refused_with_a_message(tmp_path, capsys):
     assert cli.main(["export", str(path)]) == 0  # reading it is fine
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows limits a name's characters, not its bytes")
+def test_a_workbook_whose_name_leaves_no_room_for_ours_beside_it_is_refused_saying_to_rename_it(tmp_path, capsys):
+    """78 Chinese characters are 234 bytes: the file is there, but Linux's 255 bytes leave no room
+    for the lock beside it (`.~ladderbook-<name>.lock`). HR reads what to do, the file untouched."""
+    path = small(tmp_path).rename(tmp_path / f"{'客服部' * 26}.xlsx")
+    before = path.read_bytes()
+    assert cli.main(["recalc", str(path)]) == 2
+    assert "the workbook's file name is too long: rename it shorter" in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
 @pytest.mark.parametrize("lock", ["~$dept.xlsx", ".~lock.dept.xlsx#"])
 def test_a_workbook_open_in_excel_wps_or_libreoffice_is_refused_also_through_a_symlink(tmp_path, capsys, lock):
     folder = tmp_path / "共享"

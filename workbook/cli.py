@@ -7,6 +7,7 @@ second to load, which `ladderbook --help` and a mistyped argument should not wai
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 import time
 from pathlib import Path
@@ -286,6 +287,9 @@ def main(argv=None) -> int:
         where = err.filename or args.__dict__.get("file") or ""
         print(f"无法读写 {where}：{err.strerror or err} | could not read or write {where}: {err.strerror or err}",
               file=sys.stderr)
+        if err.errno == errno.ENAMETOOLONG:  # ours beside the workbook add 20 bytes or so to its name
+            print("工作簿的文件名太长：请改短后再用 | the workbook's file name is too long: rename it shorter, then "
+                  "try again", file=sys.stderr)
         return 2
     except Exception as err:  # noqa: BLE001 (a message, never a traceback; writes are atomic)
         print(f"ladderbook 出错，请把此信息发给维护人员 | ladderbook failed; please send this to whoever "
