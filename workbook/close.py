@@ -470,10 +470,15 @@ def close_file(path, month: str | None = None, replace: bool = False, now: dt.da
 
 
 def _carry_out(the_plan: Plan, rebuilt: list[str], editor: PackageEditor) -> None:
-    """The plan, and the templates Excel's macro would refuse built anew (into `rebuilt`): HR
-    can use the macro again."""
+    """The plan, and the templates Excel's macro would refuse built anew (into `rebuilt`)."""
     the_plan.carry_out(editor)
-    rebuilt += [t.name for t in the_plan.templates_off if editor.rebuild_template(t.ladder, t.name, t.own)]
+    rebuilt += _rebuild(editor, the_plan.templates_off)
+
+
+def _rebuild(editor: PackageEditor, stale: list[StaleTemplate]) -> list[str]:
+    """The templates of `stale` the editor builds anew (not one holding HR's own parts), so that
+    Excel's macro can copy them again."""
+    return [t.name for t in stale if editor.rebuild_template(t.ladder, t.name, t.own)]
 
 
 def closed_months(source: book.Source) -> set[str]:
@@ -536,7 +541,7 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
     def edit(editor: PackageEditor):
         for sheet in sheets:
             editor.add_month_sheet(*sheet)
-        rebuilt.extend(t.name for t in stale if editor.rebuild_template(t.ladder, t.name, t.own))
+        rebuilt.extend(_rebuild(editor, stale))
 
     edit_package(held, edit, inputs.policy, lang, source, now)
     return Started([s.title for s in sheets], rebuilt, [t.kept for t in stale if t.name not in rebuilt])
