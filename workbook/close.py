@@ -378,7 +378,7 @@ def _training(out: Plan, source: book.Source, names: list[str], review: Review) 
 
 
 def _next_sheets(source: book.Source, clean: pd.DataFrame, policy: Policy, month: int,
-                 names: list[str]) -> tuple[list[NewSheet], list[Problem]]:
+                 names: list[str]) -> tuple[list[NewSheet], list[StaleTemplate]]:
     """Next month's sheets: one per ladder with staff (the cleaned roster) hired by that
     month's end, named in the workbook's language (2026-11 客服职级, 2026-11 CS grade), with
     HR's own columns of the ladder's template sheet after ours (Excel's macro copies the
