@@ -18,7 +18,6 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from xlfuncs import book, schema, validation, values
@@ -32,7 +31,7 @@ from .archive import archive_folder, archive_sheets, archive_target, place_archi
 from .edits import Editor, aligned, below_records, edit_package, id_cell, last_row
 from .file_book import FileBook
 from .package_editor import PackageEditor
-from .sheets.month import month_sheet
+from .sheets.month import Columns, headers
 from .sheets.style import Names, language
 from .sheets.tables import history_extra
 
@@ -416,7 +415,7 @@ def _template_columns(source: book.Source, policy: Policy, names: list[str]):
         if name not in names:
             continue
         cells = source.values(name)
-        built = [c.value for c in month_sheet(Workbook(), policy, ladder, name, lang=lang, below=False)[2]]
+        built = headers(Columns.of(policy, ladder).all(), Names(lang))
         heads = [*(cells[1] if len(cells) > 1 else []), *[None] * len(built)]  # its header row, the second
         wrong = next((pos for pos, want in enumerate(built)
                       if not set(schema.header_parts(heads[pos])) & set(schema.header_parts(want))), None)

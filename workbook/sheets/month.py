@@ -4,6 +4,7 @@ declare them (`xlfuncs.excel`), one array formula per function, then HR's decisi
 from __future__ import annotations
 
 from copy import copy
+from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
@@ -22,6 +23,55 @@ PREFILLED = ("employee", "name", "level")  # the roster's, in the first columns 
 FIRST = 3  # the first person's row, under the title and the header
 
 
+@dataclass(frozen=True)
+class Columns:
+    """A ladder's month-sheet columns, each (key, 中文, English, input rule), as the sheet has
+    them from A: the inputs, the add-in's functions' columns, HR's decisions."""
+    inputs: list[tuple]
+    functions: list  # the add-in's functions with columns, as declared (`xlfuncs.excel`)
+    decisions: list[tuple]
+    items: list[str]  # the KPI items typed, if the ladder's roles score by items
+
+    @classmethod
+    def of(cls, policy: Policy, ladder: Ladder) -> Columns:
+        roles = list(dict.fromkeys(policy.role(r.role) for r in ladder.rungs))
+        items = list(dict.fromkeys(i.name for role in roles for i in role.items))
+        item_en = {i.name: i.name_en for role in roles for i in role.items}
+        metric = policy.metric(roles[0].metric)
+        band_reviewed = any(role.cycle_months for role in roles)
+        has_raise = any(r.raise_min is not None for r in ladder.rungs)
+
+        inputs = [("employee", "工号", "Employee ID", None), ("name", "姓名", "Name", None),
+                  ("level", "职级", "Level", "LevelNames")]
+        inputs += [(f"item:{n}", n, item_en[n], "between:0:100") for n in items]
+        if not items:
+            zh, en = schema.score_header(metric)
+            inputs.append(("score", zh, en, f"between:{metric.min:g}:{metric.max:g}"))
+        inputs += [(f.key, f.zh, f.en, "YesNo" if f.kind == "flag" else "number")  # the rest, as History has them
+                   for f in schema.RECORDS.fields
+                   if f.key not in ("month", "employee", "score", "override", *schema.DECISIONS)]
+        if band_reviewed:
+            f = schema.RECORDS.field("override")
+            inputs.append(("override", f.zh, f.en, "Outcomes"))
+        shown = {"": True, "items": bool(items), "cycle": band_reviewed, "raise": has_raise}
+        functions = [fn.__ladderbook__ for fn in declared() if fn.__ladderbook__.columns
+                     and shown[fn.__ladderbook__.columns[0].on]]  # the add-in's columns, as declared
+        # HR's decision on the review, typed after reading it: the last columns
+        rules = {"decision": "Decisions", "to_level": "LevelNames", "raise": "number"}
+        decisions = [(f.key, f.zh, f.en, rules.get(f.key)) for f in map(schema.RECORDS.field, schema.DECISIONS)]
+        return cls(inputs, functions, decisions, items)
+
+    def all(self, owned: list[tuple] = ()) -> list[tuple]:
+        """Every column, HR's own (`owned`) last."""
+        return [*self.inputs, *((c.key, c.zh, c.en, None) for f in self.functions for c in f.columns),
+                *self.decisions, *owned]
+
+
+def headers(columns: list[tuple], names: Names) -> list[str]:
+    """The header row's texts of `columns` (`Columns.all`), in the workbook's language."""
+    return [names.header(zh, en) if en is not None else zh for _, zh, en, _ in columns]
+
+
 def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=None,
                 people: list[dict] | None = None, lang: str = "zh", index: int | None = None,
                 below: bool = True, own: tuple[str, ...] = ()):
@@ -33,35 +83,11 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     `own`: HR's own columns (headers as typed) after ours, inputs as theirs are."""
     names = Names(lang)
     ws = wb.create_sheet(title, index)
-    roles = list(dict.fromkeys(policy.role(r.role) for r in ladder.rungs))
-    items = list(dict.fromkeys(i.name for role in roles for i in role.items))
-    item_en = {i.name: i.name_en for role in roles for i in role.items}
-    metric = policy.metric(roles[0].metric)
-    band_reviewed = any(role.cycle_months for role in roles)
-    has_raise = any(r.raise_min is not None for r in ladder.rungs)
-
-    inputs = [("employee", "工号", "Employee ID", None), ("name", "姓名", "Name", None),
-              ("level", "职级", "Level", "LevelNames")]
-    inputs += [(f"item:{n}", n, item_en[n], "between:0:100") for n in items]
-    if not items:
-        zh, en = schema.score_header(metric)
-        inputs.append(("score", zh, en, f"between:{metric.min:g}:{metric.max:g}"))
-    inputs += [(f.key, f.zh, f.en, "YesNo" if f.kind == "flag" else "number")  # the rest, as History has them
-               for f in schema.RECORDS.fields
-               if f.key not in ("month", "employee", "score", "override", *schema.DECISIONS)]
-    if band_reviewed:
-        f = schema.RECORDS.field("override")
-        inputs.append(("override", f.zh, f.en, "Outcomes"))
-
-    shown = {"": True, "items": bool(items), "cycle": band_reviewed, "raise": has_raise}
-    functions = [fn.__ladderbook__ for fn in declared() if fn.__ladderbook__.columns
-                 and shown[fn.__ladderbook__.columns[0].on]]  # the add-in's columns, as declared
+    laid = Columns.of(policy, ladder)
+    inputs, decisions, items, functions = laid.inputs, laid.decisions, laid.items, laid.functions
     computed = [c for f in functions for c in f.columns]
-    # HR's decision on the review, typed after reading it: the last columns
-    rules = {"decision": "Decisions", "to_level": "LevelNames", "raise": "number"}
-    decisions = [(f.key, f.zh, f.en, rules.get(f.key)) for f in map(schema.RECORDS.field, schema.DECISIONS)]
     owned = [(f"own:{i}", head, None, None) for i, head in enumerate(own)]
-    columns = inputs + [(c.key, c.zh, c.en, None) for c in computed] + decisions + owned
+    columns = laid.all(owned)
     col = {key: i for i, (key, *_rest) in enumerate(columns, 1)}
     people = people or []
     first, last = FIRST, FIRST - 1 + (len(people) or TEMPLATE_ROWS)
@@ -75,7 +101,7 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     ws.cell(1, 3, names.pick(f"{ladder.name} 月度考核（{ladder.id}）",
                              f"{ladder.name_en} monthly assessment ({ladder.id})")).font = TITLE_FONT
     fills = {i: COMPUTED_FILL for key, i in col.items() if key in {c.key for c in computed}}
-    header_row(ws, 2, [names.header(zh, en) if en is not None else zh for _, zh, en, _ in columns], fills)
+    header_row(ws, 2, headers(columns, names), fills)
 
     for row, person in enumerate(people if below else people[:1], first):
         for key in PREFILLED:
