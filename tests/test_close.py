@@ -18,7 +18,7 @@ from workbook import apply_moves, archive, cli, close, recalc, sample, templates
 from workbook.sheets import month
 from workbook.file_book import FileBook
 import libreoffice
-from workbooks import fill_month_sheets
+from workbooks import fill_month_sheets, type_into_file
 from xlfuncs import book, values
 from xlfuncs.rules import evaluate
 
@@ -261,9 +261,7 @@ def test_a_year_closed_month_by_month(tmp_path):
     templates.with_department(roster, records[(month <= start).to_numpy()]).save(path)
     for m in range(start, start + 12):
         if m > start:  # HR types the month into the sheets the last close started
-            wb = openpyxl.load_workbook(path)
-            fill_month_sheets(wb, records[(month == m).to_numpy()])
-            wb.save(path)
+            type_into_file(path, records[(month == m).to_numpy()])
         closed = close.close_file(path)
         assert closed.plan.problems == [] and closed.plan.label == values.month_label(m)
         assert len(closed.plan.rows) == len(roster)

@@ -34,21 +34,53 @@ class Book:
         return self.sheets[name]
 
 
-def fill_month_sheets(wb, records: pd.DataFrame, policy=None) -> None:
-    """Type `records` (schema field names) into the open month sheets of `wb` (openpyxl), each
-    on the row of its employee, as HR does during the month."""
+def typed_cells(names: list[str], rows_of, records: pd.DataFrame, policy=None):
+    """(sheet, row, column, value) of `records` (schema field names) typed into the open month
+    sheets among `names`, each on the row of its employee, as HR does during the month;
+    `rows_of(sheet)`: the sheet's rows of values, its first row first."""
     from xlfuncs import book, values
     from xlfuncs.policy import default_policy
     from xlfuncs.rules import item_fields
 
     extra = item_fields(policy or default_policy())
     by_id = {values.employee_id(r["employee"]): r for r in records.to_dict("records")}
-    for name, _ in book.month_sheets(wb.sheetnames):
-        ws = wb[name]
-        mapping, _ = schema.match_headers(schema.RECORDS, [c.value for c in ws[2]], extra)
+    for name, _ in book.month_sheets(names):
+        rows = rows_of(name)
+        mapping, _ = schema.match_headers(schema.RECORDS, list(rows[1]), extra)
         column = {key: pos + 1 for pos, key in mapping.items()}
-        for row in range(3, ws.max_row + 1):
-            record = by_id.get(values.employee_id(ws.cell(row, column["employee"]).value))
+        for row, cells in enumerate(rows[2:], 3):
+            record = by_id.get(values.employee_id(cells[column["employee"] - 1]))
             for key, value in (record or {}).items():
                 if key in column and key not in ("employee", "month") and not pd.isna(value):
-                    ws.cell(row, column[key], value.item() if hasattr(value, "item") else value)
+                    yield name, row, column[key], value.item() if hasattr(value, "item") else value
+
+
+def fill_month_sheets(wb, records: pd.DataFrame, policy=None) -> None:
+    """`records` typed into the open month sheets of `wb` (openpyxl) (`typed_cells`)."""
+    for name, row, column, value in typed_cells(wb.sheetnames, lambda n: list(wb[n].iter_rows(values_only=True)),
+                                                records, policy):
+        wb[name].cell(row, column, value)
+
+
+def type_into_file(path, records: pd.DataFrame, policy=None) -> None:
+    """`records` typed into the open month sheets of the workbook file at `path` (`typed_cells`),
+    its other parts kept as they are: as Excel saves a workbook HR typed in, and faster than
+    openpyxl's load and save of the whole workbook."""
+    import os
+
+    from workbook import package
+    from workbook.file_book import FileBook
+    from workbook.package_editor import PackageEditor
+    from xlfuncs.policy import default_policy
+
+    reader = FileBook(path)
+    editor = PackageEditor(path, policy or default_policy(), "zh")
+    try:
+        for name, row, column, value in typed_cells(reader.sheet_names(), reader.values, records, policy):
+            editor.set_cell(name, row, column, value)
+        parts = editor.parts()
+    finally:
+        editor.close()
+    typed = path.with_name(f"typed-{path.name}")
+    package.copy(path, typed, parts)
+    os.replace(typed, path)
