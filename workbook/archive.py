@@ -8,8 +8,6 @@ import datetime as dt
 import functools
 import hashlib
 import io
-import math
-import numbers
 import os
 import stat
 import zipfile
@@ -20,10 +18,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -36,7 +32,6 @@ from xlfuncs.rules import Review, item_fields
 from . import files, sheet_xml, writes
 from .edits import id_cell
 from .report import cell_width, display_width, review_header
-from .sheet_xml import number_text, xml_text
 from .sheets.style import DATE, MONTH, Names, print_setup, typed
 
 if TYPE_CHECKING:  # the close's plan, which the archive is made from
@@ -183,22 +178,16 @@ class _Body:
         return "".join(out)
 
     def _value(self, value, wrapped: bool) -> str:
-        """A cell's XML after its reference ("": none): a fraction to two decimals (a whole number as it is),
-        a month as 2026-10 and a date as 2026-10-31, an error value as Excel's, text as text
-        (one that starts with "=" too)."""
-        if isinstance(value, (bool, np.bool_)):
-            return f' t="b"><v>{int(value)}</v>'
-        if isinstance(value, numbers.Number):
-            if not math.isfinite(value):  # no number a cell can hold: blank
-                return ""
-            style = "" if float(value).is_integer() else self.styles["fraction"]
-            return f"{style}><v>{number_text(value)}</v>"
-        if isinstance(value, dt.date):
-            return f"{self.styles[_date_format(value)]}><v>{number_text(to_excel(value))}</v>"
-        if value in ERROR_CODES:
-            return f' t="e"><v>{value}</v>'
-        style = self.styles["wrapped"] if wrapped else ""
-        return f'{style} t="inlineStr"><is><t xml:space="preserve">{xml_text(str(value))}</t></is>'
+        """A cell's XML after its reference ("": none, `sheet_xml.value_cell`): a fraction to two
+        decimals (a whole number as it is), a month as 2026-10 and a date as 2026-10-31, a
+        wrapped text wrapped."""
+        def style(value) -> str:
+            if isinstance(value, str):
+                return self.styles["wrapped"] if wrapped else ""
+            if isinstance(value, dt.date):
+                return self.styles[_date_format(value)]
+            return "" if float(value).is_integer() else self.styles["fraction"]
+        return sheet_xml.value_cell(value, style)
 
 
 def _cell(ws, value):

@@ -13,17 +13,14 @@ the engine loads the file itself.
 from __future__ import annotations
 
 import io
-import math
 import zipfile
 from typing import Callable
 
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.formula.tokenizer import Token
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
 
 from . import files
-from .sheet_xml import number_text, xml_text
+from .sheet_xml import value_cell
 
 DYNAMIC = {"INDIRECT", "OFFSET", "CELL", "INFO"}  # read what their text does not name
 _SHEET = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{}</sheetData>'
@@ -77,7 +74,7 @@ def _rows(rows: list[list], boxes: list) -> str:
             if value is not None:
                 key = (type(value), value)
                 if key not in held:
-                    held[key] = _value(value)
+                    held[key] = value_cell(value)
                 if held[key]:
                     cells.append(f'<c r="{letters[c - 1]}{r}"{held[key]}</c>')
         if cells:
@@ -85,16 +82,3 @@ def _rows(rows: list[list], boxes: list) -> str:
     return "".join(out)
 
 
-def _value(value) -> str:
-    """A cell's value as the engine reads it, after `<c r="…"`: a date as its day number; ""
-    for what a cell cannot hold (an infinite number)."""
-    if isinstance(value, bool):
-        return f' t="b"><v>{int(value)}</v>'
-    if isinstance(value, (int, float)):
-        return f"><v>{number_text(value)}</v>" if math.isfinite(value) else ""
-    if hasattr(value, "year"):  # a date or a datetime
-        return f"><v>{number_text(to_excel(value))}</v>"
-    if value in ERROR_CODES:  # the reader gives an error cell by its name, one of Excel 2007's seven: the
-        # engine's loader reads those and stops at a newer one (#SPILL!), which the reader refuses (`FileBook`)
-        return f' t="e"><v>{value}</v>'
-    return f' t="inlineStr"><is><t xml:space="preserve">{xml_text(str(value))}</t></is>'

@@ -7,16 +7,21 @@ them (`<row r=…>`, `<c r=…>`, in order); a sheet whose rows or cells lack th
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import math
+import numbers
 import re
 from typing import Callable
 from xml.sax.saxutils import escape
 
+import numpy as np
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.datetime import to_excel
 
 from .files import Refused
 
@@ -73,6 +78,22 @@ def number_cell(value) -> tuple[str, str]:
     """A number as a cell Excel opens holds it: (its `t`, "" for a number; its `<v>`). A NaN
     or an infinity is #NUM!, as Excel shows a function's: "nan" and "inf" no reader opens."""
     return ("", number_text(value)) if math.isfinite(value) else ("e", "#NUM!")
+
+
+def value_cell(value, style: Callable[[object], str] = lambda value: "") -> str:
+    """A value as a reader gives it (a yes/no, a number, a date, an error value by name as
+    `FileBook` reads it, a text) as a plain cell's XML after its reference: `<c r="A1"` + this
+    + `</c>`; "" for what no cell holds (NaN, an infinity: a blank). `style(value)`: the
+    ` s="…"` of a number, a date or a text, or "". The archive's cells and the engine's."""
+    if isinstance(value, (bool, np.bool_)):
+        return f' t="b"><v>{int(value)}</v>'
+    if isinstance(value, numbers.Number):
+        return f"{style(value)}><v>{number_text(value)}</v>" if math.isfinite(value) else ""
+    if isinstance(value, dt.date):  # a datetime (and pandas' Timestamp) is a date
+        return f"{style(value)}><v>{number_text(to_excel(value))}</v>"
+    if value in ERROR_CODES:  # Excel 2007's seven, those the reader gives by name
+        return f' t="e"><v>{value}</v>'
+    return f'{style(value)} t="inlineStr"><is><t xml:space="preserve">{xml_text(str(value))}</t></is>'
 
 
 def unplaced(sheet: str) -> Refused:
