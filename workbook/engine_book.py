@@ -80,5 +80,3 @@ def _rows(rows: list[list], boxes: list) -> str:
         if cells:
             out.append(f'<row r="{r}">{"".join(cells)}</row>')
     return "".join(out)
-
-
