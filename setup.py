@@ -15,6 +15,7 @@ setup(
     install_requires=["pandas>=2.2", "openpyxl>=3.1", "xlwings>=0.37", "defusedxml>=0.7",
                       "formualizer>=0.13,<0.14", "opencc>=1.1",
                       "lxml>=5"],
-    extras_require={"test": ["pytest>=8", "pytest-xdist>=3"], "bench": ["ironcalc>=0.9"]},
+    # python-calamine: pandas' xlsx reader to come, which a test reads the month end's values with
+    extras_require={"test": ["pytest>=8", "pytest-xdist>=3", "python-calamine>=0.3"], "bench": ["ironcalc>=0.9"]},
     entry_points={"console_scripts": ["ladderbook = workbook.cli:main"]},
 )
