@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
-from workbook import excel_calls, recalc, templates
+from workbook import excel_calls, formula_text, recalc, templates
 from workbook.sample import department
 from workbooks import frame_rows, sheet as table_cells
 from xlfuncs import schema
@@ -109,7 +109,7 @@ def formulas(wb) -> list[tuple[str, str, str]]:
                 text, target = (c.value.text, c.value.ref) if isinstance(c.value, ArrayFormula) else (
                     c.value, c.coordinate)
                 if (isinstance(text, str) and text.startswith("=")
-                        and recalc._parse(recalc._tokens(text[1:]), recalc.functions())):
+                        and formula_text.one_call(formula_text.tokenized(text[1:]), recalc.functions())):
                     out.append((ws.title, target, text[1:]))
     return out
 
@@ -118,11 +118,11 @@ def replay(book: XlBook, calls) -> dict[tuple[str, str], object]:
     """One recalculation: every formula of `calls` called as Excel calls it; what each formula
     range shows, by (sheet, target)."""
     # Excel hands the arguments' cells over itself: reading them costs no bulk read
-    cells = recalc.StoredCells(SimpleNamespace(sheet_names=lambda: [s.name for s in book.sheets],
-                                               values=lambda sheet: book.sheets[sheet].grid))
+    cells = formula_text.StoredCells(SimpleNamespace(sheet_names=lambda: [s.name for s in book.sheets],
+                                                     values=lambda sheet: book.sheets[sheet].grid))
     shown = {}
     for sheet, target, text in calls:
-        name, args = recalc._parse(recalc._tokens(text), recalc.functions())
+        name, args = formula_text.one_call(formula_text.tokenized(text), recalc.functions())
         fn = recalc.functions()[name]
         values = [cells.argument(sheet, a, arg.options.get("convert") == "range")
                   for a, arg in zip(args, fn.__ladderbook__.args)]

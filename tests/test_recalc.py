@@ -19,7 +19,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 import libreoffice
 from test_apply_moves import department as deciding
 from workbook.file_book import FileBook
-from workbook import apply_moves, cli, close, files, package, recalc, sheet_xml, templates
+from workbook import apply_moves, cli, close, files, formula_text, package, recalc, sheet_xml, templates
 from workbook.sample import department
 from workbook.styles_part import Styles
 from xlfuncs.rules import evaluate
@@ -186,12 +186,12 @@ def test_formulas_are_found_in_their_own_cells_among_others():
     xml = ('<worksheet><cols><col min="1" max="2"/></cols><sheetData><row r="1"><c r="A1" s="2"/>'
            '<c r="B1"><v>3</v></c><c r="C1" t="str"><f>SUM(A1:B1)&amp;"&lt;"</f><v>3&lt;</v></c>'
            '<c\nr="D1"><f t="array" ref="D1:D3">NEXT_LEVEL(A1:A3)</f></c></row></sheetData></worksheet>')
-    assert [(f.cell, f.text, f.target) for f in recalc._formulas("S", xml)] == [
+    assert [(f.cell, f.text, f.target) for f in formula_text.found("S", xml)] == [
         ("C1", 'SUM(A1:B1)&"<"', "C1"), ("D1", "NEXT_LEVEL(A1:A3)", "D1:D3")]
     for unplaced in ('<c r="A1" s="2"/><c><f>1+1</f></c>', '<c r="A1"><v>1</v></c><c s="1"><f>1+1</f></c>',
                      '<row r="1"><f>1+1</f></row>'):
         with pytest.raises(files.Refused, match="without their reference"):
-            recalc._formulas("S", f"<worksheet><sheetData>{unplaced}</sheetData></worksheet>")
+            formula_text.found("S", f"<worksheet><sheetData>{unplaced}</sheetData></worksheet>")
 
 
 def test_arguments_it_cannot_read_leave_the_formula_alone_and_said(dept, tmp_path):

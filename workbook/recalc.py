@@ -13,9 +13,9 @@ calls the add-in is left as it was and listed. Then the other formulas that read
 computed by a formula engine over the new answers (`engine`); every other keeps the value Excel
 stored.
 
-About 400 lines: finding formulas in the sheets' XML, calling them and writing their cached
-values back are one pass over the same parts; the formula engine and the calling convention
-are their own modules.
+Finding formulas in the sheets' XML, calling them and writing their cached values back are one
+pass over the same parts; what a formula's text says (`formula_text`), the formula engine and
+the calling convention are their own modules.
 """
 
 from __future__ import annotations
@@ -27,16 +27,16 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from openpyxl.formula.tokenizer import Token, Tokenizer
-from openpyxl.formula.translate import Translator
+from openpyxl.formula.tokenizer import Token
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from xlfuncs.excel import CellError, declared
 
-from . import excel_calls, files, package, sheet_xml, writes
-from .sheet_xml import ATTR, F, number_cell, xml_text, xml_unescape
+from . import excel_calls, files, formula_text, package, sheet_xml, writes
 from .file_book import FileBook
+from .formula_text import Formula, StoredCells
+from .sheet_xml import F, number_cell, xml_text
 
 _FULL_CALC = re.compile(r'\s+fullCalcOnLoad="(?:1|true)"')
 
@@ -63,15 +63,6 @@ class Report:
                          f"{len(self.left_alone)}")
             lines += [f"  {address}: ={formula}" for address, formula in self.left_alone[:20]]
         return "\n".join(lines)
-
-
-@dataclass
-class _Formula:
-    sheet: str
-    cell: str
-    text: str
-    target: str  # the cell, or the range of an array formula
-    array: bool = False  # an array formula (Ctrl+Shift+Enter, or a dynamic array), of one cell or more
 
 
 def recalc(path, output=None, as_of=None, progress=None, values_only=False) -> Report:
@@ -149,159 +140,9 @@ def _stored_already(value, stored) -> bool:
     return type(value) in (bool, float, str) and type(stored) is type(value) and stored == value
 
 
-def _formulas(sheet: str, xml: str) -> list[_Formula]:
-    """Every formula of a sheet, shared formulas expanded to each cell's own text. The formulas
-    are found first and then their cells: a month sheet's thousands of cells hold a few dozen
-    array formulas."""
-    shared = {}
-    out = []
-    for f in F.finditer(xml):
-        start = _cell_start(xml, f.start())
-        opened = xml.find(">", start) if start >= 0 else -1
-        if opened < 0 or xml[opened - 1] == "/" or xml.find("</c>", opened, f.start()) >= 0:
-            raise sheet_xml.unplaced(sheet)  # the formula is in no <c …> of its own
-        attrs = dict(ATTR.findall(xml, start, opened))
-        if "r" not in attrs:
-            raise sheet_xml.unplaced(sheet)
-        f_attrs = dict(ATTR.findall(f.group(1)))
-        text = xml_unescape(f.group(2) or "")
-        cell = attrs["r"]
-        if f_attrs.get("t") == "shared":
-            if text:
-                shared[f_attrs["si"]] = (cell, text)
-            elif f_attrs.get("si") in shared:
-                anchor, anchor_text = shared[f_attrs["si"]]
-                text = Translator(f"={anchor_text}", origin=anchor).translate_formula(cell)[1:]
-        if text:
-            array = f_attrs.get("t") == "array"
-            out.append(_Formula(sheet, cell, text, f_attrs.get("ref", cell) if array else cell, array))
-    return out
-
-
-def _cell_start(xml: str, end: int) -> int:
-    """Where the last `<c …>` before `end` starts (not a `<col>`), or -1."""
-    start = xml.rfind("<c", 0, end)
-    while start >= 0 and not xml[start + 2].isspace():
-        start = xml.rfind("<c", 0, start)
-    return start
-
-
 def functions() -> dict:
     """The add-in's functions by name, as declared (`xlfuncs.excel`); macros are not called."""
     return {fn.__name__: fn for fn in declared() if not fn.__ladderbook__.macro}
-
-
-def _tokens(text: str) -> list[Token]:
-    return [t for t in Tokenizer(f"={text}").items if t.type != Token.WSPACE]
-
-
-def _cell_reference(text: str, sheet: str):
-    """(sheet, (min_col, min_row, max_col, max_row)) of a reference such as A1, 'S x'!A1:B9 or
-    A:A (None for the open side of a whole row or column), or None for what is no cell
-    reference (a defined name, a Table column)."""
-    where, _, ref = text.strip().rpartition("!")
-    try:
-        box = range_boundaries(ref.replace("$", ""))
-    except (ValueError, TypeError):
-        return None
-    return (where.strip("'").replace("''", "'") if where else sheet), box
-
-
-def _calls_addin(tokens: list[Token], known: dict) -> bool:
-    return any(t.type == Token.FUNC and t.subtype == Token.OPEN and t.value[:-1].upper() in known
-               for t in tokens)
-
-
-def _parse(tokens: list[Token], known: dict):
-    """(function name, [argument texts]) when the formula's tokens are one add-in call whose
-    arguments are each a reference or a constant, else None."""
-    if (len(tokens) < 2 or tokens[0].type != Token.FUNC or tokens[0].value[:-1].upper() not in known
-            or tokens[-1].type != Token.FUNC or tokens[-1].subtype != Token.CLOSE):
-        return None
-    args, current, depth = [], [], 0
-    for t in tokens[1:-1]:
-        if t.type in (Token.FUNC, Token.PAREN, Token.OP_IN, Token.OP_POST):
-            return None  # a nested call or an expression: not one add-in call
-        if t.type == Token.ARRAY:
-            depth += 1 if t.subtype == Token.OPEN else -1
-        if t.type == Token.SEP and t.subtype == Token.ARG and depth == 0:
-            args.append(current)
-            current = []
-        else:
-            current.append(t)
-    args.append(current)
-    if not all(_is_argument(a) for a in args):
-        return None
-    return tokens[0].value[:-1].upper(), ([] if args == [[]] else ["".join(t.value for t in a) for a in args])
-
-
-def _is_argument(tokens: list[Token]) -> bool:
-    """Nothing (an omitted argument), a constant, an array constant, or a cell reference (not
-    a defined name, whose cells recalc cannot know)."""
-    if not tokens or tokens[0].type == Token.ARRAY:
-        return True
-    if len(tokens) == 2 and tokens[0].type == Token.OP_PRE and tokens[1].subtype == Token.NUMBER:
-        return True  # a negative number
-    if len(tokens) != 1 or tokens[0].type != Token.OPERAND:
-        return False
-    return tokens[0].subtype != Token.RANGE or _cell_reference(tokens[0].value, "") is not None
-
-
-class _Unreadable(Exception):
-    """An argument refers to what the file does not have (a sheet since deleted)."""
-
-
-class StoredCells:
-    """Stored values of the file's cells, by sheet and A1 reference."""
-
-    def __init__(self, source: FileBook):
-        self.source = source
-        self.names = set(source.sheet_names())
-
-    def argument(self, sheet: str, text: str, as_range=False):
-        """An argument as Excel hands it to the add-in: a literal, a range's values as pywin32
-        gives them, or (`as_range`) the range itself; an omitted one between others is empty."""
-        tokens = _tokens(text)
-        if not tokens:
-            return None
-        if tokens[0].type == Token.ARRAY:  # {60,40} or {1;2}: a row as VBA gets it, else rows
-            rows = [[]]
-            for t in tokens[1:-1]:
-                if t.type == Token.SEP:
-                    rows += [[]] if t.subtype == Token.ROW else []
-                else:
-                    rows[-1].append(_literal(t.value))
-            value = excel_calls.com_value(rows)
-            return value[0] if isinstance(value, tuple) and len(value) == 1 else value
-        if tokens[0].subtype != Token.RANGE:
-            return excel_calls.com_value([[_literal(text)]])
-        sheet, (min_col, min_row, max_col, max_row) = _cell_reference(text, sheet)
-        if sheet not in self.names:
-            raise _Unreadable(text)
-        if as_range:
-            return excel_calls.Cell(self.source, sheet, min_row, min_col,
-                                    max_row - min_row + 1, max_col - min_col + 1)
-        return excel_calls.com_value([[self.stored(sheet, r, c) for c in range(min_col, max_col + 1)]
-                                      for r in range(min_row, max_row + 1)])
-
-    def stored(self, sheet: str, row: int, column: int):
-        """The value the file stores in a cell (None beyond the sheet's cells)."""
-        grid = self.source.values(sheet)
-        return grid[row - 1][column - 1] if row <= len(grid) and column <= len(grid[row - 1]) else None
-
-    def at(self, sheet: str, address: str):
-        return self.stored(sheet, *coordinate_to_tuple(address))
-
-
-def _literal(text: str):
-    """A constant as a formula writes it: "text", TRUE/FALSE, an error, or a number."""
-    text = text.strip()
-    if text.startswith('"'):
-        return text[1:-1].replace('""', '"')
-    try:
-        return float(text)
-    except ValueError:
-        return text.upper() == "TRUE" if text.upper() in ("TRUE", "FALSE") else text.upper()
 
 
 def _compute(texts: dict[str, str], source: FileBook, places, as_of, progress, changed=frozenset()
@@ -322,15 +163,15 @@ def _compute(texts: dict[str, str], source: FileBook, places, as_of, progress, c
         stale.append(formula)
 
     for sheet, xml in texts.items():
-        for formula in _formulas(sheet, xml):
-            tokens = _tokens(formula.text)
-            if not _calls_addin(tokens, known):
+        for formula in formula_text.found(sheet, xml):
+            tokens = formula_text.tokenized(formula.text)
+            if not formula_text.calls_addin(tokens, known):
                 if not formula.array:
                     ordinary[sheet][formula.cell] = formula.text
                 else:  # an array formula of ordinary functions, of one cell too: Excel's array evaluation
                     leave(formula)  # is not reproduced
                 continue
-            parsed = _parse(tokens, known)
+            parsed = formula_text.one_call(tokens, known)
             if parsed is None:
                 leave(formula)
                 continue
@@ -344,7 +185,7 @@ def _compute(texts: dict[str, str], source: FileBook, places, as_of, progress, c
             try:
                 values = [cells.argument(sheet, a, arg.options.get("convert") == "range")
                           for a, arg in zip(args, fn.__ladderbook__.args)]
-            except _Unreadable:
+            except formula_text.Unreadable:
                 leave(formula)
                 continue
             (why if name == "WHY" else calls).append((formula, fn, values))
@@ -379,7 +220,7 @@ def _compute(texts: dict[str, str], source: FileBook, places, as_of, progress, c
     return report, edits
 
 
-def _boxes(formulas: list[_Formula]) -> dict:
+def _boxes(formulas: list[Formula]) -> dict:
     """sheet → the (min_col, min_row, max_col, max_row) each formula fills."""
     out = defaultdict(list)
     for formula in formulas:
@@ -398,7 +239,7 @@ class Places:
     def of(self, sheet: str, text: str):
         """[(sheet, box)] of a reference (a cell range, a Table's column, a defined name), or
         None when it cannot be placed (a name that is a formula, one the file does not define)."""
-        place = _cell_reference(text, sheet)
+        place = formula_text.cell_reference(text, sheet)
         if place is not None:
             return [place]
         if "[" in text:  # History[得分], History[[#This Row],[得分]]: the whole Table, the wider guess
@@ -407,7 +248,7 @@ class Places:
         destinations = self._names.get(text.rpartition("!")[2].upper())
         if destinations is None:
             return None
-        found = [_cell_reference(f"'{where}'!{cells}", sheet) for where, cells in destinations]
+        found = [formula_text.cell_reference(f"'{where}'!{cells}", sheet) for where, cells in destinations]
         return None if None in found else found
 
 
@@ -422,7 +263,7 @@ def _needing(ordinary: dict, ours: dict, stale: dict, cells: StoredCells, places
     reads = {}
     for sheet, texts in ordinary.items():
         for address, text in texts.items():
-            refs = [places.of(sheet, t.value) for t in _tokens(text)
+            refs = [places.of(sheet, t.value) for t in formula_text.tokenized(text)
                     if t.type == Token.OPERAND and t.subtype == Token.RANGE]
             reads[(sheet, address)] = None if None in refs else [r for ref in refs for r in ref]
 
@@ -485,7 +326,7 @@ def _ordinary(needed: dict, reads: dict, kept: dict, answers: dict, cells: Store
     def read(sheet, box):
         return everything or any(_overlap(box, w) for w in wanted[sheet])
 
-    whole = everything or any(engine_book.dynamic(_tokens(text))
+    whole = everything or any(engine_book.dynamic(formula_text.tokenized(text))
                               for texts in needed.values() for text in texts.values())
     package = None if whole else engine_book.trimmed(cells.source.path, cells.source.values, wanted)
     given = defaultdict(list)
