@@ -171,8 +171,8 @@ def export(args) -> int:
 
 def start_month(args) -> int:
     """The first month's sheets of a fresh workbook."""
-    from . import close as close_module
-    started = close_module.start_month(args.file, args.month)
+    from .next_month import start_month as start
+    started = start(args.file, args.month)
     for problem in started.problems:
         print(problem, file=sys.stderr)
     for title in started.sheets:

@@ -1,0 +1,193 @@
+"""The next month's sheets, for the close and for start-month alike: one per ladder with staff,
+built by the one builder (`sheets.month`), HR's own columns of the ladder's template after ours;
+and the template sheets Excel's macro would refuse (their columns not where the builder puts
+them), which the command line builds anew. `start_month` begins a fresh workbook's first month."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import NamedTuple, Sequence
+
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from xlfuncs import book, schema, values
+from xlfuncs.policy import Ladder, Policy
+from xlfuncs.problems import Problem
+from xlfuncs.rules import bad_month
+
+from . import files, writes
+from .edits import edit_package, id_cell
+from .file_book import FileBook
+from .package_editor import PackageEditor
+from .sheets.month import Columns, headers
+from .sheets.style import Names, language
+from .sheets.tables import history_extra
+
+
+class NewSheet(NamedTuple):
+    """A month sheet the close (or start-month) adds: a ladder's people, and HR's own columns
+    after ours (headers as typed), those the ladder's template sheet has."""
+    ladder: Ladder
+    title: str
+    month: dt.datetime
+    people: list[dict]
+    own: tuple[str, ...] = ()
+
+
+class StaleTemplate(NamedTuple):
+    """A ladder's template sheet whose columns are not where the builder puts them (`where`
+    says which column holds what): Excel's macro refuses it (`problem`); the command line's
+    close builds it anew, HR's `own` columns after ours, unless it holds parts of HR's (`kept`)."""
+    ladder: Ladder
+    name: str
+    own: tuple[str, ...]
+    where: Problem
+
+    @property
+    def problem(self) -> Problem:
+        return Problem(f"{self.where.zh}（插入、移动或删除了列，或政策改了项目）：月结宏按列写公式，会写到错误的列下，因此不执行；"
+                       f"请用命令行 ladderbook close-month 结账一次：它按政策重建模板（自加的列放在最后；有批注、图形、按钮或表格的"
+                       f"模板除外，需手动调整），之后月结宏可再用",
+                       f"{self.where.en} (a column inserted, moved or deleted, or the policy's items edited since): "
+                       f"the month-end macro writes formulas by column and would put them under the wrong headers, so "
+                       f"it does not run; close this month once with the command ladderbook close-month: it builds the "
+                       f"template anew to the policy (your own columns after ladderbook's; not one holding comments, "
+                       f"drawings, buttons or a Table of yours, to put right by hand), and the macro works again")
+
+    @property
+    def kept(self) -> str:
+        return (f"{self.where.zh}：该模板有批注、图形、按钮或表格，未按政策重建，月结宏不会执行；请手动把 ladderbook 的列按顺序放在前、"
+                f"自加的列放在最后 | {self.where.en}: it holds comments, drawings, buttons or a Table of yours, so it "
+                f"was not built anew and the month-end macro will not run; put ladderbook's columns first and in "
+                f"their order, yours after them, by hand")
+
+
+def own_heads(cells: list[list], sheet: str, policy: Policy) -> tuple[int, list[tuple[int, str]]]:
+    """The header row (from 1; 0: none found) of a month or template sheet, and its columns
+    whose header names nothing of ladderbook's, HR's own (a 备注 for notes): (position, header
+    as typed)."""
+    ours = (*history_extra(policy), *schema.ROSTER.fields)  # the month sheets' name and level too
+    found, _ = book.find_header(schema.RECORDS, cells, sheet, ours, {"month": None})
+    if found is None:
+        return 0, []  # the review says what the sheet lacks
+    header, mapping = found
+    return header, [(pos, str(head).strip()) for pos, head in enumerate(cells[header - 1])
+                    if pos not in mapping and not values.is_blank(head)]
+
+
+def next_sheets(source: book.Source, clean: pd.DataFrame, policy: Policy, month: int,
+                names: list[str]) -> tuple[list[NewSheet], list[StaleTemplate]]:
+    """Next month's sheets: one per ladder with staff (the cleaned roster) hired by that
+    month's end, named in the workbook's language (2026-11 客服职级, 2026-11 CS grade), with
+    HR's own columns of the ladder's template sheet after ours (Excel's macro copies the
+    template, and has them so); and what of the templates Excel's macro refuses."""
+    named = Names(language(names))
+    label, end = values.month_label(month), values.month_end(month)
+    first_day = values.month_start(month).to_pydatetime()
+    hired = ~(clean["hire_date"] > end).to_numpy()
+    ladder_of = clean["ladder"].map(lambda v: getattr(policy.ladder(v), "id", None)).to_numpy()
+    own, off = _template_columns(source, policy, names)
+    out = []
+    for ladder in policy.ladders:
+        mine = clean[(ladder_of == ladder.id) & hired]
+        title = named.month_sheet(label, ladder)
+        if mine.empty or title in names:
+            continue
+        people = [{"employee": id_cell(e), "name": n, "level": lv}
+                  for e, n, lv in zip(mine["employee"], mine["name"], mine["level"])]
+        out.append(NewSheet(ladder, title, first_day, people, own.get(named.template(ladder), ())))
+    return out, off
+
+
+def _template_columns(source: book.Source, policy: Policy, names: list[str]):
+    """HR's own columns of each ladder's template sheet, those whose header names nothing of
+    ladderbook's (template → headers as typed), which the sheets built here take after ours;
+    and, for a template whose columns are not where the builder puts them (a column inserted
+    among them, one of ours moved or deleted, or a policy edited since the template was made),
+    what is off: Excel's macro copies the template and writes the built sheet's formulas by
+    column, so it refuses such a template, which the command line's close builds anew
+    (`Plan.templates_off`)."""
+    lang = language(names)
+    own, off = {}, []
+    for ladder in policy.ladders:
+        name = Names(lang).template(ladder)
+        if name not in names:
+            continue
+        cells = source.values(name)
+        built = headers(Columns.of(policy, ladder).all(), Names(lang))
+        heads = [*(cells[1] if len(cells) > 1 else []), *[None] * len(built)]  # its header row, the second
+        wrong = next((pos for pos, want in enumerate(built)
+                      if not set(schema.header_parts(heads[pos])) & set(schema.header_parts(want))), None)
+        own[name] = tuple(head for _, head in own_heads(cells, name, policy)[1])
+        if wrong is not None:
+            off.append(StaleTemplate(ladder, name, own[name], _misplaced(
+                name, get_column_letter(wrong + 1), first_line(heads[wrong]), first_line(built[wrong]))))
+    return own, off
+
+
+def first_line(header) -> str:
+    """A header's first line (its Chinese, of a bilingual one) as HR reads it."""
+    return "" if values.is_blank(header) else str(header).split("\n")[0].strip()
+
+
+def _misplaced(template: str, letter: str, found: str, wanted: str) -> Problem:
+    return Problem(f"模板「{template}」的 {letter} 列应为「{wanted}」，现为「{found}」",
+                   f"the template '{template}' has '{found}' in column {letter}, where ladderbook's '{wanted}' belongs")
+
+
+def rebuild(editor: PackageEditor, stale: list[StaleTemplate]) -> list[str]:
+    """The templates of `stale` the editor builds anew (not one holding HR's own parts), so that
+    Excel's macro can copy them again."""
+    return [t.name for t in stale if editor.rebuild_template(t.ladder, t.name, t.own)]
+
+
+class Started(NamedTuple):
+    """What start-month did: the month sheets added, the templates built anew and what it says
+    of those it could not (`notes`); or the problems that stopped it."""
+    sheets: Sequence[str] = ()
+    templates: Sequence[str] = ()
+    notes: Sequence[str] = ()
+    problems: Sequence[Problem] = ()
+
+
+def start_month(path, month: str, now: dt.datetime | None = None) -> Started:
+    """The first month's sheets of a fresh workbook (the close starts every later one): one per
+    ladder with staff hired by the month's end, as the close would build them; and, as the
+    close does, the templates Excel's macro would refuse built anew (HR edited the policy's
+    items before the first month, say). Nothing changes with a problem."""
+    path = Path(path)
+    files.refuse_unsafe(path)
+    wanted = values.month(month)
+    if wanted in (None, values.INVALID):
+        return Started(problems=[bad_month(month)])
+    with writes.held(path) as held:
+        return _start_month(held, wanted, now)
+
+
+def _start_month(held: writes.Held, wanted, now) -> Started:
+    path = held.path
+    source = FileBook(path)
+    names = source.sheet_names()
+    if any(m == wanted for _, m in book.month_sheets(names)):
+        label = values.month_label(wanted)
+        return Started(problems=[Problem(f"已有 {label} 的月度表", f"there are month sheets for {label} already")])
+    inputs = book.read(source)
+    if inputs.problems or inputs.policy is None:
+        return Started(problems=list(inputs.problems))
+    roster, _ = schema.clean(schema.ROSTER, inputs.roster)
+    sheets, stale = next_sheets(source, roster, inputs.policy, wanted, names)  # (built here, not copied)
+    if not sheets:
+        return Started(problems=[Problem("员工名册中没有在该月前入职的员工", "the roster has no one hired by that month's end")])
+    lang = language(names)
+
+    rebuilt = []
+
+    def edit(editor: PackageEditor):
+        for sheet in sheets:
+            editor.add_month_sheet(*sheet)
+        rebuilt.extend(rebuild(editor, stale))
+
+    edit_package(held, edit, inputs.policy, lang, source, now)
+    return Started([s.title for s in sheets], rebuilt, [t.kept for t in stale if t.name not in rebuilt])
