@@ -251,7 +251,7 @@ def test_excels_own_formulas_computed_again_are_the_values_excel_stored(tmp_path
         sheets = before.sheet_names()
         before = {name: _filled(before.values(name)) for name in sheets}
         with writes.held(path) as held:
-            report = recalc.store(held, path, FileBook(path), set(sheets))
+            report = recalc.store(held, path, FileBook(path), set(sheets), set())
         after = FileBook(path)
         after = {name: _filled(after.values(name)) for name in sheets}
         assert after == {name: {k: pytest.approx(v) if isinstance(v, float) else v for k, v in cells.items()}

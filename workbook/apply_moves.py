@@ -23,7 +23,7 @@ from xlfuncs.policy import Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import bad_month, evaluate
 
-from . import files, writes
+from . import writes
 from .edits import Editor, aligned, edit_package, id_cell, last_row
 from .file_book import FileBook
 from .sheets.style import language
@@ -203,8 +203,7 @@ def apply_file(path, month: str | None = None, now: dt.datetime | None = None) -
     """Apply the decisions of a closed month to the workbook file at `path`: all of them or,
     with any refused, none. Returns the plan and the backup taken (None if nothing changed)."""
     path = Path(path)
-    files.refuse_unsafe(path)
-    with writes.held(path) as held:
+    with writes.checked(path) as held:
         source = FileBook(path)
         the_plan = plan(source, month)
         if the_plan.problems or the_plan.moves.empty:

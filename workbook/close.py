@@ -24,7 +24,7 @@ from xlfuncs.policy import Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import Review, bad_month, evaluate, item_fields
 
-from . import files, writes
+from . import writes
 from .archive import archive_folder, archive_sheets, archive_target, place_archive, repair, write_archive
 from .edits import Editor, aligned, below_records, edit_package, id_cell, last_row
 from .file_book import FileBook
@@ -328,8 +328,7 @@ def close_file(path, month: str | None = None, replace: bool = False, now: dt.da
     with problems, the report lists them; the workbook is replaced atomically, a backup of it
     kept, and the archive written only once the workbook is safely saved."""
     path = Path(path)
-    files.refuse_unsafe(path)
-    with writes.held(path, [archive_folder(path)]) as held:
+    with writes.checked(path, [archive_folder(path)]) as held:
         source = FileBook(path)
         # an archive a killed close left under its temporary name
         repair(archive_folder(path), lambda: closed_months(source), held.real.stat().st_mode)

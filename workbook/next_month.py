@@ -6,7 +6,6 @@ them), which the command line builds anew. `start_month` begins a fresh workbook
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import NamedTuple, Sequence
 
 import pandas as pd
@@ -17,7 +16,7 @@ from xlfuncs.policy import Ladder, Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import bad_month
 
-from . import files, writes
+from . import writes
 from .edits import edit_package, id_cell
 from .file_book import FileBook
 from .package_editor import PackageEditor
@@ -157,12 +156,10 @@ def start_month(path, month: str, now: dt.datetime | None = None) -> Started:
     ladder with staff hired by the month's end, as the close would build them; and, as the
     close does, the templates Excel's macro would refuse built anew (HR edited the policy's
     items before the first month, say). Nothing changes with a problem."""
-    path = Path(path)
-    files.refuse_unsafe(path)
     wanted = values.month(month)
     if wanted in (None, values.INVALID):
         return Started(problems=[bad_month(month)])
-    with writes.held(path) as held:
+    with writes.checked(path) as held:
         return _start_month(held, wanted, now)
 
 

@@ -71,31 +71,29 @@ def recalc(path, output=None, as_of=None, progress=None, values_only=False) -> R
     hears of each formula computed. With `values_only` (`ladderbook export`), each add-in
     formula is replaced by its value, for programs that cannot run the add-in and recompute
     array formulas on opening (LibreOffice, WPS)."""
-    path = Path(path)
-    checked = writes.stamp(path) if path.exists() else None
-    with_formulas = files.refuse_unsafe(path)
-    with writes.held(path, writing=False) as held:
-        if held.stamp != checked:  # another command wrote it in between: its formulas are searched
-            with_formulas = None
-        return _recalc(held, output, as_of, progress, values_only, with_formulas=with_formulas)
+    with writes.checked(path, writing=False) as held:
+        return _recalc(held, output, as_of, progress, values_only, with_formulas=held.formulas)
 
 
-def store(held: writes.Held, package: Path, source: FileBook, changed: set[str]) -> Report:
+def store(held: writes.Held, package: Path, source: FileBook, changed: set[str], parts: set[str]) -> Report:
     """The month end's last step: the values of the `package` it edited (written beside the
     workbook) computed and stored, and the workbook `held` replaced by it, in one rename. A
     kill leaves the workbook as it was, or edited with its values: never edited with the
     values of before (a dashboard of the month closed, an eligibility for the level left).
     `source` reads the edited package (`FileBook.carried`), and the formulas reading the
-    sheets in `changed` are computed again."""
-    return _recalc(held, None, None, None, False, source, changed, package=package)
+    sheets in `changed` are computed again. `parts`: those the edit wrote, searched for
+    formulas with those the workbook's check found (`Held.formulas`)."""
+    formulas = None if held.formulas is None else held.formulas | parts
+    return _recalc(held, None, None, None, False, source, changed, formulas, package)
 
 
 def _recalc(held: writes.Held, output, as_of, progress, values_only, source: FileBook | None = None,
             changed: set[str] = frozenset(), with_formulas: frozenset[str] | None = None,
             package: Path | None = None) -> Report:
-    """`with_formulas`: the parts holding a formula, as the package check found them; else (a
-    month end's edited `package`, which replaces the workbook whatever is computed) each sheet
-    is searched. History, the largest, has none: it is not read here."""
+    """`with_formulas`: the parts that may hold a formula, as the package check found them (and,
+    in a month end's edited `package`, which replaces the workbook whatever is computed, the
+    parts the edit wrote); else each sheet is searched. History, the largest, has none: unless
+    the close appended to it, it is not read here."""
     path = package or held.path
     with zipfile.ZipFile(path) as zin:
         parts = files.sheet_parts(zin)

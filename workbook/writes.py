@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import files
 from .files import Refused
 
 PREFIX = ".~ladderbook-"  # our temporaries (and the month's archive before it is placed): hidden
@@ -32,10 +33,13 @@ PREFIX = ".~ladderbook-"  # our temporaries (and the month's archive before it i
 
 @dataclass
 class Held:
-    """A workbook a command holds: `path` as the user named it, `real` through any symlink."""
+    """A workbook a command holds: `path` as the user named it, `real` through any symlink;
+    `formulas`, the package's parts holding a formula as its check found them (`checked`;
+    None: not known)."""
     path: Path
     real: Path
     stamp: tuple
+    formulas: frozenset[str] | None = None
 
     def replace(self, write: Callable[[Path], None]) -> None:
         """The workbook replaced by what `write(temp)` writes, if it is still the file read."""
@@ -52,6 +56,19 @@ def stamp(path: Path) -> tuple:
 def _office_locks(path: Path) -> list[Path]:
     """Where Excel and WPS (`~$name`) and LibreOffice (`.~lock.name#`) mark a file open."""
     return [path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")]
+
+
+@contextmanager
+def checked(path, folders=(), writing=True) -> Iterator[Held]:
+    """The workbook at `path` checked (`files.refuse_unsafe`), then held (`held`), with the parts
+    the check found holding a formula, unless another program wrote it in between: the check
+    inflates every part, and recalc then reads only those (History, the largest, holds none)."""
+    path = Path(path)
+    before = stamp(path) if path.exists() else None
+    formulas = files.refuse_unsafe(path)
+    with held(path, folders, writing) as holding:
+        holding.formulas = formulas if holding.stamp == before else None
+        yield holding
 
 
 @contextmanager
