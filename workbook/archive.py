@@ -52,15 +52,19 @@ REVIEW_COLUMNS = ("name", "ladder", "level", "next_level", "tenure_months", "mon
 
 def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.DataFrame,
                    policy: Policy) -> dict[str, list[list]]:
-    """The month sheets as values, their computed columns holding the results, and the
-    review of everyone on them."""
+    """The month sheets as values, their computed columns holding the results, their titles
+    naming the ladder without its id, and the review of everyone on them."""
     computed = {values.fold(name): f"result:{c.key}" for c in computed_columns() for name in (c.zh, c.en)}
+    names = Names(out.lang)
+    titles = {names.month_title(ladder): names.month_title(ladder, with_id=False) for ladder in policy.ladders}
     sheets = {}
     everyone = []
     for name in out.closed:
         cells = [list(row or []) for row in source.values(name)]
         (header, mapping), _ = book.find_header(schema.RECORDS, cells, name, item_fields(policy),
                                                 {"month": None})
+        for row in cells[:header - 1]:  # above the header: the title the month sheet was built with
+            row[:] = [titles.get(v, v) if isinstance(v, str) else v for v in row]
         employee = next(pos for pos, key in mapping.items() if key == "employee")
         replace = {pos: next((computed[p] for p in schema.header_parts(h) if p in computed), None)
                    for pos, h in enumerate(cells[header - 1])}
@@ -77,7 +81,6 @@ def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.D
                         row[pos] = value
         sheets[name] = cells[:header] + kept
     t = review.table.loc[[e for e in everyone if e in review.table.index]]
-    names = Names(out.lang)
     head = [names.header(zh, en) for zh, en in [(schema.EMPLOYEE.zh, schema.EMPLOYEE.en),
                                                  *map(review_header, REVIEW_COLUMNS)]]
     english = {c: f"{c}_en" for c in REVIEW_COLUMNS if out.lang == "en" and f"{c}_en" in review.table}  # reasons

@@ -98,8 +98,7 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     month_cell.fill = INPUT_FILL
     month_cell.protection = Protection(locked=False)
     validation(ws, "date", "B1", "本表的月份（如 2026-10-01）| the month of this sheet")
-    ws.cell(1, 3, names.pick(f"{ladder.name} 月度考核（{ladder.id}）",
-                             f"{ladder.name_en} monthly assessment ({ladder.id})")).font = TITLE_FONT
+    ws.cell(1, 3, names.month_title(ladder)).font = TITLE_FONT
     fills = {i: COMPUTED_FILL for key, i in col.items() if key in {c.key for c in computed}}
     header_row(ws, 2, headers(columns, names), fills)
 

@@ -83,6 +83,12 @@ class Names:
         """Yes/no as HR reads it in the workbook's language (是/否, Yes/No), not TRUE or 0."""
         return self.pick("是", "Yes") if value else self.pick("否", "No")
 
+    def month_title(self, ladder: Ladder, with_id: bool = True) -> str:
+        """A month sheet's title: the ladder's assessment, with the ladder's id in the policy
+        sheet (客服职级 月度考核（cs_grade）); without it in the archive, which HR prints."""
+        zh, en = f"{ladder.name} 月度考核", f"{ladder.name_en} monthly assessment"
+        return self.pick(f"{zh}（{ladder.id}）", f"{en} ({ladder.id})") if with_id else self.pick(zh, en)
+
     def month_sheet(self, label: str, ladder: Ladder) -> str:
         """A month sheet's name: 2026-11 客服职级, 2026-11 CS grades (Excel allows 31 characters)."""
         return self.pick(f"{label} {ladder.name}", f"{label} {ladder.name_en}")[:31]
