@@ -282,16 +282,17 @@ def test_a_macro_workbook_keeps_its_vba_project_and_kind_through_the_month_end(t
     assert b"macroEnabled.main+xml" in after["[Content_Types].xml"]
 
 
-def with_calculated_column(path):
+def with_calculated_column(path, pasted=None):
     """HR's own calculated column in History's Table (score × 100), as Excel keeps one: the
-    formula in each row and in the Table's column, written for its first row."""
+    formula in each row (or the value `pasted` over them, which Excel allows) and in the
+    Table's column, written for its first row."""
     wb = openpyxl.load_workbook(path)
     ws = wb["历史记录"]
     table = ws.tables["History"]
     _, _, _, last = range_boundaries(table.ref)
     ws["AW1"] = "得分×100"
     for row in range(2, last + 1):
-        ws[f"AW{row}"] = f"=C{row}*100"
+        ws[f"AW{row}"] = f"=C{row}*100" if pasted is None else pasted
     formula = TableFormula(attr_text="C2*100")
     table.tableColumns.append(TableColumn(id=49, name="得分×100", calculatedColumnFormula=formula))
     table.ref = f"A1:AW{last}"
@@ -312,6 +313,18 @@ def test_history_rows_a_close_adds_get_the_tables_calculated_columns_computed(tm
     ws = openpyxl.load_workbook(path)["历史记录"]
     assert [ws[f"AW{r}"].value for r in range(2, ws.max_row + 1)] == ["=C2*100", "=C3*100"]
     assert [row[48] for row in FileBook(path).values("历史记录")[1:]] == [pytest.approx(120.0)] * 2  # 1.2 × 100
+
+
+def test_a_calculated_column_hr_pasted_values_over_is_computed_in_the_rows_a_close_adds(tmp_path):
+    """HR pasted values over History's calculated column (Excel keeps the column's formula):
+    the close gives its new row the formula and stores its value, although History held no
+    formula before it (the package check found none there)."""
+    path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    with_calculated_column(path, pasted=7)
+    assert close.close_file(path).plan.problems == []
+    ws = openpyxl.load_workbook(path)["历史记录"]
+    assert [ws[f"AW{r}"].value for r in range(2, ws.max_row + 1)] == [7, "=C3*100"]
+    assert [row[48] for row in FileBook(path).values("历史记录")[1:]] == [7, pytest.approx(120.0)]  # 1.2 × 100
 
 
 def test_the_dashboard_follows_the_month_end_where_its_values_were_stored_before(tmp_path):

@@ -94,7 +94,7 @@ def edit_package(held: writes.Held, carry_out: Callable[[Editor], None], policy:
     with writes.temporary(held.real) as temp:
         edited = edited_copy(held, carry_out, policy, lang, temp)
         kept = writes.backup(held.path, now)
-        recalc.store(held, temp, source.carried(edited.read_back, temp), edited.changed, edited.parts)
+        recalc.store(held, temp, source.carried(edited.read_back, temp), edited.changed, edited.formulas)
     return kept
 
 
@@ -106,8 +106,7 @@ def edited_copy(held: writes.Held, carry_out: Callable[[Editor], None], policy: 
     try:
         carry_out(editor)
         parts = editor.parts()
-        written = {name for name, data in parts.items() if data is not None}
-        edited = Edited(editor.changed(), editor.read_back(), written)
+        edited = Edited(editor.changed(), editor.read_back(), editor.with_formulas())
     finally:
         editor.close()
     package.copy(held.path, target, parts)
@@ -119,7 +118,8 @@ class Edited:
     """What an edit of the package did, for the recalc step that ends the month end: the sheets
     whose cells it changed, added or removed (the formulas that read them, a dashboard's count
     over History or the roster, are computed again: the values they store are out of date), and
-    each sheet's changes as a reader reads them back (`FileBook.carried`); the parts it wrote."""
+    each sheet's changes as a reader reads them back (`FileBook.carried`); the parts it put a
+    formula into."""
     changed: set[str]
     read_back: dict[str, list]
-    parts: set[str]
+    formulas: set[str]

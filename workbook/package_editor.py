@@ -49,6 +49,7 @@ class PackageEditor:
         self.removed: set[str] = set()  # sheets
         self.changes: dict[str, list | None] = {}  # sheet → its edits as read back; None: unsure
         self.made: dict[tuple, tuple] = {}  # (value's type, value, style, date format) → (read back, cell XML)
+        self.formulas: set[str] = set()  # parts given a formula cell (a Table's calculated column)
 
     def close(self) -> None:
         self.zip.close()
@@ -116,6 +117,7 @@ class PackageEditor:
         """A formula cell, its value left for the recalc step to compute: a reader reads it blank."""
         style = _style(attrs, like)
         self._changed(sheet, Put(row, column, None))
+        self.formulas.add(self.book.part(sheet))
         styled = f' s="{style}"' if style else ""
         return f'<c r="{get_column_letter(column)}{row}"{styled}><f>{escape(formula)}</f></c>'
 
@@ -208,6 +210,12 @@ class PackageEditor:
         sheets = zip(self.book.titles(), self.book.parts_of_sheets())
         return {title: self.changes.get(title, []) for title, part in sheets
                 if part not in self.book.added and self.changes.get(title, []) is not None}
+
+    def with_formulas(self) -> set[str]:
+        """The parts the edits put a formula into (after `parts()`): the sheets added, built with
+        the add-in's formulas, and those given a Table's calculated column. A value written is
+        never a formula (text that starts with "=" is text)."""
+        return set(self.book.added) | self.formulas
 
     def parts(self) -> dict[str, bytes | None]:
         """Every part changed (None: removed)."""

@@ -75,25 +75,25 @@ def recalc(path, output=None, as_of=None, progress=None, values_only=False) -> R
         return _recalc(held, output, as_of, progress, values_only, with_formulas=held.formulas)
 
 
-def store(held: writes.Held, package: Path, source: FileBook, changed: set[str], parts: set[str]) -> Report:
+def store(held: writes.Held, package: Path, source: FileBook, changed: set[str], formulas: set[str]) -> Report:
     """The month end's last step: the values of the `package` it edited (written beside the
     workbook) computed and stored, and the workbook `held` replaced by it, in one rename. A
     kill leaves the workbook as it was, or edited with its values: never edited with the
     values of before (a dashboard of the month closed, an eligibility for the level left).
     `source` reads the edited package (`FileBook.carried`), and the formulas reading the
-    sheets in `changed` are computed again. `parts`: those the edit wrote, searched for
-    formulas with those the workbook's check found (`Held.formulas`)."""
-    formulas = None if held.formulas is None else held.formulas | parts
-    return _recalc(held, None, None, None, False, source, changed, formulas, package)
+    sheets in `changed` are computed again. `formulas`: the parts the edit put a formula into,
+    searched with those the workbook's check found holding one (`Held.formulas`)."""
+    searched = None if held.formulas is None else held.formulas | formulas
+    return _recalc(held, None, None, None, False, source, changed, searched, package)
 
 
 def _recalc(held: writes.Held, output, as_of, progress, values_only, source: FileBook | None = None,
             changed: set[str] = frozenset(), with_formulas: frozenset[str] | None = None,
             package: Path | None = None) -> Report:
     """`with_formulas`: the parts that may hold a formula, as the package check found them (and,
-    in a month end's edited `package`, which replaces the workbook whatever is computed, the
-    parts the edit wrote); else each sheet is searched. History, the largest, has none: unless
-    the close appended to it, it is not read here."""
+    in a month end's edited `package`, which replaces the workbook whatever is computed, those
+    the edit put one into); else each sheet is searched. History, the largest, has none: it is
+    not read here."""
     path = package or held.path
     with zipfile.ZipFile(path) as zin:
         parts = files.sheet_parts(zin)
