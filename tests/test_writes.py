@@ -13,8 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from test_apply_moves import department
 from killing import killed_at
+from test_apply_moves import department
 from test_close import history_rows, reopen_october, small
 from workbook import apply_moves, cli, close, recalc, writes
 from workbook.file_book import FileBook
