@@ -87,7 +87,7 @@ def next_sheets(source: book.Source, clean: pd.DataFrame, policy: Policy, month:
     first_day = values.month_start(month).to_pydatetime()
     hired = ~(clean["hire_date"] > end).to_numpy()
     ladder_of = clean["ladder"].map(lambda v: getattr(policy.ladder(v), "id", None)).to_numpy()
-    own, off = _template_columns(source, policy, names)
+    own, off = _template_columns(source, policy, names, named)
     out = []
     for ladder in policy.ladders:
         mine = clean[(ladder_of == ladder.id) & hired]
@@ -100,22 +100,21 @@ def next_sheets(source: book.Source, clean: pd.DataFrame, policy: Policy, month:
     return out, off
 
 
-def _template_columns(source: book.Source, policy: Policy, names: list[str]):
+def _template_columns(source: book.Source, policy: Policy, names: list[str], named: Names):
     """HR's own columns of each ladder's template sheet, those whose header names nothing of
     ladderbook's (template → headers as typed), which the sheets built here take after ours;
     and, for a template whose columns are not where the builder puts them (a column inserted
     among them, one of ours moved or deleted, or a policy edited since the template was made),
     what is off: Excel's macro copies the template and writes the built sheet's formulas by
     column, so it refuses such a template, which the command line's close builds anew
-    (`Plan.templates_off`)."""
-    lang = language(names)
+    (`Plan.templates_off`). `names`: the workbook's sheets; `named`: names in its language."""
     own, off = {}, []
     for ladder in policy.ladders:
-        name = Names(lang).template(ladder)
+        name = named.template(ladder)
         if name not in names:
             continue
         cells = source.values(name)
-        built = headers(Columns.of(policy, ladder).all(), Names(lang))
+        built = headers(Columns.of(policy, ladder).all(), named)
         heads = [*(cells[1] if len(cells) > 1 else []), *[None] * len(built)]  # its header row, the second
         wrong = next((pos for pos, want in enumerate(built)
                       if not set(schema.header_parts(heads[pos])) & set(schema.header_parts(want))), None)
