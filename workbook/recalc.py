@@ -75,8 +75,8 @@ def recalc(path, output=None, as_of=None, progress=None, values_only=False) -> R
         return _recalc(held, output, as_of, progress, values_only, with_formulas=held.formulas)
 
 
-def store(held: writes.Held, package: Path, source: FileBook, changed: set[str], formulas: set[str]) -> Report:
-    """The month end's last step: the values of the `package` it edited (written beside the
+def store(held: writes.Held, edited_file: Path, source: FileBook, changed: set[str], formulas: set[str]) -> Report:
+    """The month end's last step: the values of the package it edited (`edited_file`, beside the
     workbook) computed and stored, and the workbook `held` replaced by it, in one rename. A
     kill leaves the workbook as it was, or edited with its values: never edited with the
     values of before (a dashboard of the month closed, an eligibility for the level left).
@@ -84,17 +84,17 @@ def store(held: writes.Held, package: Path, source: FileBook, changed: set[str],
     sheets in `changed` are computed again. `formulas`: the parts the edit put a formula into,
     searched with those the workbook's check found holding one (`Held.formulas`)."""
     searched = None if held.formulas is None else held.formulas | formulas
-    return _recalc(held, None, None, None, False, source, changed, searched, package)
+    return _recalc(held, None, None, None, False, source, changed, searched, edited_file)
 
 
 def _recalc(held: writes.Held, output, as_of, progress, values_only, source: FileBook | None = None,
             changed: set[str] = frozenset(), with_formulas: frozenset[str] | None = None,
-            package: Path | None = None) -> Report:
+            edited_file: Path | None = None) -> Report:
     """`with_formulas`: the parts that may hold a formula, as the package check found them (and,
-    in a month end's edited `package`, which replaces the workbook whatever is computed, those
+    in a month end's `edited_file`, which replaces the workbook whatever is computed, those
     the edit put one into); else each sheet is searched. History, the largest, has none: it is
     not read here."""
-    path = package or held.path
+    path = edited_file or held.path
     with zipfile.ZipFile(path) as zin:
         parts = files.sheet_parts(zin)
         raw = {name: data for name, data in ((n, zin.read(p)) for n, p in parts.items()
@@ -120,7 +120,7 @@ def _recalc(held: writes.Held, output, as_of, progress, values_only, source: Fil
     target = Path(output) if output else held.path
     if target.resolve() != held.real:
         writes.replace(target, _writer(path, new_parts))
-    elif new_parts or package:  # (a recalc with nothing to store leaves the file as it is)
+    elif new_parts or edited_file:  # (a recalc with nothing to store leaves the file as it is)
         held.replace(_writer(path, new_parts))
     return report
 
@@ -326,18 +326,18 @@ def _ordinary(needed: dict, reads: dict, kept: dict, answers: dict, cells: Store
 
     whole = everything or any(engine_book.dynamic(formula_text.tokenized(text))
                               for texts in needed.values() for text in texts.values())
-    package = None if whole else engine_book.trimmed(cells.source.path, cells.source.values, wanted)
+    trimmed = None if whole else engine_book.trimmed(cells.source.path, cells.source.values, wanted)
     given = defaultdict(list)
     for sheet, blocks in answers.items():
         for row, column, rows in blocks:
             if read(sheet, (column, row, column + len(rows[0]) - 1, row + len(rows) - 1)):
                 given[sheet].append((row, column, rows))
-    for sheet, texts in kept.items() if package is None else ():  # the package holds their stored values
+    for sheet, texts in kept.items() if trimmed is None else ():  # the trimmed package holds their stored values
         for address in texts:
             row, column = coordinate_to_tuple(address)
             if read(sheet, (column, row, column, row)):
                 given[sheet].append((row, column, [[cells.stored(sheet, row, column)]]))
-    results, failed = engine.evaluate(package or cells.source.path, needed, given, tables, progress)
+    results, failed = engine.evaluate(trimmed or cells.source.path, needed, given, tables, progress)
     for sheet, values in results.items():
         for address, value in values.items():
             _store(edits, report, sheet, address, value)
