@@ -66,21 +66,15 @@ def type_into_file(path, records: pd.DataFrame, policy=None) -> None:
     """`records` typed into the open month sheets of the workbook file at `path` (`typed_cells`),
     its other parts kept as they are: as Excel saves a workbook HR typed in, and faster than
     openpyxl's load and save of the whole workbook."""
-    import os
-
-    from workbook import package
+    from workbook import edits, writes
     from workbook.file_book import FileBook
-    from workbook.package_editor import PackageEditor
     from xlfuncs.policy import default_policy
 
     reader = FileBook(path)
-    editor = PackageEditor(path, policy or default_policy(), "zh")
-    try:
-        for name, row, column, value in typed_cells(reader.sheet_names(), reader.values, records, policy):
+    cells = list(typed_cells(reader.sheet_names(), reader.values, records, policy))
+
+    def typing(editor):
+        for name, row, column, value in cells:
             editor.set_cell(name, row, column, value)
-        parts = editor.parts()
-    finally:
-        editor.close()
-    typed = path.with_name(f"typed-{path.name}")
-    package.copy(path, typed, parts)
-    os.replace(typed, path)
+    with writes.held(path) as held:
+        held.replace(lambda temp: edits.edited_copy(held, typing, policy or default_policy(), "zh", temp))
