@@ -1,5 +1,7 @@
 """ladderbook apply-moves: the decisions of a closed month applied to the roster and the log."""
 
+import datetime as dt
+
 import openpyxl
 import pandas as pd
 
@@ -44,6 +46,19 @@ def test_a_promotion_moves_the_roster_logs_the_move_and_is_made_once(tmp_path, c
     the_plan, backup = apply_moves.apply_file(path)
     assert the_plan.problems == [] and the_plan.moves.empty and the_plan.already == 1 and backup is None
     assert path.read_bytes() == before
+
+
+def test_the_level_since_of_a_move_reads_as_a_date_in_a_cell_without_a_format(tmp_path):
+    """A roster row HR added below the template's formatted rows has no format in 本职级起始日:
+    the date a move writes there shows as 2026-11-01, not 2026-11-01 0:00:00."""
+    path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    wb = openpyxl.load_workbook(path)
+    wb["员工名册"]["F2"].number_format = "General"
+    wb.save(path)
+    close.close_file(path)
+    assert apply_moves.apply_file(path)[0].problems == []
+    cell = openpyxl.load_workbook(path)["员工名册"]["F2"]
+    assert (cell.value, cell.number_format) == (dt.datetime(2026, 11, 1), "yyyy-mm-dd")
 
 
 def test_a_decision_the_policy_forbids_changes_nothing(tmp_path, capsys):

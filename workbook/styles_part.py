@@ -103,8 +103,10 @@ class Styles:
         return self._formats[style]
 
     def _dated(self, style: int | None, value, date_format: str | None) -> int:
-        """`style`, or that style in a date format if it has none (as openpyxl gives a date)."""
-        kind = dt.datetime if isinstance(value, dt.datetime) else dt.date
+        """`style`, or that style in a date format if it has none (as openpyxl gives a date; a
+        datetime at midnight, a day such as a move's date, as a date: 2026-11-01, not 0:00:00)."""
+        timed = isinstance(value, dt.datetime) and value.time() != dt.time()
+        kind = dt.datetime if timed else dt.date
         key = (style, kind, date_format)
         if key not in self._date_styles:
             cell = Cell(self.ws, row=1, column=1)
