@@ -19,12 +19,11 @@ import pandas as pd
 
 from xlfuncs import book, schema, values
 from xlfuncs.moves import DEMOTION, MOVE_COLUMNS, PROBATION, PROMOTION, decide
-from xlfuncs.policy import Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import bad_month, evaluate
 
 from . import writes
-from .edits import Editor, aligned, edit_package, id_cell, last_row
+from .edits import Editor, MonthEnd, aligned, edit_package, id_cell, last_row
 from .file_book import FileBook
 from .sheets.style import language
 
@@ -33,8 +32,7 @@ NO = "否"
 
 
 @dataclass
-class MovesPlan:
-    month: int | None
+class MovesPlan(MonthEnd):
     problems: list[Problem] = field(default_factory=list)
     moves: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MOVE_COLUMNS))
     already: int = 0
@@ -43,12 +41,6 @@ class MovesPlan:
     log_first: int = 0
     log_rows: list[list] = field(default_factory=list)
     log_like: int = 2
-    policy: Policy | None = None
-    lang: str = "zh"
-
-    @property
-    def label(self) -> str:
-        return values.month_label(self.month) if self.month is not None else ""
 
     def carry_out(self, editor: Editor) -> None:
         for sheet, row, column, value in self.cells:

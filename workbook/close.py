@@ -26,7 +26,7 @@ from xlfuncs.rules import Review, bad_month, evaluate, item_fields
 
 from . import writes
 from .archive import archive_folder, archive_sheets, archive_target, place_archive, repair, write_archive
-from .edits import Editor, aligned, below_records, edit_package, id_cell, last_row
+from .edits import Editor, MonthEnd, aligned, below_records, edit_package, id_cell, last_row
 from .file_book import FileBook
 from .next_month import NewSheet, StaleTemplate, first_line, next_sheets, own_heads, rebuild
 from .package_editor import PackageEditor
@@ -35,8 +35,7 @@ from .sheets.tables import history_extra
 
 
 @dataclass
-class Plan:
-    month: int
+class Plan(MonthEnd):
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     closed: list[str] = field(default_factory=list)  # the month's sheets
@@ -53,12 +52,6 @@ class Plan:
     training_rows: list[list] = field(default_factory=list)
     in_history: bool = False  # refused because History holds the month (--replace closes again)
     templates_off: list[StaleTemplate] = field(default_factory=list)  # what Excel's macro refuses
-    policy: Policy | None = None
-    lang: str = "zh"
-
-    @property
-    def label(self) -> str:
-        return values.month_label(self.month) if self.month is not None else ""
 
     def carry_out(self, editor: Editor) -> None:
         for first, count in self.delete:

@@ -6,7 +6,7 @@ rename."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 from typing import Callable, Protocol
 
@@ -20,6 +20,21 @@ from xlfuncs.problems import Problem
 from . import package, recalc, writes
 from .file_book import FileBook
 from .package_editor import PackageEditor
+
+
+@dataclass
+class MonthEnd:
+    """What every month-end plan says of itself, for its report and its editors: its month
+    (None: no month could be chosen), the policy it was checked against and the workbook's
+    language."""
+    month: int | None
+    _: KW_ONLY
+    policy: Policy | None = None
+    lang: str = "zh"
+
+    @property
+    def label(self) -> str:
+        return values.month_label(self.month) if self.month is not None else ""
 
 
 class Editor(Protocol):
