@@ -12,6 +12,7 @@ import re
 import zipfile
 from copy import copy
 
+import numpy as np
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles.cell_style import CellStyle
@@ -56,7 +57,7 @@ class Styles:
         default): a text as text (one that starts with "=" too), a date as Excel's day number,
         in a date format if the style has none (`date_format`, else openpyxl's)."""
         kind = ""
-        if _is_bool(value):
+        if isinstance(value, (bool, np.bool_)):
             kind, inner = ' t="b"', f"<v>{int(bool(value))}</v>"
         elif isinstance(value, numbers.Number):
             t, text = number_cell(value)
@@ -76,7 +77,7 @@ class Styles:
         format with letters (a reader may take it for a date), a time of day, text written
         escaped or empty. The month end's recalc step takes the rows it wrote from here
         instead of reading History again."""
-        if _is_bool(value):
+        if isinstance(value, (bool, np.bool_)):
             return bool(value)
         if isinstance(value, numbers.Number):
             number = float(value)
@@ -159,8 +160,3 @@ def _append(text: str, tag: str, items: list[str]) -> str:
         return f"{text[:found.start()]}{start}{''.join(items)}</{tag}>{text[found.end():]}"
     end = text.index(f"</{tag}>", found.end())
     return f"{text[:found.start()]}{start}{text[found.end():end]}{''.join(items)}{text[end:]}"
-
-
-def _is_bool(value) -> bool:
-    """True/False, numpy's among them (a number to `numbers.Number` otherwise)."""
-    return isinstance(value, bool) or getattr(value, "dtype", None) is not None and value.dtype.kind == "b"
