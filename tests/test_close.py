@@ -737,3 +737,58 @@ def test_a_template_whose_columns_of_ours_moved_is_said_by_column(tmp_path, chan
     the_plan = close.plan(FileBook(path))
     assert the_plan.problems == [] and len(the_plan.templates_off) == 1
     assert said in the_plan.templates_off[0].problem.en, the_plan.templates_off
+
+
+def _presence_for_attendance(path, history_note=None):
+    """HR renames the customer representatives' KPI item 考勤 to 出勤 in the policy sheet during
+    October, and the month sheet's header with it; History, written before, has no 出勤."""
+    wb = openpyxl.load_workbook(path)
+    for row in wb["政策"].iter_rows():
+        if (row[0].value, row[1].value) == ("cs_rep", "考勤"):
+            row[1].value, row[2].value = "出勤", "Presence"
+    ws = wb["2026-10 客户代表"]
+    (cell,) = [c for c in ws[2] if str(c.value).startswith("考勤")]
+    cell.value = "出勤\nPresence"
+    if history_note:
+        wb["历史记录"][history_note] = "备注"
+    wb.save(path)
+
+
+def test_a_kpi_item_the_policy_renamed_gets_its_column_in_history_and_is_read_by_later_reviews(tmp_path):
+    """1001's 出勤 (100) is frozen into a new History column after the last, History's Table
+    widened over it; the review of October read back from History alone scores the month
+    0.2×90 + 0.2×80 + 0.25×70 + 0.25×60 + 0.1×100 = 76.5, as the month sheet did. Before, the
+    close kept the other items and said History had no 出勤 column: the month had no score."""
+    path = small(tmp_path)
+    _presence_for_attendance(path)
+    closed = close.close_file(path)
+    assert closed.plan.problems == []
+    assert "columns added to History: 出勤" in closed.text()
+    ws = openpyxl.load_workbook(path)["历史记录"]
+    assert ws.cell(1, 49).value == "出勤\nPresence" and ws.cell(1, 50).value is None
+    assert ws.cell(1, 49).alignment.wrap_text and ws.column_dimensions["AW"].width == 14  # as AV's
+    table = ws.tables["History"]
+    assert table.ref == "A1:AW5" and len(table.tableColumns) == 49
+    assert (table.tableColumns[-1].id, table.tableColumns[-1].name) == (49, "出勤\nPresence")
+    rows = {(r["月份"], r["工号"]): r for r in history_rows(path)}
+    assert rows[(pd.Timestamp("2026-10-01"), 1001)]["出勤"] == 100
+    assert rows[(pd.Timestamp("2026-09-01"), 1001)]["出勤"] is None
+    assert rows[(pd.Timestamp("2026-10-01"), 1001)]["考勤"] is None
+    assert rows[(pd.Timestamp("2026-10-01"), 1001)]["月度得分(计算)"] == pytest.approx(76.5)
+    inputs = book.read(FileBook(path))
+    assert "2026-10 客户代表" not in inputs.records.index.get_level_values(0)  # October: History's rows alone
+    review = evaluate(inputs.roster, inputs.records, inputs.policy, "2026-10")
+    assert review.table.at["1001", "score"] == pytest.approx(76.5)
+
+
+def test_no_column_is_added_to_history_over_cells_of_hrs(tmp_path):
+    """HR's note in AW3, right of History's last header: the close stops, saying where, and
+    leaves the workbook as it was."""
+    path = small(tmp_path)
+    _presence_for_attendance(path, history_note="AW3")
+    before = path.read_bytes()
+    closed = close.close_file(path)
+    assert [p.en for p in closed.plan.problems] == [
+        "History has no column for Presence and AW3, right of its last header, is taken: add the column after "
+        "History's last header, then close"]
+    assert path.read_bytes() == before

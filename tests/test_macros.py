@@ -9,8 +9,10 @@ import openpyxl
 import pandas as pd
 import pytest
 import xlwings as xw
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.table import TableColumn
 
 from workbook import apply_moves, close, macros, templates
 from test_apply_moves import department
@@ -95,6 +97,25 @@ class Range:
                 target._style = copy.copy(c._style)
 
     @property
+    def column_width(self):
+        return self.ws.column_dimensions[get_column_letter(self.column)].width
+
+    @column_width.setter
+    def column_width(self, width):
+        for c in range(self.column, self.last_column + 1):
+            self.ws.column_dimensions[get_column_letter(c)].width = width
+
+    @property
+    def wrap_text(self):
+        return self.ws.cell(self.row, self.column).alignment.wrap_text
+
+    @wrap_text.setter
+    def wrap_text(self, wrap):
+        for row in self.cells():
+            for c in row:
+                c.alignment = Alignment(**{**dict(copy.copy(c.alignment)), "wrapText": wrap})
+
+    @property
     def formula_array(self):
         return self.ws.cell(self.row, self.column).value
 
@@ -117,6 +138,9 @@ class Table:
 
     def resize(self, rng):
         self.table.ref = rng.address()
+        columns = self.table.tableColumns  # Excel names the columns it gains by their headers' text
+        for c in range(rng.column + len(columns), rng.last_column + 1):
+            columns.append(TableColumn(id=max(t.id for t in columns) + 1, name=self.ws.cell(rng.row, c).value))
 
 
 class Sheet:
@@ -194,13 +218,7 @@ def excel(monkeypatch):
 
 def test_the_close_macro_does_what_the_command_does(tmp_path, excel):
     path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
-    twin = tmp_path / "twin" / "dept.xlsx"
-    twin.parent.mkdir()
-    shutil.copy(path, twin)
-    (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
-    assert "2026-10 closed" in message
-    close.close_file(twin)
-    assert history_rows(path) == history_rows(twin)
+    _, twin = closed_by_both(path, excel)
     mine, theirs = openpyxl.load_workbook(path), openpyxl.load_workbook(twin)
     assert mine.sheetnames == theirs.sheetnames
     for ws in (mine["2026-11 客服职级"], theirs["2026-11 客服职级"]):
@@ -278,7 +296,7 @@ def test_the_close_macro_builds_the_next_month_as_the_command_does_for_any_ladde
                             for i in range(people)])
     path = tmp_path / "dept.xlsx"
     templates.with_department(roster, records).save(path)
-    twin = closed_by_both(path, excel)
+    _, twin = closed_by_both(path, excel)
     mine, theirs = (openpyxl.load_workbook(p)["2026-11 客服职级"] for p in (path, twin))
     assert formulas(mine) == formulas(theirs) and formulas(mine)[0][0].endswith(f"{people + 2}")
     assert [c.value for c in mine["A"][2:]] == [c.value for c in theirs["A"][2:]] == list(range(2000, 2000 + people))
@@ -314,7 +332,7 @@ def test_the_macro_and_the_command_start_the_next_month_with_hrs_template_column
     template = wb["模板-客服职级"]
     template.cell(2, template.max_column + 1, "备注\nNotes")
     wb.save(path)
-    twin = closed_by_both(path, excel)
+    _, twin = closed_by_both(path, excel)
     mine, theirs = ([c.value for c in openpyxl.load_workbook(p)["2026-11 客服职级"][2]] for p in (path, twin))
     assert mine == theirs and mine[-1] == "备注\nNotes"
 
@@ -335,11 +353,40 @@ def test_the_close_macro_refuses_a_template_whose_columns_moved_and_changes_noth
 
 
 def closed_by_both(path, excel):
-    """The workbook closed by the macro, and its twin (a copy made first) by the command."""
+    """The workbook closed by the macro, and its twin (a copy made first) by the command:
+    (the macro's message, the twin), History the same in both."""
     twin = path.parent / "twin" / path.name
     twin.parent.mkdir()
     shutil.copy(path, twin)
     (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
     assert "2026-10 closed" in message, message
     close.close_file(twin)
-    return twin
+    assert history_rows(path) == history_rows(twin)
+    return message, twin
+
+
+def test_the_close_macro_gives_history_a_column_it_lacks_as_the_command_does(tmp_path, excel):
+    """History made before the close froze 薪酬增减(元) and 距可晋升(月) (its last two columns
+    removed): the macro and the command both put back the one October fills (1002: 0, 1001:
+    150 + 2 × 30 = 210; no one is months from eligible) after History's last header, widen
+    History's Table over it and fill October's rows."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["历史记录"]
+    assert str(ws.cell(1, 47).value).startswith("薪酬增减(元)")
+    ws.delete_cols(47, 2)
+    for letter in ("AU", "AV"):  # and their widths
+        del ws.column_dimensions[letter]
+    ws.tables["History"].ref = "A1:AT3"
+    del ws.tables["History"].tableColumns[-2:]
+    wb.save(path)
+    message, twin = closed_by_both(path, excel)
+    assert "columns added to History: 薪酬增减(元)" in message
+    for book in (path, twin):
+        ws = openpyxl.load_workbook(book)["历史记录"]
+        assert (ws.cell(1, 47).value, ws.cell(1, 48).value) == ("薪酬增减(元)\nPay adjustment (CNY)", None)
+        assert ws.cell(1, 47).alignment.wrap_text and ws.column_dimensions["AU"].width == 14  # as AT's
+        table = ws.tables["History"]
+        assert table.ref == "A1:AU5" and table.tableColumns[-1].name == ws.cell(1, 47).value
+        assert [(ws.cell(r, 2).value, ws.cell(r, 47).value) for r in range(2, 6)] == [
+            (1001, None), (1002, None), (1002, 0), (1001, 210)]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from xlfuncs import book, schema, validation, values
 from xlfuncs.excel import shown_columns
@@ -46,6 +47,9 @@ class Plan(MonthEnd):
     new_sheets: list[NewSheet] = field(default_factory=list)
     archive: dict[str, list[list]] = field(default_factory=dict)  # archive sheet → rows
     like_row: int = 2  # a History row whose number formats the new rows take
+    history_header: int = 1  # History's header row
+    new_columns: list[str] = field(default_factory=list)  # headers History gains: a KPI item the policy added, a result
+    new_at: int = 0  # their first column
     training: str = ""  # the training-list sheet, rewritten whole: its old rows, then the new
     training_first: int = 0
     training_old: int = 0
@@ -56,6 +60,8 @@ class Plan(MonthEnd):
     def carry_out(self, editor: Editor) -> None:
         for first, count in self.delete:
             editor.delete_rows(self.history, first, count)
+        if self.new_columns:
+            editor.add_columns(self.history, self.history_header, self.new_at, self.new_columns)
         editor.write_rows(self.history, self.first_row, self.rows, self.like_row)
         editor.fit_table(self.history, self.first_row, self.first_row + len(self.rows) - 1)
         # History prints its latest month (header repeated), not every month since it began
@@ -90,6 +96,8 @@ class Closed:
                  f"  历史记录新增 {len(p.rows)} 行 | {len(p.rows)} rows frozen into History"
                  + (f"（替换原有 {sum(c for _, c in p.delete)} 行 | replacing "
                     f"{sum(c for _, c in p.delete)})" if p.delete else ""),
+                 *([f"  历史记录新增列 | columns added to History: {'、'.join(map(first_line, p.new_columns))}"]
+                   if p.new_columns else []),
                  f"  已删除 | removed: {', '.join(p.closed)}",
                  *([f"  培训名单 {len(p.training_rows)} 人 | training list: {len(p.training_rows)}"]
                    if p.training else []),
@@ -277,18 +285,40 @@ def _freeze(out: Plan, cells: list[list], month_records: pd.DataFrame, replaced:
             blocks.append([r, 1])
     out.delete = [tuple(b) for b in reversed(blocks)]
     out.first_row = last_row(cells, header) + 1 - len(rows)
-    out.like_row = header + 1
+    out.like_row, out.history_header = header + 1, header
 
     month = values.month_start(out.month).to_pydatetime()
     ids = values.employee_ids(month_records["employee"])[0].astype(object).to_numpy()
-    out.rows, lost = aligned([{**record, **result, "month": month,
-                               **{("own", head): spots.get(at) for head, spots in kept.items()}}
-                              for at, record, result in zip(month_records.index, month_records.to_dict("records"),
-                                                            results.loc[ids].to_dict("records"))], column)
-    names = {f.key: f.zh for f in (*schema.RECORDS.fields, *extra)}
+    records = [{**record, **result, "month": month, **{("own", head): spots.get(at) for head, spots in kept.items()}}
+               for at, record, result in zip(month_records.index, month_records.to_dict("records"),
+                                             results.loc[ids].to_dict("records"))]
+    out.rows, lost = aligned(records, column)
+    fields = [f for f in (*schema.RECORDS.fields, *extra) if f.key in lost]
+    if fields:
+        _new_columns(out, cells, width, fields, column)
+        out.rows, lost = aligned(records, column)
     if lost:
-        out.warnings.append("历史记录没有这些列，其数据未保存 | History has no column for: "
-                            + "、".join(names.get(k, k) for k in sorted(lost)))
+        out.warnings.append("历史记录没有这些列，其数据未保存 | History has no column for: " + "、".join(map(str, lost)))
+
+
+def _new_columns(out: Plan, cells: list[list], width: int, fields: list[schema.Field], column: dict) -> None:
+    """History's columns for `fields`, which the month's rows fill and History lacks (a KPI item
+    HR added to the policy sheet, or renamed there), after its last header: what was typed is
+    kept, and later reviews read it. Refused if cells of HR's are where they would go."""
+    taken = next((r for r, row in enumerate(cells, 1)
+                  if any(not values.is_blank(v) for v in row[width:width + len(fields)])), None)
+    shown = "、".join(f.zh for f in fields)
+    if taken:
+        at = f"{get_column_letter(width + 1)}{taken}"
+        out.problems.append(Problem(
+            f"历史记录没有「{shown}」列，其右侧 {at} 已有内容，无法加列：请在历史记录表头末尾加上该列后再结账",
+            f"History has no column for {', '.join(f.en for f in fields)} and {at}, right of its last header, "
+            f"is taken: add the column after History's last header, then close"))
+        return
+    names = Names(out.lang)
+    out.new_columns = [names.header(f.zh, f.en) for f in fields]
+    out.new_at = width + 1
+    column.update({f.key: width + i for i, f in enumerate(fields)})
 
 
 def _training(out: Plan, source: book.Source, names: list[str], review: Review) -> None:

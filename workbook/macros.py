@@ -58,6 +58,18 @@ class ExcelEditor:
             top, left, _, right = boxes[found]
             tables[found].resize(ws.range((top, left), (max(last_row, top + 1), right)))
 
+    def add_columns(self, sheet, row, first, headers):
+        """The headers beside the header row; the Table headed there and ending left of them
+        resized over them (Excel names a Table's new columns by the text of their headers)."""
+        ws = self.book.sheets[sheet]
+        beside = [(t, t.range) for t in ws.tables if t.range.row == row and t.range.last_cell.column == first - 1]
+        heads = ws.range((row, first), (row, first + len(headers) - 1))
+        heads.value = [list(headers)]  # Excel may widen the Table itself, as it does for typing
+        heads.wrap_text = True  # "zh\nen" on two lines, as the headers beside
+        heads.column_width = ws.range((row, first - 1)).column_width
+        for table, box in beside:
+            table.resize(ws.range((box.row, box.column), (box.last_cell.row, first + len(headers) - 1)))
+
     def print_rows(self, sheet, first, last):
         ws = self.book.sheets[sheet]
         ws.page_setup.print_area = f"$A${first}:${get_column_letter(ws.used_range.last_cell.column)}${last}"

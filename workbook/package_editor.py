@@ -14,12 +14,15 @@ from collections import defaultdict
 from functools import partial
 from io import BytesIO
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
+from defusedxml import ElementTree
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import absolute_coordinate, quote_sheetname
+from openpyxl.utils.escape import escape as ooxml_escape
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from xlfuncs.policy import Ladder, Policy
 
@@ -28,11 +31,12 @@ from .book_part import BookPart
 from .file_book import Deleted, Put
 from .sheets.month import month_sheet, rows_below
 from .sheets.style import Names
-from .sheets.tables import fitted
+from .sheets.tables import fitted, widened
 from .styles_part import PART as STYLES, UNSURE, Styles
 
 _REF = re.compile(r'(<(?:table|autoFilter)\b[^>]*?\sref=")([^"]*)(")')
 _STYLE = re.compile(r'\ss="(\d+)"')
+_COLUMNS = re.compile(r'(<tableColumns\b[^>]*?\scount=")(\d*)(")')
 
 
 class PackageEditor:
@@ -72,7 +76,8 @@ class PackageEditor:
         cells = self.cells.pop(sheet, None)
         if cells:
             part = self.book.part(sheet)
-            self._edit(part, sheet_xml.fit_dimension(sheet_xml.put(self._read(part), sheet, cells), sheet))
+            last_column = max(max(row) for row in cells.values() if row)
+            self._edit(part, sheet_xml.fit_dimension(sheet_xml.put(self._read(part), sheet, cells), sheet, last_column))
 
     def delete_rows(self, sheet, first, count):
         self._put(sheet)
@@ -134,6 +139,22 @@ class PackageEditor:
         if table:
             xml = _REF.sub(lambda m: f"{m[1]}{fitted(m[2], last_row)}{m[3]}", self._read(table.part).decode("utf-8"))
             self._edit(table.part, xml.encode("utf-8"))
+
+    def add_columns(self, sheet, row, first, headers):
+        """The headers written from column `first` of the header row `row`, in the style and
+        width of the header left of them; the Table they stand beside, headed in that row,
+        widened over them, as Excel widens a Table when a header is typed beside it."""
+        part = self.book.part(sheet)
+        like = sheet_xml.styles(self._read(part), row).get(first - 1)
+        self._edit(part, sheet_xml.widen_like(self._read(part), first, len(headers)))
+        for c, text in enumerate(headers, first):
+            self.cells[sheet][row][c] = partial(self._cell, sheet, row, c, text, like, None)
+        table = next((t for t in files.sheet_tables(self.zip, sheet, self.book.part(sheet))
+                      if t.header_row and t.box[0] == row and t.box[3] == first - 1), None)
+        if table:
+            xml = self._read(table.part).decode("utf-8")
+            xml = _REF.sub(lambda m: f"{m[1]}{widened(m[2], first + len(headers) - 1)}{m[3]}", xml)
+            self._edit(table.part, _with_columns(xml, headers).encode("utf-8"))
 
     def _rows_table(self, sheet: str, first: int) -> files.Table | None:
         tables = files.sheet_tables(self.zip, sheet, self.book.part(sheet))
@@ -226,6 +247,19 @@ class PackageEditor:
         if styles is not None:
             out[STYLES] = styles
         return out
+
+
+def _with_columns(xml: str, headers: list[str]) -> str:
+    """A Table part's XML with columns named `headers` after its last (ids after its highest),
+    their names escaped as Excel writes them (a line break as _x000a_, by openpyxl's `escape`,
+    which its own Table columns use)."""
+    root = ElementTree.fromstring(xml.encode("utf-8"))
+    ids = [int(c.get("id")) for c in root.iter(f"{{{SHEET_MAIN_NS}}}tableColumn")]
+    added = "".join(f'<tableColumn id="{i}" name={quoteattr(ooxml_escape(h))}/>'
+                    for i, h in enumerate(headers, max(ids, default=0) + 1))
+    xml = _COLUMNS.sub(lambda m: f"{m[1]}{len(ids) + len(headers)}{m[3]}", xml, 1)
+    end = xml.index("</tableColumns>")
+    return xml[:end] + added + xml[end:]
 
 
 def _style(attrs: str | None, like: int | None) -> int | None:

@@ -36,6 +36,7 @@ _R = re.compile(r'(\sr=")([^"]*)(")')
 _ROW_BYTES = re.compile(rb"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _EMPTY = re.compile(rb"<sheetData\s*/>")
 _DIMENSION = re.compile(rb'(<dimension\b[^>]*\sref=")([^"]*)(")')
+_COL = re.compile(rb"<col\b([^>]*?)/>")
 
 _ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
@@ -167,8 +168,9 @@ def dimension(data: bytes) -> tuple[int, int, int, int]:
     return tuple(b if b is not None else 1 for b in box)
 
 
-def fit_dimension(data: bytes, sheet: str) -> bytes:
-    """The sheet's `<dimension>` (the cells it says it spans) made to end at its last row."""
+def fit_dimension(data: bytes, sheet: str, last_column: int = 0) -> bytes:
+    """The sheet's `<dimension>` (the cells it says it spans) made to end at its last row, and
+    at `last_column` at least (a column just written)."""
     start, end = _sheet_data(data)
     last = next((number for _, number in _backwards(data, start, end, sheet)), None)
     if last is None:
@@ -177,9 +179,24 @@ def fit_dimension(data: bytes, sheet: str) -> bytes:
     if found is None:
         return data
     min_col, min_row, max_col, _ = range_boundaries(found[2].decode())
-    ref = f"{get_column_letter(min_col)}{min_row or 1}:{get_column_letter(max_col or min_col)}{last}"
+    ref = f"{get_column_letter(min_col)}{min_row or 1}:{get_column_letter(max(max_col or min_col, last_column))}{last}"
     view = memoryview(data)
     return b"".join((view[:found.start(2)], ref.encode(), view[found.end(2):]))  # one copy of the sheet
+
+
+def widen_like(data: bytes, first: int, count: int) -> bytes:
+    """The sheet with columns `first` to `first + count - 1` as wide as the column left of them
+    (its `<col>`), where no `<col>` of the sheet says how wide they are."""
+    cols = [(m, dict(ATTR.findall(m[1].decode("utf-8")))) for m in _COL.finditer(data, 0, _sheet_data(data)[0])]
+    spans = [(int(a.get("min", 0)), int(a.get("max", 0)), a, m) for m, a in cols]
+    left = next((a for low, high, a, _ in spans if low <= first - 1 <= high and "width" in a), None)
+    if left is None or any(high >= first and low < first + count for low, high, _, _ in spans):
+        return data
+    at = max((m.end() for low, _, _, m in spans if low < first), default=None)
+    if at is None:
+        return data
+    col = f'<col min="{first}" max="{first + count - 1}" width="{left["width"]}" customWidth="1"/>'.encode()
+    return b"".join((data[:at], col, data[at:]))
 
 
 def _split(data: bytes, sheet: str, first: int) -> tuple[bytes | memoryview, str, bytes | memoryview]:

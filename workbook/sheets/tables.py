@@ -128,6 +128,12 @@ def fitted(ref: str, last_row: int) -> str:
     return f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max(last_row, min_row + 1)}"
 
 
+def widened(ref: str, last_column: int) -> str:
+    """A Table's range made to end at column `last_column` (columns added beside it)."""
+    min_col, min_row, _, max_row = range_boundaries(ref)
+    return f"{get_column_letter(min_col)}{min_row}:{get_column_letter(last_column)}{max_row}"
+
+
 def history_extra(policy: Policy) -> tuple[schema.Field, ...]:
     """History's columns after the schema's record fields: the KPI items, then the results
     the month close freezes."""
