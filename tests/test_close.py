@@ -792,3 +792,49 @@ def test_no_column_is_added_to_history_over_cells_of_hrs(tmp_path):
         "History has no column for Presence and AW3, right of its last header, is taken: add the column after "
         "History's last header, then close"]
     assert path.read_bytes() == before
+
+
+def _with_a_sales_ladder(path, hired=dt.datetime(2026, 10, 20)):
+    """HR adds a ladder 销售客服 (its reps scored as customer representatives) to the policy sheet
+    during October, and hires 1003 onto it (on the 20th)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["政策"]
+    for section, row in (("■ 序列", ["sales", "销售客服", "Sales service"]),
+                         ("■ 职级与晋升条件", ["sales", "销售-初级", "Sales, junior", "cs_rep"])):
+        top = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith(section))
+        end = next(r for r in range(top + 2, ws.max_row + 2) if ws.cell(r, 1).value is None)
+        ws.insert_rows(end)
+        for c, value in enumerate(row, 1):
+            ws.cell(end, c, value)
+    wb["员工名册"].append([1003, "赵敏", "销售客服", "销售-初级", hired])
+    wb.save(path)
+
+
+def test_a_ladder_added_during_the_month_gets_its_month_sheet_and_template_from_start_month(tmp_path, capsys):
+    """The close of October stops: 1003 is on no sheet, and nothing of the month has 销售客服's
+    sheet; it says to run start-month for October, which adds it (1003 on it) and its template
+    before History, and says so; asked again, it has nothing to add. 1003's items typed, the
+    close freezes 1003's row and starts November's 销售客服 sheet too."""
+    path = small(tmp_path)
+    _with_a_sales_ladder(path)
+    assert cli.main(["close-month", str(path)]) == 1
+    said = capsys.readouterr().err
+    assert "employee 1003 (赵敏) is on no month sheet of 2026-10" in said
+    assert "the ladder 'Sales service' has no month sheet for 2026-10: add it with ladderbook start-month " \
+           "部门.xlsx 2026-10, fill it in, then close" in said
+    assert cli.main(["start-month", str(path), "2026-10"]) == 0
+    said = capsys.readouterr().out
+    assert "started: 2026-10 销售客服" in said and "模板-销售客服" in said
+    wb = openpyxl.load_workbook(path)
+    names = wb.sheetnames
+    assert names.index("2026-10 销售客服") + 1 == names.index("模板-销售客服") == names.index("历史记录") - 1
+    assert [c.value for c in wb["2026-10 销售客服"][3][:3]] == [1003, "赵敏", "销售-初级"]
+    assert wb["2026-10 销售客服"]["A4"].value is None
+    assert cli.main(["start-month", str(path), "2026-10"]) == 1
+    assert "one for every ladder with staff" in capsys.readouterr().err
+
+    type_into_file(path, pd.DataFrame([{"employee": 1003, **dict.fromkeys(ITEMS, 80)}]))
+    closed = close.close_file(path)
+    assert closed.plan.problems == []
+    assert [r["月度得分(计算)"] for r in history_rows(path) if r["工号"] == 1003] == [80]
+    assert "2026-11 销售客服" in openpyxl.load_workbook(path).sheetnames

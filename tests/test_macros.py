@@ -2,6 +2,7 @@
 openpyxl: the same close and the same moves as the command line, carried out by Excel's API."""
 
 import copy
+import datetime as dt
 import shutil
 from types import SimpleNamespace
 
@@ -16,7 +17,7 @@ from openpyxl.worksheet.table import TableColumn
 
 from workbook import apply_moves, close, macros, templates
 from test_apply_moves import department
-from test_close import _with_side_table, history_rows, small
+from test_close import _with_a_sales_ladder, _with_side_table, history_rows, small
 
 
 class Range:
@@ -350,6 +351,25 @@ def test_the_close_macro_refuses_a_template_whose_columns_moved_and_changes_noth
     (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
     assert "has '备注' in column D, where ladderbook's '绩效系数' belongs" in message, message
     assert path.read_bytes() == before and not (tmp_path / "dept-archive").exists()
+
+
+def test_the_close_macro_refuses_a_ladder_without_a_template_which_the_command_builds(tmp_path, excel):
+    """A ladder HR added to the policy (销售客服, its first person hired in November) has no
+    template for the macro to copy November's sheet from: the macro says so and changes
+    nothing; the command closes October, building November's sheet and the template."""
+    path = small(tmp_path)
+    _with_a_sales_ladder(path, hired=dt.datetime(2026, 11, 5))
+    before = path.read_bytes()
+    (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
+    assert message.split(" | ")[1].startswith(
+        "the ladder 'Sales service' has no template '模板-销售客服' (a ladder added to the policy): the month-end "
+        "macro copies the template for the month's sheet, so it does not run; close this month once with the "
+        "command ladderbook close-month"), message
+    assert path.read_bytes() == before
+    closed = close.close_file(path)
+    assert closed.rebuilt == ["模板-销售客服"]
+    names = openpyxl.load_workbook(path).sheetnames
+    assert names.index("2026-11 销售客服") + 1 == names.index("模板-销售客服") == names.index("历史记录") - 1
 
 
 def closed_by_both(path, excel):

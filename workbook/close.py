@@ -164,6 +164,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     out.problems += validation.validate(roster, month_records, review_of_month, policy, out.month)
     out.problems += _levels_as_on_roster(source, out.closed, roster, policy)
     if out.problems:
+        out.problems += _sheets_missing(source, roster, policy, out.month, names)
         return out
 
     out.policy, out.lang = policy, language(names)
@@ -184,6 +185,18 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     _training(out, source, names, review)
     out.new_sheets, out.templates_off = next_sheets(source, roster, policy, chosen + 1, names)
     return out
+
+
+def _sheets_missing(source: book.Source, roster: pd.DataFrame, policy: Policy, month: int,
+                    names: list[str]) -> list[Problem]:
+    """What to do when the month's staff of a ladder have no sheet of the month to be on (a
+    ladder HR added to the policy sheet during the month, its first people hired)."""
+    label = values.month_label(month)
+    return [Problem(f"序列「{s.ladder.name}」没有 {label} 的月度表：运行 ladderbook start-month 部门.xlsx {label} "
+                    f"补建，填写后再结账",
+                    f"the ladder '{s.ladder.name_en}' has no month sheet for {label}: add it with ladderbook "
+                    f"start-month 部门.xlsx {label}, fill it in, then close")
+            for s in next_sheets(source, roster, policy, month, names)[0]]
 
 
 def _levels_as_on_roster(source: book.Source, sheets: list[str], roster: pd.DataFrame, policy: Policy) -> list[Problem]:

@@ -30,7 +30,6 @@ class FileBook:
 
     def __init__(self, path):
         self.path = Path(path)
-        self.key = str(self.path.resolve())
         try:
             self._names = list(xlwingslib.get_sheet_names(str(self.path)))
         except XlwingsError as err:  # what the reader cannot follow of a package (a sheet's id under another prefix)

@@ -36,21 +36,28 @@ class NewSheet(NamedTuple):
 
 
 class StaleTemplate(NamedTuple):
-    """A ladder's template sheet whose columns are not where the builder puts them (`where`
-    says which column holds what): Excel's macro refuses it (`problem`); the command line's
-    close builds it anew, HR's `own` columns after ours, unless it holds parts of HR's (`kept`)."""
+    """A ladder's template sheet whose columns are not where the builder puts them, or that is
+    missing (`where` says what is wrong): Excel's macro, which copies it, refuses it (`problem`);
+    the command line builds it anew, HR's `own` columns after ours, unless it holds parts of
+    HR's (`kept`)."""
     ladder: Ladder
     name: str
     own: tuple[str, ...]
     where: Problem
+    missing: bool = False  # no template at all (a ladder added to the policy)
 
     @property
     def problem(self) -> Problem:
-        return Problem(f"{self.where.zh}（插入、移动或删除了列，或政策改了项目）：月结宏按列写公式，会写到错误的列下，因此不执行；"
+        if self.missing:
+            why_zh, why_en = "月结宏复制模板建月度表", "the month-end macro copies the template for the month's sheet"
+        else:
+            why_zh = "（插入、移动或删除了列，或政策改了项目）：月结宏按列写公式，会写到错误的列下"
+            why_en = (" (a column inserted, moved or deleted, or the policy's items edited since): the month-end macro "
+                      "writes formulas by column and would put them under the wrong headers")
+        return Problem(f"{self.where.zh}{'：' if self.missing else ''}{why_zh}，因此不执行；"
                        f"请用命令行 ladderbook close-month 结账一次：它按政策重建模板（自加的列放在最后；有批注、图形、按钮或表格的"
                        f"模板除外，需手动调整），之后月结宏可再用",
-                       f"{self.where.en} (a column inserted, moved or deleted, or the policy's items edited since): "
-                       f"the month-end macro writes formulas by column and would put them under the wrong headers, so "
+                       f"{self.where.en}{': ' if self.missing else ''}{why_en}, so "
                        f"it does not run; close this month once with the command ladderbook close-month: it builds the "
                        f"template anew to the policy (your own columns after ladderbook's; not one holding comments, "
                        f"drawings, buttons or a Table of yours, to put right by hand), and the macro works again")
@@ -81,7 +88,8 @@ def next_sheets(source: book.Source, clean: pd.DataFrame, policy: Policy, month:
     """Next month's sheets: one per ladder with staff (the cleaned roster) hired by that
     month's end, named in the workbook's language (2026-11 客服职级, 2026-11 CS grade), with
     HR's own columns of the ladder's template sheet after ours (Excel's macro copies the
-    template, and has them so); and what of the templates Excel's macro refuses."""
+    template, and has them so); and the templates Excel's macro refuses, a missing one of
+    such a ladder among them."""
     named = Names(language(names))
     label, end = values.month_label(month), values.month_end(month)
     first_day = values.month_start(month).to_pydatetime()
@@ -96,7 +104,10 @@ def next_sheets(source: book.Source, clean: pd.DataFrame, policy: Policy, month:
             continue
         people = [{"employee": id_cell(e), "name": n, "level": lv}
                   for e, n, lv in zip(mine["employee"], mine["name"], mine["level"])]
-        out.append(NewSheet(ladder, title, first_day, people, own.get(named.template(ladder), ())))
+        template = named.template(ladder)
+        out.append(NewSheet(ladder, title, first_day, people, own.get(template, ())))
+        if template not in names:
+            off.append(StaleTemplate(ladder, template, (), _missing(template, ladder), missing=True))
     return out, off
 
 
@@ -135,6 +146,11 @@ def _misplaced(template: str, letter: str, found: str, wanted: str) -> Problem:
                    f"the template '{template}' has '{found}' in column {letter}, where ladderbook's '{wanted}' belongs")
 
 
+def _missing(template: str, ladder: Ladder) -> Problem:
+    return Problem(f"序列「{ladder.name}」没有模板「{template}」（政策中新加的序列）",
+                   f"the ladder '{ladder.name_en}' has no template '{template}' (a ladder added to the policy)")
+
+
 def rebuild(editor: PackageEditor, stale: list[StaleTemplate]) -> list[str]:
     """The templates of `stale` the editor builds anew (not one holding HR's own parts), so that
     Excel's macro can copy them again."""
@@ -154,7 +170,9 @@ def start_month(path, month: str, now: dt.datetime | None = None) -> Started:
     """The first month's sheets of a fresh workbook (the close starts every later one): one per
     ladder with staff hired by the month's end, as the close would build them; and, as the
     close does, the templates Excel's macro would refuse built anew (HR edited the policy's
-    items before the first month, say). Nothing changes with a problem."""
+    items before the first month, say). Of a month already started, the sheets of the ladders
+    it lacks (a ladder HR added to the policy sheet during the month, its first people hired).
+    Nothing changes with a problem."""
     wanted = values.month(month)
     if wanted in (None, values.INVALID):
         return Started(problems=[bad_month(month)])
@@ -166,14 +184,15 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
     path = held.path
     source = FileBook(path)
     names = source.sheet_names()
-    if any(m == wanted for _, m in book.month_sheets(names)):
-        label = values.month_label(wanted)
-        return Started(problems=[Problem(f"已有 {label} 的月度表", f"there are month sheets for {label} already")])
     inputs = book.read(source)
     if inputs.problems or inputs.policy is None:
         return Started(problems=list(inputs.problems))
     roster, _ = schema.clean(schema.ROSTER, inputs.roster)
     sheets, stale = next_sheets(source, roster, inputs.policy, wanted, names)  # (built here, not copied)
+    if not sheets and any(m == wanted for _, m in book.month_sheets(names)):
+        label = values.month_label(wanted)
+        return Started(problems=[Problem(f"已有 {label} 的月度表（每个有员工的序列都有）", f"there are month sheets "
+                                         f"for {label} already (one for every ladder with staff)")])
     if not sheets:
         return Started(problems=[Problem("员工名册中没有在该月前入职的员工", "the roster has no one hired by that month's end")])
     lang = language(names)

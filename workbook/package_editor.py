@@ -24,6 +24,8 @@ from openpyxl.utils.escape import escape as ooxml_escape
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
+from xlfuncs import schema
+from xlfuncs.book import find_sheet
 from xlfuncs.policy import Ladder, Policy
 
 from . import files, package, sheet_xml
@@ -178,22 +180,31 @@ class PackageEditor:
         rows = "".join(f'<row r="{row}">{"".join(self._below(row, *cell) for cell in cells)}</row>'
                        for row, cells in rows_below(ws, people))
         template = self.names.template(ladder)
-        self._add_built(ws, rows, template if template in self.book.titles() else None)
+        self._add_built(ws, rows, template if template in self.book.titles() else self._history())
 
     def rebuild_template(self, ladder: Ladder, name: str, own: tuple[str, ...] = ()) -> bool:
         """The ladder's template sheet `name` built anew where it is, as `sheets.month` builds it
         (HR's `own` columns after ours): Excel's macro copies it for each month's sheet. Not one
         holding parts of its own (HR's comments, drawings, buttons, a Table; printer settings
-        aside), which would be lost with it. Returns whether it was."""
-        if any(not target.startswith("xl/printerSettings/")
-               for _, target in files.targets(self.zip, self.book.part(name))):
-            return False
+        aside), which would be lost with it. Returns whether it was. A missing one is built
+        before History, after the month sheets of its ladder added there."""
         titles = self.book.titles()
-        after = titles[titles.index(name) + 1] if titles.index(name) + 1 < len(titles) else None
-        self.delete_sheet(name)
+        if name not in titles:
+            after = self._history()
+        elif any(not target.startswith("xl/printerSettings/")
+                 for _, target in files.targets(self.zip, self.book.part(name))):
+            return False
+        else:
+            after = titles[titles.index(name) + 1] if titles.index(name) + 1 < len(titles) else None
+            self.delete_sheet(name)
         self._add_built(month_sheet(self.styles.wb, self.policy, ladder, name, lang=self.names.lang, own=own), "",
                         after)
         return True
+
+    def _history(self) -> str | None:
+        """History's sheet, before which a ladder added to the policy gets its sheets (as a new
+        workbook has them: each ladder's month sheet and template, then History)."""
+        return find_sheet(self.book.titles(), schema.RECORDS.names)
 
     def _add_built(self, ws, rows: str, before: str | None) -> None:
         """A sheet the builder made (`rows`: those under it, as XML), in the package's own styles,

@@ -9,7 +9,6 @@ class XlwingsBook:
 
     def __init__(self, xl_book):
         self.book = xl_book
-        self.key = xl_book.fullname
 
     def sheet_names(self) -> list[str]:
         return [sheet.name for sheet in self.book.sheets]
