@@ -79,6 +79,11 @@ def test_dropdowns_and_number_formats(saved):
     assert rules[f"{headers['序列']}2:{headers['序列']}1048576"] == "=LadderNames"
     assert rules[f"{headers['职级']}2:{headers['职级']}1048576"] == "=LevelNames"
     assert rules[f"{headers['总经理特批']}2:{headers['总经理特批']}1048576"] == "=YesNo"
+    # a ladder or level HR adds to the policy sheet is not on the hidden lists: Excel warns, and lets it in
+    style_of = {str(v.sqref): (v.errorStyle or "stop") for v in ws.data_validations.dataValidation}
+    assert style_of[f"{headers['序列']}2:{headers['序列']}1048576"] == "warning"
+    assert style_of[f"{headers['职级']}2:{headers['职级']}1048576"] == "warning"
+    assert style_of[f"{headers['总经理特批']}2:{headers['总经理特批']}1048576"] == "stop"
     assert ws[f"{headers['入职日期']}2"].number_format == "yyyy-mm-dd"
     assert ws.freeze_panes == "B2"
     # a pay formula HR retypes as "=…" stays text (General would make it an Excel #NAME? formula)

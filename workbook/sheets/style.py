@@ -133,6 +133,11 @@ def print_setup(ws, title_rows: str | None) -> None:
     ws.print_options.gridLines = True
 
 
+FROM_POLICY = ("LadderNames", "LevelNames", "Outcomes")  # the dropdown lists made of the policy's names
+NOT_LISTED = ("不在列表中：政策表中新加的序列、职级或结果可选「是」保留，ladderbook 按政策检查 | Not on the list: for a name "
+              "newly added to the policy sheet choose Yes; ladderbook checks it against the policy")
+
+
 def validation(ws, rule: str, cells: str, prompt: str | None = None) -> None:
     """A dropdown from a named list, or one of the typed checks below."""
     kinds = {
@@ -147,6 +152,8 @@ def validation(ws, rule: str, cells: str, prompt: str | None = None) -> None:
     else:
         dv = DataValidation(type="list", formula1=f"={rule}", allow_blank=True)
     dv.error = "请从列表选择或输入有效值 | Choose from the list or type a valid value"
+    if rule in FROM_POLICY:  # a name HR adds to the policy sheet is not on the hidden list: a warning lets it in
+        dv.errorStyle, dv.error = "warning", NOT_LISTED
     dv.errorTitle = "ladderbook"
     dv.showErrorMessage = True
     if prompt:
