@@ -227,8 +227,8 @@ def test_kpi_score_per_row_role_and_columns_found_by_their_headers():
     levels = column("技术支持-高级", "技术支持组长-中级", None)
     assert shown(udfs.KPI_SCORE, scores, levels, headers, height=3) == [[85.0], [73.5], [""]]
     missing = shown(udfs.KPI_SCORE, row(90, 90, 90), cell("一级审核员"), row("工作质量(无误删)", "考勤", "x"))
-    assert missing.startswith("#VALUE! 表头中找不到考核项「工作效率(审核时长)」（政策表中的考核项：请加上该列，或把改名前的列名改为它）")
-    assert "no column is headed '工作效率(审核时长)' (a KPI item on the policy sheet: add its column" in missing
+    assert missing.startswith("#VALUE! 表头中找不到考核项「工作效率(审核时长)」（政策表中的考核项：请在考核项各列之间插入该列，或把改名前的列名改为它）")
+    assert "no column is headed '工作效率(审核时长)' (a KPI item on the policy sheet: insert its column among" in missing
 
 
 def test_raise_range_between_two_rungs():

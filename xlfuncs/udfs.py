@@ -250,9 +250,9 @@ def _weighted(rows: list[list], names: list[str], weights: list[float], bounds, 
         where = [next((j for j, parts in enumerate(folded) if values.fold(n) in parts), None) for n in names]
         if None in where:
             missing = names[where.index(None)]
-            return [CellError("#VALUE!", f"表头中找不到考核项「{missing}」（政策表中的考核项：请加上该列，或把改名前的列名改为它）",
-                              f"no column is headed '{missing}' (a KPI item on the policy sheet: add its column, or "
-                              f"rename the column it was called before)")] * len(rows)
+            return [CellError("#VALUE!", f"表头中找不到考核项「{missing}」（政策表中的考核项：请在考核项各列之间插入该列，或把改名前的列名改为它）",
+                              f"no column is headed '{missing}' (a KPI item on the policy sheet: insert its column "
+                              f"among the KPI items' columns, or rename the column it was called before)")] * len(rows)
         rows = [[row[j] if j < len(row) else None for j in where] for row in rows]
     out, scored = [], []
     for row in rows:
