@@ -318,11 +318,11 @@ def _new_columns(out: Plan, cells: list[list], width: int, fields: list[schema.F
     """History's columns for `fields`, which the month's rows fill and History lacks (a KPI item
     HR added to the policy sheet, or renamed there), after its last header: what was typed is
     kept, and later reviews read it. Refused if cells of HR's are where they would go."""
-    taken = next((r for r, row in enumerate(cells, 1)
-                  if any(not values.is_blank(v) for v in row[width:width + len(fields)])), None)
+    taken = next(((r, c) for r, row in enumerate(cells, 1)
+                  for c, v in enumerate(row[width:width + len(fields)], width + 1) if not values.is_blank(v)), None)
     shown = "、".join(f.zh for f in fields)
     if taken:
-        at = f"{get_column_letter(width + 1)}{taken}"
+        at = f"{get_column_letter(taken[1])}{taken[0]}"
         out.problems.append(Problem(
             f"历史记录没有「{shown}」列，其右侧 {at} 已有内容，无法加列：请在历史记录表头末尾加上该列后再结账",
             f"History has no column for {', '.join(f.en for f in fields)} and {at}, right of its last header, "

@@ -153,10 +153,10 @@ class PackageEditor:
             self.cells[sheet][row][c] = partial(self._cell, sheet, row, c, text, like, None)
         table = next((t for t in files.sheet_tables(self.zip, sheet, self.book.part(sheet))
                       if t.header_row and t.box[0] == row and t.box[3] == first - 1), None)
-        if table:
-            xml = self._read(table.part).decode("utf-8")
+        xml = _with_columns(self._read(table.part).decode("utf-8"), headers) if table else None
+        if xml is not None:  # (a Table part in prefixed XML, not Excel's, is left as it is: the columns beside it)
             xml = _REF.sub(lambda m: f"{m[1]}{widened(m[2], first + len(headers) - 1)}{m[3]}", xml)
-            self._edit(table.part, _with_columns(xml, headers).encode("utf-8"))
+            self._edit(table.part, xml.encode("utf-8"))
 
     def _rows_table(self, sheet: str, first: int) -> files.Table | None:
         tables = files.sheet_tables(self.zip, sheet, self.book.part(sheet))
@@ -260,10 +260,12 @@ class PackageEditor:
         return out
 
 
-def _with_columns(xml: str, headers: list[str]) -> str:
+def _with_columns(xml: str, headers: list[str]) -> str | None:
     """A Table part's XML with columns named `headers` after its last (ids after its highest),
     their names escaped as Excel writes them (a line break as _x000a_, by openpyxl's `escape`,
-    which its own Table columns use)."""
+    which its own Table columns use); None for XML not as Excel writes it (prefixed)."""
+    if "</tableColumns>" not in xml or not _COLUMNS.search(xml):
+        return None
     root = ElementTree.fromstring(xml.encode("utf-8"))
     ids = [int(c.get("id")) for c in root.iter(f"{{{SHEET_MAIN_NS}}}tableColumn")]
     added = "".join(f'<tableColumn id="{i}" name={quoteattr(ooxml_escape(h))}/>'

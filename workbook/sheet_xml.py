@@ -192,9 +192,7 @@ def widen_like(data: bytes, first: int, count: int) -> bytes:
     left = next((a for low, high, a, _ in spans if low <= first - 1 <= high and "width" in a), None)
     if left is None or any(high >= first and low < first + count for low, high, _, _ in spans):
         return data
-    at = max((m.end() for low, _, _, m in spans if low < first), default=None)
-    if at is None:
-        return data
+    at = max(m.end() for low, _, _, m in spans if low < first)  # after the column left of them, at least
     col = f'<col min="{first}" max="{first + count - 1}" width="{left["width"]}" customWidth="1"/>'.encode()
     return b"".join((data[:at], col, data[at:]))
 
