@@ -838,3 +838,23 @@ def test_a_ladder_added_during_the_month_gets_its_month_sheet_and_template_from_
     assert closed.plan.problems == []
     assert [r["月度得分(计算)"] for r in history_rows(path) if r["工号"] == 1003] == [80]
     assert "2026-11 销售客服" in openpyxl.load_workbook(path).sheetnames
+
+
+def test_someone_hired_during_the_month_typed_under_the_sheet_is_closed_like_the_others(tmp_path):
+    """1003, hired on 20 October, typed by HR on the row under 1001 (the only person the
+    customer representatives' sheet was started with, its formulas over row 3 alone): the
+    close freezes 1003's month, scored 0.2×80 + 0.2×80 + 0.25×80 + 0.25×80 + 0.1×60 = 78."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["员工名册"].append([1003, "赵敏", "客户代表", "普通客服代表-中级", dt.datetime(2026, 10, 20)])
+    ws = wb["2026-10 客户代表"]
+    heads = {str(c.value).split("\n")[0]: c.column for c in ws[2] if c.value}
+    assert ws.cell(4, 1).value is None
+    for head, value in {"工号": 1003, "姓名": "赵敏", "职级": "普通客服代表-中级", **dict.fromkeys(ITEMS[:4], 80),
+                        "考勤": 60}.items():
+        ws.cell(4, heads[head], value)
+    wb.save(path)
+    closed = close.close_file(path)
+    assert closed.plan.problems == []
+    (row,) = [r for r in history_rows(path) if r["工号"] == 1003]
+    assert (row["月份"].month, row["月度得分(计算)"]) == (10, 78)
