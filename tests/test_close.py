@@ -825,7 +825,13 @@ def test_a_ladder_added_during_the_month_gets_its_month_sheet_and_template_from_
     assert cli.main(["start-month", str(path), "2026-10"]) == 0
     said = capsys.readouterr().out
     assert "started: 2026-10 销售客服" in said and "模板-销售客服" in said
+    assert "dropdown lists brought up to the policy: LadderNames, LevelNames" in said
     wb = openpyxl.load_workbook(path)
+    lists = [[c.value for c in row] for row in wb["列表"].iter_rows(min_row=2, max_col=2)]
+    # the eighth ladder; the 25th level, after the 24 of the seven (客服主管 of the VIP ladder listed once)
+    assert lists[7][0] == "销售客服" and lists[24] == [None, "销售-初级"] and len(lists) == 25
+    assert wb.defined_names["LadderNames"].attr_text == "'列表'!$A$2:$A$9"
+    assert wb.defined_names["LevelNames"].attr_text == "'列表'!$B$2:$B$26"
     names = wb.sheetnames
     assert names.index("2026-10 销售客服") + 1 == names.index("模板-销售客服") == names.index("历史记录") - 1
     assert [c.value for c in wb["2026-10 销售客服"][3][:3]] == [1003, "赵敏", "销售-初级"]
@@ -835,7 +841,7 @@ def test_a_ladder_added_during_the_month_gets_its_month_sheet_and_template_from_
 
     type_into_file(path, pd.DataFrame([{"employee": 1003, **dict.fromkeys(ITEMS, 80)}]))
     closed = close.close_file(path)
-    assert closed.plan.problems == []
+    assert closed.plan.problems == [] and closed.plan.lists == []  # brought up to the policy already
     assert [r["月度得分(计算)"] for r in history_rows(path) if r["工号"] == 1003] == [80]
     assert "2026-11 销售客服" in openpyxl.load_workbook(path).sheetnames
 

@@ -12,6 +12,7 @@ import pytest
 import xlwings as xw
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import TableColumn
 
@@ -200,6 +201,12 @@ class Book:
             def __iter__(self):
                 return iter([Sheet(book, ws) for ws in book.wb.worksheets])
         return Sheets()
+
+    @property
+    def names(self):
+        wb = self.wb
+        return SimpleNamespace(add=lambda name, refers_to: wb.defined_names.__setitem__(
+            name, DefinedName(name, attr_text=refers_to.removeprefix("="))))
 
     def save(self):
         self.wb.save(self.path)
@@ -410,3 +417,26 @@ def test_the_close_macro_gives_history_a_column_it_lacks_as_the_command_does(tmp
         assert table.ref == "A1:AU5" and table.tableColumns[-1].name == ws.cell(1, 47).value
         assert [(ws.cell(r, 2).value, ws.cell(r, 47).value) for r in range(2, 6)] == [
             (1001, None), (1002, None), (1002, 0), (1001, 210)]
+
+
+def test_the_close_macro_brings_the_dropdown_lists_up_to_the_policy_as_the_command_does(tmp_path, excel):
+    """HR removes the ladder 审核助理 (no one on it) from the policy sheet: the macro and the
+    command both write the lists of ladders and levels anew, one shorter (7 → 6 ladders, 24 →
+    23 levels), the last cell of each emptied and its defined name one row shorter."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["政策"]
+    for row in sorted((c.row for c in ws["A"] if c.value == "review_assistant"  # its ladder and its rung,
+                       and ws.cell(c.row, 4).value in (None, "review_assistant")), reverse=True):  # not its role
+        ws.delete_rows(row)
+    wb.save(path)
+    message, twin = closed_by_both(path, excel)
+    assert "dropdown lists brought up to the policy: LadderNames, LevelNames" in message
+    for book in (path, twin):
+        wb = openpyxl.load_workbook(book)
+        lists = [[c.value for c in row] for row in wb["列表"].iter_rows(min_row=2, max_col=2)]
+        assert "审核助理" not in [v for row in lists for v in row]
+        assert [len([v for v in column if v]) for column in zip(*lists)] == [6, 23]
+        assert lists[6][0] is None and (len(lists) < 24 or lists[23][1] is None)
+        assert wb.defined_names["LadderNames"].attr_text == "'列表'!$A$2:$A$7"
+        assert wb.defined_names["LevelNames"].attr_text == "'列表'!$B$2:$B$24"

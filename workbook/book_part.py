@@ -127,10 +127,10 @@ class BookPart:
             todo += [t for _, t in files.targets(self.z, current) if t not in gone and referrers[t] <= gone]
         self.removed |= gone | ({get_rels_path(p) for p in gone} & set(self.z.namelist()))
 
-    def define(self, name: str, sheet: str, value: str, hidden: bool = False) -> None:
-        """A name scoped to `sheet` (Print_Area, Print_Titles, _FilterDatabase), replacing its
-        old value."""
-        at = self.index(sheet)
+    def define(self, name: str, sheet: str | None, value: str, hidden: bool = False) -> None:
+        """A name scoped to `sheet` (Print_Area, Print_Titles, _FilterDatabase), or to the
+        workbook (None: a dropdown's list), replacing its old value."""
+        at = self.index(sheet) if sheet is not None else None
         self.names = [n for n in self.names if not (n.localSheetId == at and n.name in (name, f"_xlnm.{name}"))]
         self.names.append(DefinedName(name=name, localSheetId=at, hidden=hidden or None, attr_text=value))
 

@@ -179,6 +179,8 @@ def start_month(args) -> int:
         print(f"新建 | started: {title}")
     if started.templates:
         print(f"按政策重建模板 | templates built anew to the policy: {', '.join(started.templates)}")
+    if started.lists:
+        print(f"下拉列表按政策更新 | dropdown lists brought up to the policy: {', '.join(started.lists)}")
     for note in started.notes:
         print(f"注意 | note: {note}")
     return 1 if started.problems else 0

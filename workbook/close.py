@@ -29,7 +29,7 @@ from . import writes
 from .archive import archive_folder, archive_sheets, archive_target, place_archive, repair, write_archive
 from .edits import Editor, MonthEnd, aligned, below_records, edit_package, id_cell, last_row
 from .file_book import FileBook
-from .next_month import NewSheet, StaleTemplate, first_line, next_sheets, own_heads, rebuild
+from .next_month import NewSheet, StaleList, StaleTemplate, first_line, next_sheets, own_heads, rebuild, stale_lists
 from .package_editor import PackageEditor
 from .sheets.style import Names, language
 from .sheets.tables import history_extra
@@ -56,6 +56,7 @@ class Plan(MonthEnd):
     training_rows: list[list] = field(default_factory=list)
     in_history: bool = False  # refused because History holds the month (--replace closes again)
     templates_off: list[StaleTemplate] = field(default_factory=list)  # what Excel's macro refuses
+    lists: list[StaleList] = field(default_factory=list)  # dropdown lists the policy sheet changed
 
     def carry_out(self, editor: Editor) -> None:
         for first, count in self.delete:
@@ -73,6 +74,8 @@ class Plan(MonthEnd):
             editor.fit_table(self.training, self.training_first, self.training_first + len(self.training_rows) - 1)
         for sheet in self.new_sheets:
             editor.add_month_sheet(*sheet)
+        for stale in self.lists:
+            editor.write_list(*stale)
         for name in self.closed:
             editor.delete_sheet(name)
 
@@ -104,6 +107,9 @@ class Closed:
                  f"  新建 | started: {', '.join(s.title for s in p.new_sheets) or '-'}"]
         if self.rebuilt:
             lines.append(f"  按政策重建模板 | templates built anew to the policy: {', '.join(self.rebuilt)}")
+        if p.lists:
+            lines.append(f"  下拉列表按政策更新 | dropdown lists brought up to the policy: "
+                         f"{', '.join(stale.name for stale in p.lists)}")
         if self.archive:
             lines.append(f"  归档 | archive: {self.archive} (SHA-256 {self.digest})")
         if self.backup:
@@ -184,6 +190,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     out.archive = archive_sheets(source, out, review, results, policy)
     _training(out, source, names, review)
     out.new_sheets, out.templates_off = next_sheets(source, roster, policy, chosen + 1, names)
+    out.lists = stale_lists(source, policy, names)
     return out
 
 

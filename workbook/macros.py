@@ -24,6 +24,7 @@ from xlfuncs.excel_book import XlwingsBook
 from . import apply_moves, archive, close, files, writes
 from .sheets.month import month_sheet
 from .sheets.style import TEMPLATE_ROWS, Names
+from .sheets.tables import list_range
 
 MAX_LINES = 25  # a message box shows the first problems; the rest are counted
 
@@ -57,6 +58,15 @@ class ExcelEditor:
         if found is not None:
             top, left, _, right = boxes[found]
             tables[found].resize(ws.range((top, left), (max(last_row, top + 1), right)))
+
+    def write_list(self, sheet, column, name, items, old):
+        """A dropdown's list written anew under its name, the rest of a longer old one emptied,
+        its defined name set over it."""
+        ws = self.book.sheets[sheet]
+        if old > len(items):
+            ws.range((len(items) + 2, column), (old + 1, column)).clear_contents()
+        ws.range((2, column)).value = [[item] for item in items]
+        self.book.names.add(name, f"={list_range(sheet, column, len(items))}")  # Excel replaces the old
 
     def add_columns(self, sheet, row, first, headers):
         """The headers beside the header row; the Table headed there and ending left of them

@@ -6,6 +6,7 @@ them), which the command line builds anew. `start_month` begins a fresh workbook
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import NamedTuple, Sequence
 
 import pandas as pd
@@ -21,8 +22,8 @@ from .edits import edit_package, id_cell
 from .file_book import FileBook
 from .package_editor import PackageEditor
 from .sheets.month import Columns, headers
-from .sheets.style import Names, language
-from .sheets.tables import history_extra
+from .sheets.style import FROM_POLICY, Names, language
+from .sheets.tables import dropdown_lists, history_extra
 
 
 class NewSheet(NamedTuple):
@@ -68,6 +69,33 @@ class StaleTemplate(NamedTuple):
                 f"自加的列放在最后 | {self.where.en}: it holds comments, drawings, buttons or a Table of yours, so it "
                 f"was not built anew and the month-end macro will not run; put ladderbook's columns first and in "
                 f"their order, yours after them, by hand")
+
+
+class StaleList(NamedTuple):
+    """A dropdown list on the hidden list sheet whose names are no longer the policy's (a
+    ladder, level or outcome HR added to the policy sheet, renamed or removed there): the
+    month end writes it anew, its defined name over it."""
+    sheet: str
+    column: int
+    name: str  # its defined name (LadderNames)
+    items: list[str]
+    old: int  # how many it held
+
+
+def stale_lists(source: book.Source, policy: Policy, names: list[str]) -> list[StaleList]:
+    """The lists made of the policy's names (`FROM_POLICY`) that the policy sheet has changed
+    since they were written."""
+    sheet = Names(language(names)).pick("列表", "Lists")
+    cells = source.values(sheet) if sheet in names else []
+    wanted = dropdown_lists(policy)
+    out = []
+    for column, name in enumerate(cells[0] if cells else [], 1):
+        if name in FROM_POLICY:
+            held = list(itertools.takewhile(lambda v: not values.is_blank(v),
+                                            (row[column - 1] if column <= len(row) else None for row in cells[1:])))
+            if held != wanted[name]:
+                out.append(StaleList(sheet, column, name, wanted[name], len(held)))
+    return out
 
 
 def own_heads(cells: list[list], sheet: str, policy: Policy) -> tuple[int, list[tuple[int, str]]]:
@@ -159,11 +187,13 @@ def rebuild(editor: PackageEditor, stale: list[StaleTemplate]) -> list[str]:
 
 class Started(NamedTuple):
     """What start-month did: the month sheets added, the templates built anew and what it says
-    of those it could not (`notes`); or the problems that stopped it."""
+    of those it could not (`notes`), the dropdown lists brought up to the policy; or the
+    problems that stopped it."""
     sheets: Sequence[str] = ()
     templates: Sequence[str] = ()
     notes: Sequence[str] = ()
     problems: Sequence[Problem] = ()
+    lists: Sequence[str] = ()
 
 
 def start_month(path, month: str, now: dt.datetime | None = None) -> Started:
@@ -196,6 +226,7 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
     if not sheets:
         return Started(problems=[Problem("员工名册中没有在该月前入职的员工", "the roster has no one hired by that month's end")])
     lang = language(names)
+    lists = stale_lists(source, inputs.policy, names)
 
     rebuilt = []
 
@@ -203,6 +234,9 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
         for sheet in sheets:
             editor.add_month_sheet(*sheet)
         rebuilt.extend(rebuild(editor, stale))
+        for stale_list in lists:
+            editor.write_list(*stale_list)
 
     edit_package(held, edit, inputs.policy, lang, source, now)
-    return Started([s.title for s in sheets], rebuilt, [t.kept for t in stale if t.name not in rebuilt])
+    return Started([s.title for s in sheets], rebuilt, [t.kept for t in stale if t.name not in rebuilt],
+                   lists=[stale_list.name for stale_list in lists])

@@ -33,7 +33,7 @@ from .book_part import BookPart
 from .file_book import Deleted, Put
 from .sheets.month import month_sheet, rows_below
 from .sheets.style import Names
-from .sheets.tables import fitted, widened
+from .sheets.tables import fitted, list_range, widened
 from .styles_part import PART as STYLES, UNSURE, Styles
 
 _REF = re.compile(r'(<(?:table|autoFilter)\b[^>]*?\sref=")([^"]*)(")')
@@ -107,11 +107,24 @@ class PackageEditor:
     def set_cell(self, sheet, row, column, value):
         self.cells[sheet][row][column] = partial(self._cell, sheet, row, column, value, None, None)
 
+    def write_list(self, sheet, column, name, items, old):
+        """A dropdown's list written anew under its name in row 1, the rest of a longer old one
+        emptied, and its defined name set over it."""
+        for row, item in enumerate(items, 2):
+            self.set_cell(sheet, row, column, item)
+        for row in range(len(items) + 2, old + 2):
+            self.set_cell(sheet, row, column, None)
+        self.book.define(name, None, list_range(sheet, column, len(items)))
+
     def _cell(self, sheet, row, column, value, like: int | None, date_format: str | None, attrs: str | None,
               inner) -> str:
         """The new cell: in its own style if it has one, else in the style of the row it is
-        like (`like`)."""
+        like (`like`); None empties it."""
         style = _style(attrs, like)
+        if value is None:
+            self._changed(sheet, Put(row, column, None))
+            styled = f' s="{style}"' if style else ""
+            return f'<c r="{get_column_letter(column)}{row}"{styled}/>'
         key = (type(value), value, style, date_format)
         if key not in self.made:  # History's columns repeat their months, levels, yes/no and scores
             self.made[key] = (self.styles.read_back(value, style, date_format),

@@ -35,24 +35,33 @@ RECORD_FORMATS = {"month": MONTH, "serious_error": "YesNo", "own_computer": "Yes
                   "result:raise_min": CNY, "result:raise_max": CNY, "result:pay_adjust": CNY}
 
 
-def list_sheet(wb: Workbook, policy: Policy, names: Names) -> None:
-    """A hidden sheet of the dropdown lists, each a defined name the validations point at."""
-    ws = wb.create_sheet(names.pick("列表", "Lists"))
-    ws.sheet_state = "hidden"
-    columns = {
+def dropdown_lists(policy: Policy) -> dict[str, list[str]]:
+    """Each dropdown list (its defined name → its items): the policy's ladder, level and
+    outcome names, yes/no and the decisions."""
+    return {
         "LadderNames": [ld.name for ld in policy.ladders],
         "LevelNames": list(dict.fromkeys(r.name for ld in policy.ladders for r in ld.rungs)),
         "YesNo": ["是", "否"],
         "Outcomes": [b.outcome for b in policy.bands] + [policy.dismissal.name],
         "Decisions": [kind[0] for kind in moves.KINDS],
     }
-    for col, (name, items) in enumerate(columns.items(), 1):
+
+
+def list_range(sheet: str, column: int, count: int) -> str:
+    """Where a dropdown list of `count` items stands, under its name in row 1 of `sheet`."""
+    letter = get_column_letter(column)
+    return f"{quote_sheetname(sheet)}!${letter}$2:${letter}${max(count, 1) + 1}"
+
+
+def list_sheet(wb: Workbook, policy: Policy, names: Names) -> None:
+    """A hidden sheet of the dropdown lists, each a defined name the validations point at."""
+    ws = wb.create_sheet(names.pick("列表", "Lists"))
+    ws.sheet_state = "hidden"
+    for col, (name, items) in enumerate(dropdown_lists(policy).items(), 1):
         ws.cell(1, col, name)
         for row, item in enumerate(items, 2):
             ws.cell(row, col, item)
-        letter = get_column_letter(col)
-        ref = f"{quote_sheetname(ws.title)}!${letter}$2:${letter}${len(items) + 1}"
-        wb.defined_names[name] = DefinedName(name, attr_text=ref)
+        wb.defined_names[name] = DefinedName(name, attr_text=list_range(ws.title, col, len(items)))
 
 
 def excel_table(wb: Workbook, names: Names, table: schema.Table, name: str, formats: dict, extra=(),
