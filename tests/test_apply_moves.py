@@ -1,6 +1,8 @@
 """ladderbook apply-moves: the decisions of a closed month applied to the roster and the log."""
 
 import datetime as dt
+import functools
+from io import BytesIO
 
 import openpyxl
 import pandas as pd
@@ -11,14 +13,22 @@ from workbook import apply_moves, cli, close, templates
 def department(tmp_path, decision: dict):
     """A junior eligible for 中级客服 on 2026-10 (18 months, average 1.2, 3 duties, recommended,
     exam passed), with HR's `decision` typed on the October sheet."""
+    path = tmp_path / "dept.xlsx"
+    path.write_bytes(_department(tuple(decision.items())))
+    return path
+
+
+@functools.cache
+def _department(decision: tuple) -> bytes:
+    """`department`'s workbook, built once per test process for each decision."""
     roster = pd.DataFrame([{"employee": 1002, "name": "李伟", "ladder": "客服职级", "level": "初级客服",
                             "hire_date": pd.Timestamp("2025-04-01"), "duties": 3, "recommended": "是",
                             "exam_passed": "是"}])
     records = pd.DataFrame([{"month": pd.Timestamp("2026-09-01"), "employee": 1002, "score": 1.2},
-                            {"month": pd.Timestamp("2026-10-01"), "employee": 1002, "score": 1.2, **decision}])
-    path = tmp_path / "dept.xlsx"
-    templates.with_department(roster, records).save(path)
-    return path
+                            {"month": pd.Timestamp("2026-10-01"), "employee": 1002, "score": 1.2, **dict(decision)}])
+    saved = BytesIO()
+    templates.with_department(roster, records).save(saved)
+    return saved.getvalue()
 
 
 def rows(ws, header=1):

@@ -2,12 +2,14 @@
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
 import shutil
 import subprocess
 import types
+from io import BytesIO
 
 import openpyxl
 import pandas as pd
@@ -29,6 +31,14 @@ ITEMS = ["客户回访率", "客户满意度", "处理时限和正确度", "培�
 def small(tmp_path, lang="zh"):
     """Two people: a standard rep scored on KPI items and a junior on coefficients; September
     in History, October on the month sheets."""
+    path = tmp_path / "dept.xlsx"
+    path.write_bytes(_small(lang))
+    return path
+
+
+@functools.cache
+def _small(lang: str) -> bytes:
+    """`small`'s workbook, built once per test process (36 tests start from it)."""
     roster = pd.DataFrame([
         {"employee": 1001, "name": "王芳", "ladder": "客户代表", "level": "普通客服代表-中级",
          "hire_date": pd.Timestamp("2024-03-01")},
@@ -42,9 +52,9 @@ def small(tmp_path, lang="zh"):
          "own_computer": "是", "overtime_days": 2},
         {"month": pd.Timestamp("2026-10-01"), "employee": 1002, "score": 1.2, "sick_days": 1},
     ])
-    path = tmp_path / "dept.xlsx"
-    templates.with_department(roster, records, lang=lang).save(path)
-    return path
+    saved = BytesIO()
+    templates.with_department(roster, records, lang=lang).save(saved)
+    return saved.getvalue()
 
 
 def history_rows(path) -> list[dict]:
