@@ -58,9 +58,13 @@ def _small(lang: str) -> bytes:
 
 
 def history_rows(path) -> list[dict]:
-    ws = openpyxl.load_workbook(path)["历史记录"]
-    heads = [str(c.value).split("\n")[0] for c in ws[1]]
-    return [dict(zip(heads, row)) for row in ws.iter_rows(min_row=2, values_only=True) if row[0] is not None]
+    """History's rows as openpyxl reads them (only that sheet: read-only mode)."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = wb["历史记录"].iter_rows(values_only=True)
+    heads = [str(v).split("\n")[0] for v in next(rows)]
+    out = [dict(zip(heads, row)) for row in rows if row[0] is not None]
+    wb.close()
+    return out
 
 
 def test_the_month_frozen_into_history_with_its_results_worked_by_hand(tmp_path):

@@ -263,8 +263,9 @@ def test_a_replace_close_killed_at_any_file_operation_is_put_right_by_the_same_c
     path = tmp_path / "dept.xlsx"
     killed_at(at, path, "close", 11)
     close.close_file(path, "2026-10", replace=True)
-    october = {r["工号"]: r["得分"] for r in history_rows(path) if r["月份"].strftime("%Y-%m") == "2026-10"}
-    assert len([r for r in history_rows(path) if r["月份"].strftime("%Y-%m") == "2026-10"]) == 2
+    rows = [r for r in history_rows(path) if r["月份"].strftime("%Y-%m") == "2026-10"]
+    october = {r["工号"]: r["得分"] for r in rows}
+    assert len(rows) == 2
     assert october == {1001: None, 1002: 1.3}  # 1.2 at the first close
     assert not [name for name in openpyxl.load_workbook(path, read_only=True).sheetnames if name.startswith("2026-10")]
     november = FileBook(path).values("2026-11 客服职级")  # its answers stored, as every reader shows them
