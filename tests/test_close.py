@@ -851,7 +851,7 @@ def test_a_ladder_added_during_the_month_gets_its_month_sheet_and_template_from_
     assert [c.value for c in wb["2026-10 销售客服"][3][:3]] == [1003, "赵敏", "销售-初级"]
     assert wb["2026-10 销售客服"]["A4"].value is None
     assert cli.main(["start-month", str(path), "2026-10"]) == 1
-    assert "one for every ladder with staff" in capsys.readouterr().err
+    assert "every ladder's staff on one" in capsys.readouterr().err
 
     type_into_file(path, pd.DataFrame([{"employee": 1003, **dict.fromkeys(ITEMS, 80)}]))
     closed = close.close_file(path)
@@ -878,3 +878,24 @@ def test_someone_hired_during_the_month_typed_under_the_sheet_is_closed_like_the
     assert closed.plan.problems == []
     (row,) = [r for r in history_rows(path) if r["工号"] == 1003]
     assert (row["月份"].month, row["月度得分(计算)"]) == (10, 78)
+
+
+def test_a_ladder_renamed_in_the_policy_during_the_month_is_closed_from_its_sheet_of_the_old_name(tmp_path, capsys):
+    """HR renames 客户代表 to 客户代表组 in the policy sheet and on the roster during October: 1001
+    is on October's sheet of the old name, so start-month has nothing to add (it would put him
+    on two sheets), and the close freezes him and starts November's sheet under the new name."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    for row in wb["政策"].iter_rows():
+        if (row[0].value, row[1].value) == ("cs_rep", "客户代表"):
+            row[1].value = "客户代表组"
+    for row in wb["员工名册"].iter_rows(min_row=2):
+        if row[2].value == "客户代表":
+            row[2].value = "客户代表组"
+    wb.save(path)
+    assert cli.main(["start-month", str(path), "2026-10"]) == 1
+    assert "every ladder's staff on one" in capsys.readouterr().err
+    closed = close.close_file(path)
+    assert closed.plan.problems == []
+    assert [r["月度得分(计算)"] for r in history_rows(path) if r["工号"] == 1001] == [None, 76.5]  # September: typed items only
+    assert [c.value for c in openpyxl.load_workbook(path)["2026-11 客户代表组"]["A"][2:]] == [1001]

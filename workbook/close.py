@@ -29,7 +29,8 @@ from . import writes
 from .archive import archive_folder, archive_sheets, archive_target, place_archive, repair, write_archive
 from .edits import Editor, MonthEnd, aligned, below_records, edit_package, id_cell, last_row
 from .file_book import FileBook
-from .next_month import NewSheet, StaleList, StaleTemplate, first_line, next_sheets, own_heads, rebuild, stale_lists
+from .next_month import (NewSheet, StaleList, StaleTemplate, first_line, next_sheets, own_heads, rebuild, stale_lists,
+                         unstarted)
 from .package_editor import PackageEditor
 from .sheets.style import Names, language
 from .sheets.tables import history_extra
@@ -170,7 +171,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     out.problems += validation.validate(roster, month_records, review_of_month, policy, out.month)
     out.problems += _levels_as_on_roster(source, out.closed, roster, policy)
     if out.problems:
-        out.problems += _sheets_missing(source, roster, policy, out.month, names)
+        out.problems += _sheets_missing(source, roster, policy, out.month, names, month_records)
         return out
 
     out.policy, out.lang = policy, language(names)
@@ -195,15 +196,16 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
 
 
 def _sheets_missing(source: book.Source, roster: pd.DataFrame, policy: Policy, month: int,
-                    names: list[str]) -> list[Problem]:
+                    names: list[str], records: pd.DataFrame) -> list[Problem]:
     """What to do when the month's staff of a ladder have no sheet of the month to be on (a
-    ladder HR added to the policy sheet during the month, its first people hired)."""
+    ladder HR added to the policy sheet during the month, its first people hired), none of
+    them on the month's sheets (`records`)."""
     label = values.month_label(month)
     return [Problem(f"序列「{s.ladder.name}」没有 {label} 的月度表：运行 ladderbook start-month 部门.xlsx {label} "
                     f"补建，填写后再结账",
                     f"the ladder '{s.ladder.name_en}' has no month sheet for {label}: add it with ladderbook "
                     f"start-month 部门.xlsx {label}, fill it in, then close")
-            for s in next_sheets(source, roster, policy, month, names)[0]]
+            for s in unstarted(next_sheets(source, roster, policy, month, names)[0], records)]
 
 
 def _levels_as_on_roster(source: book.Source, sheets: list[str], roster: pd.DataFrame, policy: Policy) -> list[Problem]:

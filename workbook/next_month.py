@@ -139,6 +139,14 @@ def next_sheets(source: book.Source, clean: pd.DataFrame, policy: Policy, month:
     return out, off
 
 
+def unstarted(sheets: list[NewSheet], records: pd.DataFrame) -> list[NewSheet]:
+    """The sheets of `sheets` none of whose people is on the month's sheets already (`records`,
+    as read from them): a ladder added to the policy sheet, not one renamed there, whose people
+    are on its sheet of the old name."""
+    present = set(values.employee_ids(records["employee"])[0].dropna()) if len(records) else set()
+    return [s for s in sheets if not any(values.employee_id(p["employee"]) in present for p in s.people)]
+
+
 def _template_columns(source: book.Source, policy: Policy, names: list[str], named: Names):
     """HR's own columns of each ladder's template sheet, those whose header names nothing of
     ladderbook's (template → headers as typed), which the sheets built here take after ours;
@@ -219,10 +227,13 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
         return Started(problems=list(inputs.problems))
     roster, _ = schema.clean(schema.ROSTER, inputs.roster)
     sheets, stale = next_sheets(source, roster, inputs.policy, wanted, names)  # (built here, not copied)
-    if not sheets and any(m == wanted for _, m in book.month_sheets(names)):
+    started = {name for name, m in book.month_sheets(names) if m == wanted}
+    if started:
+        sheets = unstarted(sheets, inputs.records[inputs.records.index.get_level_values(0).isin(started)])
+    if not sheets and started:
         label = values.month_label(wanted)
-        return Started(problems=[Problem(f"已有 {label} 的月度表（每个有员工的序列都有）", f"there are month sheets "
-                                         f"for {label} already (one for every ladder with staff)")])
+        return Started(problems=[Problem(f"已有 {label} 的月度表，各序列的员工都在表上", f"there are month sheets "
+                                         f"for {label} already, every ladder's staff on one")])
     if not sheets:
         return Started(problems=[Problem("员工名册中没有在该月前入职的员工", "the roster has no one hired by that month's end")])
     lang = language(names)
