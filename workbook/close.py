@@ -320,7 +320,7 @@ def _freeze(out: Plan, cells: list[list], month_records: pd.DataFrame, replaced:
         _new_columns(out, cells, width, fields, column)
         out.rows, lost = aligned(records, column)
     if lost:
-        out.warnings.append("历史记录没有这些列，其数据未保存 | History has no column for: " + "、".join(map(str, lost)))
+        out.warnings.append("历史记录没有这些列，其数据未保存 | History has no column for: " + "、".join(sorted(map(str, lost))))
 
 
 def _new_columns(out: Plan, cells: list[list], width: int, fields: list[schema.Field], column: dict) -> None:

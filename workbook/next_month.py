@@ -23,7 +23,7 @@ from .file_book import FileBook
 from .package_editor import PackageEditor
 from .sheets.month import Columns, headers
 from .sheets.style import FROM_POLICY, Names, language
-from .sheets.tables import dropdown_lists, history_extra
+from .sheets.tables import dropdown_lists, history_extra, list_title
 
 
 class NewSheet(NamedTuple):
@@ -50,15 +50,15 @@ class StaleTemplate(NamedTuple):
     @property
     def problem(self) -> Problem:
         if self.missing:
-            why_zh, why_en = "月结宏复制模板建月度表", "the month-end macro copies the template for the month's sheet"
+            why_zh, why_en = "：月结宏复制模板建月度表", ": the month-end macro copies the template for the month's sheet"
         else:
             why_zh = "（插入、移动或删除了列，或政策改了项目）：月结宏按列写公式，会写到错误的列下"
             why_en = (" (a column inserted, moved or deleted, or the policy's items edited since): the month-end macro "
                       "writes formulas by column and would put them under the wrong headers")
-        return Problem(f"{self.where.zh}{'：' if self.missing else ''}{why_zh}，因此不执行；"
+        return Problem(f"{self.where.zh}{why_zh}，因此不执行；"
                        f"请用命令行 ladderbook close-month 结账一次：它按政策重建模板（自加的列放在最后；有批注、图形、按钮或表格的"
                        f"模板除外，需手动调整），之后月结宏可再用",
-                       f"{self.where.en}{': ' if self.missing else ''}{why_en}, so "
+                       f"{self.where.en}{why_en}, so "
                        f"it does not run; close this month once with the command ladderbook close-month: it builds the "
                        f"template anew to the policy (your own columns after ladderbook's; not one holding comments, "
                        f"drawings, buttons or a Table of yours, to put right by hand), and the macro works again")
@@ -85,7 +85,7 @@ class StaleList(NamedTuple):
 def stale_lists(source: book.Source, policy: Policy, names: list[str]) -> list[StaleList]:
     """The lists made of the policy's names (`FROM_POLICY`) that the policy sheet has changed
     since they were written."""
-    sheet = Names(language(names)).pick("列表", "Lists")
+    sheet = list_title(Names(language(names)))
     cells = source.values(sheet) if sheet in names else []
     wanted = dropdown_lists(policy)
     out = []

@@ -53,9 +53,14 @@ def list_range(sheet: str, column: int, count: int) -> str:
     return f"{quote_sheetname(sheet)}!${letter}$2:${letter}${max(count, 1) + 1}"
 
 
+def list_title(names: Names) -> str:
+    """The hidden sheet of the dropdown lists, as the workbook's language names it."""
+    return names.pick("列表", "Lists")
+
+
 def list_sheet(wb: Workbook, policy: Policy, names: Names) -> None:
     """A hidden sheet of the dropdown lists, each a defined name the validations point at."""
-    ws = wb.create_sheet(names.pick("列表", "Lists"))
+    ws = wb.create_sheet(list_title(names))
     ws.sheet_state = "hidden"
     for col, (name, items) in enumerate(dropdown_lists(policy).items(), 1):
         ws.cell(1, col, name)
