@@ -603,7 +603,7 @@ def test_hrs_own_columns_go_into_historys_column_of_that_header_and_one_it_lacks
         ws.cell(2, at, "备注\nNotes")
         if name == "2026-10 客服职级":
             ws.cell(2, at + 1, "说明")
-        for r in range(3, ws.max_row + 1):
+        for r in range(3, 4):  # each sheet's one person
             note, remark = typed[ws.cell(r, 1).value]
             ws.cell(r, at, note)
             if name == "2026-10 客服职级":
@@ -860,24 +860,49 @@ def test_a_ladder_added_during_the_month_gets_its_month_sheet_and_template_from_
     assert "2026-11 销售客服" in openpyxl.load_workbook(path).sheetnames
 
 
-def test_someone_hired_during_the_month_typed_under_the_sheet_is_closed_like_the_others(tmp_path):
-    """1003, hired on 20 October, typed by HR on the row under 1001 (the only person the
-    customer representatives' sheet was started with, its formulas over row 3 alone): the
-    close freezes 1003's month, scored 0.2×80 + 0.2×80 + 0.25×80 + 0.25×80 + 0.1×60 = 78."""
+def test_someone_hired_during_the_month_typed_on_a_blank_row_is_answered_and_closed_like_the_others(tmp_path):
+    """1003, hired on 20 October, typed by HR on the blank row under 1001 (the only person the
+    customer representatives' sheet was started with): the row is open to input on the protected
+    sheet, the sheet's formulas reach it, and recalc and the close score 1003's month
+    0.2×80 + 0.2×80 + 0.25×80 + 0.25×80 + 0.1×60 = 78."""
     path = small(tmp_path)
     wb = openpyxl.load_workbook(path)
     wb["员工名册"].append([1003, "赵敏", "客户代表", "普通客服代表-中级", dt.datetime(2026, 10, 20)])
     ws = wb["2026-10 客户代表"]
     heads = {str(c.value).split("\n")[0]: c.column for c in ws[2] if c.value}
-    assert ws.cell(4, 1).value is None
+    assert ws.cell(4, 1).value is None and ws.protection.sheet
     for head, value in {"工号": 1003, "姓名": "赵敏", "职级": "普通客服代表-中级", **dict.fromkeys(ITEMS[:4], 80),
                         "考勤": 60}.items():
+        assert not ws.cell(4, heads[head]).protection.locked
         ws.cell(4, heads[head], value)
     wb.save(path)
+    recalc.recalc(path)
+    shown = openpyxl.load_workbook(path, data_only=True)["2026-10 客户代表"]
+    assert shown.cell(4, heads["月度得分(计算)"]).value == 78
     closed = close.close_file(path)
     assert closed.plan.problems == []
     (row,) = [r for r in history_rows(path) if r["工号"] == 1003]
     assert (row["月份"].month, row["月度得分(计算)"]) == (10, 78)
+
+
+def test_a_month_sheets_blank_rows_are_no_rows_whatever_our_columns_and_hrs_own_show_on_them(tmp_path):
+    """The blank rows under the customer representatives' one person, as Excel without the add-in
+    (or LibreOffice) leaves them, #NAME? in every computed cell, and an own column of HR's whose
+    formula is filled down to the last of them: the close reads 1001 alone there, as before."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["2026-10 客户代表"]
+    heads = [str(c.value).split("\n")[0] for c in ws[2]]
+    computed = [i for i, head in enumerate(heads, 1) if head == "月度得分(计算)"][0]
+    ws.cell(2, len(heads) + 1, "备注")
+    for r in range(3, ws.max_row + 1):
+        if r > 3:
+            ws.cell(r, computed, "#NAME?")
+        ws.cell(r, len(heads) + 1, f'=IF(A{r}="","（空行）",B{r})')
+    wb.save(path)
+    closed = close.close_file(path)
+    assert closed.plan.problems == []
+    assert sorted(r["工号"] for r in history_rows(path) if r["月份"] == dt.datetime(2026, 10, 1)) == [1001, 1002]
 
 
 def test_a_ladder_renamed_in_the_policy_during_the_month_is_closed_from_its_sheet_of_the_old_name(tmp_path, capsys):
@@ -898,4 +923,4 @@ def test_a_ladder_renamed_in_the_policy_during_the_month_is_closed_from_its_shee
     closed = close.close_file(path)
     assert closed.plan.problems == []
     assert [r["月度得分(计算)"] for r in history_rows(path) if r["工号"] == 1001] == [None, 76.5]  # September: typed items only
-    assert [c.value for c in openpyxl.load_workbook(path)["2026-11 客户代表组"]["A"][2:]] == [1001]
+    assert [c.value for c in openpyxl.load_workbook(path)["2026-11 客户代表组"]["A"][2:]] == [1001] + [None] * 10

@@ -36,7 +36,7 @@ def test_a_function_declared_in_a_test_module_is_everywhere(tenure_months, tmp_p
     ws = openpyxl.load_workbook(path)["2026-10 客户代表"]
     heads = [str(c.value).split("\n")[0] for c in ws[2]]
     at = heads.index("司龄(月)") + 1
-    assert ws.cell(3, at).value.text == "=TENURE_MONTHS(A3:A3,$B$1)"
+    assert ws.cell(3, at).value.text == "=TENURE_MONTHS(A3:A13,$B$1)"  # the person and ten blank rows
     assert "司龄(月)" in [str(c.value).split("\n")[0] for c in openpyxl.load_workbook(path)["历史记录"][1]]
 
     # recalc computes it: 2024-03-01 to 2026-10-31 is 31 whole months

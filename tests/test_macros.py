@@ -296,7 +296,8 @@ def formulas(ws) -> list[tuple[str, str]]:
 
 def test_the_close_macro_builds_the_next_month_as_the_command_does_for_any_ladder_size(tmp_path, excel):
     """One builder for the next month's sheets: the macro, too, sizes every array formula to the
-    ladder's people, past the template's 100 rows (it used to refuse)."""
+    ladder's people and the blank rows under them (150 + 150 / 20 rounded up, but at least 10),
+    past the template's 100 rows (it used to refuse)."""
     people = 150
     roster = pd.DataFrame([{"employee": 2000 + i, "name": f"员工{i}", "ladder": "客服职级", "level": "初级客服",
                             "hire_date": pd.Timestamp("2024-01-01")} for i in range(people)])
@@ -306,8 +307,9 @@ def test_the_close_macro_builds_the_next_month_as_the_command_does_for_any_ladde
     templates.with_department(roster, records).save(path)
     _, twin = closed_by_both(path, excel)
     mine, theirs = (openpyxl.load_workbook(p)["2026-11 客服职级"] for p in (path, twin))
-    assert formulas(mine) == formulas(theirs) and formulas(mine)[0][0].endswith(f"{people + 2}")
-    assert [c.value for c in mine["A"][2:]] == [c.value for c in theirs["A"][2:]] == list(range(2000, 2000 + people))
+    assert formulas(mine) == formulas(theirs) and formulas(mine)[0][0].endswith(f"{people + 10 + 2}")
+    assert [c.value for c in mine["A"][2:]] == [c.value for c in theirs["A"][2:]] == [*range(2000, 2000 + people)] + [
+        None] * 10
 
 
 def test_the_close_macro_writes_a_name_starting_with_equals_as_text(tmp_path, excel):

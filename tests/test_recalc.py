@@ -54,8 +54,10 @@ def test_month_sheet_values_are_the_rules_answers(dept, tmp_path):
     ws = openpyxl.load_workbook(book, data_only=True)["2026-10 客户代表"]
     heads = [str(c.value).split("\n")[0] for c in ws[2]]
     rows = [dict(zip(heads, r)) for r in ws.iter_rows(min_row=3, values_only=True)]
-    assert len(rows) == (roster["ladder"] == "客户代表").sum()
-    for row in rows:
+    people = (roster["ladder"] == "客户代表").sum()
+    assert len(rows) == people + 10  # the blank rows under them: a twentieth of the people, at least ten
+    assert {(row["工号"], row["可晋升"]) for row in rows[people:]} == {(None, None)}  # no answer on a blank row
+    for row in rows[:people]:
         want = expected.loc[str(row["工号"])]
         assert row["可晋升"] is want["eligible"]
         assert row["未达条件"] == (want["reasons"] or None)

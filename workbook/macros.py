@@ -23,7 +23,7 @@ from xlfuncs.excel_book import XlwingsBook
 
 from . import apply_moves, archive, close, files, writes
 from .sheets.month import month_sheet
-from .sheets.style import TEMPLATE_ROWS, Names
+from .sheets.style import TEMPLATE_ROWS, Names, month_rows
 from .sheets.tables import list_range
 
 MAX_LINES = 25  # a message box shows the first problems; the rest are counted
@@ -88,9 +88,9 @@ class ExcelEditor:
         """The ladder's month sheet as the command line builds it (`sheets.month.month_sheet`,
         the one builder): Excel copies the template for its look (HR's `own` columns after ours
         with it), then takes the built sheet's month, people and array formulas, each over
-        exactly the ladder's rows; the template's last row is copied down for a ladder longer
-        than the template, extra rows removed. The close checked the template's columns are
-        where the built sheet has them (`Plan.templates_off`)."""
+        the ladder's rows and the blank ones under them (`month_rows`); the template's last row
+        is copied down for a ladder longer than the template, extra rows removed. The close
+        checked the template's columns are where the built sheet has them (`Plan.templates_off`)."""
         built = month_sheet(Workbook(), self.policy, ladder, title, month, people, self.names.lang)
         template = self.book.sheets[self.names.template(ladder)]
         ws = template.copy(before=template, name=title)
@@ -100,7 +100,7 @@ class ExcelEditor:
         for row, column, formula in arrays:  # the template's arrays cover TEMPLATE_ROWS rows
             right = range_boundaries(formula.ref)[2]
             ws.range((row, column), (TEMPLATE_ROWS + 2, right)).clear_contents()
-        rows, last = len(people), TEMPLATE_ROWS + 2
+        rows, last = month_rows(len(people)), TEMPLATE_ROWS + 2
         if rows > TEMPLATE_ROWS:
             ws.range(f"{last}:{last}").copy(ws.range(f"{last + 1}:{rows + 2}"))
         elif rows < TEMPLATE_ROWS:
@@ -110,7 +110,7 @@ class ExcelEditor:
         who = {key: pos + 1 for pos, key in schema.match_headers(schema.ROSTER, header)[0].items()
                if key in ("employee", "name", "level")}
         for key, column in who.items():  # a column in one call
-            ws.range((3, column)).value = [[_as_typed(built.cell(r, column).value)] for r in range(3, rows + 3)]
+            ws.range((3, column)).value = [[_as_typed(built.cell(r, column).value)] for r in range(3, len(people) + 3)]
         for row, column, formula in arrays:
             left, top, right, bottom = range_boundaries(formula.ref)
             ws.range((top, left), (bottom, right)).formula_array = formula.text

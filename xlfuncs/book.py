@@ -78,14 +78,18 @@ def table_frame(table: schema.Table, cells: list[list], sheet: str, extra=(), de
                 label_sheet=False):
     """The rows under the header row as raw cells, one column per field found, indexed by
     Excel row number (with `label_sheet`, by sheet and row); or None and the problem naming
-    the sheet and the missing headers."""
+    the sheet and the missing headers. A row is read if a cell under a field's header holds
+    something: what other columns show (the add-in's answers on a month sheet's blank rows,
+    #NAME? where it is not loaded; HR's own formulas filled down) makes no row."""
     defaults = defaults or {}
     found, problems = find_header(table, cells, sheet, extra, defaults)
     if found is None:
         return None, problems
     r, mapping = found
     body = cells[r:]
-    rows = [i for i, row in enumerate(body) if row and not all(values.is_blank(v) for v in row)]
+    fields = sorted(mapping)
+    rows = [i for i, row in enumerate(body)
+            if row and not all(values.is_blank(row[pos]) for pos in fields if pos < len(row))]
     width = max((len(row) for row in body if row), default=0)
     index = [r + 1 + i for i in rows]
     if label_sheet:

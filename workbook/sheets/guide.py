@@ -30,6 +30,9 @@ def guide_sheet(ws, ladders: list[Ladder], names: Names) -> None:
          f"'2026-10 <ladder>' with its staff.", None),
         ("黄色格为输入，灰色列由函数计算（工作表受保护，无密码）。",
          "Yellow cells are inputs; grey columns are computed (the sheet is protected, no password).", None),
+        ("月中入职的人：先加进员工名册，再在其序列月度表的人员下方的空行填写工号、姓名、职级和各项输入。",
+         "Someone hired during the month: add them to the roster, then type their ID, name, level and inputs "
+         "on a blank row under the people of their ladder's month sheet.", None),
         ("看过评审结果后，在最后四列填写调动决定（晋升/降级）、调至职级、加薪与批准人。",
          "After the review, type the decision (晋升/降级), the level, the raise and the approver in the last "
          "four columns.", None),

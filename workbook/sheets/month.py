@@ -17,7 +17,7 @@ from xlfuncs.excel import declared
 from xlfuncs.policy import Ladder, Policy
 
 from .style import (CNY, COMPUTED_FILL, INPUT_FILL, MONTH, OUTCOME_STYLES, TEMPLATE_ROWS, TITLE_FONT, Names,
-                    header_row, print_setup, typed, validation)
+                    header_row, month_rows, print_setup, typed, validation)
 
 PREFILLED = ("employee", "name", "level")  # the roster's, in the first columns of each person's row
 FIRST = 3  # the first person's row, under the title and the header
@@ -76,10 +76,11 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
                 people: list[dict] | None = None, lang: str = "zh", index: int | None = None,
                 below: bool = True, own: tuple[str, ...] = ()):
     """One ladder's month sheet: inputs, then the add-in's answers as array formulas over one
-    row per person (`people`: dicts with employee, name, level), or over blank rows for a
-    template. `month` (a date) goes in B1, the review month of every formula on the sheet.
-    Without `below`, the rows under the first person's are left for the caller to write, each
-    as that row (`rows_below`): the package editor writes 5,000 of them faster than openpyxl.
+    row per person (`people`: dicts with employee, name, level) and the blank rows under them
+    (`month_rows`), or over blank rows for a template. `month` (a date) goes in B1, the review
+    month of every formula on the sheet. Without `below`, the rows under the first person's are
+    left for the caller to write, each in the look of that row (`rows_below`): the package editor
+    writes 5,000 of them faster than openpyxl.
     `own`: HR's own columns (headers as typed) after ours, inputs as theirs are."""
     names = Names(lang)
     ws = wb.create_sheet(title, index)
@@ -90,7 +91,7 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     columns = laid.all(owned)
     col = {key: i for i, (key, *_rest) in enumerate(columns, 1)}
     people = people or []
-    first, last = FIRST, FIRST - 1 + (len(people) or TEMPLATE_ROWS)
+    first, last = FIRST, FIRST - 1 + (month_rows(len(people)) if people else TEMPLATE_ROWS)
 
     ws.cell(1, 1, names.pick("月份", "Month")).font = Font(bold=True)
     month_cell = ws.cell(1, 2, month)
@@ -164,9 +165,12 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
 
 def rows_below(ws, people: list[dict]) -> list[tuple[int, list[tuple[int, int, object]]]]:
     """The rows a month sheet built without `below` leaves out: (row, [(column, style number,
-    value)]) for each person after the first, each cell in the look of the first person's row,
-    the people's ids, names and levels in the first columns, as `month_sheet` writes them."""
+    value)]) for each person after the first and each blank row under them, each cell in the
+    look of the first person's row, the people's ids, names and levels in the first columns, as
+    `month_sheet` writes them."""
     styles = [ws.cell(FIRST, column).style_id for column in range(1, ws.max_column + 1)]
+    blank = {}
     return [(row, [(column, style, person.get(PREFILLED[column - 1]) if column <= len(PREFILLED) else None)
                    for column, style in enumerate(styles, 1)])
-            for row, person in enumerate(people[1:], FIRST + 1)]
+            for row, person in enumerate([*people[1:], *[blank] * (month_rows(len(people)) - len(people))],
+                                         FIRST + 1)]

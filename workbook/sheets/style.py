@@ -22,6 +22,13 @@ TEMPLATE_ROWS = 100  # blank rows a month-sheet template computes over
 LANGUAGES = ("zh", "zh-Hant", "en")
 
 
+def month_rows(people: int) -> int:
+    """The rows a month sheet with `people` computes over: theirs, and blank rows under them,
+    open to input, for those hired during the month (one for every twenty people, at least ten):
+    its array formulas cannot be grown by inserting rows, nor typed under on a protected sheet."""
+    return people + max(10, -(-people // 20))
+
+
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
