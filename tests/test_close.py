@@ -226,7 +226,7 @@ def test_every_problem_is_listed_and_nothing_changes(tmp_path):
     assert "2026-10 not closed" in text
     assert "「2026-10 客户代表」第 3 行（工号 1001）：「客户回访率」未填写" in text
     assert "「2026-10 客户代表」第 3 行（工号 1001）：「病假天数」-1 超出范围，应为 0–31" in text
-    assert "月度记录中的工号 1009 不在员工名册中" in text
+    assert "「2026-10 客户代表」第 4 行：工号 1009 不在员工名册中，未计入：请在员工名册中加上此人，或改正工号" in text
     assert "工号 1003（张三）不在 2026-10 的月度表中" in text
     assert path.read_bytes() == before
     assert not (tmp_path / "dept-archive").exists() and not (tmp_path / "dept-backups").exists()

@@ -39,7 +39,7 @@ def test_records_of_strangers_duplicates_and_out_of_range_scores():
     records = history("1", [1.3, 9.0]) + history("1", [1.2]) + history("99", [1.0])
     result = review(person(employee="1"), records)
     text = "\n".join(p.en for p in result.problems)
-    assert "employee 99, who is not on the roster" in text
+    assert "'History' row 3: employee 99 is not on the roster (left?), so not counted" in text
     assert "'History' row 1 (employee 1) and 'History' row 2 (employee 1) are both records of 2026-10" in text
     assert "'History' row 1 (employee 1): Performance coefficient 9 is outside 0–3" in text
     # no verdict rests on a score the policy's range does not allow; the reason is said
@@ -85,7 +85,9 @@ def test_records_of_people_who_left_are_said_only_while_a_review_reads_them():
     records = history("1", [1.2] * 14) + history("2", [1.0] * 3, last="2025-10")
     assert review(person(employee="1"), records).problems == []
     assert [p.en for p in review(person(employee="1"), records, as_of="2026-09").problems] == [
-        "Monthly records name employee 2, who is not on the roster; ignored"]
+        "'History' row 16: employee 2 is not on the roster (left?), so not counted"]  # its last, 2025-10
+    assert [p.en for p in review(person(employee="1"), records, as_of="2025-10").problems] == [
+        "'History' row 14 and 2 more: employee 2 is not on the roster (left?), so not counted"]
 
 
 def test_a_record_whose_month_cannot_be_read_holds_up_its_employee():

@@ -174,17 +174,15 @@ def find_records(records: pd.DataFrame, months: np.ndarray, month: int, depth: i
     codes, ids = employees.cat.codes.to_numpy(), employees.cat.categories
     known = people.index.get_indexer(ids)
     pos = np.append(known, -2)[codes]  # -1: not on the roster, -2: blank (said by the schema)
-    for emp in ids[known < 0]:
-        problems.append(Problem(f"月度记录中的工号 {emp} 不在员工名册中，已忽略",
-                                f"Monthly records name employee {emp}, who is not on the roster; "
-                                f"ignored", emp))
+    history = {values.fold(name) for name in schema.RECORDS.names}
+    for code in np.flatnonzero(known < 0):
+        problems.append(_stranger(records.index[rows[codes == code]], ids[code], history))
     age = month - months[rows].astype(np.int64)
     kept = np.flatnonzero(pos >= 0)
     dup = repeated(pos[kept], age[kept], depth)
     first = {}
     for i in kept[~dup]:
         first.setdefault((pos[i], age[i]), i)
-    history = {values.fold(name) for name in schema.RECORDS.names}
     for i in kept[dup]:
         emp, label = ids[codes[i]], values.month_label(month - age[i])
         one, two = records.index[rows[first[(pos[i], age[i])]]], records.index[rows[i]]
@@ -198,6 +196,21 @@ def find_records(records: pd.DataFrame, months: np.ndarray, month: int, depth: i
         kept = kept[~dup]
         rows, pos, age = rows[kept], pos[kept], age[kept]
     return Found(rows, keys["employee"], pos, age, depth), unreadable
+
+
+def _stranger(at: pd.Index, emp: str, history: set[str]) -> Problem:
+    """The rows (`at`, their labels) of an employee not on the roster, which no review counts,
+    named by the first: on a month sheet most likely a hire not added to the roster yet or a
+    mistyped id; in History most likely someone who has left."""
+    first = at[0]
+    where_zh, where_en = schema.where(schema.RECORDS, first)
+    more_zh, more_en = (f"等 {len(at)} 行", f" and {len(at) - 1} more") if len(at) > 1 else ("", "")
+    if isinstance(first, tuple) and values.fold(first[0]) not in history:
+        return Problem(f"{where_zh}{more_zh}：工号 {emp} 不在员工名册中，未计入：请在员工名册中加上此人，或改正工号",
+                       f"{where_en}{more_en}: employee {emp} is not on the roster, so not counted: add them to the "
+                       f"roster, or correct the ID", emp)
+    return Problem(f"{where_zh}{more_zh}：工号 {emp} 不在员工名册中（已离职？），未计入",
+                   f"{where_en}{more_en}: employee {emp} is not on the roster (left?), so not counted", emp)
 
 
 def read_history(records: pd.DataFrame, found: Found, people: pd.DataFrame,
