@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ from io import BytesIO
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.worksheet.table import Table
 
@@ -905,12 +907,9 @@ def test_a_month_sheets_blank_rows_are_no_rows_whatever_our_columns_and_hrs_own_
     assert sorted(r["工号"] for r in history_rows(path) if r["月份"] == dt.datetime(2026, 10, 1)) == [1001, 1002]
 
 
-def test_a_ladder_renamed_in_the_policy_during_the_month_is_closed_from_its_sheet_of_the_old_name(tmp_path, capsys):
-    """HR renames 客户代表 to 客户代表组 in the policy sheet and on the roster during October: 1001
-    is on October's sheet of the old name, so start-month has nothing to add (it would put him
-    on two sheets), and the close freezes him and starts November's sheet under the new name."""
-    path = small(tmp_path)
-    wb = openpyxl.load_workbook(path)
+def renamed_ladder(path, wb=None) -> None:
+    """HR renames the ladder 客户代表 to 客户代表组 in the policy sheet and on the roster."""
+    wb = wb or openpyxl.load_workbook(path)
     for row in wb["政策"].iter_rows():
         if (row[0].value, row[1].value) == ("cs_rep", "客户代表"):
             row[1].value = "客户代表组"
@@ -918,8 +917,54 @@ def test_a_ladder_renamed_in_the_policy_during_the_month_is_closed_from_its_shee
         if row[2].value == "客户代表":
             row[2].value = "客户代表组"
     wb.save(path)
-    assert cli.main(["start-month", str(path), "2026-10"]) == 1
-    assert "every ladder's staff on one" in capsys.readouterr().err
+
+
+def headcount(path) -> dict:
+    """The dashboard's headcount rows (rung → count) as stored."""
+    rows = openpyxl.load_workbook(path, data_only=True)["看板"].iter_rows(min_row=6, max_col=2, values_only=True)
+    return dict(itertools.takewhile(lambda row: row[0], rows))
+
+
+def test_a_sheet_named_as_the_dashboard_but_not_titled_as_ours_is_hrs_own_and_left_alone(tmp_path):
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["看板"]["A1"] = "部门看板"
+    renamed_ladder(path, wb)
+    assert close.plan(FileBook(path)).dashboard is None
+
+
+def test_a_dashboard_holding_a_chart_of_hrs_is_not_laid_out_anew_and_the_close_says_so(tmp_path):
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    chart = BarChart()
+    chart.add_data(Reference(wb["看板"], min_col=2, min_row=6, max_row=9))
+    wb["看板"].add_chart(chart, "P4")
+    renamed_ladder(path, wb)
+    closed = close.close_file(path)
+    assert closed.plan.problems == [] and "dashboard laid out anew to the policy" not in closed.text()
+    assert "the dashboard '看板' is laid out for the policy as it was" in closed.text()
+    assert "it holds charts, drawings or comments of yours" in closed.text()
+    assert len(openpyxl.load_workbook(path)["看板"]._charts) == 6 and "客户代表·普通客服代表-中级" in headcount(path)
+
+
+def test_a_ladder_renamed_in_the_policy_during_the_month_is_closed_from_its_sheet_of_the_old_name(tmp_path, capsys):
+    """HR renames 客户代表 to 客户代表组 in the policy sheet and on the roster during October: 1001
+    is on October's sheet of the old name, so start-month adds no sheet (it would put him on two
+    sheets) but brings the month up to the policy: the ladders' dropdown list, and the dashboard,
+    whose headcount rows counted 客户代表 (no one now) and count 1001 under the new name; the
+    close freezes him and starts November's sheet under the new name."""
+    path = small(tmp_path)
+    renamed_ladder(path)
+    assert headcount(path)["客户代表·普通客服代表-中级"] is None  # never computed yet; counting 客户代表
+    sheets = openpyxl.load_workbook(path, read_only=True).sheetnames
+    assert cli.main(["start-month", str(path), "2026-10"]) == 0
+    out = capsys.readouterr().out
+    assert "started" not in out and "LadderNames" in out and "dashboard laid out anew to the policy: 看板" in out
+    wb = openpyxl.load_workbook(path)
+    assert [s for s in wb.sheetnames if s not in sheets] == ["模板-客户代表组"]  # its template, no month sheet
+    assert len(wb["看板"]._charts) == 5  # one per table: headcount, outcomes,
+    counts = headcount(path)  # the pipeline and the two metrics' distributions
+    assert counts["客户代表组·普通客服代表-中级"] == 1 and "客户代表·普通客服代表-中级" not in counts
     closed = close.close_file(path)
     assert closed.plan.problems == []
     assert [r["月度得分(计算)"] for r in history_rows(path) if r["工号"] == 1001] == [None, 76.5]  # September: typed items only

@@ -18,7 +18,7 @@ from openpyxl.worksheet.table import TableColumn
 
 from workbook import apply_moves, close, macros, templates
 from test_apply_moves import department
-from test_close import _with_a_sales_ladder, _with_side_table, history_rows, small
+from test_close import _with_a_sales_ladder, _with_side_table, headcount, history_rows, small
 
 
 class Range:
@@ -365,7 +365,8 @@ def test_the_close_macro_refuses_a_template_whose_columns_moved_and_changes_noth
 def test_the_close_macro_refuses_a_ladder_without_a_template_which_the_command_builds(tmp_path, excel):
     """A ladder HR added to the policy (销售客服, its first person hired in November) has no
     template for the macro to copy November's sheet from: the macro says so and changes
-    nothing; the command closes October, building November's sheet and the template."""
+    nothing; the command closes October, building November's sheet and the template, and lays
+    the dashboard out anew with the ladder on it."""
     path = small(tmp_path)
     _with_a_sales_ladder(path, hired=dt.datetime(2026, 11, 5))
     before = path.read_bytes()
@@ -376,7 +377,8 @@ def test_the_close_macro_refuses_a_ladder_without_a_template_which_the_command_b
         "command ladderbook close-month"), message
     assert path.read_bytes() == before
     closed = close.close_file(path)
-    assert closed.rebuilt == ["模板-销售客服"]
+    assert closed.rebuilt == ["模板-销售客服", "看板"]
+    assert {rung: n for rung, n in headcount(path).items() if rung.startswith("销售客服")} == {"销售客服·销售-初级": 1}  # 1003
     names = openpyxl.load_workbook(path).sheetnames
     assert names.index("2026-11 销售客服") + 1 == names.index("模板-销售客服") == names.index("历史记录") - 1
 
@@ -392,6 +394,25 @@ def closed_by_both(path, excel):
     close.close_file(twin)
     assert history_rows(path) == history_rows(twin)
     return message, twin
+
+
+def test_a_dashboard_laid_out_for_an_older_policy_is_laid_out_anew_by_the_close_and_said_by_the_macro(tmp_path,
+                                                                                                      excel):
+    """The outcome 保持 (stay) renamed 维持 in the policy sheet: the command's close lays the
+    dashboard out anew, its outcomes' header with it; Excel's macro, which cannot lay out charts,
+    says to run start-month."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    for row in wb["政策"].iter_rows():
+        for cell in row:
+            if cell.value == "保持":
+                cell.value = "维持"
+    wb.save(path)
+    message, twin = closed_by_both(path, excel)
+    assert "laid out for the policy as it was" in message and "ladderbook start-month" in message
+    heads = [[c.value for c in next(row for row in openpyxl.load_workbook(p)["看板"].iter_rows()
+                                    if row[0].value == "序列\nLadder")] for p in (path, twin)]
+    assert "保持" in heads[0] and "维持" in heads[1]
 
 
 def test_the_close_macro_gives_history_a_column_it_lacks_as_the_command_does(tmp_path, excel):

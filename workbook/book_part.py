@@ -52,6 +52,7 @@ class BookPart:
         self.active = self._tab(view, "activeTab") if view else None
         self.first = self._tab(view, "firstSheet") if view else None
         self.added: dict[str, bytes] = {}  # part → its bytes
+        self.beside: dict[str, tuple[bytes, str | None]] = {}  # the added sheets' own parts → bytes, content type
         self.removed: set[str] = set()
 
     def _tab(self, view: re.Match, attribute: str) -> str | None:
@@ -71,12 +72,22 @@ class BookPart:
     def part(self, sheet: str) -> str:
         return self.sheets[self.index(sheet)][2]
 
+    def free(self, pattern: str) -> int:
+        """The lowest number n for which the part `pattern.format(n)` is in the package neither
+        as it was (removed or not: its content type would be said twice) nor as added
+        (xl/charts/chart{}.xml)."""
+        taken = set(self.z.namelist()) | set(self.added) | set(self.beside)
+        return next(n for n in range(1, len(taken) + 2) if pattern.format(n) not in taken)
+
+    def add_beside(self, part: str, data: bytes, content_type: str | None) -> None:
+        """A part an added sheet leads to (its drawing, the drawing's charts; None: a
+        relationships part, whose type the package gives by its extension)."""
+        self.beside[part] = (data, content_type)
+
     def add_sheet(self, title: str, data: bytes, before: str | None = None) -> str:
         """A new worksheet part holding `data`, listed as `title` before the sheet `before`
         (None: last), the sheet-scoped names after it moved past it. Returns the part."""
-        taken = set(self.z.namelist()) | set(self.added)
-        part = next(f"xl/worksheets/sheet{n}.xml" for n in range(1, len(taken) + 2)
-                    if f"xl/worksheets/sheet{n}.xml" not in taken)
+        part = f"xl/worksheets/sheet{self.free('xl/worksheets/sheet{}.xml')}.xml"
         rid = f"rId{max([int(r.Id[3:]) for r in self.rels if r.Id[3:].isdigit()] + [0]) + 1}"
         self.rels.append(Relationship(Id=rid, Type=_SHEET_TYPE, Target=part[len("xl/"):]))
         sheet_id = max([int(dict(ATTR.findall(element))["sheetId"]) for _, element, _ in self.sheets] + [0]) + 1
@@ -136,7 +147,8 @@ class BookPart:
 
     def parts(self) -> dict[str, bytes | None]:
         """The parts as edited: new and changed ones, None for the removed."""
-        out: dict[str, bytes | None] = {**self.added, **{p: None for p in self.removed}}
+        out: dict[str, bytes | None] = {**self.added, **{p: data for p, (data, _) in self.beside.items()},
+                                        **{p: None for p in self.removed}}
         xml = self.xml
         start, end = xml.index("<sheets"), xml.index("</sheets>")
         xml = f"{xml[:xml.index('>', start) + 1]}{''.join(e for _, e, _ in self.sheets)}{xml[end:]}"
@@ -154,8 +166,10 @@ class BookPart:
         for part in out:
             if out[part] is None:
                 types = re.sub(rf'<Override\b[^>]*?PartName="/{re.escape(part)}"[^>]*?/>', "", types)
+        added = [*((p, _SHEET_CONTENT) for p in self.added),
+                 *((p, kind) for p, (_, kind) in self.beside.items() if kind)]
         types = types.replace("</Types>", "".join(
-            f'<Override PartName="/{p}" ContentType="{_SHEET_CONTENT}"/>' for p in self.added) + "</Types>")
+            f'<Override PartName="/{p}" ContentType="{kind}"/>' for p, kind in added) + "</Types>")
         out[TYPES] = types.encode("utf-8")
         if APP in self.z.namelist():  # its list of sheet titles, optional, is dropped rather than left wrong
             app = re.sub(r"<(HeadingPairs|TitlesOfParts)>.*?</\1>", "", self.z.read(APP).decode("utf-8"), flags=re.S)

@@ -170,7 +170,7 @@ def export(args) -> int:
 
 
 def start_month(args) -> int:
-    """The first month's sheets of a fresh workbook."""
+    """The first month's sheets of a fresh workbook; a month started, brought up to the policy."""
     from .next_month import start_month as start
     started = start(args.file, args.month)
     for problem in started.problems:
@@ -181,6 +181,8 @@ def start_month(args) -> int:
         print(f"按政策重建模板 | templates built anew to the policy: {', '.join(started.templates)}")
     if started.lists:
         print(f"下拉列表按政策更新 | dropdown lists brought up to the policy: {', '.join(started.lists)}")
+    if started.dashboard:
+        print(f"看板按政策重排 | the dashboard laid out anew to the policy: {started.dashboard}")
     for note in started.notes:
         print(f"注意 | note: {note}")
     return 1 if started.problems else 0
@@ -259,8 +261,9 @@ def main(argv=None) -> int:
     p.add_argument("--output", help="写出的副本 | the copy written (default: FILE-values.xlsx beside it)")
     p.set_defaults(run=export)
 
-    p = commands.add_parser("start-month", help="开始第一个月：建立各序列的月度表 | start the first month: "
-                                                "the month sheets of every ladder")
+    p = commands.add_parser("start-month", help="开始第一个月：建立各序列的月度表；已开始的月份：按改过的政策表补齐 | "
+                                                "start the first month: the month sheets of every ladder; a month "
+                                                "started: brought up to the policy sheet as edited")
     p.add_argument("file")
     p.add_argument("month", help="月份 | the month, e.g. 2026-10")
     p.set_defaults(run=start_month)

@@ -29,8 +29,8 @@ from . import writes
 from .archive import archive_folder, archive_sheets, archive_target, place_archive, repair, write_archive
 from .edits import Editor, MonthEnd, aligned, below_records, edit_package, id_cell, last_row
 from .file_book import FileBook
-from .next_month import (NewSheet, StaleList, StaleTemplate, first_line, next_sheets, own_heads, rebuild, stale_lists,
-                         unstarted)
+from .next_month import (NewSheet, StaleDashboard, StaleList, StaleTemplate, first_line, next_sheets, own_heads,
+                         rebuild, stale_dashboard, stale_lists, unstarted)
 from .package_editor import PackageEditor
 from .sheets.style import Names, language
 from .sheets.tables import history_extra
@@ -58,6 +58,7 @@ class Plan(MonthEnd):
     in_history: bool = False  # refused because History holds the month (--replace closes again)
     templates_off: list[StaleTemplate] = field(default_factory=list)  # what Excel's macro refuses
     lists: list[StaleList] = field(default_factory=list)  # dropdown lists the policy sheet changed
+    dashboard: StaleDashboard | None = None  # laid out for the policy as it was: the command lays it out anew
 
     def carry_out(self, editor: Editor) -> None:
         for first, count in self.delete:
@@ -87,7 +88,8 @@ class Closed:
     archive: Path | None = None
     digest: str = ""
     backup: Path | None = None
-    rebuilt: list[str] = field(default_factory=list)  # the templates built anew (`_carry_out`)
+    rebuilt: list[str] = field(default_factory=list)  # the templates (and the dashboard) built anew (`_carry_out`)
+    by_excel: bool = False  # closed by Excel's macro, which does not lay out a dashboard
 
     def text(self) -> str:
         p = self.plan
@@ -106,8 +108,12 @@ class Closed:
                  *([f"  培训名单 {len(p.training_rows)} 人 | training list: {len(p.training_rows)}"]
                    if p.training else []),
                  f"  新建 | started: {', '.join(s.title for s in p.new_sheets) or '-'}"]
-        if self.rebuilt:
-            lines.append(f"  按政策重建模板 | templates built anew to the policy: {', '.join(self.rebuilt)}")
+        dashboard = p.dashboard.sheet if p.dashboard and p.dashboard.sheet in self.rebuilt else None
+        if set(self.rebuilt) - {dashboard}:
+            lines.append(f"  按政策重建模板 | templates built anew to the policy: "
+                         f"{', '.join(t for t in self.rebuilt if t != dashboard)}")
+        if dashboard:
+            lines.append(f"  看板按政策重排 | the dashboard laid out anew to the policy: {dashboard}")
         if p.lists:
             lines.append(f"  下拉列表按政策更新 | dropdown lists brought up to the policy: "
                          f"{', '.join(stale.name for stale in p.lists)}")
@@ -116,6 +122,8 @@ class Closed:
         if self.backup:
             lines.append(f"  备份 | backup: {self.backup}")
         notes = p.warnings + [t.kept for t in p.templates_off if t.name not in self.rebuilt]
+        if p.dashboard and not dashboard:
+            notes.append(p.dashboard.note(self.by_excel))
         return "\n".join(lines + [f"  注意 | note: {w}" for w in notes])
 
 
@@ -192,6 +200,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     _training(out, source, names, review)
     out.new_sheets, out.templates_off = next_sheets(source, roster, policy, chosen + 1, names)
     out.lists = stale_lists(source, policy, names)
+    out.dashboard = stale_dashboard(source, policy, names)
     return out
 
 
@@ -401,9 +410,12 @@ def close_file(path, month: str | None = None, replace: bool = False, now: dt.da
 
 
 def _carry_out(the_plan: Plan, rebuilt: list[str], editor: PackageEditor) -> None:
-    """The plan, and the templates Excel's macro would refuse built anew (into `rebuilt`)."""
+    """The plan, the templates Excel's macro would refuse built anew and the dashboard laid
+    out anew to the policy, which it does not do (the sheets done, into `rebuilt`)."""
     the_plan.carry_out(editor)
     rebuilt += rebuild(editor, the_plan.templates_off)
+    if the_plan.dashboard and editor.rebuild_dashboard(the_plan.dashboard):
+        rebuilt.append(the_plan.dashboard.sheet)
 
 
 def closed_months(source: book.Source) -> set[str]:

@@ -180,7 +180,7 @@ def _close(xl_book, path: Path) -> str:
     archive.write_archive(the_plan, pending)
     xl_book.save()
     digest = archive.place_archive(pending, target, path.stat().st_mode)
-    return close.Closed(the_plan, target, digest, backup).text()
+    return close.Closed(the_plan, target, digest, backup, by_excel=True).text()
 
 
 def _apply(xl_book, path: Path) -> str:

@@ -10,6 +10,7 @@ import itertools
 from typing import NamedTuple, Sequence
 
 import pandas as pd
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from xlfuncs import book, schema, values
@@ -21,6 +22,7 @@ from . import writes
 from .edits import edit_package, id_cell
 from .file_book import FileBook
 from .package_editor import PackageEditor
+from .sheets.dashboard import DASHBOARD, Tops, dashboard, sheet_tops
 from .sheets.month import Columns, headers
 from .sheets.style import FROM_POLICY, Names, language
 from .sheets.tables import dropdown_lists, history_extra, list_title
@@ -96,6 +98,52 @@ def stale_lists(source: book.Source, policy: Policy, names: list[str]) -> list[S
             if held != wanted[name]:
                 out.append(StaleList(sheet, column, name, wanted[name], len(held)))
     return out
+
+
+class StaleDashboard(NamedTuple):
+    """The dashboard, laid out for the policy as it was: a ladder, rung, outcome or score band
+    HR has since added, renamed or removed in the policy sheet is not on it, or is counted under
+    its old name. The command line lays it out anew (for the roster and History of `tops`),
+    unless it holds things of HR's (`note`)."""
+    sheet: str
+    tops: Tops
+    tables: int  # the tables on it, each with its chart
+
+    def note(self, excel: bool = False) -> str:
+        """Why it was not laid out anew (by Excel's macro, or with things of HR's on it), and
+        what to do."""
+        if excel:
+            why_zh = "Excel 中的月结宏不能重排其图表：关闭工作簿后运行 ladderbook start-month 工作簿 月份（如 2026-11）按政策重排"
+            why_en = ("Excel's month-end macro cannot lay out its charts: close the workbook and run ladderbook "
+                      "start-month WORKBOOK MONTH (e.g. 2026-11), which lays it out anew to the policy")
+        else:
+            why_zh = "其上有自加的图表、图形或批注，未重排：请手动调整"
+            why_en = "it holds charts, drawings or comments of yours, so it was not laid out anew: adjust it by hand"
+        return (f"「{self.sheet}」按旧政策排版（其后政策表增改了序列、职级、评审结果或分档）；{why_zh} | the dashboard "
+                f"'{self.sheet}' is laid out for the policy as it was (ladders, rungs, outcomes or score bands added "
+                f"or renamed in the policy sheet since); {why_en}")
+
+
+def stale_dashboard(source: book.Source, policy: Policy, names: list[str]) -> StaleDashboard | None:
+    """The dashboard, if what it shows (its titles, row labels and headers: the policy's names
+    and bands) is not what the policy builds now. A sheet of that name not titled as ours is
+    HR's own, and left alone."""
+    sheet = book.find_sheet(names, DASHBOARD)
+    if sheet is None:
+        return None
+    named = Names(language(names))
+    tops = sheet_tops(names, source.values, named)
+    built = dashboard(Workbook(), policy, named, tops=tops)
+    formulas = {(c.row, c.column) for row in built.iter_rows() for c in row if c.data_type == "f"}
+    want = {(c.row, c.column): c.value for row in built.iter_rows() for c in row
+            if c.value is not None and c.data_type != "f"}
+    have = {(r, c): v for r, row in enumerate(source.values(sheet), 1) for c, v in enumerate(row, 1)
+            if not values.is_blank(v) and c <= built.max_column}
+    if have.get((1, 1)) != want[1, 1] or all(want.get(at) == have.get(at)
+                                              for at in (want.keys() | have.keys()) - formulas):
+        return None
+    heads = {named.header("职级", "Level"), named.header("序列", "Ladder")}
+    return StaleDashboard(sheet, tops, sum(1 for at, v in have.items() if at[1] == 1 and v in heads))
 
 
 def own_heads(cells: list[list], sheet: str, policy: Policy) -> tuple[int, list[tuple[int, str]]]:
@@ -195,13 +243,14 @@ def rebuild(editor: PackageEditor, stale: list[StaleTemplate]) -> list[str]:
 
 class Started(NamedTuple):
     """What start-month did: the month sheets added, the templates built anew and what it says
-    of those it could not (`notes`), the dropdown lists brought up to the policy; or the
-    problems that stopped it."""
+    of those it could not (`notes`), the dropdown lists and the dashboard brought up to the
+    policy; or the problems that stopped it."""
     sheets: Sequence[str] = ()
     templates: Sequence[str] = ()
     notes: Sequence[str] = ()
     problems: Sequence[Problem] = ()
     lists: Sequence[str] = ()
+    dashboard: str = ""
 
 
 def start_month(path, month: str, now: dt.datetime | None = None) -> Started:
@@ -209,7 +258,8 @@ def start_month(path, month: str, now: dt.datetime | None = None) -> Started:
     ladder with staff hired by the month's end, as the close would build them; and, as the
     close does, the templates Excel's macro would refuse built anew (HR edited the policy's
     items before the first month, say). Of a month already started, the sheets of the ladders
-    it lacks (a ladder HR added to the policy sheet during the month, its first people hired).
+    it lacks (a ladder HR added to the policy sheet during the month, its first people hired),
+    and the dropdown lists and the dashboard brought up to the policy sheet as HR has edited it.
     Nothing changes with a problem."""
     wanted = values.month(month)
     if wanted in (None, values.INVALID):
@@ -230,16 +280,16 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
     started = {name for name, m in book.month_sheets(names) if m == wanted}
     if started:
         sheets = unstarted(sheets, inputs.records[inputs.records.index.get_level_values(0).isin(started)])
-    if not sheets and started:
+    lists = stale_lists(source, inputs.policy, names)
+    dashboard = stale_dashboard(source, inputs.policy, names)
+    if not sheets and started and not lists and not dashboard:
         label = values.month_label(wanted)
         return Started(problems=[Problem(f"已有 {label} 的月度表，各序列的员工都在表上", f"there are month sheets "
                                          f"for {label} already, every ladder's staff on one")])
-    if not sheets:
+    if not sheets and not started:
         return Started(problems=[Problem("员工名册中没有在该月前入职的员工", "the roster has no one hired by that month's end")])
-    lang = language(names)
-    lists = stale_lists(source, inputs.policy, names)
 
-    rebuilt = []
+    rebuilt, laid_out = [], []
 
     def edit(editor: PackageEditor):
         for sheet in sheets:
@@ -247,7 +297,11 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
         rebuilt.extend(rebuild(editor, stale))
         for stale_list in lists:
             editor.write_list(*stale_list)
+        if dashboard and editor.rebuild_dashboard(dashboard):
+            laid_out.append(dashboard.sheet)
 
-    edit_package(held, edit, inputs.policy, lang, source, now)
-    return Started([s.title for s in sheets], rebuilt, [t.kept for t in stale if t.name not in rebuilt],
-                   lists=[stale_list.name for stale_list in lists])
+    edit_package(held, edit, inputs.policy, language(names), source, now)
+    notes = [t.kept for t in stale if t.name not in rebuilt]
+    notes += [dashboard.note()] if dashboard and not laid_out else []
+    return Started([s.title for s in sheets], rebuilt, notes, lists=[stale_list.name for stale_list in lists],
+                   dashboard=laid_out[0] if laid_out else "")

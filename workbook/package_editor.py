@@ -17,12 +17,16 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import ElementTree
+from openpyxl.chart._chart import ChartBase
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.formula.translate import Translator
+from openpyxl.packaging.relationship import get_rels_path
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import absolute_coordinate, quote_sheetname
 from openpyxl.utils.escape import escape as ooxml_escape
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import tostring
 
 from xlfuncs import schema
 from xlfuncs.book import find_sheet
@@ -31,6 +35,7 @@ from xlfuncs.policy import Ladder, Policy
 from . import files, package, sheet_xml
 from .book_part import BookPart
 from .file_book import Deleted, Put
+from .sheets.dashboard import dashboard
 from .sheets.month import month_sheet, rows_below
 from .sheets.style import Names
 from .sheets.tables import fitted, list_range, widened
@@ -212,6 +217,41 @@ class PackageEditor:
             self.delete_sheet(name)
         self._add_built(month_sheet(self.styles.wb, self.policy, ladder, name, lang=self.names.lang, own=own), "",
                         after)
+        return True
+
+    def rebuild_dashboard(self, stale) -> bool:
+        """The dashboard laid out anew where it is, as `sheets.dashboard` builds it, with new
+        parts for its drawing and charts (`next_month.StaleDashboard`). Not one holding anything
+        of HR's beside its tables' charts (another chart, a picture, a shape, comments), which
+        would be lost with it. Returns whether it was."""
+        part = self.book.part(stale.sheet)
+        own = [target for _, target in files.targets(self.zip, part) if not target.startswith("xl/printerSettings/")]
+        charts = [target for _, target in files.targets(self.zip, own[0])] if len(own) == 1 else []
+        anchors = (len(ElementTree.fromstring(package.member(self.zip, own[0]))) if len(own) == 1
+                   and own[0].startswith("xl/drawings/") else -1)
+        if own and not (len(charts) == anchors == stale.tables and all(c.startswith("xl/charts/") for c in charts)):
+            return False
+        titles = self.book.titles()
+        after = titles[titles.index(stale.sheet) + 1] if titles.index(stale.sheet) + 1 < len(titles) else None
+        self.delete_sheet(stale.sheet)
+        ws = dashboard(self.styles.wb, self.policy, self.names, tops=stale.tops)
+        ws.sheet_view.tabSelected = stale.sheet == self.book.active
+        writer = WorksheetWriter(ws, BytesIO())
+        writer.write()
+        part = self.book.add_sheet(ws.title, writer.read(), after)
+        drawing = SpreadsheetDrawing()
+        drawing.charts = ws._charts
+        for chart in drawing.charts:  # numbered past every part the package holds, one at a time
+            chart._id = self.book.free(ChartBase._path[1:])
+            self.book.add_beside(chart.path[1:], tostring(chart._write()), chart.mime_type)
+        drawing._id = self.book.free(SpreadsheetDrawing._path[1:])
+        self.book.add_beside(drawing.path[1:], tostring(drawing._write()), drawing.mime_type)
+        self.book.add_beside(get_rels_path(drawing.path)[1:], tostring(drawing._write_rels()), None)
+        for rel in writer._rels:  # the sheet's one relationship, to its drawing
+            if rel.Type.endswith("/drawing"):
+                rel.Target = drawing.path
+        self.book.add_beside(get_rels_path(part), tostring(writer._rels.to_tree()), None)
+        self.styles.wb.remove(ws)
         return True
 
     def _history(self) -> str | None:

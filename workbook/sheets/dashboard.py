@@ -17,15 +17,18 @@ from .tables import history_extra
 DASHBOARD = ("看板", "Dashboard")
 
 
-def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = None):
+def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = None, tops: Tops | None = None):
     """A picture of the department for the month in B2 (default: the latest closed month):
     headcount per rung from the roster; review outcomes, the promotion pipeline and the score
     distribution per ladder from History's frozen results. Ordinary COUNTIFS formulas feed
-    native charts, so Excel updates it as History grows and any spreadsheet program computes it."""
-    roster_name, history_name = (book.find_sheet(wb.sheetnames, t.names) or names.pick(t.zh, t.en)
-                                 for t in (schema.ROSTER, schema.RECORDS))
-    at = {"roster": _columns(wb, roster_name, schema.ROSTER, ()),
-          "history": _columns(wb, history_name, schema.RECORDS, history_extra(policy))}
+    native charts, so Excel updates it as History grows and any spreadsheet program computes it.
+    `tops`: the roster and History of the workbook it is for, when that is not `wb` (the month
+    end builds it apart)."""
+    tops = tops or sheet_tops(wb.sheetnames, lambda sheet: [[c.value for c in row] for row in wb[sheet].iter_rows(
+        max_row=book.HEADER_SEARCH_ROWS)], names)
+    (roster_name, roster_top), (history_name, history_top) = tops["roster"], tops["history"]
+    at = {"roster": _columns(roster_top, roster_name, schema.ROSTER, ()),
+          "history": _columns(history_top, history_name, schema.RECORDS, history_extra(policy))}
     ws = wb.create_sheet(names.pick(*DASHBOARD), index)
 
     def column(table, key):  # where the sheet's own header row has the field, whatever its order
@@ -131,13 +134,25 @@ def _bins(policy: Policy, metric, ladders) -> list[tuple[str, tuple[str, ...]]]:
     return out[::-1]
 
 
-def _columns(wb: Workbook, sheet: str, table: schema.Table, extra) -> dict[str, str]:
+Tops = dict[str, tuple[str, list[list] | None]]  # "roster", "history" → (sheet, its top rows; None: not built yet)
+
+
+def sheet_tops(sheetnames: list[str], values, names: Names) -> Tops:
+    """The roster's and History's sheets of a workbook with these sheets, and their top rows
+    (`values(sheet)`: its rows), where the header is looked for."""
+    out = {}
+    for key, table in (("roster", schema.ROSTER), ("history", schema.RECORDS)):
+        sheet = book.find_sheet(sheetnames, table.names)
+        out[key] = (sheet, values(sheet)[:book.HEADER_SEARCH_ROWS]) if sheet else (
+            names.pick(table.zh, table.en), None)
+    return out
+
+
+def _columns(top: list[list] | None, sheet: str, table: schema.Table, extra) -> dict[str, str]:
     """Field key → column letter, from the sheet's header row (a missing column: no entry);
-    a sheet not built yet has the schema's order."""
-    if sheet not in wb.sheetnames:
+    a sheet not built yet (no `top`) has the schema's order."""
+    if top is None:
         fields = [*table.fields, *extra]
         return {f.key: get_column_letter(i) for i, f in enumerate(fields, 1)}
-    ws = wb[sheet]
-    top = [[c.value for c in row] for row in ws.iter_rows(max_row=book.HEADER_SEARCH_ROWS)]
     found, _ = book.find_header(table, top, sheet, extra)
     return {key: get_column_letter(pos + 1) for pos, key in found[1].items()} if found else {}
