@@ -933,6 +933,14 @@ def test_a_sheet_named_as_the_dashboard_but_not_titled_as_ours_is_hrs_own_and_le
     assert close.plan(FileBook(path)).dashboard is None
 
 
+def test_a_note_hr_typed_on_the_dashboard_does_not_have_it_laid_out_anew(tmp_path):
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["看板"]["D3"] = "备注：十月数据已核对"
+    wb.save(path)
+    assert close.plan(FileBook(path)).dashboard is None
+
+
 def test_a_dashboard_holding_a_chart_of_hrs_is_not_laid_out_anew_and_the_close_says_so(tmp_path):
     path = small(tmp_path)
     wb = openpyxl.load_workbook(path)

@@ -127,20 +127,18 @@ class StaleDashboard(NamedTuple):
 def stale_dashboard(source: book.Source, policy: Policy, names: list[str]) -> StaleDashboard | None:
     """The dashboard, if what it shows (its titles, row labels and headers: the policy's names
     and bands) is not what the policy builds now. A sheet of that name not titled as ours is
-    HR's own, and left alone."""
+    HR's own, and left alone; a note HR typed on ours does not make it stale."""
     sheet = book.find_sheet(names, DASHBOARD)
     if sheet is None:
         return None
     named = Names(language(names))
     tops = sheet_tops(names, source.values, named)
     built = dashboard(Workbook(), policy, named, tops=tops)
-    formulas = {(c.row, c.column) for row in built.iter_rows() for c in row if c.data_type == "f"}
     want = {(c.row, c.column): c.value for row in built.iter_rows() for c in row
             if c.value is not None and c.data_type != "f"}
     have = {(r, c): v for r, row in enumerate(source.values(sheet), 1) for c, v in enumerate(row, 1)
-            if not values.is_blank(v) and c <= built.max_column}
-    if have.get((1, 1)) != want[1, 1] or all(want.get(at) == have.get(at)
-                                              for at in (want.keys() | have.keys()) - formulas):
+            if not values.is_blank(v)}
+    if have.get((1, 1)) != want[1, 1] or all(have.get(at) == text for at, text in want.items()):
         return None
     heads = {named.header("职级", "Level"), named.header("序列", "Ladder")}
     return StaleDashboard(sheet, tops, sum(1 for at, v in have.items() if at[1] == 1 and v in heads))
