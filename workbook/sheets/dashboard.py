@@ -15,6 +15,7 @@ from .style import INPUT_FILL, MONTH, TITLE_FONT, Names, header_row, print_setup
 from .tables import history_extra
 
 DASHBOARD = ("看板", "Dashboard")
+Tops = dict[str, tuple[str, list[list] | None]]  # "roster", "history" → (sheet, its top rows; None: not built yet)
 
 
 def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = None, tops: Tops | None = None):
@@ -132,9 +133,6 @@ def _bins(policy: Policy, metric, ladders) -> list[tuple[str, tuple[str, ...]]]:
         upper = (lower, inclusive)
     out.append((f"<{upper[0]:g}" if upper[1] else f"≤{upper[0]:g}", (f"{'<' if upper[1] else '<='}{upper[0]:g}",)))
     return out[::-1]
-
-
-Tops = dict[str, tuple[str, list[list] | None]]  # "roster", "history" → (sheet, its top rows; None: not built yet)
 
 
 def sheet_tops(sheetnames: list[str], values, names: Names) -> Tops:
