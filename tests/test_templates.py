@@ -134,11 +134,13 @@ def test_new_workbook_for_chosen_ladders(tmp_path, capsys):
 
 
 @libreoffice.NEEDED
-def test_libreoffice_opens_every_template(saved, tmp_path):
-    """Each language's template, converted by LibreOffice in one run: the same sheets, headers
-    and Tables."""
-    libreoffice.convert([saved / name for name in templates.FILES.values()], "xlsx", tmp_path / "out", tmp_path)
-    for lang, name in templates.FILES.items():
+def test_libreoffice_opens_the_chinese_and_the_english_template(saved, tmp_path):
+    """The Chinese and the English template, converted by LibreOffice in one run: the same sheets,
+    headers and Tables. (The Traditional one is the Chinese one, its texts converted: about 5 s of
+    LibreOffice's time each, most of it the dashboard's whole-column counts.)"""
+    chosen = {lang: templates.FILES[lang] for lang in ("zh", "en")}
+    libreoffice.convert([saved / name for name in chosen.values()], "xlsx", tmp_path / "out", tmp_path)
+    for lang, name in chosen.items():
         converted = openpyxl.load_workbook(tmp_path / "out" / name)
         original = openpyxl.load_workbook(saved / name)
         assert converted.sheetnames == original.sheetnames
