@@ -925,6 +925,20 @@ def headcount(path) -> dict:
     return dict(itertools.takewhile(lambda row: row[0], rows))
 
 
+@libreoffice.NEEDED
+def test_a_dashboard_laid_out_anew_opens_in_libreoffice_with_its_charts_and_counts(tmp_path):
+    """The parts the month end writes for it (sheet, drawing, five charts, their relationships and
+    content types) as LibreOffice reads them, the file handed to it as written: saved again by it,
+    the charts are there and the headcount row of the renamed ladder counts 1001."""
+    path = small(tmp_path)
+    renamed_ladder(path)
+    assert cli.main(["start-month", str(path), "2026-10"]) == 0
+    libreoffice.convert([path], "xlsx", tmp_path / "out", tmp_path)
+    saved = tmp_path / "out" / path.name
+    assert len(openpyxl.load_workbook(saved)["看板"]._charts) == 5
+    assert headcount(saved)["客户代表组·普通客服代表-中级"] == 1
+
+
 def test_a_sheet_named_as_the_dashboard_but_not_titled_as_ours_is_hrs_own_and_left_alone(tmp_path):
     path = small(tmp_path)
     wb = openpyxl.load_workbook(path)
