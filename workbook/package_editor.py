@@ -206,14 +206,12 @@ class PackageEditor:
         holding parts of its own (HR's comments, drawings, buttons, a Table; printer settings
         aside), which would be lost with it. Returns whether it was. A missing one is built
         before History, after the month sheets of its ladder added there."""
-        titles = self.book.titles()
-        if name not in titles:
+        if name not in self.book.titles():
             after = self._history()
-        elif any(not target.startswith("xl/printerSettings/")
-                 for _, target in files.targets(self.zip, self.book.part(name))):
+        elif self._own_parts(name):
             return False
         else:
-            after = titles[titles.index(name) + 1] if titles.index(name) + 1 < len(titles) else None
+            after = self._following(name)
             self.delete_sheet(name)
         self._add_built(month_sheet(self.styles.wb, self.policy, ladder, name, lang=self.names.lang, own=own), "",
                         after)
@@ -224,15 +222,13 @@ class PackageEditor:
         parts for its drawing and charts (`next_month.StaleDashboard`). Not one holding anything
         of HR's beside its tables' charts (another chart, a picture, a shape, comments), which
         would be lost with it. Returns whether it was."""
-        part = self.book.part(stale.sheet)
-        own = [target for _, target in files.targets(self.zip, part) if not target.startswith("xl/printerSettings/")]
+        own = self._own_parts(stale.sheet)
         charts = [target for _, target in files.targets(self.zip, own[0])] if len(own) == 1 else []
         anchors = (len(ElementTree.fromstring(package.member(self.zip, own[0]))) if len(own) == 1
                    and own[0].startswith("xl/drawings/") else -1)
         if own and not (len(charts) == anchors == stale.tables and all(c.startswith("xl/charts/") for c in charts)):
             return False
-        titles = self.book.titles()
-        after = titles[titles.index(stale.sheet) + 1] if titles.index(stale.sheet) + 1 < len(titles) else None
+        after = self._following(stale.sheet)
         self.delete_sheet(stale.sheet)
         ws = dashboard(self.styles.wb, self.policy, self.names, tops=stale.tops)
         ws.sheet_view.tabSelected = stale.sheet == self.book.active
@@ -253,6 +249,17 @@ class PackageEditor:
         self.book.add_beside(get_rels_path(part), tostring(writer._rels.to_tree()), None)
         self.styles.wb.remove(ws)
         return True
+
+    def _own_parts(self, sheet: str) -> list[str]:
+        """The parts a sheet leads to (comments, drawings, Tables, controls), printer settings aside."""
+        return [target for _, target in files.targets(self.zip, self.book.part(sheet))
+                if not target.startswith("xl/printerSettings/")]
+
+    def _following(self, sheet: str) -> str | None:
+        """The sheet after `sheet` (None: it is the last), before which one built anew goes."""
+        titles = self.book.titles()
+        at = titles.index(sheet) + 1
+        return titles[at] if at < len(titles) else None
 
     def _history(self) -> str | None:
         """History's sheet, before which a ladder added to the policy gets its sheets (as a new
