@@ -377,7 +377,7 @@ def test_the_close_macro_refuses_a_ladder_without_a_template_which_the_command_b
         "command ladderbook close-month"), message
     assert path.read_bytes() == before
     closed = close.close_file(path)
-    assert closed.rebuilt == ["模板-销售客服", "看板"]
+    assert (closed.rebuilt, closed.dashboard) == (["模板-销售客服"], "看板")
     assert {rung: n for rung, n in headcount(path).items() if rung.startswith("销售客服")} == {"销售客服·销售-初级": 1}  # 1003
     names = openpyxl.load_workbook(path).sheetnames
     assert names.index("2026-11 销售客服") + 1 == names.index("模板-销售客服") == names.index("历史记录") - 1

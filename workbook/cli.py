@@ -171,18 +171,14 @@ def export(args) -> int:
 
 def start_month(args) -> int:
     """The first month's sheets of a fresh workbook; a month started, brought up to the policy."""
-    from .next_month import start_month as start
+    from .next_month import brought_up, start_month as start
     started = start(args.file, args.month)
     for problem in started.problems:
         print(problem, file=sys.stderr)
     for title in started.sheets:
         print(f"新建 | started: {title}")
-    if started.templates:
-        print(f"按政策重建模板 | templates built anew to the policy: {', '.join(started.templates)}")
-    if started.lists:
-        print(f"下拉列表按政策更新 | dropdown lists brought up to the policy: {', '.join(started.lists)}")
-    if started.dashboard:
-        print(f"看板按政策重排 | the dashboard laid out anew to the policy: {started.dashboard}")
+    for line in brought_up(started.templates, started.lists, started.dashboard):
+        print(line)
     for note in started.notes:
         print(f"注意 | note: {note}")
     return 1 if started.problems else 0

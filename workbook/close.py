@@ -29,8 +29,8 @@ from . import writes
 from .archive import archive_folder, archive_sheets, archive_target, place_archive, repair, write_archive
 from .edits import Editor, MonthEnd, aligned, below_records, edit_package, id_cell, last_row
 from .file_book import FileBook
-from .next_month import (NewSheet, StaleDashboard, StaleList, StaleTemplate, first_line, next_sheets, own_heads,
-                         rebuild, stale_dashboard, stale_lists, unstarted)
+from .next_month import (NewSheet, StaleDashboard, StaleList, StaleTemplate, bring_up, brought_up, first_line,
+                         next_sheets, own_heads, stale_dashboard, stale_lists, unstarted)
 from .package_editor import PackageEditor
 from .sheets.style import Names, language
 from .sheets.tables import history_extra
@@ -88,7 +88,8 @@ class Closed:
     archive: Path | None = None
     digest: str = ""
     backup: Path | None = None
-    rebuilt: list[str] = field(default_factory=list)  # the templates (and the dashboard) built anew (`_carry_out`)
+    rebuilt: list[str] = field(default_factory=list)  # the templates built anew (`next_month.bring_up`)
+    dashboard: str = ""  # laid out anew (`next_month.bring_up`)
     by_excel: bool = False  # closed by Excel's macro, which does not lay out a dashboard
 
     def text(self) -> str:
@@ -108,21 +109,13 @@ class Closed:
                  *([f"  培训名单 {len(p.training_rows)} 人 | training list: {len(p.training_rows)}"]
                    if p.training else []),
                  f"  新建 | started: {', '.join(s.title for s in p.new_sheets) or '-'}"]
-        dashboard = p.dashboard.sheet if p.dashboard and p.dashboard.sheet in self.rebuilt else None
-        if set(self.rebuilt) - {dashboard}:
-            lines.append(f"  按政策重建模板 | templates built anew to the policy: "
-                         f"{', '.join(t for t in self.rebuilt if t != dashboard)}")
-        if dashboard:
-            lines.append(f"  看板按政策重排 | the dashboard laid out anew to the policy: {dashboard}")
-        if p.lists:
-            lines.append(f"  下拉列表按政策更新 | dropdown lists brought up to the policy: "
-                         f"{', '.join(stale.name for stale in p.lists)}")
+        lines += [f"  {line}" for line in brought_up(self.rebuilt, [stale.name for stale in p.lists], self.dashboard)]
         if self.archive:
             lines.append(f"  归档 | archive: {self.archive} (SHA-256 {self.digest})")
         if self.backup:
             lines.append(f"  备份 | backup: {self.backup}")
         notes = p.warnings + [t.kept for t in p.templates_off if t.name not in self.rebuilt]
-        if p.dashboard and not dashboard:
+        if p.dashboard and not self.dashboard:
             notes.append(p.dashboard.note(self.by_excel))
         return "\n".join(lines + [f"  注意 | note: {w}" for w in notes])
 
@@ -399,23 +392,21 @@ def close_file(path, month: str | None = None, replace: bool = False, now: dt.da
         try:
             folder.mkdir(exist_ok=True)
             write_archive(the_plan, pending)
-            rebuilt = []
-            backup = edit_package(held, partial(_carry_out, the_plan, rebuilt), the_plan.policy, the_plan.lang,
+            done = []
+            backup = edit_package(held, partial(_carry_out, the_plan, done), the_plan.policy, the_plan.lang,
                                   source, now)
         except BaseException:
             pending.unlink(missing_ok=True)
             raise
         digest = place_archive(pending, target, held.real.stat().st_mode, now)
-    return Closed(the_plan, target, digest, backup, rebuilt)
+    return Closed(the_plan, target, digest, backup, *done[0])
 
 
-def _carry_out(the_plan: Plan, rebuilt: list[str], editor: PackageEditor) -> None:
-    """The plan, the templates Excel's macro would refuse built anew and the dashboard laid
-    out anew to the policy, which it does not do (the sheets done, into `rebuilt`)."""
+def _carry_out(the_plan: Plan, done: list, editor: PackageEditor) -> None:
+    """The plan, then what the command brings up to the policy beyond Excel's macro (the
+    templates it would refuse, the dashboard; `next_month.bring_up`, into `done`)."""
     the_plan.carry_out(editor)
-    rebuilt += rebuild(editor, the_plan.templates_off)
-    if the_plan.dashboard and editor.rebuild_dashboard(the_plan.dashboard):
-        rebuilt.append(the_plan.dashboard.sheet)
+    bring_up(editor, the_plan.templates_off, the_plan.dashboard, done)
 
 
 def closed_months(source: book.Source) -> set[str]:

@@ -233,10 +233,21 @@ def _missing(template: str, ladder: Ladder) -> Problem:
                    f"the ladder '{ladder.name_en}' has no template '{template}' (a ladder added to the policy)")
 
 
-def rebuild(editor: PackageEditor, stale: list[StaleTemplate]) -> list[str]:
-    """The templates of `stale` the editor builds anew (not one holding HR's own parts), so that
-    Excel's macro can copy them again."""
-    return [t.name for t in stale if editor.rebuild_template(t.ladder, t.name, t.own)]
+def bring_up(editor: PackageEditor, stale: list[StaleTemplate], dashboard: StaleDashboard | None,
+             done: list[tuple[list[str], str]]) -> None:
+    """What the command line brings up to the policy and Excel's macro cannot: the templates of
+    `stale` built anew, so that the macro can copy them again, and the dashboard laid out anew
+    (neither one holding HR's own parts). Into `done`: (the templates built, the dashboard laid
+    out or "")."""
+    templates = [t.name for t in stale if editor.rebuild_template(t.ladder, t.name, t.own)]
+    done.append((templates, dashboard.sheet if dashboard and editor.rebuild_dashboard(dashboard) else ""))
+
+
+def brought_up(templates: Sequence[str], lists: Sequence[str], dashboard: str) -> list[str]:
+    """The report's lines for what a month end brought up to the policy sheet as HR edited it."""
+    return [*([f"按政策重建模板 | templates built anew to the policy: {', '.join(templates)}"] if templates else []),
+            *([f"下拉列表按政策更新 | dropdown lists brought up to the policy: {', '.join(lists)}"] if lists else []),
+            *([f"看板按政策重排 | the dashboard laid out anew to the policy: {dashboard}"] if dashboard else [])]
 
 
 class Started(NamedTuple):
@@ -287,19 +298,18 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
     if not sheets and not started:
         return Started(problems=[Problem("员工名册中没有在该月前入职的员工", "the roster has no one hired by that month's end")])
 
-    rebuilt, laid_out = [], []
+    done = []
 
     def edit(editor: PackageEditor):
         for sheet in sheets:
             editor.add_month_sheet(*sheet)
-        rebuilt.extend(rebuild(editor, stale))
         for stale_list in lists:
             editor.write_list(*stale_list)
-        if dashboard and editor.rebuild_dashboard(dashboard):
-            laid_out.append(dashboard.sheet)
+        bring_up(editor, stale, dashboard, done)
 
     edit_package(held, edit, inputs.policy, language(names), source, now)
+    rebuilt, laid_out = done[0]
     notes = [t.kept for t in stale if t.name not in rebuilt]
     notes += [dashboard.note()] if dashboard and not laid_out else []
     return Started([s.title for s in sheets], rebuilt, notes, lists=[stale_list.name for stale_list in lists],
-                   dashboard=laid_out[0] if laid_out else "")
+                   dashboard=laid_out)
