@@ -137,8 +137,8 @@ def test_new_workbook_for_chosen_ladders(tmp_path, capsys):
 @libreoffice.NEEDED
 def test_libreoffice_opens_the_chinese_and_the_english_template(saved, tmp_path):
     """The Chinese and the English template, converted by LibreOffice in one run: the same sheets,
-    headers and Tables. (The Traditional one is the Chinese one, its texts converted: about 5 s of
-    LibreOffice's time each, most of it the dashboard's whole-column counts.)"""
+    headers and Tables, and a dashboard of zeros under a blank month. (The Traditional one is the
+    Chinese one, its texts converted: about 3 s of LibreOffice's time each.)"""
     chosen = {lang: templates.FILES[lang] for lang in ("zh", "en")}
     libreoffice.convert([saved / name for name in chosen.values()], "xlsx", tmp_path / "out", tmp_path)
     for lang, name in chosen.items():
@@ -150,6 +150,11 @@ def test_libreoffice_opens_the_chinese_and_the_english_template(saved, tmp_path)
             assert [c.value for c in converted[sheet][header_row]] == [c.value for c in original[sheet][header_row]]
         roster = style.Names(lang).pick(schema.ROSTER.zh, schema.ROSTER.en)
         assert converted[roster].tables.keys() == original[roster].tables.keys()
+        shown = openpyxl.load_workbook(tmp_path / "out" / name, data_only=True)[original.sheetnames[1]]
+        counts = [c.value for row in original.worksheets[1].iter_rows(min_row=3) for c in row if c.data_type == "f"]
+        assert shown["B2"].value is None and len(counts) > 90
+        assert {c.value for row in shown.iter_rows(min_row=3, min_col=2, max_col=7) for c in row
+                if isinstance(c.value, (int, float))} == {0}
 
 
 def closed_october(tmp_path):

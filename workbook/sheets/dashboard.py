@@ -41,6 +41,9 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
         "month", "result:ladder", "result:outcome", "result:eligible_in", "result:score"))
     this = f"{ladder_col},$A{{r}},{month},$B$2"  # this row's ladder in the chosen month
 
+    def in_month(counts):  # before the first close B2 is blank, which as a criterion matches every
+        return f'=IF($B$2="",0,{counts})'  # empty cell: LibreOffice would walk whole columns for 0
+
     ws["A1"] = names.pick("看板 | Dashboard", "Dashboard | 看板")
     ws["A1"].font = TITLE_FONT
     ws["A2"] = names.pick("月份 | Month", "Month | 月份")
@@ -83,14 +86,14 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
     outcomes = [b.outcome for b in policy.bands] + [policy.dismissal.name]
     block(names.pick("评审结果（历史记录，B2 月份）", "Review outcomes (History, month in B2)"),
           [names.header("序列", "Ladder")] + outcomes,
-          [[ld.name] + [f'=COUNTIFS({this},{outcome},"{o}")' for o in outcomes] for ld in reviewed],
+          [[ld.name] + [in_month(f'COUNTIFS({this},{outcome},"{o}")') for o in outcomes] for ld in reviewed],
           names.pick("评审结果 | Review outcomes", "Review outcomes | 评审结果"), stacked=True)
 
     block(names.pick("晋升通道（历史记录，B2 月份）", "Promotion pipeline (History, month in B2)"),
           [names.header("序列", "Ladder"), names.header("现可晋升", "Eligible now"),
            names.header("3个月内", "Within 3 months"), names.header("其他", "Not yet")],
-          [[ld.name, f"=COUNTIFS({this},{soon},0)", f'=COUNTIFS({this},{soon},">0",{soon},"<=3")',
-            f"=COUNTIFS({this})-B{{r}}-C{{r}}"] for ld in ladders],
+          [[ld.name, in_month(f"COUNTIFS({this},{soon},0)"), in_month(f'COUNTIFS({this},{soon},">0",{soon},"<=3")'),
+            in_month(f"COUNTIFS({this})-B{{r}}-C{{r}}")] for ld in ladders],
           names.pick("晋升通道 | Promotion pipeline", "Promotion pipeline | 晋升通道"), stacked=True)
 
     for metric in policy.metrics:
@@ -100,7 +103,7 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
         bins = _bins(policy, metric, mine)
         block(names.pick(f"{metric.name}分布（历史记录，B2 月份）", f"{metric.name_en} distribution (History, month in B2)"),
               [names.header("序列", "Ladder")] + [label for label, _ in bins],
-              [[ld.name] + [f"=COUNTIFS({this}" + "".join(f',{score},"{c}"' for c in crit) + ")"
+              [[ld.name] + [in_month(f"COUNTIFS({this}" + "".join(f',{score},"{c}"' for c in crit) + ")")
                             for _, crit in bins] for ld in mine],
               names.pick(f"{metric.name}分布 | {metric.name_en}", f"{metric.name_en} | {metric.name}分布"))
 
