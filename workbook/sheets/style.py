@@ -4,6 +4,7 @@ headers, validations and page setup, shared by every sheet builder."""
 from __future__ import annotations
 
 import functools
+from copy import copy
 from dataclasses import dataclass
 
 import opencc
@@ -119,12 +120,18 @@ def language(sheet_names: list[str]) -> str:
 
 
 def header_row(ws, row: int, headers: list[str], fills=None, widest: int = 48) -> None:
+    looks = {}  # one look per fill, set once and copied: openpyxl looks up each style object it is given
     for col, text in enumerate(headers, 1):
         cell = ws.cell(row, col, text)
-        cell.font = Font(bold=True)
-        cell.fill = (fills or {}).get(col, HEADER_FILL)
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
+        fill = (fills or {}).get(col, HEADER_FILL)
+        if fill in looks:
+            cell._style = copy(looks[fill])
+        else:
+            cell.font = Font(bold=True)
+            cell.fill = fill
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+            cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
+            looks[fill] = cell._style
         ws.column_dimensions[get_column_letter(col)].width = min(max(cell_width(text) + 4, 10), widest)
     ws.row_dimensions[row].height = 32 if widest >= 48 else 48  # narrow columns wrap to 3 lines
 
