@@ -44,7 +44,7 @@ def test_a_promotion_moves_the_roster_logs_the_move_and_is_made_once(tmp_path, c
     assert cli.main(["apply-moves", str(path)]) == 0
     assert "1002: 初级客服 → 中级客服（晋升，加薪 600 元/月），2026-11-01 起" in capsys.readouterr().out
 
-    wb = openpyxl.load_workbook(path)
+    wb = openpyxl.load_workbook(path, read_only=True)
     (person,) = rows(wb["员工名册"])
     assert (person["职级"], person["本职级起始日"]) == ("中级客服", pd.Timestamp("2026-11-01"))
     assert (person["主管推荐"], person["考核通过"], person["总经理特批"]) == ("否", "否", "否")  # used up
@@ -94,7 +94,7 @@ def test_an_english_workbook_says_its_moves_in_english(tmp_path, capsys):
     assert cli.main(["apply-moves", str(path)]) == 0
     out = capsys.readouterr().out
     assert "1002: Junior CS → Intermediate CS (promotion, raise 600 CNY/month), from 2026-11-01" in out
-    wb = openpyxl.load_workbook(path)
+    wb = openpyxl.load_workbook(path, read_only=True)
     (person,) = rows(wb["Roster"])
     assert person["Level"] == "Intermediate CS"  # in the workbook's own words, not 中级客服
     assert [(m["From level"], m["To level"], m["Kind"]) for m in rows(wb["Moves"])] == [

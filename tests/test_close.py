@@ -86,7 +86,7 @@ def test_the_month_frozen_into_history_with_its_results_worked_by_hand(tmp_path)
     assert junior["可晋升"] == "否" and "平均绩效系数 1.15 < 1.2" in junior["未达条件"]  # as HR reads it, not FALSE
     assert rows[(pd.Timestamp("2026-09-01"), 1002)]["得分"] == 1.1  # September untouched
 
-    wb = openpyxl.load_workbook(path)
+    wb = openpyxl.load_workbook(path, read_only=True)
     assert not [n for n in wb.sheetnames if n.startswith("2026-10")]
     nov = wb["2026-11 客户代表"]
     assert nov["B1"].value == pd.Timestamp("2026-11-01")
@@ -265,7 +265,7 @@ def test_refuses_files_open_in_excel(tmp_path, capsys):
 def test_an_english_workbook_closes_too(tmp_path):
     path = small(tmp_path, lang="en")
     assert close.close_file(path).plan.problems == []
-    wb = openpyxl.load_workbook(path)
+    wb = openpyxl.load_workbook(path, read_only=True)
     assert wb.sheetnames.index("2026-11 Customer representative") == wb.sheetnames.index("Template cs_rep") - 1  # named in English
 
 
@@ -302,7 +302,7 @@ def test_a_year_closed_month_by_month(tmp_path):
     assert {str(r["工号"]): r["可晋升"] for r in last} == {e: yes_no[v] for e, v in table["eligible"].items()}
     assert {str(r["工号"]): r["评审结果"] for r in last} == table["outcome"].astype(object).where(
         table["cycle_months"] > 0, None).to_dict()
-    open_sheets = [n for n, _ in book.month_sheets(openpyxl.load_workbook(path).sheetnames)]
+    open_sheets = [n for n, _ in book.month_sheets(openpyxl.load_workbook(path, read_only=True).sheetnames)]
     assert open_sheets and all(n.startswith("2026-10 ") for n in open_sheets)
 
 
@@ -438,7 +438,7 @@ def test_history_stores_numbers_as_hr_would_type_them(tmp_path):
     path = tmp_path / "dept.xlsx"
     templates.with_department(*sample.department(size=40, months=13)).save(path)
     assert close.close_file(path).plan.problems == []
-    ws = openpyxl.load_workbook(path)["历史记录"]
+    ws = openpyxl.load_workbook(path, read_only=True)["历史记录"]
     floats = [v for row in ws.iter_rows(min_row=2, values_only=True) for v in row if isinstance(v, float)]
     assert len(floats) > 500 and all(v == round(v, 10) for v in floats)
 
@@ -580,7 +580,7 @@ def test_a_number_no_cell_can_hold_is_a_blank_in_the_archive(tmp_path):
             [1001, float("nan")], [1002, float("inf")], [1003, 2.5]]
     plan = types.SimpleNamespace(archive={"2026-10 客服职级": rows}, label="2026-10")
     archive.write_archive(plan, tmp_path / "2026-10.xlsx")
-    sheet = openpyxl.load_workbook(tmp_path / "2026-10.xlsx")["2026-10 客服职级"]
+    sheet = openpyxl.load_workbook(tmp_path / "2026-10.xlsx", read_only=True)["2026-10 客服职级"]
     shown = [(sheet.cell(r, 1).value, sheet.cell(r, 2).value) for r in (3, 4, 5)]
     assert shown == [(1001, None), (1002, None), (1003, 2.5)]
 
@@ -717,7 +717,7 @@ def test_start_month_builds_anew_a_template_excels_macro_would_refuse(tmp_path, 
     wb.save(path)
     assert cli.main(["start-month", str(path), "2026-10"]) == 0
     assert "templates built anew to the policy: 模板-VIP客服" in capsys.readouterr().out
-    wb = openpyxl.load_workbook(path)
+    wb = openpyxl.load_workbook(path, read_only=True)
     assert [c.value for c in wb["模板-VIP客服"][2]] == [c.value for c in wb["2026-10 VIP客服"][2]] == [*ours, "备注"]
 
 
@@ -733,7 +733,7 @@ def test_start_month_builds_a_template_anew_after_hr_renamed_a_kpi_item_in_the_p
     wb.save(path)
     assert cli.main(["start-month", str(path), "2026-10"]) == 0
     assert "templates built anew to the policy: 模板-客户代表" in capsys.readouterr().out
-    wb = openpyxl.load_workbook(path)
+    wb = openpyxl.load_workbook(path, read_only=True)
     for sheet in ("模板-客户代表", "2026-10 客户代表"):
         assert [str(c.value).split("\n")[0] for c in wb[sheet][2]][3:8] == [
             "客户回访率", "客户满意度", "处理时限和正确度", "培训及业务水平", "出勤"]
@@ -921,7 +921,8 @@ def renamed_ladder(path, wb=None) -> None:
 
 def headcount(path) -> dict:
     """The dashboard's headcount rows (rung → count) as stored."""
-    rows = openpyxl.load_workbook(path, data_only=True)["看板"].iter_rows(min_row=6, max_col=2, values_only=True)
+    shown = openpyxl.load_workbook(path, data_only=True, read_only=True)["看板"]
+    rows = shown.iter_rows(min_row=6, max_col=2, values_only=True)
     return dict(itertools.takewhile(lambda row: row[0], rows))
 
 

@@ -33,15 +33,16 @@ def test_a_function_declared_in_a_test_module_is_everywhere(tenure_months, tmp_p
     templates.with_department(roster, records).save(path)
 
     # the month sheet has its column and formula, History its frozen column
-    ws = openpyxl.load_workbook(path)["2026-10 客户代表"]
+    ws = openpyxl.load_workbook(path, read_only=True)["2026-10 客户代表"]
     heads = [str(c.value).split("\n")[0] for c in ws[2]]
     at = heads.index("司龄(月)") + 1
     assert ws.cell(3, at).value.text == "=TENURE_MONTHS(A3:A13,$B$1)"  # the person and ten blank rows
-    assert "司龄(月)" in [str(c.value).split("\n")[0] for c in openpyxl.load_workbook(path)["历史记录"][1]]
+    history = openpyxl.load_workbook(path, read_only=True)["历史记录"]
+    assert "司龄(月)" in [str(c.value).split("\n")[0] for c in history[1]]
 
     # recalc computes it: 2024-03-01 to 2026-10-31 is 31 whole months
     recalc.recalc(path)
-    assert openpyxl.load_workbook(path, data_only=True)["2026-10 客户代表"].cell(3, at).value == 31
+    assert openpyxl.load_workbook(path, data_only=True, read_only=True)["2026-10 客户代表"].cell(3, at).value == 31
 
     # the VBA module has it, from its module
     text = vba.udf_module()

@@ -32,7 +32,7 @@ def test_demo_does_the_month_end_round(capsys, tmp_path):
     assert "2026-10 已结账" in out
 
     # the archive holds the month sheets with the results the close computed
-    archive = openpyxl.load_workbook(tmp_path / "demo-archive" / "2026-10.xlsx")
+    archive = openpyxl.load_workbook(tmp_path / "demo-archive" / "2026-10.xlsx", read_only=True)
     sheet = archive["2026-10 客户代表"]
     heads = [str(c.value).split("\n")[0] for c in sheet[2]]
     for row in sheet.iter_rows(min_row=3, values_only=True):
@@ -42,7 +42,7 @@ def test_demo_does_the_month_end_round(capsys, tmp_path):
     # each decision sample.decide made is one move in the log and a new level on the roster
     decided = sample.decide(roster, records)
     decided = decided[decided["decision"].notna()]
-    wb = openpyxl.load_workbook(path)
+    wb = openpyxl.load_workbook(path, read_only=True)
     log = list(wb["调动记录"].iter_rows(min_row=2, values_only=True))
     assert sorted(r[1] for r in log) == sorted(decided["employee"])
     assert f"执行 {len(decided)} 项" in out

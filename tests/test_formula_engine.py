@@ -207,7 +207,7 @@ def test_the_engine_loads_only_the_cells_the_formulas_read_as_the_file_stores_th
     wb.defined_names["Scores"] = DefinedName("Scores", attr_text="'甲'!$C$2:$C$3")
     wb.save(path)
     package = engine_book.trimmed(path, FileBook(path).values, {"甲": [(1, None, 1, None), (2, 2, 3, 2)]})
-    loaded = openpyxl.load_workbook(io.BytesIO(package))
+    loaded = openpyxl.load_workbook(io.BytesIO(package), read_only=True)
     assert {ws.title: {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
             for ws in loaded.worksheets} == {"甲": {"A1": "月份", "A2": 46082, "A3": 46113, "B2": "A&B <x>", "C2": 1.5},
                                              "乙": {}}

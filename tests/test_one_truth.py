@@ -84,7 +84,7 @@ def test_a_demotion_with_probation_sets_the_probation_the_policy_gives(tmp_path)
     assert closed.plan.problems == [], closed.text()
     moved, _ = apply_moves.apply_file(path)
     assert moved.problems == []
-    (row,) = rows(openpyxl.load_workbook(path)["员工名册"])
+    (row,) = rows(openpyxl.load_workbook(path, read_only=True)["员工名册"])
     assert (row["职级"], row["试用期截止"]) == ("普通客服代表-中级", pd.Timestamp("2026-11-30"))
 
 

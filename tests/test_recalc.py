@@ -51,7 +51,7 @@ def test_month_sheet_values_are_the_rules_answers(dept, tmp_path):
     report = recalc.recalc(book)
     assert report.left_alone == [] and report.computed > 0
     expected = evaluate(roster, records).table
-    ws = openpyxl.load_workbook(book, data_only=True)["2026-10 客户代表"]
+    ws = openpyxl.load_workbook(book, data_only=True, read_only=True)["2026-10 客户代表"]
     heads = [str(c.value).split("\n")[0] for c in ws[2]]
     rows = [dict(zip(heads, r)) for r in ws.iter_rows(min_row=3, values_only=True)]
     people = (roster["ladder"] == "客户代表").sum()
@@ -271,7 +271,7 @@ def test_output_elsewhere_and_as_of(dept, tmp_path):
     before = path.read_bytes()
     assert cli.main(["recalc", str(path), "--output", str(out), "--as-of", "2026-09"]) == 0
     assert path.read_bytes() == before
-    ws = openpyxl.load_workbook(out, data_only=True)["2026-10 客服职级"]
+    ws = openpyxl.load_workbook(out, data_only=True, read_only=True)["2026-10 客服职级"]
     heads = [str(c.value).split("\n")[0] for c in ws[2]]
     first = dict(zip(heads, next(ws.iter_rows(min_row=3, values_only=True))))
     want = evaluate(roster, records, as_of="2026-09").table.loc[str(first["工号"])]
@@ -344,7 +344,7 @@ def test_ordinary_formulas_follow_the_new_answers_in_dependency_order(tmp_path):
             z.writestr(name, old if name == part else content)
 
     report = recalc.recalc(book)
-    values = openpyxl.load_workbook(book, data_only=True)["汇总"]
+    values = openpyxl.load_workbook(book, data_only=True, read_only=True)["汇总"]
     assert [values.cell(r, 2).value for r in (2, 3, 4)] == ["中级客服", "中级客服", "高级客服"]
     assert values["E1"].value == 2 and values["D1"].value == 20
     assert values["D2"].value == 46296  # 2026-10-01
@@ -418,7 +418,7 @@ def test_export_keeps_the_answers_as_values_and_the_rest_as_it_was(tmp_path, cap
     exported = tmp_path / "部门-values.xlsx"
     assert path.read_bytes() == before and add_in_formulas(path)  # the workbook keeps its formulas
     assert add_in_formulas(exported) == []
-    stored = openpyxl.load_workbook(exported)["2026-10 客服职级"]
+    stored = openpyxl.load_workbook(exported, read_only=True)["2026-10 客服职级"]
     heads = [str(c.value).split("\n")[0] for c in stored[2]]
     first = dict(zip(heads, [c.value for c in stored[3]]))
     want = evaluate(roster, records).table.loc[str(first["工号"])]
@@ -438,11 +438,11 @@ def test_libreoffice_shows_the_export_without_name_errors(tmp_path):
     shown = {}
     libreoffice.convert([tmp_path / "部门.xlsx", tmp_path / "export.xlsx"], "xlsx", tmp_path / "lo", tmp_path)
     for name in ("部门.xlsx", "export.xlsx"):
-        wb = openpyxl.load_workbook(tmp_path / "lo" / name, data_only=True)
+        wb = openpyxl.load_workbook(tmp_path / "lo" / name, data_only=True, read_only=True)
         shown[name] = [v for ws in wb.worksheets if ws.title.startswith("2026-10")
                        for row in ws.iter_rows(min_row=3, values_only=True) for v in row]
     assert "#NAME?" in shown["部门.xlsx"] and "#NAME?" not in shown["export.xlsx"]
-    stored = openpyxl.load_workbook(tmp_path / "export.xlsx", data_only=True)
+    stored = openpyxl.load_workbook(tmp_path / "export.xlsx", data_only=True, read_only=True)
     assert shown["export.xlsx"] == [pytest.approx(v, rel=1e-13) if isinstance(v, float) else v  # LibreOffice: 15 digits
                                     for ws in stored.worksheets if ws.title.startswith("2026-10")
                                     for row in ws.iter_rows(min_row=3, values_only=True) for v in row]
@@ -497,7 +497,7 @@ def test_a_formula_that_reads_none_of_our_answers_keeps_excels_value(tmp_path):
         for name, content in data.items():
             z.writestr(name, content)
     recalc.recalc(path)
-    shown = openpyxl.load_workbook(path, data_only=True)
+    shown = openpyxl.load_workbook(path, data_only=True, read_only=True)
     assert shown["汇总"]["B1"].value == 99  # Excel's value, kept
     column = [row[15] for row in FileBook(path).values("2026-10 客服职级")[2:]]
     assert shown["汇总"]["C1"].value == sum(v is True for v in column) and column  # computed over our answers
@@ -614,7 +614,7 @@ def test_a_formula_where_the_package_check_reads_a_new_megabyte_is_still_compute
             out.writestr(info, xml[:at] + pad + xml[at:] if info.filename == part else z.read(info))
     assert files.refuse_unsafe(book) == {part}
     assert recalc.recalc(book).computed == 1
-    assert openpyxl.load_workbook(book, data_only=True)["Sheet"]["A1"].value == 2
+    assert openpyxl.load_workbook(book, data_only=True, read_only=True)["Sheet"]["A1"].value == 2
 
 
 def test_a_workbook_written_over_between_the_package_check_and_the_lock_has_its_formulas_found(tmp_path, monkeypatch):
@@ -635,4 +635,4 @@ def test_a_workbook_written_over_between_the_package_check_and_the_lock_has_its_
 
     monkeypatch.setattr(files, "refuse_unsafe", checked_then_written_over)
     assert recalc.recalc(book).computed == 1
-    assert openpyxl.load_workbook(book, data_only=True)["Sheet"]["A1"].value == 2
+    assert openpyxl.load_workbook(book, data_only=True, read_only=True)["Sheet"]["A1"].value == 2

@@ -126,7 +126,7 @@ def test_month_sheet_array_formulas_protection_and_outcome_colours(saved):
 def test_new_workbook_for_chosen_ladders(tmp_path, capsys):
     path = tmp_path / "dept.xlsx"
     assert cli.main(["new", str(path), "--ladders", "cs_rep", "VIP客服", "--lang", "en"]) == 0
-    wb = openpyxl.load_workbook(path)
+    wb = openpyxl.load_workbook(path, read_only=True)
     assert [n for n in wb.sheetnames if n.startswith("Template")] == ["Template cs_rep", "Template vip"]
     assert cli.main(["new", str(path)]) == 1
     assert "exists" in capsys.readouterr().err
@@ -198,10 +198,10 @@ def test_the_dashboard_is_computed_headlessly_by_the_close_and_kept_by_recalc(tm
     a recalc afterwards has nothing of the dashboard's to change."""
     from workbook import recalc
     path = closed_october(tmp_path)
-    assert_dashboard_worked_by_hand(openpyxl.load_workbook(path, data_only=True)["看板"])
+    assert_dashboard_worked_by_hand(openpyxl.load_workbook(path, data_only=True, read_only=True)["看板"])
     report = recalc.recalc(path)
     assert report.left_alone == [] and report.ordinary == 0
-    assert_dashboard_worked_by_hand(openpyxl.load_workbook(path, data_only=True)["看板"])
+    assert_dashboard_worked_by_hand(openpyxl.load_workbook(path, data_only=True, read_only=True)["看板"])
 
 
 def test_the_dashboard_month_is_blank_before_the_first_close(tmp_path):
@@ -211,14 +211,14 @@ def test_the_dashboard_month_is_blank_before_the_first_close(tmp_path):
     path = tmp_path / "fresh.xlsx"
     templates.department().save(path)
     recalc.recalc(path)
-    assert openpyxl.load_workbook(path, data_only=True)["看板"]["B2"].value in (None, "")
+    assert openpyxl.load_workbook(path, data_only=True, read_only=True)["看板"]["B2"].value in (None, "")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_level_columns_are_wide_enough_for_every_rung_name(saved, lang):
     from workbook.report import cell_width
 
-    wb = openpyxl.load_workbook(saved / templates.FILES[lang])
+    wb = openpyxl.load_workbook(saved / templates.FILES[lang], read_only=True)
     rungs = [r.name if lang == "zh" else r.name_en for ld in default_policy().ladders for r in ld.rungs]
     for sheet, keys in (("员工名册", ("level",)), ("调动记录", ("from_level", "to_level"))):
         table = {"员工名册": schema.ROSTER, "调动记录": schema.MOVES}[sheet]
