@@ -18,11 +18,13 @@ from __future__ import annotations
 import datetime as dt
 
 import formualizer
-from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.formula.tokenizer import Token
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import to_excel
 
 from xlfuncs.excel import CellError
+
+from .formula_text import tokenized
 
 _KINDS = ("Null", "Div", "Value", "Ref", "Name", "Num", "Na", "Spill", "Calc")
 _CODES = {kind: str(formualizer.ExcelError(kind, None, None, None, None, None)) for kind in _KINDS}
@@ -87,7 +89,7 @@ _NOT_A_VALUE = object()
 def _skips_errors(book, sheet: str, text: str) -> bool:
     """Whether the formula calls a function the engine computes past error cells and reads a
     range that holds one (or one it cannot list, a Table or a name: the safe side)."""
-    tokens = Tokenizer(f"={text}").items
+    tokens = tokenized(text)
     called = _called(text)
     error_criterion = any(t.subtype == Token.TEXT and t.value.strip('"') in _KIND_OF for t in tokens)
     if not called & _SUMS_PAST_ERRORS and not (called & _COUNTS and error_criterion):
@@ -106,7 +108,7 @@ def _skips_errors(book, sheet: str, text: str) -> bool:
 
 def _called(text: str) -> set[str]:
     """The functions a formula calls, by name (_xlfn. dropped)."""
-    return {t.value[:-1].upper().removeprefix("_XLFN.") for t in Tokenizer(f"={text}").items
+    return {t.value[:-1].upper().removeprefix("_XLFN.") for t in tokenized(text)
             if t.type == Token.FUNC and t.subtype == Token.OPEN}
 
 

@@ -28,7 +28,7 @@ _SHEET = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/200
 _EMPTY_STRINGS = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>'
 
 
-def dynamic(tokens: list[Token]) -> bool:
+def dynamic(tokens: tuple[Token, ...]) -> bool:
     """Whether a formula calls a function that reads cells its text does not name."""
     return any(t.type == Token.FUNC and t.subtype == Token.OPEN and t.value[:-1].upper().removeprefix("_XLFN.")
                in DYNAMIC for t in tokens)

@@ -5,6 +5,7 @@ from the file's stored values as Excel hands them to the add-in (`excel_calls`).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
@@ -64,9 +65,12 @@ def _cell_start(xml: str, end: int) -> int:
     return start
 
 
-def tokenized(text: str) -> list[Token]:
-    """A formula's tokens (without its "="), spaces left out."""
-    return [t for t in Tokenizer(f"={text}").items if t.type != Token.WSPACE]
+@functools.lru_cache(maxsize=4096)
+def tokenized(text: str) -> tuple[Token, ...]:
+    """A formula's tokens (without its "="), spaces left out. Made once per text: every month
+    sheet repeats its ladder's formulas, and recalc and the engine each look at them (nothing
+    changes a token)."""
+    return tuple(t for t in Tokenizer(f"={text}").items if t.type != Token.WSPACE)
 
 
 def cell_reference(text: str, sheet: str):
@@ -81,12 +85,12 @@ def cell_reference(text: str, sheet: str):
     return (where.strip("'").replace("''", "'") if where else sheet), box
 
 
-def calls_addin(tokens: list[Token], known: dict) -> bool:
+def calls_addin(tokens: tuple[Token, ...], known: dict) -> bool:
     return any(t.type == Token.FUNC and t.subtype == Token.OPEN and t.value[:-1].upper() in known
                for t in tokens)
 
 
-def one_call(tokens: list[Token], known: dict):
+def one_call(tokens: tuple[Token, ...], known: dict):
     """(function name, [argument texts]) when the formula's tokens are one add-in call whose
     arguments are each a reference or a constant, else None."""
     if (len(tokens) < 2 or tokens[0].type != Token.FUNC or tokens[0].value[:-1].upper() not in known
