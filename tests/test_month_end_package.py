@@ -140,11 +140,14 @@ def test_the_styles_a_sheet_adds_are_appended_to_an_excel_made_stylesheet(tmp_pa
 @libreoffice.NEEDED
 def test_a_workbook_libreoffice_saved_closes_and_applies(tmp_path):
     """HR desks on LibreOffice save the workbook their way (shared strings, their own styles and
-    namespaces): the month end edits that package as well, and LibreOffice opens the result."""
+    namespaces, #NAME? in the add-in's columns, which it computes on opening without the add-in:
+    hence `recalc --values-only`): the month end edits that package as well, and LibreOffice
+    opens the result."""
     made = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
     libreoffice.convert([made], "xlsx", tmp_path / "saved", tmp_path)
     path = tmp_path / "saved" / "dept.xlsx"
     assert b"<sst" in zipfile.ZipFile(path).read("xl/sharedStrings.xml")  # LibreOffice's own writing
+    assert "#NAME?" in FileBook(path).values("2026-10 客服职级")[2]
     closed = close.close_file(path).plan
     assert closed.problems == [] and closed.warnings == []
     assert closed.templates_off == []  # its templates read as ours: Excel's macro would close it too
