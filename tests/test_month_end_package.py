@@ -4,10 +4,13 @@ in a workbook openpyxl cannot open, and the file still opens; the styles it adds
 Excel's own."""
 
 import datetime as dt
+import functools
 import io
 import re
 import shutil
+import tempfile
 import zipfile
+from pathlib import Path
 from xml.etree import ElementTree
 
 import numpy as np
@@ -137,15 +140,32 @@ def test_the_styles_a_sheet_adds_are_appended_to_an_excel_made_stylesheet(tmp_pa
     assert formats[filled.numFmtId] == "0.0%" and sheet.fills[filled.fillId].fgColor.rgb == "00FFF9E5"
 
 
+def lo_saved(tmp_path) -> Path:
+    """The department of test_apply_moves with a promotion decided, as LibreOffice saves it."""
+    path = tmp_path / "saved" / "dept.xlsx"
+    path.parent.mkdir()
+    path.write_bytes(_lo_saved())
+    return path
+
+
+@functools.cache
+def _lo_saved() -> bytes:
+    """`lo_saved`'s workbook, converted once per test process: two tests start from it. (They
+    are not pinned to one process: xdist's `--dist loadgroup` does not group under pytest 9.2,
+    pytest-xdist issue #1386.)"""
+    with tempfile.TemporaryDirectory() as folder:
+        made = department(Path(folder), {"decision": "晋升", "raise": 600, "approver": "王经理"})
+        libreoffice.convert([made], "xlsx", Path(folder) / "lo", Path(folder))
+        return (Path(folder) / "lo" / made.name).read_bytes()
+
+
 @libreoffice.NEEDED
 def test_a_workbook_libreoffice_saved_closes_and_applies(tmp_path):
     """HR desks on LibreOffice save the workbook their way (shared strings, their own styles and
     namespaces, #NAME? in the add-in's columns, which it computes on opening without the add-in:
     hence `recalc --values-only`): the month end edits that package as well, and LibreOffice
     opens the result."""
-    made = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
-    libreoffice.convert([made], "xlsx", tmp_path / "saved", tmp_path)
-    path = tmp_path / "saved" / "dept.xlsx"
+    path = lo_saved(tmp_path)
     assert b"<sst" in zipfile.ZipFile(path).read("xl/sharedStrings.xml")  # LibreOffice's own writing
     assert "#NAME?" in FileBook(path).values("2026-10 客服职级")[2]
     closed = close.close_file(path).plan
@@ -383,9 +403,7 @@ def test_a_totals_row_or_a_note_under_history_or_the_log_is_named_and_nothing_is
 def test_a_workbook_libreoffice_saved_is_carried_past_the_close_as_it_reads(tmp_path):
     """LibreOffice's own styles (its date formats, its General) under History's new rows: what
     the close carries to its recalc step is what a fresh reader reads, value and type."""
-    made = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
-    libreoffice.convert([made], "xlsx", tmp_path / "saved", tmp_path)
-    path = tmp_path / "saved" / "dept.xlsx"
+    path = lo_saved(tmp_path)
     source = FileBook(path)
     the_plan = close.plan(source)
     read_back, carried, fresh = carried_and_fresh(path, the_plan.carry_out, the_plan.policy, the_plan.lang, source)
