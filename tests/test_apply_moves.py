@@ -99,3 +99,7 @@ def test_an_english_workbook_says_its_moves_in_english(tmp_path, capsys):
     assert person["Level"] == "Intermediate CS"  # in the workbook's own words, not 中级客服
     assert [(m["From level"], m["To level"], m["Kind"]) for m in rows(wb["Moves"])] == [
         ("Junior CS", "Intermediate CS", "Promotion")]
+    # and the dashboard, whose rows are the policy's names, counts them under either name
+    shown = openpyxl.load_workbook(path, read_only=True, data_only=True)["Dashboard"]
+    counts = {label: n for label, n in shown.iter_rows(min_row=6, max_row=9, max_col=2, values_only=True)}
+    assert counts == {"客服职级·初级客服": 0, "客服职级·中级客服": 1, "客服职级·高级客服": 0, "客服职级·客服主管": 0}

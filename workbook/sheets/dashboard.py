@@ -77,9 +77,8 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
     ladders = list(policy.ladders)
     block(names.pick("在岗人数（员工名册）", "Headcount (roster)"),
           [names.header("职级", "Level"), names.header("人数", "People")],
-          [[f"{ld.name}·{r.name}",
-            f'=COUNTIFS({column("roster", "ladder")},"{ld.name}",'
-            f'{column("roster", "level")},"{r.name}")'] for ld in ladders for r in ld.rungs],
+          [[f"{ld.name}·{r.name}", _headcount(column("roster", "ladder"), ld, column("roster", "level"), r)]
+           for ld in ladders for r in ld.rungs],
           names.pick("各职级人数 | Headcount per rung", "Headcount per rung | 各职级人数"))
 
     reviewed = [ld for ld in ladders if any(policy.role(r.role).cycle_months for r in ld.rungs)]
@@ -117,6 +116,17 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
     print_setup(ws, None)
     ws.page_setup.orientation = "portrait"
     return ws
+
+
+def _headcount(ladder_column: str, ladder, level_column: str, rung) -> str:
+    """The roster's people on a rung, its ladder and level written in any of the ways the rules
+    read them (a ladder by name or id, a level by either of its names; apply-moves writes an
+    English workbook's levels in English): one COUNTIFS per pair, each text once as COUNTIFS
+    compares them, without case."""
+    def distinct(*texts):
+        return list({t.casefold(): t for t in texts if t}.values())
+    return "=" + "+".join(f'COUNTIFS({ladder_column},"{a}",{level_column},"{b}")'
+                          for a in distinct(ladder.name, ladder.id) for b in distinct(rung.name, rung.name_en))
 
 
 def _bins(policy: Policy, metric, ladders) -> list[tuple[str, tuple[str, ...]]]:
