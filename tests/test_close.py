@@ -992,3 +992,20 @@ def test_a_ladder_renamed_in_the_policy_during_the_month_is_closed_from_its_shee
     assert closed.plan.problems == []
     assert [r["月度得分(计算)"] for r in history_rows(path) if r["工号"] == 1001] == [None, 76.5]  # September: typed items only
     assert [c.value for c in openpyxl.load_workbook(path)["2026-11 客户代表组"]["A"][2:]] == [1001] + [None] * 10
+
+
+def test_a_roster_row_the_rules_read_but_the_dashboard_cannot_count_is_said_by_row(tmp_path):
+    """A level pasted with a space after it reads as its rung for the rules, but COUNTIFS does not
+    match it: the close says which row the headcount leaves out instead of showing a count one
+    short. A level typed by its English name is counted, and not said."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["员工名册"]["D2"] = "Standard rep, intermediate"  # 1001
+    wb["员工名册"]["D3"] = "初级客服 "  # 1002
+    wb.save(path)
+    closed = close.close_file(path)
+    assert closed.plan.problems == []
+    said = [w for w in closed.plan.warnings if "员工名册" in w]
+    assert len(said) == 1 and "「员工名册」第 3 行" in said[0] and "「初级客服 」" in said[0] and "note" not in said[0]
+    assert "note: " + said[0] in closed.text()
+    assert {label: n for label, n in headcount(path).items() if n} == {"客户代表·普通客服代表-中级": 1}

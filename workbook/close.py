@@ -32,6 +32,7 @@ from .file_book import FileBook
 from .next_month import (NewSheet, StaleDashboard, StaleList, StaleTemplate, bring_up, brought_up, first_line,
                          next_sheets, own_heads, stale_dashboard, stale_lists, unstarted)
 from .package_editor import PackageEditor
+from .sheets.dashboard import DASHBOARD, uncounted
 from .sheets.style import Names, language
 from .sheets.tables import history_extra
 
@@ -194,6 +195,8 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     out.new_sheets, out.templates_off = next_sheets(source, roster, policy, chosen + 1, names)
     out.lists = stale_lists(source, policy, names)
     out.dashboard = stale_dashboard(source, policy, names)
+    if book.find_sheet(names, DASHBOARD):
+        out.warnings += uncounted(inputs.roster, policy, book.find_sheet(names, schema.ROSTER.names))
     return out
 
 

@@ -3,12 +3,13 @@ rows put each column, feeding native bar charts."""
 
 from __future__ import annotations
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 
-from xlfuncs import book, schema
+from xlfuncs import book, schema, values
 from xlfuncs.policy import Policy
 
 from .style import INPUT_FILL, MONTH, TITLE_FONT, Names, header_row, print_setup
@@ -118,15 +119,41 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
     return ws
 
 
-def _headcount(ladder_column: str, ladder, level_column: str, rung) -> str:
-    """The roster's people on a rung, its ladder and level written in any of the ways the rules
-    read them (a ladder by name or id, a level by either of its names; apply-moves writes an
-    English workbook's levels in English): one COUNTIFS per pair, each text once as COUNTIFS
-    compares them, without case."""
+def _spellings(ladder, rung) -> list[tuple[str, str]]:
+    """The (ladder, level) texts a rung's headcount counts: the ways the rules read them as the
+    policy writes them (a ladder by name or id, a level by either of its names; apply-moves
+    writes an English workbook's levels in English), each once as COUNTIFS compares text,
+    without case."""
     def distinct(*texts):
         return list({t.casefold(): t for t in texts if t}.values())
-    return "=" + "+".join(f'COUNTIFS({ladder_column},"{a}",{level_column},"{b}")'
-                          for a in distinct(ladder.name, ladder.id) for b in distinct(rung.name, rung.name_en))
+    return [(a, b) for a in distinct(ladder.name, ladder.id) for b in distinct(rung.name, rung.name_en)]
+
+
+def _headcount(ladder_column: str, ladder, level_column: str, rung) -> str:
+    """The roster's people on a rung: one COUNTIFS per pair of its spellings."""
+    return "=" + "+".join(f'COUNTIFS({ladder_column},"{a}",{level_column},"{b}")' for a, b in _spellings(ladder, rung))
+
+
+def uncounted(roster: pd.DataFrame, policy: Policy, sheet: str) -> list[str]:
+    """The roster's rows (a frame of its cells, by row) that the rules read as a rung but the
+    headcount does not count: their ladder or level typed otherwise than the policy writes them
+    (a space after it, full-width letters, Traditional characters in a Simplified workbook).
+    Said by row, so that the dashboard's count is not quietly short."""
+    counted = {(a.casefold(), b.casefold()) for ld in policy.ladders for r in ld.rungs for a, b in _spellings(ld, r)}
+    out = []
+    for row, ladder_text, level_text in zip(roster.index, roster["ladder"], roster["level"]):
+        ladder = policy.ladder(ladder_text)
+        if ladder is None or not isinstance(level_text, str) or (
+                ladder_text.casefold(), level_text.casefold()) in counted:
+            continue
+        folded = values.fold(level_text)
+        rung = next((r for r in ladder.rungs if folded in (values.fold(r.name), values.fold(r.name_en))), None)
+        if rung is not None:
+            out.append(f"「{sheet}」第 {row} 行：序列「{ladder_text}」、职级「{level_text}」不是政策的写法，看板的人数不计此行；"
+                       f"请改为「{ladder.name}」「{rung.name}」 | '{sheet}' row {row}: ladder '{ladder_text}' and level "
+                       f"'{level_text}' are not written as the policy writes them, so the dashboard's headcount "
+                       f"leaves the row out; retype them as '{ladder.name}' and '{rung.name}'")
+    return out
 
 
 def _bins(policy: Policy, metric, ladders) -> list[tuple[str, tuple[str, ...]]]:
