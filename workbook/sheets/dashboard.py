@@ -9,7 +9,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 
-from xlfuncs import book, schema, values
+from xlfuncs import book, schema
 from xlfuncs.policy import Policy
 
 from .style import INPUT_FILL, MONTH, TITLE_FONT, Names, header_row, print_setup
@@ -143,12 +143,9 @@ def uncounted(roster: pd.DataFrame, policy: Policy, sheet: str) -> list[str]:
     out = []
     for row, ladder_text, level_text in zip(roster.index, roster["ladder"], roster["level"]):
         ladder = policy.ladder(ladder_text)
-        if ladder is None or not isinstance(level_text, str) or (
-                ladder_text.casefold(), level_text.casefold()) in counted:
-            continue
-        folded = values.fold(level_text)
-        rung = next((r for r in ladder.rungs if folded in (values.fold(r.name), values.fold(r.name_en))), None)
-        if rung is not None:
+        at = ladder.rung_index(level_text) if ladder else None
+        if at is not None and (ladder_text.casefold(), level_text.casefold()) not in counted:
+            rung = ladder.rungs[at]
             out.append(f"「{sheet}」第 {row} 行：序列「{ladder_text}」、职级「{level_text}」不是政策的写法，看板的人数不计此行；"
                        f"请改为「{ladder.name}」「{rung.name}」 | '{sheet}' row {row}: ladder '{ladder_text}' and level "
                        f"'{level_text}' are not written as the policy writes them, so the dashboard's headcount "

@@ -175,8 +175,10 @@ def find_records(records: pd.DataFrame, months: np.ndarray, month: int, depth: i
     known = people.index.get_indexer(ids)
     pos = np.append(known, -2)[codes]  # -1: not on the roster, -2: blank (said by the schema)
     history = {values.fold(name) for name in schema.RECORDS.names}
-    for code in np.flatnonzero(known < 0):
-        problems.append(_stranger(records.index[rows[codes == code]], ids[code], history))
+    strange = np.flatnonzero(pos == -1)  # each stranger's rows counted and the first found in one pass
+    _, first_at, count = np.unique(codes[strange], return_index=True, return_counts=True)
+    for at, n in zip(strange[first_at], count):
+        problems.append(_stranger(records.index[rows[at]], int(n), ids[codes[at]], history))
     age = month - months[rows].astype(np.int64)
     kept = np.flatnonzero(pos >= 0)
     dup = repeated(pos[kept], age[kept], depth)
@@ -198,13 +200,12 @@ def find_records(records: pd.DataFrame, months: np.ndarray, month: int, depth: i
     return Found(rows, keys["employee"], pos, age, depth), unreadable
 
 
-def _stranger(at: pd.Index, emp: str, history: set[str]) -> Problem:
-    """The rows (`at`, their labels) of an employee not on the roster, which no review counts,
-    named by the first: on a month sheet most likely a hire not added to the roster yet or a
+def _stranger(first, rows: int, emp: str, history: set[str]) -> Problem:
+    """The `rows` records of an employee not on the roster, which no review counts, named by the
+    first (its label): on a month sheet most likely a hire not added to the roster yet or a
     mistyped id; in History most likely someone who has left."""
-    first = at[0]
     where_zh, where_en = schema.where(schema.RECORDS, first)
-    more_zh, more_en = (f"等 {len(at)} 行", f" and {len(at) - 1} more") if len(at) > 1 else ("", "")
+    more_zh, more_en = (f"等 {rows} 行", f" and {rows - 1} more") if rows > 1 else ("", "")
     if isinstance(first, tuple) and values.fold(first[0]) not in history:
         return Problem(f"{where_zh}{more_zh}：工号 {emp} 不在员工名册中，未计入：请在员工名册中加上此人，或改正工号",
                        f"{where_en}{more_en}: employee {emp} is not on the roster, so not counted: add them to the "
