@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import types
 from io import BytesIO
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -19,7 +20,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.worksheet.table import Table
 
-from workbook import apply_moves, archive, cli, close, recalc, sample, templates
+from workbook import apply_moves, archive, cli, close, next_month, recalc, sample, templates
 from workbook.sheets import month
 from workbook.file_book import FileBook
 import libreoffice
@@ -1009,3 +1010,25 @@ def test_a_roster_row_the_rules_read_but_the_dashboard_cannot_count_is_said_by_r
     assert len(said) == 1 and "「员工名册」第 3 行" in said[0] and "「初级客服 」" in said[0] and "note" not in said[0]
     assert "note: " + said[0] in closed.text()
     assert {label: n for label, n in headcount(path).items() if n} == {"客户代表·普通客服代表-中级": 1}
+
+
+def test_a_dashboard_an_older_ladderbook_wrote_gets_todays_formulas_and_keeps_what_hr_typed(tmp_path):
+    """tests/data/english-dashboard-edb34a9.xlsx is the English department of the apply-moves
+    test as ladderbook wrote it at commit edb34a9: its headcount counted the Chinese names only,
+    and HR typed a note into D3 and the month 2026-10 into B2. Its layout is today's, so the
+    close does not lay it out anew; it writes today's formulas into its 95 count cells and
+    nothing else. After apply-moves promotes 1002 (on the roster as cs_grade, Intermediate CS)
+    the headcount counts him on 中级客服: the old formula counted 0."""
+    path = tmp_path / "dept.xlsx"
+    shutil.copy(Path(__file__).parent / "data" / "english-dashboard-edb34a9.xlsx", path)
+    closed = close.close_file(path)
+    assert closed.plan.problems == []
+    assert "the dashboard's formulas brought up to this version: Dashboard, 95 cells" in closed.text()
+    assert "laid out anew" not in closed.text()
+    assert apply_moves.apply_file(path)[0].problems == []
+    shown = openpyxl.load_workbook(path, read_only=True, data_only=True)["Dashboard"]
+    counts = {label: n for label, n in shown.iter_rows(min_row=6, max_row=9, max_col=2, values_only=True)}
+    assert counts == {"客服职级·初级客服": 0, "客服职级·中级客服": 1, "客服职级·高级客服": 0, "客服职级·客服主管": 0}
+    assert (shown["B2"].value, shown["D3"].value) == (dt.datetime(2026, 10, 1), "Checked by Wang, 2026-11-02")
+    source = FileBook(path)
+    assert next_month.stale_dashboard(source, book.read(source).policy, source.sheet_names()) is None  # once

@@ -110,7 +110,8 @@ class Closed:
                  *([f"  培训名单 {len(p.training_rows)} 人 | training list: {len(p.training_rows)}"]
                    if p.training else []),
                  f"  新建 | started: {', '.join(s.title for s in p.new_sheets) or '-'}"]
-        lines += [f"  {line}" for line in brought_up(self.rebuilt, [stale.name for stale in p.lists], self.dashboard)]
+        lines += [f"  {line}" for line in brought_up(self.rebuilt, [stale.name for stale in p.lists],
+                                                     p.dashboard if self.dashboard else None)]
         if self.archive:
             lines.append(f"  归档 | archive: {self.archive} (SHA-256 {self.digest})")
         if self.backup:

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import zipfile
 from typing import NamedTuple, Sequence
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.formula.tokenizer import Token
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from xlfuncs import book, schema, values
 from xlfuncs.policy import Ladder, Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import bad_month
 
-from . import writes
+from . import files, formula_text, package, writes
 from .edits import edit_package, id_cell
 from .file_book import FileBook
 from .package_editor import PackageEditor
@@ -104,10 +107,13 @@ class StaleDashboard(NamedTuple):
     """The dashboard, laid out for the policy as it was: a ladder, rung, outcome or score band
     HR has since added, renamed or removed in the policy sheet is not on it, or is counted under
     its old name. The command line lays it out anew (for the roster and History of `tops`),
-    unless it holds things of HR's (`note`)."""
+    unless it holds things of HR's (`note`). Or, laid out as today (`formulas`), its counts as an
+    older ladderbook wrote them: the command line writes today's into those cells, and nothing
+    else of the sheet changes (HR's notes, a month typed into B2)."""
     sheet: str
     tops: Tops
     tables: int  # the tables on it, each with its chart
+    formulas: tuple[tuple[int, int, str], ...] = ()  # (row, column, today's formula) of the cells out of date
 
     def note(self, excel: bool = False) -> str:
         """Why it was not laid out anew (by Excel's macro, or with things of HR's on it), and
@@ -123,11 +129,19 @@ class StaleDashboard(NamedTuple):
                 f"'{self.sheet}' is laid out for the policy as it was (ladders, rungs, outcomes or score bands added "
                 f"or renamed in the policy sheet since); {why_en}")
 
+    def done(self) -> str:
+        """The report's line for it, brought up."""
+        if self.formulas:
+            return (f"看板公式按本版更新 {len(self.formulas)} 处 | the dashboard's formulas brought up to this "
+                    f"version: {self.sheet}, {len(self.formulas)} cells")
+        return f"看板按政策重排 | the dashboard laid out anew to the policy: {self.sheet}"
+
 
 def stale_dashboard(source: book.Source, policy: Policy, names: list[str]) -> StaleDashboard | None:
     """The dashboard, if what it shows (its titles, row labels and headers: the policy's names
-    and bands) is not what the policy builds now. A sheet of that name not titled as ours is
-    HR's own, and left alone; a note HR typed on ours does not make it stale."""
+    and bands) is not what the policy builds now, or if its formulas are not (`_outdated`). A
+    sheet of that name not titled as ours is HR's own, and left alone; a note HR typed on ours
+    does not make it stale."""
     sheet = book.find_sheet(names, DASHBOARD)
     if sheet is None:
         return None
@@ -138,10 +152,44 @@ def stale_dashboard(source: book.Source, policy: Policy, names: list[str]) -> St
             if c.value is not None and c.data_type != "f"}
     have = {(r, c): v for r, row in enumerate(source.values(sheet), 1) for c, v in enumerate(row, 1)
             if not values.is_blank(v)}
-    if have.get((1, 1)) != want[1, 1] or all(have.get(at) == text for at, text in want.items()):
+    if have.get((1, 1)) != want[1, 1]:
         return None
     heads = {named.header("职级", "Level"), named.header("序列", "Ladder")}
-    return StaleDashboard(sheet, tops, sum(1 for at, v in have.items() if at[1] == 1 and v in heads))
+    tables = sum(1 for at, v in have.items() if at[1] == 1 and v in heads)
+    if not all(have.get(at) == text for at, text in want.items()):
+        return StaleDashboard(sheet, tops, tables)
+    formulas = _outdated(source, sheet, built) if isinstance(source, FileBook) else ()
+    return StaleDashboard(sheet, tops, tables, formulas) if formulas else None
+
+
+def _outdated(source: FileBook, sheet: str, built) -> tuple[tuple[int, int, str], ...]:
+    """The formula cells of the dashboard in the file that today's layout (`built`) computes
+    otherwise: those an older ladderbook wrote (a headcount by the Chinese names only, a count
+    over a blank month), as (row, column, today's formula). Compared token by token, as a
+    spreadsheet reads them: saving the file, Excel and LibreOffice write the same formula
+    without the quotes around a sheet's name, and that is not out of date. A cell HR typed a
+    value into (a month in B2) is HR's, and kept."""
+    with zipfile.ZipFile(source.path) as z:
+        xml = package.member(z, files.sheet_parts(z)[sheet]).decode("utf-8")
+    stored = {coordinate_to_tuple(f.cell): f.text for f in formula_text.found(sheet, xml) if not f.array}
+    return tuple((c.row, c.column, c.value[1:]) for row in built.iter_rows() for c in row
+                 if c.data_type == "f" and (c.row, c.column) in stored
+                 and _read(stored[c.row, c.column]) != _read(c.value[1:]))
+
+
+def _read(text: str) -> tuple:
+    """A formula as a spreadsheet reads it: its tokens without case, a sheet's name without
+    quotes; the texts it compares as they are."""
+    out = []
+    for token in formula_text.tokenized(text):
+        value = token.value
+        if token.type == Token.OPERAND and token.subtype == Token.RANGE and "!" in value:
+            where, ref = value.rsplit("!", 1)
+            if where.startswith("'"):
+                where = where[1:-1].replace("''", "'")
+            value = f"{where}!{ref}"
+        out.append((token.type, token.subtype, value if token.subtype == Token.TEXT else value.upper()))
+    return tuple(out)
 
 
 def own_heads(cells: list[list], sheet: str, policy: Policy) -> tuple[int, list[tuple[int, str]]]:
@@ -237,17 +285,23 @@ def bring_up(editor: PackageEditor, stale: list[StaleTemplate], dashboard: Stale
              done: list[tuple[list[str], str]]) -> None:
     """What the command line brings up to the policy and Excel's macro cannot: the templates of
     `stale` built anew, so that the macro can copy them again, and the dashboard laid out anew
-    (neither one holding HR's own parts). Into `done`: (the templates built, the dashboard laid
-    out or "")."""
+    (neither one holding HR's own parts), or its formulas written anew. Into `done`: (the
+    templates built, the dashboard brought up or "")."""
     templates = [t.name for t in stale if editor.rebuild_template(t.ladder, t.name, t.own)]
-    done.append((templates, dashboard.sheet if dashboard and editor.rebuild_dashboard(dashboard) else ""))
+    if dashboard and dashboard.formulas:
+        for row, column, formula in dashboard.formulas:
+            editor.set_formula(dashboard.sheet, row, column, formula)
+        done.append((templates, dashboard.sheet))
+    else:
+        done.append((templates, dashboard.sheet if dashboard and editor.rebuild_dashboard(dashboard) else ""))
 
 
-def brought_up(templates: Sequence[str], lists: Sequence[str], dashboard: str) -> list[str]:
-    """The report's lines for what a month end brought up to the policy sheet as HR edited it."""
+def brought_up(templates: Sequence[str], lists: Sequence[str], dashboard: StaleDashboard | None) -> list[str]:
+    """The report's lines for what a month end brought up to the policy sheet as HR edited it
+    (`dashboard`: if it was brought up)."""
     return [*([f"按政策重建模板 | templates built anew to the policy: {', '.join(templates)}"] if templates else []),
             *([f"下拉列表按政策更新 | dropdown lists brought up to the policy: {', '.join(lists)}"] if lists else []),
-            *([f"看板按政策重排 | the dashboard laid out anew to the policy: {dashboard}"] if dashboard else [])]
+            *([dashboard.done()] if dashboard else [])]
 
 
 class Started(NamedTuple):
@@ -259,7 +313,7 @@ class Started(NamedTuple):
     notes: Sequence[str] = ()
     problems: Sequence[Problem] = ()
     lists: Sequence[str] = ()
-    dashboard: str = ""
+    dashboard: StaleDashboard | None = None
 
 
 def start_month(path, month: str, now: dt.datetime | None = None) -> Started:
@@ -312,4 +366,4 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
     notes = [t.kept for t in stale if t.name not in rebuilt]
     notes += [dashboard.note()] if dashboard and not laid_out else []
     return Started([s.title for s in sheets], rebuilt, notes, lists=[stale_list.name for stale_list in lists],
-                   dashboard=laid_out)
+                   dashboard=dashboard if laid_out else None)

@@ -112,6 +112,10 @@ class PackageEditor:
     def set_cell(self, sheet, row, column, value):
         self.cells[sheet][row][column] = partial(self._cell, sheet, row, column, value, None, None)
 
+    def set_formula(self, sheet, row, column, formula):
+        """A formula (without "=") in place of the cell's, in its style."""
+        self.cells[sheet][row][column] = partial(self._formula, sheet, row, column, formula, None)
+
     def write_list(self, sheet, column, name, items, old):
         """A dropdown's list written anew under its name in row 1, the rest of a longer old one
         emptied, and its defined name set over it."""
