@@ -1032,3 +1032,14 @@ def test_a_dashboard_an_older_ladderbook_wrote_gets_todays_formulas_and_keeps_wh
     assert (shown["B2"].value, shown["D3"].value) == (dt.datetime(2026, 10, 1), "Checked by Wang, 2026-11-02")
     source = FileBook(path)
     assert next_month.stale_dashboard(source, book.read(source).policy, source.sheet_names()) is None  # once
+
+
+def test_start_month_brings_an_older_ladderbooks_dashboard_formulas_up_once(tmp_path, capsys):
+    """What Excel's macro does not do, start-month on the open month does (README); a second
+    finds nothing to do."""
+    path = tmp_path / "dept.xlsx"
+    shutil.copy(Path(__file__).parent / "data" / "english-dashboard-edb34a9.xlsx", path)
+    assert cli.main(["start-month", str(path), "2026-10"]) == 0
+    assert "the dashboard's formulas brought up to this version: Dashboard, 95 cells" in capsys.readouterr().out
+    assert cli.main(["start-month", str(path), "2026-10"]) == 1
+    assert "every ladder's staff on one" in capsys.readouterr().err
