@@ -59,7 +59,8 @@ class Plan(MonthEnd):
     in_history: bool = False  # refused because History holds the month (--replace closes again)
     templates_off: list[StaleTemplate] = field(default_factory=list)  # what Excel's macro refuses
     lists: list[StaleList] = field(default_factory=list)  # dropdown lists the policy sheet changed
-    dashboard: StaleDashboard | None = None  # laid out for the policy as it was: the command lays it out anew
+    dashboard: StaleDashboard | None = None  # laid out for the policy as it was (the command lays it out
+    # anew), or with an older ladderbook's formulas (both editors write today's)
 
     def carry_out(self, editor: Editor) -> None:
         for first, count in self.delete:
@@ -90,7 +91,7 @@ class Closed:
     digest: str = ""
     backup: Path | None = None
     rebuilt: list[str] = field(default_factory=list)  # the templates built anew (`next_month.bring_up`)
-    dashboard: str = ""  # laid out anew (`next_month.bring_up`)
+    dashboard: str = ""  # brought up (`next_month.bring_up`, `formulas_up`)
     by_excel: bool = False  # closed by Excel's macro, which does not lay out a dashboard
 
     def text(self) -> str:

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from openpyxl.cell.cell import ERROR_CODES  # Excel 2007's seven, all the reader knows
+from openpyxl.utils.cell import coordinate_to_tuple
 from xlwings import XlwingsError, xlwingslib
 
-from . import files
+from . import files, formula_text, package
 from .files import Refused
 
 
@@ -58,6 +59,13 @@ class FileBook:
                            else _day(v) if kind is dt.datetime else v for v in row]
             self._values[sheet] = rows if rows != [[]] else []
         return self._values[sheet]
+
+    def formulas(self, sheet: str) -> dict[tuple[int, int], str]:
+        """The sheet's formulas (without "="), by (row, column) from 1, as its XML holds them
+        (a shared formula's cells each with its own text); array formulas left out."""
+        with zipfile.ZipFile(self.path) as z:
+            xml = package.member(z, files.sheet_parts(z)[sheet]).decode("utf-8")
+        return {coordinate_to_tuple(f.cell): f.text for f in formula_text.found(sheet, xml) if not f.array}
 
     def kept(self, sheet: str, key, make):
         """What `make()` derives from the sheet's values (the rules' frame of it, `book.read`),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.formula.translate import Translator
@@ -14,8 +15,10 @@ from openpyxl.utils import range_boundaries
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from . import excel_calls, sheet_xml
-from .file_book import FileBook
 from .sheet_xml import ATTR, F, xml_unescape
+
+if TYPE_CHECKING:  # file_book reads a sheet's formulas with `found`
+    from .file_book import FileBook
 
 
 @dataclass

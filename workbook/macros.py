@@ -22,6 +22,7 @@ from xlfuncs.excel import excel_macro
 from xlfuncs.excel_book import XlwingsBook
 
 from . import apply_moves, archive, close, files, writes
+from .next_month import formulas_up
 from .sheets.month import month_sheet
 from .sheets.style import TEMPLATE_ROWS, Names, month_rows
 from .sheets.tables import list_range
@@ -49,6 +50,9 @@ class ExcelEditor:
 
     def set_cell(self, sheet, row, column, value):
         self.book.sheets[sheet].range((row, column)).value = _as_typed(value)
+
+    def set_formula(self, sheet, row, column, formula):
+        self.book.sheets[sheet].range((row, column)).formula = f"={formula}"
 
     def fit_table(self, sheet, first, last_row):
         ws = self.book.sheets[sheet]
@@ -174,13 +178,15 @@ def _close(xl_book, path: Path) -> str:
     if problem:
         return str(problem)
     backup = writes.backup(path)
-    the_plan.carry_out(ExcelEditor(xl_book, the_plan.lang, the_plan.policy))
+    editor = ExcelEditor(xl_book, the_plan.lang, the_plan.policy)
+    the_plan.carry_out(editor)
+    dashboard = formulas_up(editor, the_plan.dashboard)
     pending = target.with_name(f"{writes.PREFIX}{target.name}")
     target.parent.mkdir(exist_ok=True)
     archive.write_archive(the_plan, pending)
     xl_book.save()
     digest = archive.place_archive(pending, target, path.stat().st_mode)
-    return close.Closed(the_plan, target, digest, backup, by_excel=True).text()
+    return close.Closed(the_plan, target, digest, backup, dashboard=dashboard, by_excel=True).text()
 
 
 def _apply(xl_book, path: Path) -> str:

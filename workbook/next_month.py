@@ -7,22 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import zipfile
 from typing import NamedTuple, Sequence
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.formula.tokenizer import Token
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_to_tuple
 
 from xlfuncs import book, schema, values
 from xlfuncs.policy import Ladder, Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import bad_month
 
-from . import files, formula_text, package, writes
-from .edits import edit_package, id_cell
+from . import formula_text, writes
+from .edits import Editor, edit_package, id_cell
 from .file_book import FileBook
 from .package_editor import PackageEditor
 from .sheets.dashboard import DASHBOARD, Tops, dashboard, sheet_tops
@@ -158,20 +156,17 @@ def stale_dashboard(source: book.Source, policy: Policy, names: list[str]) -> St
     tables = sum(1 for at, v in have.items() if at[1] == 1 and v in heads)
     if not all(have.get(at) == text for at, text in want.items()):
         return StaleDashboard(sheet, tops, tables)
-    formulas = _outdated(source, sheet, built) if isinstance(source, FileBook) else ()
+    formulas = _outdated(source.formulas(sheet), built)
     return StaleDashboard(sheet, tops, tables, formulas) if formulas else None
 
 
-def _outdated(source: FileBook, sheet: str, built) -> tuple[tuple[int, int, str], ...]:
-    """The formula cells of the dashboard in the file that today's layout (`built`) computes
+def _outdated(stored: dict[tuple[int, int], str], built) -> tuple[tuple[int, int, str], ...]:
+    """The formula cells of the dashboard (`stored`) that today's layout (`built`) computes
     otherwise: those an older ladderbook wrote (a headcount by the Chinese names only, a count
     over a blank month), as (row, column, today's formula). Compared token by token, as a
     spreadsheet reads them: saving the file, Excel and LibreOffice write the same formula
     without the quotes around a sheet's name, and that is not out of date. A cell HR typed a
     value into (a month in B2) is HR's, and kept."""
-    with zipfile.ZipFile(source.path) as z:
-        xml = package.member(z, files.sheet_parts(z)[sheet]).decode("utf-8")
-    stored = {coordinate_to_tuple(f.cell): f.text for f in formula_text.found(sheet, xml) if not f.array}
     return tuple((c.row, c.column, c.value[1:]) for row in built.iter_rows() for c in row
                  if c.data_type == "f" and (c.row, c.column) in stored
                  and _read(stored[c.row, c.column]) != _read(c.value[1:]))
@@ -285,15 +280,23 @@ def bring_up(editor: PackageEditor, stale: list[StaleTemplate], dashboard: Stale
              done: list[tuple[list[str], str]]) -> None:
     """What the command line brings up to the policy and Excel's macro cannot: the templates of
     `stale` built anew, so that the macro can copy them again, and the dashboard laid out anew
-    (neither one holding HR's own parts), or its formulas written anew. Into `done`: (the
-    templates built, the dashboard brought up or "")."""
+    (neither one holding HR's own parts), or its formulas written anew (`formulas_up`, which
+    the macro does too). Into `done`: (the templates built, the dashboard brought up or "")."""
     templates = [t.name for t in stale if editor.rebuild_template(t.ladder, t.name, t.own)]
-    if dashboard and dashboard.formulas:
-        for row, column, formula in dashboard.formulas:
-            editor.set_formula(dashboard.sheet, row, column, formula)
-        done.append((templates, dashboard.sheet))
-    else:
-        done.append((templates, dashboard.sheet if dashboard and editor.rebuild_dashboard(dashboard) else ""))
+    brought = formulas_up(editor, dashboard)
+    if dashboard and not dashboard.formulas and editor.rebuild_dashboard(dashboard):
+        brought = dashboard.sheet
+    done.append((templates, brought))
+
+
+def formulas_up(editor: Editor, dashboard: StaleDashboard | None) -> str:
+    """The dashboard's formulas an older ladderbook wrote, today's written in their place;
+    its sheet, or "" if there were none."""
+    if not (dashboard and dashboard.formulas):
+        return ""
+    for row, column, formula in dashboard.formulas:
+        editor.set_formula(dashboard.sheet, row, column, formula)
+    return dashboard.sheet
 
 
 def brought_up(templates: Sequence[str], lists: Sequence[str], dashboard: StaleDashboard | None) -> list[str]:

@@ -30,6 +30,9 @@ class Source(Protocol):
     def values(self, sheet: str) -> list[list]:
         """The sheet's cells from A1 down to its last used cell, row by row."""
 
+    def formulas(self, sheet: str) -> dict[tuple[int, int], str]:
+        """The sheet's formulas (without "="), by (row, column) from 1."""
+
     # A source may also keep what is derived from a sheet's values (the frames below) with them:
     # kept(sheet, key, make) gives make()'s result, made once per reading of the values.
 
