@@ -102,11 +102,10 @@ def _recalc(held: writes.Held, output, as_of, progress, values_only, source: Fil
                if files.FORMULA.search(data)}
         texts = {name: data.decode("utf-8") for name, data in raw.items()}
         places = Places(files.tables(zin), files.defined_names(zin))
-    source = source or FileBook(path)
-    report, edits = _compute(texts, source, places, as_of, progress or (lambda done, total: None), changed)
+    stored = StoredCells(source or FileBook(path))
+    report, edits = _compute(texts, stored, places, as_of, progress or (lambda done, total: None), changed)
     computed = bool(edits)
     if not values_only:  # (the export replaces every add-in formula by its value)
-        stored = StoredCells(source)
         edits = {sheet: kept for sheet, cells in edits.items()
                  if (kept := {address: value for address, value in cells.items()
                               if not _stored_already(value, stored.at(sheet, address))})}
@@ -143,14 +142,13 @@ def functions() -> dict:
     return {fn.__name__: fn for fn in declared() if not fn.__ladderbook__.macro}
 
 
-def _compute(texts: dict[str, str], source: FileBook, places, as_of, progress, changed=frozenset()
+def _compute(texts: dict[str, str], cells: StoredCells, places, as_of, progress, changed=frozenset()
              ) -> tuple[Report, dict]:
     """Every add-in formula called as Excel calls it (`excel_calls`), each formula once, `WHY`
     after the others since it tells what they answered; then the ordinary formulas, those that
     read the sheets `changed` among them."""
     report = Report()
     known = functions()
-    cells = StoredCells(source)
     edits: dict[str, dict[str, object]] = defaultdict(dict)
     calls, why = [], []
     ordinary = defaultdict(dict)  # sheet → address → formula, for the engine once the add-in's are done
@@ -198,7 +196,7 @@ def _compute(texts: dict[str, str], source: FileBook, places, as_of, progress, c
     for done, (formula, fn, values) in enumerate([*calls, *why], 1):
         min_col, min_row, max_col, max_row = range_boundaries(formula.target)
         height, width = max_row - min_row + 1, max_col - min_col + 1
-        caller = excel_calls.Cell(source, formula.sheet, min_row, min_col, height, width)
+        caller = excel_calls.Cell(cells.source, formula.sheet, min_row, min_col, height, width)
         answer = excel_calls.call(fn, values, caller)
         report.calls += 1
         rows = excel_calls.fill(answer, height, width)
