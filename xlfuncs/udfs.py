@@ -231,9 +231,7 @@ def _role_weights(policy: Policy, key):
     """(item names, weights as fractions) of a role, named by id, Chinese name or a rung's name."""
     found = policy.role(key) if isinstance(key, str) else None
     if found is None and isinstance(key, str):
-        wanted = values.fold(key)
-        rung = next((r for ld in policy.ladders for r in ld.rungs
-                     if wanted in (values.fold(r.name), values.fold(r.name_en))), None)
+        rung = next((ld.rungs[i] for ld in policy.ladders if (i := ld.rung_index(key)) is not None), None)
         found = policy.role(rung.role) if rung else None
     if found is None:
         known = "、".join(f"{r.id}（{r.name}）" for r in policy.roles if r.items)
