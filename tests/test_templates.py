@@ -183,10 +183,12 @@ def assert_dashboard_worked_by_hand(ws):
 @libreoffice.NEEDED
 def test_the_dashboard_counts_the_closed_month_in_libreoffice(tmp_path):
     """The dashboard's formulas as LibreOffice computes them (asked to recalculate every formula:
-    the close stores values it would otherwise show), and its five native charts."""
+    the close stores values it would otherwise show), the month typed into B2 as a day of it
+    (every count was 0), and its five native charts."""
     path = closed_october(tmp_path)
     wb = openpyxl.load_workbook(path)
     wb.calculation.fullCalcOnLoad = True
+    wb["看板"]["B2"] = dt.datetime(2026, 10, 15)  # HR looks back, typing a day of the month: it shows 2026-10
     wb.save(path)
     libreoffice.convert([path], "xlsx", tmp_path / "out", tmp_path)
     assert len(openpyxl.load_workbook(path)["看板"]._charts) == 5
@@ -201,6 +203,18 @@ def test_the_dashboard_is_computed_headlessly_by_the_close_and_kept_by_recalc(tm
     assert_dashboard_worked_by_hand(openpyxl.load_workbook(path, data_only=True, read_only=True)["看板"])
     report = recalc.recalc(path)
     assert report.left_alone == [] and report.ordinary == 0
+    assert_dashboard_worked_by_hand(openpyxl.load_workbook(path, data_only=True, read_only=True)["看板"])
+
+
+def test_a_day_typed_into_the_dashboards_month_counts_that_month(tmp_path):
+    """B2 shows the month as 2026-10, whatever day of it HR typed: 2026-10-15 counts October,
+    as the close's own month does (every count of the month was 0)."""
+    from workbook import recalc
+    path = closed_october(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["看板"]["B2"] = dt.datetime(2026, 10, 15)
+    wb.save(path)
+    recalc.recalc(path)
     assert_dashboard_worked_by_hand(openpyxl.load_workbook(path, data_only=True, read_only=True)["看板"])
 
 

@@ -40,7 +40,9 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
 
     month, ladder_col, outcome, soon, score = (column("history", k) for k in (
         "month", "result:ladder", "result:outcome", "result:eligible_in", "result:score"))
-    this = f"{ladder_col},$A{{r}},{month},$B$2"  # this row's ladder in the chosen month
+    # this row's ladder in the chosen month: History holds each month as its first day, and B2,
+    # shown as 2026-10, may hold any day of it that HR typed
+    this = f"{ladder_col},$A{{r}},{month},DATE(YEAR($B$2),MONTH($B$2),1)"
 
     def in_month(counts):  # before the first close B2 is blank, which as a criterion matches every
         return f'=IF($B$2="",0,{counts})'  # empty cell: LibreOffice would walk whole columns for 0
