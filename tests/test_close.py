@@ -1016,20 +1016,22 @@ def test_a_dashboard_an_older_ladderbook_wrote_gets_todays_formulas_and_keeps_wh
     """tests/data/english-dashboard-edb34a9.xlsx is the English department of the apply-moves
     test as ladderbook wrote it at commit edb34a9: its headcount counted the Chinese names only,
     and HR typed a note into D3 and the month 2026-10 into B2. Its layout is today's, so the
-    close does not lay it out anew; it writes today's formulas into its 95 count cells and
-    nothing else. After apply-moves promotes 1002 (on the roster as cs_grade, Intermediate CS)
-    the headcount counts him on 中级客服: the old formula counted 0."""
+    close does not lay it out anew; it writes today's formulas into its 95 count cells and the
+    warning over them into the empty A3, and nothing else. After apply-moves promotes 1002 (on
+    the roster as cs_grade, Intermediate CS) the headcount counts him on 中级客服: the old
+    formula counted 0."""
     path = tmp_path / "dept.xlsx"
     shutil.copy(Path(__file__).parent / "data" / "english-dashboard-edb34a9.xlsx", path)
     closed = close.close_file(path)
     assert closed.plan.problems == []
-    assert "the dashboard's formulas brought up to this version: Dashboard, 95 cells" in closed.text()
+    assert "the dashboard's formulas brought up to this version: Dashboard, 96 cells" in closed.text()
     assert "laid out anew" not in closed.text()
     assert apply_moves.apply_file(path)[0].problems == []
     shown = openpyxl.load_workbook(path, read_only=True, data_only=True)["Dashboard"]
     counts = {label: n for label, n in shown.iter_rows(min_row=6, max_row=9, max_col=2, values_only=True)}
     assert counts == {"客服职级·初级客服": 0, "客服职级·中级客服": 1, "客服职级·高级客服": 0, "客服职级·客服主管": 0}
     assert (shown["B2"].value, shown["D3"].value) == (dt.datetime(2026, 10, 1), "Checked by Wang, 2026-11-02")
+    assert shown["A3"].value == "Records of the month in B2 in History: 1 | 历史记录中 B2 月份的记录：1 条"
     source = FileBook(path)
     assert next_month.stale_dashboard(source, book.read(source).policy, source.sheet_names()) is None  # once
 
@@ -1040,6 +1042,6 @@ def test_start_month_brings_an_older_ladderbooks_dashboard_formulas_up_once(tmp_
     path = tmp_path / "dept.xlsx"
     shutil.copy(Path(__file__).parent / "data" / "english-dashboard-edb34a9.xlsx", path)
     assert cli.main(["start-month", str(path), "2026-10"]) == 0
-    assert "the dashboard's formulas brought up to this version: Dashboard, 95 cells" in capsys.readouterr().out
+    assert "the dashboard's formulas brought up to this version: Dashboard, 96 cells" in capsys.readouterr().out
     assert cli.main(["start-month", str(path), "2026-10"]) == 1
     assert "every ladder's staff on one" in capsys.readouterr().err

@@ -169,6 +169,7 @@ def closed_october(tmp_path):
 
 def assert_dashboard_worked_by_hand(ws):
     assert ws["B2"].value.strftime("%Y-%m") == "2026-10"
+    assert ws["A3"].value == "历史记录中 B2 月份的记录：2 条 | records of the month in B2 in History: 2"
     rows = {}
     for row in ws.iter_rows(min_row=4, values_only=True):
         if row[0] and row[1] is not None and not str(row[0]).startswith(("序列", "职级")):
@@ -184,15 +185,21 @@ def assert_dashboard_worked_by_hand(ws):
 def test_the_dashboard_counts_the_closed_month_in_libreoffice(tmp_path):
     """The dashboard's formulas as LibreOffice computes them (asked to recalculate every formula:
     the close stores values it would otherwise show), the month typed into B2 as a day of it
-    (every count was 0), and its five native charts."""
+    (every count was 0), the warning over the counts of a month History does not hold, and its
+    five native charts."""
     path = closed_october(tmp_path)
     wb = openpyxl.load_workbook(path)
     wb.calculation.fullCalcOnLoad = True
     wb["看板"]["B2"] = dt.datetime(2026, 10, 15)  # HR looks back, typing a day of the month: it shows 2026-10
     wb.save(path)
-    libreoffice.convert([path], "xlsx", tmp_path / "out", tmp_path)
+    wb["看板"]["B2"] = dt.datetime(2025, 3, 1)  # a month History does not hold
+    wb.save(tmp_path / "before.xlsx")
+    libreoffice.convert([path, tmp_path / "before.xlsx"], "xlsx", tmp_path / "out", tmp_path)
     assert len(openpyxl.load_workbook(path)["看板"]._charts) == 5
-    assert_dashboard_worked_by_hand(openpyxl.load_workbook(tmp_path / "out" / path.name, data_only=True)["看板"])
+    shown = openpyxl.load_workbook(tmp_path / "out" / path.name, data_only=True)["看板"]
+    assert_dashboard_worked_by_hand(shown)
+    before = openpyxl.load_workbook(tmp_path / "out" / "before.xlsx", data_only=True)["看板"]
+    assert before["A3"].value.startswith("！历史记录中没有 B2 的月份，以下计数均为 0")
 
 
 def test_the_dashboard_is_computed_headlessly_by_the_close_and_kept_by_recalc(tmp_path):
@@ -216,6 +223,26 @@ def test_a_day_typed_into_the_dashboards_month_counts_that_month(tmp_path):
     wb.save(path)
     recalc.recalc(path)
     assert_dashboard_worked_by_hand(openpyxl.load_workbook(path, data_only=True, read_only=True)["看板"])
+
+
+@pytest.mark.parametrize("typed, said", [
+    (dt.datetime(2025, 3, 1), "！历史记录中没有 B2 的月份，以下计数均为 0"),  # before History's first month, 2026-09
+    ("三月", "！B2 不是日期：请输入月份，如 2026-06-01")])
+def test_a_month_history_does_not_hold_is_said_above_the_dashboards_zeros(tmp_path, typed, said):
+    """Zeros for a month History does not hold would read as a month in which nobody was
+    reviewed: A3, which says how many records the month has, says so; in words for a text that
+    is no date too (whose counts are errors)."""
+    from workbook import recalc
+    path = closed_october(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["看板"]["B2"] = typed
+    wb.save(path)
+    recalc.recalc(path)
+    shown = openpyxl.load_workbook(path, data_only=True, read_only=True)["看板"]
+    assert shown["A3"].value.startswith(said)
+    pipeline = next(row for row in shown.iter_rows(min_row=4, values_only=True) if row[0] == "客服职级" and len(
+        [v for v in row[1:7] if v is not None]) == 3)
+    assert pipeline[1:4] == ((0, 0, 0) if isinstance(typed, dt.datetime) else ("#VALUE!",) * 3)
 
 
 def test_the_dashboard_month_is_blank_before_the_first_close(tmp_path):

@@ -156,20 +156,22 @@ def stale_dashboard(source: book.Source, policy: Policy, names: list[str]) -> St
     tables = sum(1 for at, v in have.items() if at[1] == 1 and v in heads)
     if not all(have.get(at) == text for at, text in want.items()):
         return StaleDashboard(sheet, tops, tables)
-    formulas = _outdated(source.formulas(sheet), built)
+    formulas = _outdated(source.formulas(sheet), set(have), built)
     return StaleDashboard(sheet, tops, tables, formulas) if formulas else None
 
 
-def _outdated(stored: dict[tuple[int, int], str], built) -> tuple[tuple[int, int, str], ...]:
-    """The formula cells of the dashboard (`stored`) that today's layout (`built`) computes
-    otherwise: those an older ladderbook wrote (a headcount by the Chinese names only, a count
-    over a blank month), as (row, column, today's formula). Compared token by token, as a
-    spreadsheet reads them: saving the file, Excel and LibreOffice write the same formula
-    without the quotes around a sheet's name, and that is not out of date. A cell HR typed a
-    value into (a month in B2) is HR's, and kept."""
+def _outdated(stored: dict[tuple[int, int], str], filled: set, built) -> tuple[tuple[int, int, str], ...]:
+    """The dashboard's cells (its formulas `stored`, its cells holding a value `filled`) that
+    today's layout (`built`) computes otherwise, as (row, column, today's formula): formulas an
+    older ladderbook wrote (a headcount by the Chinese names only, a count over a blank month),
+    and empty cells where today's has one (the warning over the counts). Compared token by
+    token, as a spreadsheet reads them: saving the file, Excel and LibreOffice write the same
+    formula without the quotes around a sheet's name, and that is not out of date. A cell HR
+    typed a value into (a month in B2, a note) is HR's, and kept."""
     return tuple((c.row, c.column, c.value[1:]) for row in built.iter_rows() for c in row
-                 if c.data_type == "f" and (c.row, c.column) in stored
-                 and _read(stored[c.row, c.column]) != _read(c.value[1:]))
+                 if c.data_type == "f" and (
+                     _read(stored[c.row, c.column]) != _read(c.value[1:]) if (c.row, c.column) in stored
+                     else (c.row, c.column) not in filled))
 
 
 def _read(text: str) -> tuple:

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from xlfuncs import book, schema
 from xlfuncs.policy import Policy
 
-from .style import INPUT_FILL, MONTH, TITLE_FONT, Names, header_row, print_setup
+from .style import INPUT_FILL, MONTH, TITLE_FONT, NOTE_FONT, Names, header_row, print_setup
 from .tables import history_extra
 
 DASHBOARD = ("看板", "Dashboard")
@@ -42,7 +42,8 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
         "month", "result:ladder", "result:outcome", "result:eligible_in", "result:score"))
     # this row's ladder in the chosen month: History holds each month as its first day, and B2,
     # shown as 2026-10, may hold any day of it that HR typed
-    this = f"{ladder_col},$A{{r}},{month},DATE(YEAR($B$2),MONTH($B$2),1)"
+    first_day = "DATE(YEAR($B$2),MONTH($B$2),1)"
+    this = f"{ladder_col},$A{{r}},{month},{first_day}"
 
     def in_month(counts):  # before the first close B2 is blank, which as a criterion matches every
         return f'=IF($B$2="",0,{counts})'  # empty cell: LibreOffice would walk whole columns for 0
@@ -54,6 +55,18 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
     ws["B2"].number_format, ws["B2"].fill = MONTH, INPUT_FILL
     ws["C2"] = names.pick("默认为最近结账月份，可改为其他月份（如 2026-06-01）",
                           "the latest closed month; type another (e.g. 2026-06-01) to look back")
+    held = f"COUNTIF({month},{first_day})"
+    records = names.pick(f'"历史记录中 B2 月份的记录："&{held}&" 条 | records of the month in B2 in History: "&{held}',
+                         f'"Records of the month in B2 in History: "&{held}&" | 历史记录中 B2 月份的记录："&{held}&" 条"')
+    none = names.pick("！历史记录中没有 B2 的月份，以下计数均为 0 | History holds no record of the month in B2: every "
+                      "count below is 0", "! History holds no record of the month in B2: every count below is 0 | "
+                      "历史记录中没有 B2 的月份，以下计数均为 0")
+    not_a_day = names.pick("！B2 不是日期：请输入月份，如 2026-06-01 | B2 is not a date: type a month such as 2026-06-01",
+                           "! B2 is not a date: type a month such as 2026-06-01 | B2 不是日期：请输入月份，如 2026-06-01")
+    # what the counts below are over, and zeros for a month History does not hold said as such,
+    # not left to read as a month in which nobody was reviewed
+    ws["A3"] = f'=IF($B$2="","",IFERROR(IF({held}=0,"{none}",{records}),"{not_a_day}"))'
+    ws["A3"].font = NOTE_FONT
     row = 4
     charts = []
 
