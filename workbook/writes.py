@@ -15,6 +15,7 @@ it is checked to be the very file the command read.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -67,8 +68,7 @@ def checked(path, folders=(), writing=True) -> Iterator[Held]:
     before = stamp(path) if path.exists() else None
     formulas = files.refuse_unsafe(path)
     with held(path, folders, writing) as holding:
-        holding.formulas = formulas if holding.stamp == before else None
-        yield holding
+        yield dataclasses.replace(holding, formulas=formulas if holding.stamp == before else None)
 
 
 @contextmanager
