@@ -179,8 +179,8 @@ def _close(xl_book, path: Path) -> str:
         return str(problem)
     backup = writes.backup(path)
     editor = ExcelEditor(xl_book, the_plan.lang, the_plan.policy)
+    dashboard = formulas_up(editor, the_plan.dashboard)  # first: on a sheet HR protected it fails before any edit
     the_plan.carry_out(editor)
-    dashboard = formulas_up(editor, the_plan.dashboard)
     pending = target.with_name(f"{writes.PREFIX}{target.name}")
     target.parent.mkdir(exist_ok=True)
     archive.write_archive(the_plan, pending)
