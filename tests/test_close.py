@@ -975,16 +975,20 @@ def test_a_ladder_renamed_in_the_policy_during_the_month_is_closed_from_its_shee
     """HR renames 客户代表 to 客户代表组 in the policy sheet and on the roster during October: 1001
     is on October's sheet of the old name, so start-month adds no sheet (it would put him on two
     sheets) but brings the month up to the policy: the ladders' dropdown list, and the dashboard,
-    whose headcount rows counted 客户代表 (no one now) and count 1001 under the new name; the
-    close freezes him and starts November's sheet under the new name."""
+    whose headcount rows counted 客户代表 (no one now) and count 1001 under the new name, the
+    month HR typed into its B2 kept; the close freezes him and starts November's sheet under
+    the new name."""
     path = small(tmp_path)
-    renamed_ladder(path)
+    wb = openpyxl.load_workbook(path)
+    wb["看板"]["B2"] = dt.datetime(2026, 9, 1)  # HR looks back at September
+    renamed_ladder(path, wb)
     assert headcount(path)["客户代表·普通客服代表-中级"] is None  # never computed yet; counting 客户代表
     sheets = openpyxl.load_workbook(path, read_only=True).sheetnames
     assert cli.main(["start-month", str(path), "2026-10"]) == 0
     out = capsys.readouterr().out
     assert "started" not in out and "LadderNames" in out and "dashboard laid out anew to the policy: 看板" in out
     wb = openpyxl.load_workbook(path)
+    assert (wb["看板"]["B2"].value, wb["看板"]["B2"].number_format) == (dt.datetime(2026, 9, 1), "yyyy-mm")  # kept
     assert [s for s in wb.sheetnames if s not in sheets] == ["模板-客户代表组"]  # its template, no month sheet
     assert len(wb["看板"]._charts) == 5  # one per table: headcount, outcomes,
     counts = headcount(path)  # the pipeline and the two metrics' distributions

@@ -112,6 +112,7 @@ class StaleDashboard(NamedTuple):
     tops: Tops
     tables: int  # the tables on it, each with its chart
     formulas: tuple[tuple[int, int, str], ...] = ()  # (row, column, today's formula) of the cells out of date
+    month: object = None  # a month HR typed into B2 (a value, not our formula), which a new layout keeps
 
     def note(self, excel: bool = False) -> str:
         """Why it was not laid out anew (by Excel's macro, or with things of HR's on it), and
@@ -154,9 +155,10 @@ def stale_dashboard(source: book.Source, policy: Policy, names: list[str]) -> St
         return None
     heads = {named.header("职级", "Level"), named.header("序列", "Ladder")}
     tables = sum(1 for at, v in have.items() if at[1] == 1 and v in heads)
+    stored = source.formulas(sheet)
     if not all(have.get(at) == text for at, text in want.items()):
-        return StaleDashboard(sheet, tops, tables)
-    formulas = _outdated(source.formulas(sheet), set(have), built)
+        return StaleDashboard(sheet, tops, tables, month=None if (2, 2) in stored else have.get((2, 2)))
+    formulas = _outdated(stored, set(have), built)
     return StaleDashboard(sheet, tops, tables, formulas) if formulas else None
 
 

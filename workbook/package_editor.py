@@ -225,7 +225,7 @@ class PackageEditor:
         """The dashboard laid out anew where it is, as `sheets.dashboard` builds it, with new
         parts for its drawing and charts (`next_month.StaleDashboard`). Not one holding anything
         of HR's beside its tables' charts (another chart, a picture, a shape, comments), which
-        would be lost with it. Returns whether it was."""
+        would be lost with it; a month HR typed into B2 is kept. Returns whether it was."""
         own = self._own_parts(stale.sheet)
         charts = [target for _, target in files.targets(self.zip, own[0])] if len(own) == 1 else []
         anchors = (len(ElementTree.fromstring(package.member(self.zip, own[0]))) if len(own) == 1
@@ -235,6 +235,8 @@ class PackageEditor:
         after = self._following(stale.sheet)
         self.delete_sheet(stale.sheet)
         ws = dashboard(self.styles.wb, self.policy, self.names, tops=stale.tops)
+        if stale.month is not None:
+            ws["B2"] = stale.month
         ws.sheet_view.tabSelected = stale.sheet == self.book.active
         writer = WorksheetWriter(ws, BytesIO())
         writer.write()
