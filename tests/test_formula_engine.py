@@ -3,6 +3,7 @@ values Excel stored: HR's usual functions over add-in columns, Table references 
 and Excel-made workbooks with one add-in formula injected."""
 
 import datetime as dt
+import functools
 import io
 import shutil
 import subprocess
@@ -48,6 +49,13 @@ def staff_workbook(tmp_path) -> Path:
     """A department workbook with a sheet of the add-in's answers as a Table, a defined name over
     one of its columns, and HR's formulas over them."""
     path = tmp_path / "部门.xlsx"
+    path.write_bytes(_staff_workbook())
+    return path
+
+
+@functools.cache
+def _staff_workbook() -> bytes:
+    """`staff_workbook`'s file, built once per test process: eight tests start from it."""
     roster, records = department(size=12, months=6)
     wb = templates.with_department(roster, records)
     ws = wb.create_sheet("汇总")
@@ -58,8 +66,9 @@ def staff_workbook(tmp_path) -> Path:
     wb.defined_names["NextLevels"] = DefinedName("NextLevels", attr_text=f"'汇总'!$B$2:$B${len(roster) + 1}")
     for address, text in HR_FORMULAS.items():
         ws[address] = f"={text}"
-    wb.save(path)
-    return path
+    saved = io.BytesIO()
+    wb.save(saved)
+    return saved.getvalue()
 
 
 def libreoffice_values(path: Path, tmp_path: Path, sheet: str) -> dict:
