@@ -169,7 +169,7 @@ def closed_october(tmp_path):
 
 def assert_dashboard_worked_by_hand(ws):
     assert ws["B2"].value.strftime("%Y-%m") == "2026-10"
-    assert ws["A3"].value == "历史记录中 B2 月份的记录：2 条 | records of the month in B2 in History: 2"
+    assert ws["A3"].value == "历史记录中 B2 月份的记录：2 条 | Records of the month in B2 in History: 2"
     rows = {}
     for row in ws.iter_rows(min_row=4, values_only=True):
         if row[0] and row[1] is not None and not str(row[0]).startswith(("序列", "职级")):

@@ -105,9 +105,10 @@ class StaleDashboard(NamedTuple):
     """The dashboard, laid out for the policy as it was: a ladder, rung, outcome or score band
     HR has since added, renamed or removed in the policy sheet is not on it, or is counted under
     its old name. The command line lays it out anew (for the roster and History of `tops`),
-    unless it holds things of HR's (`note`). Or, laid out as today (`formulas`), its counts as an
-    older ladderbook wrote them: the command line writes today's into those cells, and nothing
-    else of the sheet changes (HR's notes, a month typed into B2)."""
+    unless it holds things of HR's (`note`), keeping a month HR typed into B2. Or, laid out as
+    today, its formulas as an older ladderbook wrote them (`formulas`): the close, the command's
+    and Excel's macro alike, and start-month write today's into those cells, and nothing else
+    of the sheet changes (HR's notes, a month typed into B2)."""
     sheet: str
     tops: Tops
     tables: int  # the tables on it, each with its chart
@@ -166,7 +167,7 @@ def _outdated(stored: dict[tuple[int, int], str], filled: set, built) -> tuple[t
     """The dashboard's cells (its formulas `stored`, its cells holding a value `filled`) that
     today's layout (`built`) computes otherwise, as (row, column, today's formula): formulas an
     older ladderbook wrote (a headcount by the Chinese names only, a count over a blank month),
-    and empty cells where today's has one (the warning over the counts). Compared token by
+    and empty cells where today's has one (A3's line over the counts). Compared token by
     token, as a spreadsheet reads them: saving the file, Excel and LibreOffice write the same
     formula without the quotes around a sheet's name, and that is not out of date. A cell HR
     typed a value into (a month in B2, a note) is HR's, and kept."""
@@ -294,8 +295,8 @@ def bring_up(editor: PackageEditor, stale: list[StaleTemplate], dashboard: Stale
 
 
 def formulas_up(editor: Editor, dashboard: StaleDashboard | None) -> str:
-    """The dashboard's formulas an older ladderbook wrote, today's written in their place;
-    its sheet, or "" if there were none."""
+    """The dashboard's formula cells out of date (`StaleDashboard.formulas`), today's written
+    in their place; its sheet, or "" if there were none."""
     if not (dashboard and dashboard.formulas):
         return ""
     for row, column, formula in dashboard.formulas:

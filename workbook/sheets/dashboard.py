@@ -55,9 +55,10 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
     ws["B2"].number_format, ws["B2"].fill = MONTH, INPUT_FILL
     ws["C2"] = names.pick("默认为最近结账月份，可改为其他月份（如 2026-06-01）",
                           "the latest closed month; type another (e.g. 2026-06-01) to look back")
-    held = f"COUNTIF({month},{first_day})"
-    records = names.pick(f'"历史记录中 B2 月份的记录："&{held}&" 条 | records of the month in B2 in History: "&{held}',
-                         f'"Records of the month in B2 in History: "&{held}&" | 历史记录中 B2 月份的记录："&{held}&" 条"')
+    in_history = f"COUNTIF({month},{first_day})"
+    records = names.pick(
+        f'"历史记录中 B2 月份的记录："&{in_history}&" 条 | Records of the month in B2 in History: "&{in_history}',
+        f'"Records of the month in B2 in History: "&{in_history}&" | 历史记录中 B2 月份的记录："&{in_history}&" 条"')
     none = names.pick("！历史记录中没有 B2 的月份，以下计数均为 0 | History holds no record of the month in B2: every "
                       "count below is 0", "! History holds no record of the month in B2: every count below is 0 | "
                       "历史记录中没有 B2 的月份，以下计数均为 0")
@@ -65,7 +66,7 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
                            "! B2 is not a date: type a month such as 2026-06-01 | B2 不是日期：请输入月份，如 2026-06-01")
     # what the counts below are over, and zeros for a month History does not hold said as such,
     # not left to read as a month in which nobody was reviewed
-    ws["A3"] = f'=IF($B$2="","",IFERROR(IF({held}=0,"{none}",{records}),"{not_a_day}"))'
+    ws["A3"] = f'=IF($B$2="","",IFERROR(IF({in_history}=0,"{none}",{records}),"{not_a_day}"))'
     ws["A3"].font = NOTE_FONT
     row = 4
     charts = []
