@@ -971,6 +971,25 @@ def test_a_dashboard_holding_a_chart_of_hrs_is_not_laid_out_anew_and_the_close_s
     assert len(openpyxl.load_workbook(path)["看板"]._charts) == 6 and "客户代表·普通客服代表-中级" in headcount(path)
 
 
+def test_start_month_that_may_not_lay_out_the_dashboard_and_has_nothing_else_to_do_leaves_the_file(tmp_path, capsys):
+    """The review band 晋升 raised from 80 to 85 in the policy sheet (the dashboard's score bins
+    follow it, nothing else does) on a dashboard holding a chart of HR's: start-month says why it
+    was not laid out anew, and neither writes the file again nor keeps a backup of it."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    chart = BarChart()
+    chart.add_data(Reference(wb["看板"], min_col=2, min_row=6, max_row=9))
+    wb["看板"].add_chart(chart, "P4")
+    band = next(row for row in wb["政策"].iter_rows() if row[0].value == "晋升")
+    assert band[2].value == 80
+    band[2].value = 85
+    wb.save(path)
+    before = path.read_bytes()
+    assert cli.main(["start-month", str(path), "2026-10"]) == 0
+    assert "it holds charts, drawings or comments of yours" in capsys.readouterr().out
+    assert path.read_bytes() == before and not (tmp_path / "dept-backups").exists()
+
+
 def test_a_ladder_renamed_in_the_policy_during_the_month_is_closed_from_its_sheet_of_the_old_name(tmp_path, capsys):
     """HR renames 客户代表 to 客户代表组 in the policy sheet and on the roster during October: 1001
     is on October's sheet of the old name, so start-month adds no sheet (it would put him on two

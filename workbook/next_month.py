@@ -339,6 +339,15 @@ def start_month(path, month: str, now: dt.datetime | None = None) -> Started:
         return _start_month(held, wanted, now)
 
 
+def _may_lay_out(path, dashboard: StaleDashboard, policy: Policy, names: list[str]) -> bool:
+    """`PackageEditor.may_lay_out`, asked before any edit."""
+    editor = PackageEditor(path, policy, language(names))
+    try:
+        return editor.may_lay_out(dashboard)
+    finally:
+        editor.close()
+
+
 def _start_month(held: writes.Held, wanted, now) -> Started:
     path = held.path
     source = FileBook(path)
@@ -359,6 +368,8 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
                                          f"for {label} already, every ladder's staff on one")])
     if not sheets and not started:
         return Started(problems=[Problem("员工名册中没有在该月前入职的员工", "the roster has no one hired by that month's end")])
+    if not sheets and not lists and not dashboard.formulas and not _may_lay_out(path, dashboard, inputs.policy, names):
+        return Started(notes=[dashboard.note()])  # the file is not written again, with a backup, for nothing
 
     done = []
 

@@ -221,16 +221,21 @@ class PackageEditor:
                         after)
         return True
 
-    def rebuild_dashboard(self, stale) -> bool:
-        """The dashboard laid out anew where it is, as `sheets.dashboard` builds it, with new
-        parts for its drawing and charts (`next_month.StaleDashboard`). Not one holding anything
-        of HR's beside its tables' charts (another chart, a picture, a shape, comments), which
-        would be lost with it; a month HR typed into B2 is kept. Returns whether it was."""
+    def may_lay_out(self, stale) -> bool:
+        """Whether the dashboard (`next_month.StaleDashboard`) holds nothing of HR's beside its
+        tables' charts (another chart, a picture, a shape, comments), which laying it out anew
+        would lose."""
         own = self._own_parts(stale.sheet)
         charts = [target for _, target in files.targets(self.zip, own[0])] if len(own) == 1 else []
         anchors = (len(ElementTree.fromstring(package.member(self.zip, own[0]))) if len(own) == 1
                    and own[0].startswith("xl/drawings/") else -1)
-        if own and not (len(charts) == anchors == stale.tables and all(c.startswith("xl/charts/") for c in charts)):
+        return not own or (len(charts) == anchors == stale.tables and all(c.startswith("xl/charts/") for c in charts))
+
+    def rebuild_dashboard(self, stale) -> bool:
+        """The dashboard laid out anew where it is, as `sheets.dashboard` builds it, with new
+        parts for its drawing and charts, if it `may_lay_out`; a month HR typed into B2 is kept.
+        Returns whether it was."""
+        if not self.may_lay_out(stale):
             return False
         after = self._following(stale.sheet)
         self.delete_sheet(stale.sheet)
