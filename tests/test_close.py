@@ -1035,6 +1035,13 @@ def test_a_roster_row_the_rules_read_but_the_dashboard_cannot_count_is_said_by_r
     assert {label: n for label, n in headcount(path).items() if n} == {"客户代表·普通客服代表-中级": 1}
 
 
+def older_dashboard(tmp_path):
+    """tests/data/english-dashboard-edb34a9.xlsx, copied to dept.xlsx in `tmp_path`."""
+    path = tmp_path / "dept.xlsx"
+    shutil.copy(Path(__file__).parent / "data" / "english-dashboard-edb34a9.xlsx", path)
+    return path
+
+
 def test_a_dashboard_an_older_ladderbook_wrote_gets_todays_formulas_and_keeps_what_hr_typed(tmp_path):
     """tests/data/english-dashboard-edb34a9.xlsx is the English department of the apply-moves
     test as ladderbook wrote it at commit edb34a9: its headcount counted the Chinese names only,
@@ -1043,8 +1050,7 @@ def test_a_dashboard_an_older_ladderbook_wrote_gets_todays_formulas_and_keeps_wh
     warning over them into the empty A3, and nothing else. After apply-moves promotes 1002 (on
     the roster as cs_grade, Intermediate CS) the headcount counts him on 中级客服: the old
     formula counted 0."""
-    path = tmp_path / "dept.xlsx"
-    shutil.copy(Path(__file__).parent / "data" / "english-dashboard-edb34a9.xlsx", path)
+    path = older_dashboard(tmp_path)
     closed = close.close_file(path)
     assert closed.plan.problems == []
     assert "the dashboard's formulas brought up to this version: Dashboard, 96 cells" in closed.text()
@@ -1062,8 +1068,7 @@ def test_a_dashboard_an_older_ladderbook_wrote_gets_todays_formulas_and_keeps_wh
 def test_start_month_brings_an_older_ladderbooks_dashboard_formulas_up_once(tmp_path, capsys):
     """What Excel's macro does not do, start-month on the open month does (README); a second
     finds nothing to do."""
-    path = tmp_path / "dept.xlsx"
-    shutil.copy(Path(__file__).parent / "data" / "english-dashboard-edb34a9.xlsx", path)
+    path = older_dashboard(tmp_path)
     assert cli.main(["start-month", str(path), "2026-10"]) == 0
     assert "the dashboard's formulas brought up to this version: Dashboard, 96 cells" in capsys.readouterr().out
     assert cli.main(["start-month", str(path), "2026-10"]) == 1

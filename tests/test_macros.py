@@ -4,7 +4,6 @@ openpyxl: the same close and the same moves as the command line, carried out by 
 import copy
 import datetime as dt
 import shutil
-from pathlib import Path
 from types import SimpleNamespace
 
 import openpyxl
@@ -19,7 +18,7 @@ from openpyxl.worksheet.table import TableColumn
 
 from workbook import apply_moves, close, macros, templates
 from test_apply_moves import department
-from test_close import _with_a_sales_ladder, _with_side_table, headcount, history_rows, small
+from test_close import _with_a_sales_ladder, _with_side_table, headcount, history_rows, older_dashboard, small
 
 
 class Range:
@@ -480,8 +479,7 @@ def test_the_close_macro_writes_todays_formulas_into_a_dashboard_an_older_ladder
     """tests/data/english-dashboard-edb34a9.xlsx (test_close): Excel's macro writes into the
     dashboard's 95 count cells and its empty A3 the formulas the command writes, reading the old
     ones through Excel's Formula property; HR's note in D3 and the month typed into B2 stay."""
-    path = tmp_path / "dept.xlsx"
-    shutil.copy(Path(__file__).parent / "data" / "english-dashboard-edb34a9.xlsx", path)
+    path = older_dashboard(tmp_path)
     twin = tmp_path / "twin" / "dept.xlsx"
     twin.parent.mkdir()
     shutil.copy(path, twin)

@@ -85,7 +85,12 @@ def cell_reference(text: str, sheet: str):
         box = range_boundaries(ref.replace("$", ""))
     except (ValueError, TypeError):
         return None
-    return (where.strip("'").replace("''", "'") if where else sheet), box
+    return (unquoted(where) if where else sheet), box
+
+
+def unquoted(where: str) -> str:
+    """A sheet's name as a reference writes it, its quotes taken off ('S x' → S x, 'O''B' → O'B)."""
+    return where.strip("'").replace("''", "'")
 
 
 def calls_addin(tokens: tuple[Token, ...], known: dict) -> bool:

@@ -185,9 +185,7 @@ def _read(text: str) -> tuple:
         value = token.value
         if token.type == Token.OPERAND and token.subtype == Token.RANGE and "!" in value:
             where, ref = value.rsplit("!", 1)
-            if where.startswith("'"):
-                where = where[1:-1].replace("''", "'")
-            value = f"{where}!{ref}"
+            value = f"{formula_text.unquoted(where)}!{ref}"
         out.append((token.type, token.subtype, value if token.subtype == Token.TEXT else value.upper()))
     return tuple(out)
 
