@@ -479,33 +479,32 @@ def test_after_the_month_end_every_reader_sees_the_values(tmp_path):
 @libreoffice.NEEDED
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
 def test_a_300_person_archive_prints_one_page_wide(tmp_path):
-    """Each archive sheet printed alone by LibreOffice: every page holds the first column and
+    """The archive printed by LibreOffice: every page holds the first column of its sheet and
     the last, headed as the header row repeated on it says (one page wide: a sheet printed two
-    pages across has pages without one of them), and the pages go down for the rows, at least
-    15 a page, not the 154 portrait pages of three columns it once took."""
+    pages across has pages without one of them), and each sheet's pages go down for its rows,
+    at least 15 a page, not the 154 portrait pages of three columns it once took. A month
+    sheet's page is known by its title, repeated on each; the review's pages have none."""
     path = tmp_path / "dept.xlsx"
     roster, records = sample.department(size=300)
     templates.with_department(roster, records).save(path)
-    archive = close.close_file(path).archive
-    sheets = openpyxl.load_workbook(archive).sheetnames
-    singles = []
-    for keep in sheets:
-        wb = openpyxl.load_workbook(archive)
-        for ws in [ws for ws in wb.worksheets if ws.title != keep]:
-            wb.remove(ws)
-        ws = wb.worksheets[0]
-        header = [c.value for c in ws[1 if keep.startswith("评审结果") else 2] if c.value]
-        ends = (header[0].split("\n")[0], header[-1].split("\n")[0])  # 工号 and 批准人 / 问题
-        singles.append((tmp_path / f"{len(singles)}.xlsx", ws.max_row, ends))
-        wb.save(singles[-1][0])
-    assert {s[2] for s in singles} == {("工号", "批准人"), ("工号", "问题")}
-    libreoffice.convert([s[0] for s in singles], "pdf", tmp_path / "pdf", tmp_path, timeout=300)
-    for i, (_, rows, ends) in enumerate(singles):
-        text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "pdf" / f"{i}.pdf"), "-"],
-                              capture_output=True, text=True, check=True).stdout
-        pages = text.rstrip("\f").split("\f")
-        assert all(all(end in page for end in ends) for page in pages), (sheets[i], len(pages))
-        assert len(pages) <= -(-rows // 15), (sheets[i], rows, len(pages))
+    closed = close.close_file(path)
+    sheets = {}  # title on its pages (None: the review) → its header's first and last column, its rows
+    for title, rows in closed.plan.archive.items():
+        review = title.startswith("评审结果")
+        header = [v for v in rows[0 if review else 1] if v]
+        sheets[None if review else rows[0][2]] = ((header[0].split("\n")[0], header[-1].split("\n")[0]), len(rows))
+    assert len(sheets) == len(closed.plan.archive) == 8
+    assert {ends for ends, _ in sheets.values()} == {("工号", "批准人"), ("工号", "问题")}
+    libreoffice.convert([closed.archive], "pdf", tmp_path / "pdf", tmp_path, timeout=300)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "pdf" / "2026-10.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    pages = {title: [] for title in sheets}
+    for page in text.rstrip("\f").split("\f"):
+        first = page.split("\n", 1)[0]
+        pages[next((t for t in sheets if t and t in first), None)].append(page)
+    for title, (ends, rows) in sheets.items():
+        assert pages[title] and all(all(end in page for end in ends) for page in pages[title]), title
+        assert len(pages[title]) <= -(-rows // 15), (title, rows, len(pages[title]))
 
 
 def _with_side_table(path) -> None:
