@@ -20,6 +20,7 @@ import libreoffice
 from workbook import cli, engine_book, files, recalc, templates, writes
 from workbook.file_book import FileBook
 from workbook.sample import department
+from workbooks import without_templates
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 LIBREOFFICE = libreoffice.NEEDED
@@ -58,8 +59,7 @@ def _staff_workbook() -> bytes:
     """`staff_workbook`'s file, built once per test process: eight tests start from it."""
     roster, records = department(size=12, months=6)
     wb = templates.with_department(roster, records)
-    for ws in [ws for ws in wb.worksheets if ws.title.startswith("模板-")]:
-        wb.remove(ws)  # (recalc reads none of them; LibreOffice's oracle takes half the time without)
+    without_templates(wb)
     ws = wb.create_sheet("汇总")
     ws.append(["工号", "下一职级", "可晋升", "周期平均"])
     for row, employee in enumerate(roster["employee"], 2):
