@@ -117,6 +117,27 @@ def test_a_text_history_score_stops_the_close_instead_of_freezing_empty_results(
     assert closed.plan.problems and path.read_bytes() == before
 
 
+def test_a_bad_cell_is_named_by_the_header_hr_sees_on_its_sheet(tmp_path):
+    """The CS grades score by a coefficient, headed 绩效系数 | Performance coefficient on their
+    month sheet, where History heads the same field 得分 | Score: a comma typed for the decimal
+    point on the sheet is said under the sheet's header. And a month whose one score is such a
+    cell is not said to be not filled in yet, which would send HR looking for a blank."""
+    import openpyxl
+
+    from test_apply_moves import department
+    from workbook import close
+    path = department(tmp_path, {})
+    wb = openpyxl.load_workbook(path)
+    ws = wb["2026-10 客服职级"]
+    assert ws["D2"].value == "绩效系数\nPerformance coefficient" and ws["A3"].value == 1002
+    ws["D3"] = "1,2"
+    wb.save(path)
+    closed = close.close_file(path)
+    assert [(p.zh, p.en) for p in closed.plan.problems] == [(
+        "「2026-10 客服职级」第 3 行（工号 1002）：「绩效系数」应为数字，现为「1,2」",
+        "'2026-10 客服职级' row 3 (employee 1002): 'Performance coefficient' should be a number, not '1,2'")]
+
+
 def test_the_same_id_twice_on_a_month_sheet_gives_neither_row_a_verdict(tmp_path):
     """Row 4 typed with row 3's id: both rows show an error, not the first person's verdict twice."""
     import openpyxl

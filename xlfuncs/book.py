@@ -108,6 +108,9 @@ def table_frame(table: schema.Table, cells: list[list], sheet: str, extra=(), de
     for key, value in defaults.items():
         if key not in frame:
             frame[key] = value
+    heads = cells[r - 1]  # each column's header as the sheet shows it, which a problem names (`schema.clean`)
+    frame.attrs["headers"] = {((sheet, key) if label_sheet else key): heads[pos]
+                              for pos, key in mapping.items() if pos < len(heads)}
     return frame, []
 
 
@@ -160,4 +163,5 @@ def read(source: Source) -> Inputs:
         if frame is not None:
             parts.append(frame)
     records = pd.concat(parts) if parts else pd.DataFrame(columns=["month", "employee"])
+    records.attrs["headers"] = {at: text for part in parts for at, text in part.attrs["headers"].items()}
     return Inputs(roster, records, policy, problems)

@@ -195,6 +195,7 @@ def clean(table: Table, frame: pd.DataFrame, extra: tuple[Field, ...] = (), keys
     """
     out = {}
     problems: list[Problem] = []
+    headers = frame.attrs.get("headers", {})
     fields = [f for f in (*table.fields, *extra) if keys is None or f.key in keys]
     index = frame.index if rows is None else frame.index[rows]
     for f in sorted(fields, key=lambda f: f.key != "employee"):  # ids first
@@ -212,7 +213,7 @@ def clean(table: Table, frame: pd.DataFrame, extra: tuple[Field, ...] = (), keys
         wrong = bad.to_numpy() | (column.isna().to_numpy() if f.required else False)
         for row in index[wrong]:
             employee = None if ids is None or pd.isna(ids.at[row]) else ids.at[row]
-            problems.append(_cell_problem(table, f, row, frame.at[row, f.key], employee))
+            problems.append(_cell_problem(table, f, row, frame.at[row, f.key], employee, headers))
         if f.bounds:
             low, high = f.bounds
             high = _days(frame, index) if high == DAYS else np.full(len(index), high)
@@ -223,7 +224,7 @@ def clean(table: Table, frame: pd.DataFrame, extra: tuple[Field, ...] = (), keys
             for i in np.flatnonzero(outside):
                 row = index[i]
                 employee = None if ids is None or pd.isna(ids.at[row]) else ids.at[row]
-                problems.append(_range_problem(table, f, row, number[i], high[i], employee))
+                problems.append(_range_problem(table, f, row, number[i], high[i], employee, headers))
             if outside.any():
                 out[f.key] = column.where(~outside)  # never a value outside: no verdict rests on it
     return pd.DataFrame({f.key: out[f.key] for f in fields}, index=index, copy=False), problems
@@ -259,23 +260,44 @@ def where(table: Table, row, employee=None) -> tuple[str, str]:
     return f"「{sheet_zh}」第 {number} 行{who_zh}", f"'{sheet_en}' row {number}{who_en}"
 
 
-def _range_problem(table: Table, f: Field, row, number: float, high: float, employee) -> Problem:
+def column_names(f: Field, row, headers: dict) -> tuple[str, str]:
+    """The column of `f` as HR finds it on the sheet of the row labelled `row`: its header there
+    (`book.table_frame` keeps them; a coefficient ladder's score is headed 绩效系数, an older
+    roster's ladder 职级序列), its Chinese part for the Chinese message and its English part
+    for the English. A header without one says it in the other language, or by the field's
+    English name where it is the field's own Chinese; where the header is not known, the
+    field's own names."""
+    header = headers.get((row[0], f.key) if isinstance(row, tuple) else f.key)
+    parts = [p.strip() for p in re.split(r"[|\n]", str(header or "")) if p.strip()]
+    if not parts:
+        return f.zh, f.en
+    chinese, english = [p for p in parts if _CJK.search(p)], [p for p in parts if not _CJK.search(p)]
+    zh = (chinese or english)[0]
+    return zh, english[0] if english else f.en if values.fold(zh) == values.fold(f.zh) else zh
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _range_problem(table: Table, f: Field, row, number: float, high: float, employee, headers: dict) -> Problem:
     at_zh, at_en = where(table, row, employee)
+    zh, en = column_names(f, row, headers)
     if not f.whole or number == np.floor(number):
         shown = f"{f.bounds[0]:g}–{high:g}" if np.isfinite(high) else f"≥ {f.bounds[0]:g}"
-        return Problem(f"{at_zh}：「{f.zh}」{number:g} 超出范围，应为 {shown}",
-                       f"{at_en}: '{f.en}' {number:g} is out of range; it should be {shown}", employee)
-    return Problem(f"{at_zh}：「{f.zh}」{number:g} 应为不小于 {f.bounds[0]:g} 的整数",
-                   f"{at_en}: '{f.en}' {number:g} should be a whole number of at least {f.bounds[0]:g}", employee)
+        return Problem(f"{at_zh}：「{zh}」{number:g} 超出范围，应为 {shown}",
+                       f"{at_en}: '{en}' {number:g} is out of range; it should be {shown}", employee)
+    return Problem(f"{at_zh}：「{zh}」{number:g} 应为不小于 {f.bounds[0]:g} 的整数",
+                   f"{at_en}: '{en}' {number:g} should be a whole number of at least {f.bounds[0]:g}", employee)
 
 
-def _cell_problem(table: Table, f: Field, row, raw, employee) -> Problem:
+def _cell_problem(table: Table, f: Field, row, raw, employee, headers: dict) -> Problem:
     kind_zh, kind_en = _KIND_TEXT[f.kind]
     at_zh, at_en = where(table, row, employee)
+    zh, en = column_names(f, row, headers)
     if values.is_blank(raw):
-        return Problem(f"{at_zh}：「{f.zh}」不能为空", f"{at_en}: '{f.en}' must not be blank", employee)
+        return Problem(f"{at_zh}：「{zh}」不能为空", f"{at_en}: '{en}' must not be blank", employee)
     if values.is_error(raw):
-        return Problem(f"{at_zh}：「{f.zh}」是错误值 {raw}，请修正该单元格",
-                       f"{at_en}: '{f.en}' is the error {raw}; correct that cell", employee)
-    return Problem(f"{at_zh}：「{f.zh}」应为{kind_zh}，现为「{raw}」",
-                   f"{at_en}: '{f.en}' should be {kind_en}, not '{raw}'", employee)
+        return Problem(f"{at_zh}：「{zh}」是错误值 {raw}，请修正该单元格",
+                       f"{at_en}: '{en}' is the error {raw}; correct that cell", employee)
+    return Problem(f"{at_zh}：「{zh}」应为{kind_zh}，现为「{raw}」",
+                   f"{at_en}: '{en}' should be {kind_en}, not '{raw}'", employee)

@@ -16,6 +16,7 @@ from .policy import Policy
 from .problems import Problem
 from .rules import Review, item_fields
 
+
 def everyone_on_a_sheet(roster, records, review: Review, policy: Policy, month: int) -> list[Problem]:
     """Everyone on the roster hired by the month's end is on one of its sheets."""
     label, end = values.month_label(month), values.month_end(month)
@@ -73,10 +74,10 @@ def metric_filled(roster, records, review: Review, policy: Policy, month: int) -
 
 def anything_typed(roster, records, review: Review, policy: Policy, month: int) -> list[Problem]:
     """A month whose sheets hold no score or KPI item at all is not filled in yet: said once,
-    not as a blank for every cell (a close run again straight after the last one)."""
-    clean, _ = schema.clean(schema.RECORDS, records, item_fields(policy))
-    metrics = clean[["score", *(f.key for f in item_fields(policy))]]
-    if len(records) and not metrics.notna().to_numpy().any():
+    not as a blank for every cell (a close run again straight after the last one). A cell
+    holding what is no number is typed: the review says what is wrong with it."""
+    keys = [key for key in ("score", *(f.key for f in item_fields(policy))) if key in records]
+    if len(records) and all(values.is_blank(v) for key in keys for v in records[key].to_numpy()):
         label = values.month_label(month)
         return [Problem(f"{label} 的月度表尚未填写（{len(records)} 人都没有得分）：月底填写后再结账",
                         f"the month sheets of {label} are not filled in yet (no score for any of "
