@@ -103,3 +103,27 @@ def test_an_english_workbook_says_its_moves_in_english(tmp_path, capsys):
     shown = openpyxl.load_workbook(path, read_only=True, data_only=True)["Dashboard"]
     counts = {label: n for label, n in shown.iter_rows(min_row=6, max_row=9, max_col=2, values_only=True)}
     assert counts == {"客服职级·初级客服": 0, "客服职级·中级客服": 1, "客服职级·高级客服": 0, "客服职级·客服主管": 0}
+
+
+def test_a_raise_typed_with_its_unit_is_said_as_typed_by_the_close_and_by_apply_moves(tmp_path):
+    """600元 in the raise cell is no number: the close says so on the month sheet, where HR typed
+    it, instead of freezing it into History; and a raise HR turned into text in History after
+    the close is said as typed by apply-moves, where it was refused as a raise left blank."""
+    said = "「加薪(元/月)」应为数字，现为「600元」"
+    path = department(tmp_path, {"decision": "晋升", "raise": "600元", "approver": "王经理"})
+    before = path.read_bytes()
+    closed = close.close_file(path).plan
+    assert [p.zh for p in closed.problems] == [f"「2026-10 客服职级」第 3 行（工号 1002）：{said}"]
+    assert path.read_bytes() == before
+
+    (tmp_path / "typed").mkdir()
+    path = department(tmp_path / "typed", {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    assert close.close_file(path).plan.problems == []
+    wb = openpyxl.load_workbook(path)
+    ws = wb["历史记录"]
+    column = next(c.column for c in ws[1] if str(c.value).startswith("加薪"))
+    assert ws.cell(3, 2).value == 1002 and ws.cell(3, column).value == 600
+    ws.cell(3, column).value = "600元"
+    wb.save(path)
+    plan, _ = apply_moves.apply_file(path)
+    assert [p.zh for p in plan.problems] == [f"「历史记录」第 3 行（工号 1002）：{said}"]

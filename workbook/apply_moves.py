@@ -114,7 +114,9 @@ def plan(source: book.Source, month: str | None = None) -> MovesPlan:
             f"are kept in History by the close"))
         return out
     decided_rows = (sheet_of == history) & (records["month"] == out.month) & records["decision"].notna()
-    decisions, _ = schema.clean(schema.RECORDS, inputs.records, rows=np.flatnonzero(decided_rows))
+    decisions, unreadable = schema.clean(schema.RECORDS, inputs.records, keys=("employee", *schema.DECISIONS),
+                                         rows=np.flatnonzero(decided_rows))
+    out.problems += unreadable  # (a raise of 600元, else refused as one left blank)
 
     log_cells = source.values(log)
     log_frame, problems = book.table_frame(schema.MOVES, log_cells, log)

@@ -85,7 +85,15 @@ def anything_typed(roster, records, review: Review, policy: Policy, month: int) 
     return []
 
 
-VALIDATIONS = [everyone_on_a_sheet, metric_filled]
+def decisions_readable(roster, records, review: Review, policy: Policy, month: int) -> list[Problem]:
+    """HR's decisions typed on the month's sheets (a raise of 600元, a negative one) read as the
+    schema reads them: the close freezes them into History, where apply-moves reads them, and a
+    raise it cannot read would be refused there as one left blank."""
+    ids = schema.clean(schema.RECORDS, records, keys=("employee",))[0]["employee"]  # (said by the review)
+    return schema.clean(schema.RECORDS, records, keys=schema.DECISIONS, ids=ids)[1]
+
+
+VALIDATIONS = [everyone_on_a_sheet, metric_filled, decisions_readable]
 
 
 def validate(roster, records, review: Review, policy: Policy, month: int) -> list[Problem]:
