@@ -260,6 +260,9 @@ def where(table: Table, row, employee=None) -> tuple[str, str]:
     return f"「{sheet_zh}」第 {number} 行{who_zh}", f"'{sheet_en}' row {number}{who_en}"
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def column_names(f: Field, row, headers: dict) -> tuple[str, str]:
     """The column of `f` as HR finds it on the sheet of the row labelled `row`: its header there
     (`book.table_frame` keeps them; a coefficient ladder's score is headed 绩效系数, an older
@@ -274,9 +277,6 @@ def column_names(f: Field, row, headers: dict) -> tuple[str, str]:
     chinese, english = [p for p in parts if _CJK.search(p)], [p for p in parts if not _CJK.search(p)]
     zh = (chinese or english)[0]
     return zh, english[0] if english else f.en if values.fold(zh) == values.fold(f.zh) else zh
-
-
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def _range_problem(table: Table, f: Field, row, number: float, high: float, employee, headers: dict) -> Problem:
