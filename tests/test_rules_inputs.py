@@ -19,8 +19,11 @@ def test_unknown_ladder_and_level_are_problems_of_that_employee_only():
               person(employee="3")]
     result = review(people, history("3", [1.0]))
     table = result.table
-    assert "未知序列「sales」" in table.at["1", "problem"].zh
-    assert "没有职级「组长」" in table.at["2", "problem"].zh
+    assert table.at["1", "problem"].zh.startswith("「员工名册」第 0 行（工号 1）：未知序列「sales」（可选：客服职级、")
+    assert table.at["2", "problem"].zh == ("「员工名册」第 1 行（工号 2）：序列「客服职级」没有职级「组长」"
+                                           "（可选：初级客服、中级客服、高级客服、客服主管）")
+    assert table.at["2", "problem"].en == ("'Roster' row 1 (employee 2): ladder cs_grade has no level '组长' "
+                                           "(one of Junior CS, Intermediate CS, Senior CS, CS supervisor)")
     assert table.at["1", "eligible"] is None and table.at["2", "demotion_due"] is None
     assert table.at["3", "problem"] is None and table.at["3", "eligible"] is False
 

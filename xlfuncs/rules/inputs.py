@@ -77,18 +77,22 @@ def read_people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -
         (ladder[i], values.fold(raw_level[i]) if isinstance(raw_level[i], str) else None), -1))
 
     problem = np.array([twice.get(emp) for emp in roster.index], object)  # a Problem record, or None
+    at = roster["sheet_row"].to_numpy(object)
     for i in np.flatnonzero(pd.isna(ladder) & pd.notna(raw_ladder)):
         emp, names = roster.index[i], "、".join(ld.name for ld in policy.ladders)
         ids = ", ".join(ld.id for ld in policy.ladders)
-        p = Problem(f"工号 {emp}：未知序列「{raw_ladder[i]}」（可选：{names}）",
-                    f"Employee {emp}: unknown ladder '{raw_ladder[i]}' (one of {ids})", emp)
+        at_zh, at_en = schema.where(schema.ROSTER, at[i], emp)
+        p = Problem(f"{at_zh}：未知序列「{raw_ladder[i]}」（可选：{names}）",
+                    f"{at_en}: unknown ladder '{raw_ladder[i]}' (one of {ids})", emp)
         problems.append(p)
         problem[i] = p
     for i in np.flatnonzero(pd.notna(ladder) & (row < 0) & pd.notna(raw_level)):
         emp, lad = roster.index[i], policy.ladder(ladder[i])
-        p = Problem(f"工号 {emp}：序列「{lad.name}」没有职级「{raw_level[i]}」"
+        at_zh, at_en = schema.where(schema.ROSTER, at[i], emp)
+        p = Problem(f"{at_zh}：序列「{lad.name}」没有职级「{raw_level[i]}」"
                     f"（可选：{'、'.join(r.name for r in lad.rungs)}）",
-                    f"Employee {emp}: ladder {lad.id} has no level '{raw_level[i]}'", emp)
+                    f"{at_en}: ladder {lad.id} has no level '{raw_level[i]}' "
+                    f"(one of {', '.join(r.name_en or r.name for r in lad.rungs)})", emp)
         problems.append(p)
         problem[i] = p
 
