@@ -491,8 +491,8 @@ def test_a_300_person_archive_prints_one_page_wide(tmp_path):
     sheets = {}  # title on its pages (None: the review) → its header's first and last column, its rows
     for title, rows in closed.plan.archive.items():
         review = title.startswith("评审结果")
-        header = [v for v in rows[0 if review else 1] if v]
-        sheets[None if review else rows[0][2]] = ((header[0].split("\n")[0], header[-1].split("\n")[0]), len(rows))
+        header = [v.split("\n")[0] for v in rows[0 if review else 1] if v]
+        sheets[None if review else rows[0][2]] = ((header[0], header[-1]), len(rows))
     assert len(sheets) == len(closed.plan.archive) == 8
     assert {ends for ends, _ in sheets.values()} == {("工号", "批准人"), ("工号", "问题")}
     libreoffice.convert([closed.archive], "pdf", tmp_path / "pdf", tmp_path, timeout=300)

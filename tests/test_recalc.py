@@ -296,7 +296,6 @@ def test_libreoffice_shows_the_stored_values_of_single_cell_formulas(tmp_path):
     assert shown["B1"].value == "中级客服"
 
 
-
 def test_progress_hears_of_every_step(dept, tmp_path):
     path, _, _ = dept
     seen = []
