@@ -109,8 +109,8 @@ def table_frame(table: schema.Table, cells: list[list], sheet: str, extra=(), de
         if key not in frame:
             frame[key] = value
     heads = cells[r - 1]  # each column's header as the sheet shows it, which a problem names (`schema.clean`)
-    frame.attrs["headers"] = {((sheet, key) if label_sheet else key): heads[pos]
-                              for pos, key in mapping.items() if pos < len(heads)}
+    frame.attrs["headers"] = schema.Headers({((sheet, key) if label_sheet else key): heads[pos]
+                                             for pos, key in mapping.items() if pos < len(heads)})
     return frame, []
 
 
@@ -163,5 +163,6 @@ def read(source: Source) -> Inputs:
         if frame is not None:
             parts.append(frame)
     records = pd.concat(parts) if parts else pd.DataFrame(columns=["month", "employee"])
-    records.attrs["headers"] = {at: text for part in parts for at, text in part.attrs["headers"].items()}
+    records.attrs["headers"] = schema.Headers({at: text for part in parts
+                                               for at, text in part.attrs["headers"].items()})
     return Inputs(roster, records, policy, problems)

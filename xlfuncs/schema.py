@@ -260,6 +260,17 @@ def where(table: Table, row, employee=None) -> tuple[str, str]:
     return f"「{sheet_zh}」第 {number} 行{who_zh}", f"'{sheet_en}' row {number}{who_en}"
 
 
+class Headers(dict):
+    """Each column's header as its sheet shows it, by field key ((sheet, key) where a frame
+    holds rows of several sheets), kept with a frame in its `attrs` (`book.table_frame`) for the
+    problems to name (`column_names`). pandas deep-copies `attrs` at every operation on the
+    frame (a column taken out of History, each time): never changed once made, it is handed on
+    as it is."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
