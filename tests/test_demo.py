@@ -2,7 +2,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from workbook import cli, sample
+from workbook import cli, sample, templates
+from workbook.file_book import FileBook
 from xlfuncs.policy import default_policy
 from xlfuncs.rules import evaluate
 
@@ -14,6 +15,26 @@ def test_sample_is_deterministic_and_covers_every_ladder():
     pd.testing.assert_frame_equal(records, again_records)
     assert set(roster["ladder"]) == {ld.name for ld in default_policy().ladders}
     assert len(roster) == 300 and records["month"].nunique() >= 12
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_demos_workbook_holds_what_the_template_filled_through_openpyxl_holds(tmp_path, lang):
+    """The demo writes History's rows as a close appends them (`templates.department_file`),
+    not through openpyxl: every sheet reads back the same, value and type, as the workbook
+    `with_department` fills cell by cell; History's Table reaches its last row."""
+    roster, records = sample.department(size=20, months=6)
+    records = sample.decide(roster, records)
+    templates.with_department(roster, records, lang=lang).save(tmp_path / "openpyxl.xlsx")
+    templates.department_file(tmp_path / "package.xlsx", roster, records, lang=lang)
+    made, theirs = FileBook(tmp_path / "package.xlsx"), FileBook(tmp_path / "openpyxl.xlsx")
+    assert made.sheet_names() == theirs.sheet_names()
+    for sheet in theirs.sheet_names():
+        assert [[(type(v), v) for v in row] for row in made.values(sheet)] == \
+            [[(type(v), v) for v in row] for row in theirs.values(sheet)], sheet
+    history = "历史记录" if lang == "zh" else "History"
+    assert len(made.values(history)) == 1 + (records["month"] < records["month"].max()).sum() > 60
+    table = next(iter(openpyxl.load_workbook(tmp_path / "package.xlsx")[history].tables.values()))
+    assert table.ref.endswith(str(len(made.values(history))))
 
 
 def test_demo_does_the_month_end_round(capsys, tmp_path):

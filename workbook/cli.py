@@ -48,7 +48,7 @@ def demo(args) -> int:
     policy = default_policy()
     roster, records = step("示例数据", "sample", lambda: sample.department(size=args.size, last=args.last))
     records = sample.decide(roster, records, policy)
-    step("建工作簿", "workbook", lambda: templates_module.with_department(roster, records, lang=args.lang).save(path))
+    step("建工作簿", "workbook", lambda: templates_module.department_file(path, roster, records, lang=args.lang))
     inputs = book.read(FileBook(path))
     review = evaluate(inputs.roster, inputs.records, inputs.policy, args.as_of)
     sys.stdout.write(report.render(review, policy, args.lang, args.all))
