@@ -486,7 +486,7 @@ def test_a_300_person_archive_prints_one_page_wide(tmp_path):
     sheet's page is known by its title, repeated on each; the review's pages have none."""
     path = tmp_path / "dept.xlsx"
     roster, records = sample.department(size=300)
-    templates.with_department(roster, records).save(path)
+    templates.department_file(path, roster, records)
     closed = close.close_file(path)
     sheets = {}  # title on its pages (None: the review) → its header's first and last column, its rows
     for title, rows in closed.plan.archive.items():

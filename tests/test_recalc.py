@@ -31,7 +31,7 @@ from xlfuncs.rules import evaluate
 def dept(tmp_path_factory):
     roster, records = department(size=80)
     path = tmp_path_factory.mktemp("dept") / "dept.xlsx"
-    templates.with_department(roster, records).save(path)
+    templates.department_file(path, roster, records)
     return path, roster, records
 
 

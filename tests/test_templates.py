@@ -280,7 +280,7 @@ def test_what_hr_prints_is_readable_and_history_prints_its_latest_month(tmp_path
     from workbook.sample import department
 
     path = tmp_path / "dept.xlsx"
-    templates.with_department(*department(size=100, months=13)).save(path)
+    templates.department_file(path, *department(size=100, months=13))
     assert close.close_file(path).plan.problems == []
     recalc.recalc(path, tmp_path / "values.xlsx", values_only=True)
     month = next(n for n in openpyxl.load_workbook(path, read_only=True).sheetnames if n.startswith("2026-11 客户"))
