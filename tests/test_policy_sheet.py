@@ -38,3 +38,14 @@ def test_an_edit_that_breaks_the_policy_is_reported():
             row[3] = 15
     with pytest.raises(PolicyError, match="105%"):
         Policy.from_dict(policy_sheet.read(cells))
+
+
+def test_a_review_band_typed_wrong_is_said_by_its_outcome():
+    """HR finds a band by its outcome on the policy sheet, not by counting the band rows."""
+    cells = [list(r) for r in policy_sheet.rows(default_data())]
+    promote = next(row for row in cells if row[:2] == ["晋升", "Promote"])
+    promote[2] = "八十"
+    with pytest.raises(PolicyError) as err:
+        policy_sheet.read_policy(cells)
+    assert [(p.zh, p.en) for p in err.value.problems] == [(
+        "评审档位「晋升」：lower 应为非负数，现为 '八十'", "Review band 'Promote': lower must be a number ≥ 0, not '八十'")]

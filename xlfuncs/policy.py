@@ -275,7 +275,11 @@ class _Reader:
                       pay_formula=self.text(m, "pay_formula", where, ""))
 
     def band(self, b: dict, i: int) -> Band:
-        where = (f"评审档位第{i}行", f"Review band row {i}")
+        """A review band, said by its outcome where it has one (the row HR finds it on), else by
+        its place among the bands."""
+        outcome = b.get("outcome")
+        where = ((f"评审档位「{outcome}」", f"Review band '{b.get('outcome_en') or outcome}'")
+                 if isinstance(outcome, str) and outcome.strip() else (f"评审档位第{i}行", f"Review band row {i}"))
         move = self.number(b, "move", where, required=True, integer=True, minimum=-1)
         return Band(outcome=self.text(b, "outcome", where),
                     outcome_en=self.text(b, "outcome_en", where, ""),
