@@ -61,6 +61,17 @@ def test_a_literal_id_and_an_omitted_optional_between_others(wb):
     assert shown(udfs.PROMO_ELIGIBLE, "1001", caller=wb) is True
 
 
+def test_a_language_that_is_neither_zh_nor_en_is_said_not_taken_for_chinese(wb):
+    """=PROMO_REASON(A2,,"fr") or a typo: the reason in no language HR asked for would read as
+    an answer. " EN " is English, a blank Chinese."""
+    assert shown(udfs.PROMO_REASON, cell(1002), MISSING, " EN ", caller=wb) == "tenure 17 months < 18 months"
+    assert shown(udfs.PROMO_REASON, cell(1002), MISSING, cell(None), caller=wb) == "司龄 17 个月 < 18 个月"
+    said = "语言应为 zh 或 en，现为「fr」 | the language must be zh or en, not 'fr'"
+    assert shown(udfs.PROMO_REASON, cell(1002), MISSING, "fr", caller=wb) == said  # its column shows problems as text
+    for fn in (udfs.CAREER_OPTIONS, udfs.PAY_DETAIL):
+        assert shown(fn, cell(1002), MISSING, "fr", caller=wb) == f"#VALUE! {said}", fn.__name__
+
+
 def test_a_column_in_gives_a_column_out_with_blanks_kept(wb):
     ids = column(1001, None, 1002, "１００３")
     assert shown(udfs.PROMO_ELIGIBLE, ids, caller=wb, height=4) == [[True], [""], [False], [True]]

@@ -152,11 +152,15 @@ def _no_cycle(table: pd.DataFrame, value: pd.Series) -> list:
 
 
 def _in(lang, column: str) -> str | CellError:
-    """`column`, or its English twin when `lang` says en."""
+    """`column`, or its English twin when `lang` says en; a language that is neither (fr, a
+    typo) is an error, not Chinese given silently."""
     lang = _one(lang, "语言", "the language")
     if isinstance(lang, CellError):
         return lang
-    return f"{column}_en" if str(lang or "").strip().lower() == "en" else column
+    said = "" if values.is_blank(lang) else str(lang).strip().lower()
+    if said not in ("", "zh", "en"):
+        return CellError("#VALUE!", f"语言应为 zh 或 en，现为「{lang}」", f"the language must be zh or en, not '{lang}'")
+    return f"{column}_en" if said == "en" else column
 
 
 # ---- the month sheets' computed columns, in their order ----------------------------------
