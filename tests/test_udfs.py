@@ -61,6 +61,15 @@ def test_a_literal_id_and_an_omitted_optional_between_others(wb):
     assert shown(udfs.PROMO_ELIGIBLE, "1001", caller=wb) is True
 
 
+def test_an_id_cell_holding_a_date_or_a_yes_no_says_the_formula_points_at_another_column(wb):
+    """=PROMO_ELIGIBLE(E2) with E2 a hire date, or a 可晋升 cell: no employee is 2026-01-01 00:00:00."""
+    assert shown(udfs.PROMO_ELIGIBLE, cell(dt.datetime(2026, 1, 1)), caller=wb) == (
+        "#VALUE! 工号单元格是 2026-01-01，不是工号：请让公式指向工号列 | "
+        "the employee id cell holds 2026-01-01, not an id: point the formula at the ids")
+    assert is_error(shown(udfs.NEXT_LEVEL, cell(True), caller=wb), "#VALUE!", "工号单元格是 TRUE", "holds TRUE")
+    assert shown(udfs.PROMO_ELIGIBLE, column(1001, dt.datetime(2026, 1, 1)), caller=wb, height=2)[0] == [True]
+
+
 def test_a_language_that_is_neither_zh_nor_en_is_said_not_taken_for_chinese(wb):
     """=PROMO_REASON(A2,,"fr") or a typo: the reason in no language HR asked for would read as
     an answer. " EN " is English, a blank Chinese."""

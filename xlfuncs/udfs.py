@@ -14,6 +14,7 @@ shaping helpers above them serve all of them.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -117,6 +118,10 @@ def _per_employee(employee, caller, as_of, question: str, answer=None, problem_t
             return CellError(raw, f"工号单元格是错误值 {raw}", f"the employee id cell is the error {raw}")
         if isinstance(review, CellError):
             return review
+        if isinstance(raw, (bool, dt.date)):  # the formula pointed at another column: a yes/no, a date
+            shown = ("TRUE" if raw else "FALSE") if isinstance(raw, bool) else f"{raw:%Y-%m-%d}"
+            return CellError("#VALUE!", f"工号单元格是 {shown}，不是工号：请让公式指向工号列",
+                             f"the employee id cell holds {shown}, not an id: point the formula at the ids")
         emp = values.employee_id(raw)
         if emp is values.INVALID or emp not in answers:
             return CellError("#N/A", f"工号 {raw if emp is values.INVALID else emp} 不在员工名册中",
