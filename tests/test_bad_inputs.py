@@ -184,3 +184,17 @@ def test_a_month_sheet_level_that_is_not_the_rosters_stops_the_close(tmp_path):
     folder = tmp_path / "english"
     folder.mkdir()
     assert close.close_file(_edited(folder, typed("Standard rep, intermediate"))).plan.problems == []
+
+
+def test_a_total_typed_under_a_month_sheets_records_is_said_as_no_id_not_as_someone_to_add(tmp_path):
+    """合计 in the id column under the records, with a SUM beside it, as HR totals a sheet: the
+    close said employee 合计 is not on the roster and to add them to it."""
+    from workbook import close
+
+    def total(wb):
+        ws = wb["2026-10 客服职级"]
+        assert ws["A3"].value == 1002 and ws["A4"].value is None
+        ws["A5"], ws["D5"] = "合计", "=SUM(D3:D4)"
+    closed = close.close_file(_edited(tmp_path, total))
+    assert [p.zh for p in closed.plan.problems] == [
+        "「2026-10 客服职级」第 5 行：工号列是「合计」，不是工号：合计、备注请写在记录以外，或删除该行"]

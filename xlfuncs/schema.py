@@ -271,9 +271,6 @@ class Headers(dict):
         return self
 
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
 def column_names(f: Field, row, headers: dict) -> tuple[str, str]:
     """The column of `f` as HR finds it on the sheet of the row labelled `row`: its header there
     (`book.table_frame` keeps them; a coefficient ladder's score is headed 绩效系数, an older
@@ -285,7 +282,8 @@ def column_names(f: Field, row, headers: dict) -> tuple[str, str]:
     parts = [p.strip() for p in re.split(r"[|\n]", str(header or "")) if p.strip()]
     if not parts:
         return f.zh, f.en
-    chinese, english = [p for p in parts if _CJK.search(p)], [p for p in parts if not _CJK.search(p)]
+    chinese = [p for p in parts if values.CHINESE.search(p)]
+    english = [p for p in parts if not values.CHINESE.search(p)]
     zh = (chinese or english)[0]
     return zh, english[0] if english else f.en if values.fold(zh) == values.fold(f.zh) else zh
 

@@ -24,6 +24,8 @@ _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "对"}
 _FALSE = {"否", "n", "no", "false", "0", "×", "✗", "✘", "错"}
 INVALID = object()  # what a reader returns for a cell it cannot read
+# a Chinese character: the unified ideographs, extension A and the compatibility ideographs
+CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"))
 

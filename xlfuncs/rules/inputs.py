@@ -210,6 +210,10 @@ def _stranger(first, rows: int, emp: str, history: set[str]) -> Problem:
     mistyped id; in History most likely someone who has left."""
     where_zh, where_en = schema.where(schema.RECORDS, first)
     more_zh, more_en = (f"等 {rows} 行", f" and {rows - 1} more") if rows > 1 else ("", "")
+    if values.CHINESE.search(emp):  # no id: a total (合计) or a note typed under the records
+        return Problem(f"{where_zh}{more_zh}：工号列是「{emp}」，不是工号：合计、备注请写在记录以外，或删除该行",
+                       f"{where_en}{more_en}: the id column holds '{emp}', which is no employee id: a total or a note "
+                       f"belongs outside the rows of records, or delete the row", emp)
     if isinstance(first, tuple) and values.fold(first[0]) not in history:
         return Problem(f"{where_zh}{more_zh}：工号 {emp} 不在员工名册中，未计入：请在员工名册中加上此人，或改正工号",
                        f"{where_en}{more_en}: employee {emp} is not on the roster, so not counted: add them to the "
