@@ -989,6 +989,26 @@ def test_start_month_that_may_not_lay_out_the_dashboard_and_has_nothing_else_to_
     assert path.read_bytes() == before and not (tmp_path / "dept-backups").exists()
 
 
+def test_start_month_that_may_not_lay_out_the_dashboard_still_builds_a_template_anew(tmp_path, capsys):
+    """The same dashboard, and the CS grades' template with 备注 inserted among our columns:
+    the template is built anew (Excel's macro would refuse it), the dashboard said."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    chart = BarChart()
+    chart.add_data(Reference(wb["看板"], min_col=2, min_row=6, max_row=9))
+    wb["看板"].add_chart(chart, "P4")
+    next(row for row in wb["政策"].iter_rows() if row[0].value == "晋升")[2].value = 85
+    ours = [c.value for c in wb["模板-客服职级"][2]]
+    wb["模板-客服职级"].insert_cols(4)
+    wb["模板-客服职级"].cell(2, 4, "备注")
+    wb.save(path)
+    assert cli.main(["start-month", str(path), "2026-10"]) == 0
+    out = capsys.readouterr().out
+    assert "templates built anew to the policy: 模板-客服职级" in out
+    assert "it holds charts, drawings or comments of yours" in out
+    assert [c.value for c in openpyxl.load_workbook(path, read_only=True)["模板-客服职级"][2]] == [*ours, "备注"]
+
+
 def test_a_ladder_renamed_in_the_policy_during_the_month_is_closed_from_its_sheet_of_the_old_name(tmp_path, capsys):
     """HR renames 客户代表 to 客户代表组 in the policy sheet and on the roster during October: 1001
     is on October's sheet of the old name, so start-month adds no sheet (it would put him on two

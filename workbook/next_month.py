@@ -366,7 +366,8 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
                                          f"for {label} already, every ladder's staff on one")])
     if not sheets and not started:
         return Started(problems=[Problem("员工名册中没有在该月前入职的员工", "the roster has no one hired by that month's end")])
-    if not sheets and not lists and not dashboard.formulas and not _may_lay_out(path, dashboard, inputs.policy, names):
+    if (not sheets and not stale and not lists and not dashboard.formulas
+            and not _may_lay_out(path, dashboard, inputs.policy, names)):
         return Started(notes=[dashboard.note()])  # the file is not written again, with a backup, for nothing
 
     done = []
