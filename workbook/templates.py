@@ -17,7 +17,7 @@ from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.worksheet.formula import ArrayFormula
 
 from xlfuncs import schema, values
-from xlfuncs.policy import Policy, default_data
+from xlfuncs.policy import Policy, default_data, default_policy
 from xlfuncs.rules import item_fields
 
 from . import edits, vba, writes
@@ -204,7 +204,7 @@ def department_file(path: Path, roster, records, lang: str = "zh") -> None:
     months = values.months(records["month"])[0]
     latest = (months == months.max()).to_numpy()
     wb = with_department(roster, records[latest], lang=lang)
-    policy = Policy.from_dict(default_data())
+    policy = default_policy()
     sheet = Names(lang).pick(schema.RECORDS.zh, schema.RECORDS.en)
     heads = [c.value for c in wb[sheet][1]]
     wb.save(path)
