@@ -970,18 +970,24 @@ def test_a_dashboard_holding_a_chart_of_hrs_is_not_laid_out_anew_and_the_close_s
     assert len(openpyxl.load_workbook(path)["看板"]._charts) == 6 and "客户代表·普通客服代表-中级" in headcount(path)
 
 
-def test_start_month_that_may_not_lay_out_the_dashboard_and_has_nothing_else_to_do_leaves_the_file(tmp_path, capsys):
-    """The review band 晋升 raised from 80 to 85 in the policy sheet (the dashboard's score bins
-    follow it, nothing else does) on a dashboard holding a chart of HR's: start-month says why it
-    was not laid out anew, and neither writes the file again nor keeps a backup of it."""
-    path = small(tmp_path)
-    wb = openpyxl.load_workbook(path)
+def _stale_dashboard_with_a_chart_of_hrs(wb) -> None:
+    """A chart of HR's on the dashboard, and the review band 晋升 raised from 80 to 85 in the
+    policy sheet (the dashboard's score bins follow it, nothing else does)."""
     chart = BarChart()
     chart.add_data(Reference(wb["看板"], min_col=2, min_row=6, max_row=9))
     wb["看板"].add_chart(chart, "P4")
     band = next(row for row in wb["政策"].iter_rows() if row[0].value == "晋升")
     assert band[2].value == 80
     band[2].value = 85
+
+
+def test_start_month_that_may_not_lay_out_the_dashboard_and_has_nothing_else_to_do_leaves_the_file(tmp_path, capsys):
+    """The review band 晋升 raised from 80 to 85 in the policy sheet (the dashboard's score bins
+    follow it, nothing else does) on a dashboard holding a chart of HR's: start-month says why it
+    was not laid out anew, and neither writes the file again nor keeps a backup of it."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    _stale_dashboard_with_a_chart_of_hrs(wb)
     wb.save(path)
     before = path.read_bytes()
     assert cli.main(["start-month", str(path), "2026-10"]) == 0
@@ -994,10 +1000,7 @@ def test_start_month_that_may_not_lay_out_the_dashboard_still_builds_a_template_
     the template is built anew (Excel's macro would refuse it), the dashboard said."""
     path = small(tmp_path)
     wb = openpyxl.load_workbook(path)
-    chart = BarChart()
-    chart.add_data(Reference(wb["看板"], min_col=2, min_row=6, max_row=9))
-    wb["看板"].add_chart(chart, "P4")
-    next(row for row in wb["政策"].iter_rows() if row[0].value == "晋升")[2].value = 85
+    _stale_dashboard_with_a_chart_of_hrs(wb)
     ours = [c.value for c in wb["模板-客服职级"][2]]
     wb["模板-客服职级"].insert_cols(4)
     wb["模板-客服职级"].cell(2, 4, "备注")
