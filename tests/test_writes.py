@@ -306,16 +306,15 @@ def test_apply_moves_killed_at_any_file_operation_leaves_no_verdict_of_the_level
 
 
 @pytest.mark.parametrize("at", ["SHA256SUMS", "2026-10.xlsx", ".~ladderbook-2026-10.xlsx"])
-def test_a_replace_close_killed_while_placing_its_archive_is_put_right_by_the_next(tmp_path, monkeypatch, at):
+def test_a_replace_close_killed_while_placing_its_archive_is_put_right_by_the_next(
+        tmp_path, monkeypatch, october_reopened, at):
     """--replace, killed at any of placing the new archive's three steps: writing the manifest's
     lines, renaming the first archive to its dated name, renaming the new one into place. The
     next close finishes them, so each line names the file of its checksum, as `sha256sum -c`
     checks them."""
-    path = small(tmp_path)
-    close.close_file(path)
-    folder = tmp_path / "dept-archive"
-    first = (folder / "2026-10.xlsx").read_bytes()
-    reopen_october(path)
+    made, first = october_reopened
+    shutil.copytree(made, tmp_path, dirs_exist_ok=True)
+    path, folder = tmp_path / "dept.xlsx", tmp_path / "dept-archive"
     rename, replace = Path.rename, writes.replace
 
     def renamed(self, target):
@@ -343,17 +342,16 @@ def test_a_replace_close_killed_while_placing_its_archive_is_put_right_by_the_ne
                     [hashlib.sha256(new).hexdigest(), "2026-10.xlsx"]]
 
 
-def test_a_replace_close_killed_after_saving_the_workbook_has_its_new_archive_put_in_place(tmp_path, monkeypatch):
+def test_a_replace_close_killed_after_saving_the_workbook_has_its_new_archive_put_in_place(tmp_path, monkeypatch,
+                                                                                           october_reopened):
     """--replace, killed between replacing the workbook and the archive's line: the month's
     first archive is there, with its line, and the new one under its temporary name. The
     workbook shows the month closed again (its sheets gone), so the next close puts the new
     archive in place and keeps the first under a dated name, as the close would have; a new
     archive of a --replace killed before the workbook was saved (its sheets still there) is not."""
-    path = small(tmp_path)
-    close.close_file(path)
-    folder = tmp_path / "dept-archive"
-    first = (folder / "2026-10.xlsx").read_bytes()
-    reopen_october(path)
+    made, first = october_reopened
+    shutil.copytree(made, tmp_path, dirs_exist_ok=True)
+    path, folder = tmp_path / "dept.xlsx", tmp_path / "dept-archive"
 
     def killed(*args, **kwargs):
         raise Killed
