@@ -10,23 +10,25 @@ month just closed, whose History holds a month more).
 import resource
 import shutil
 
-from recalc_bench import _cpu, _openpyxl, _recalc, built, measure, options
+from recalc_bench import _cpu, _openpyxl, _recalc, as_the_command, built, collected, measure, options
 
 
+@as_the_command
 def _close(path):
     start = _cpu()  # from before the imports: what the command pays
     from workbook.close import close_file
     closed = close_file(path)
     assert not closed.plan.problems, closed.text()
-    return _cpu() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(closed.plan.rows)
+    return _cpu() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(closed.plan.rows), collected()
 
 
+@as_the_command
 def _apply(path):
     start = _cpu()
     from workbook.apply_moves import apply_file
     plan, _ = apply_file(path)
     assert not plan.problems, plan.text()
-    return _cpu() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(plan.moves)
+    return _cpu() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(plan.moves), collected()
 
 
 def main():
@@ -39,11 +41,12 @@ def main():
     shutil.copy(folder / "month.xlsx", folder / "closed.xlsx")  # the file apply-moves starts from
     results["recalc (closed)"] = measure(_recalc, folder / "closed.xlsx")  # its History a month longer
     results["apply-moves"] = measure(_apply, folder / "month.xlsx")
-    for name, (seconds, peak_kb, count) in results.items():
-        print(f"{name:20s} {seconds:7.2f} s CPU   peak {peak_kb / 1024:6.0f} MB" + (f"   ({count:,})" if count else ""))
+    for name, (seconds, peak_kb, count, collecting) in results.items():
+        print(f"{name:20s} {seconds:7.2f} s CPU   peak {peak_kb / 1024:6.0f} MB" + (f"   ({count:,})" if count else "")
+              + (f", {collecting:.2f} s of it collecting cycles" if collecting is not None else ""))
     openpyxl = results["openpyxl load+save"]
     for name, recalc in (("close-month", "recalc"), ("apply-moves", "recalc (closed)")):  # each of the same file
-        seconds, peak_kb, _ = results[name]
+        seconds, peak_kb, *_ = results[name]
         print(f"{name}: / openpyxl = {seconds / openpyxl[0]:.2f} (goal <= 0.1), / {recalc} = "
               f"{seconds / results[recalc][0]:.2f} (goal <= 1), peak / {recalc}'s = "
               f"{peak_kb / results[recalc][1]:.2f} (goal < 1)")

@@ -3,8 +3,11 @@
 import pandas as pd
 import pytest
 
+from workbook.cli import collect_less
 from xlfuncs import values
 from xlfuncs.rules import evaluate
+
+collect_less()  # the commands' code run with the cycle collector as the command sets it
 
 REVIEW = "2026-10"  # the review month of most cases: its last day is 2026-10-31
 
