@@ -55,8 +55,8 @@ class FileBook:
                     raise
                 raise _unreadable(self.path, sheet, err) from None
             for i, row in enumerate(rows):  # row by row, each let go once made anew: History is not held twice
-                rows[i] = [v if (kind := type(v)) is float or v is None else _text(v) if kind is str
-                           else _day(v) if kind is dt.datetime else v for v in row]
+                rows[i] = [v if v is None or (kind := type(v)) is float else _text(v) if kind is str
+                           else _day(v) if kind is dt.datetime else v for v in row]  # None first: most cells
             self._values[sheet] = rows if rows != [[]] else []
         return self._values[sheet]
 
