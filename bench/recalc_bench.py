@@ -5,7 +5,7 @@ Builds the department workbook from the template with SIZE employees × MONTHS m
 (History plus the latest month's sheets), then measures side by side, in CPU seconds, each in a
 fresh process so that peak memory is its own:
   - recalc: `ladderbook recalc` of the file, imports included, with the cycle collector as the
-    command sets it (`cli.collect_less`), and beside it at Python's default thresholds;
+    command sets it (`collector.collecting_less`), and beside it at Python's default thresholds;
   - openpyxl: load_workbook + save of the same file (what a tool built on openpyxl pays just to
     open and write the workbook, before computing anything);
   - LibreOffice headless: load, recalculate every formula, save (its own profile made first).
@@ -32,12 +32,12 @@ def _cpu():
 
 def as_the_command(run):
     """`run` as the `ladderbook` command runs it: with the cycle collector it sets
-    (`cli.collect_less`); its seconds in collections counted (`collected`)."""
+    (`collector.collecting_less`); its seconds in collections counted (`collected`)."""
     @functools.wraps(run)  # named as `run`, so that a spawned process finds it
     def measured(path, default_collector=False):
         if not default_collector:
-            from workbook.cli import collect_less
-            collect_less()
+            from workbook.collector import THRESHOLDS
+            gc.set_threshold(*THRESHOLDS)
         gc.callbacks.append(_timing)
         return run(path)
     return measured

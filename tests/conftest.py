@@ -1,13 +1,15 @@
 """Small builders so each test states only what its case is about."""
 
+import gc
+
 import pandas as pd
 import pytest
 
-from workbook.cli import collect_less
+from workbook.collector import THRESHOLDS
 from xlfuncs import values
 from xlfuncs.rules import evaluate
 
-collect_less()  # the commands' code run with the cycle collector as the command sets it
+gc.set_threshold(*THRESHOLDS)  # the commands' code run with the cycle collector as the command sets it
 
 REVIEW = "2026-10"  # the review month of most cases: its last day is 2026-10-31
 
@@ -42,3 +44,13 @@ def one():
         result = review([p], records, **kw)
         return result.table.loc[p["employee"]]
     return run
+
+
+@pytest.fixture
+def pythons_defaults():
+    """The test process's cycle collector at Python's defaults (as Excel's Python has it), put back
+    as the suite runs it after."""
+    suite = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    yield (700, 10, 10)
+    gc.set_threshold(*suite)

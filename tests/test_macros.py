@@ -3,6 +3,7 @@ openpyxl: the same close and the same moves as the command line, carried out by 
 
 import copy
 import datetime as dt
+import gc
 import shutil
 from types import SimpleNamespace
 
@@ -17,6 +18,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import TableColumn
 
 from workbook import apply_moves, close, macros, templates
+from workbook.collector import THRESHOLDS
 from test_apply_moves import department
 from test_close import _with_a_sales_ladder, _with_side_table, headcount, history_rows, older_dashboard, small
 
@@ -291,6 +293,18 @@ def test_closing_a_month_again_asks_first(tmp_path, excel):
     asked, answer = excel(macros.LADDERBOOK_CLOSE_MONTH, path, answer="yes")
     assert "2026-10 closed" in answer and "replacing 1" in answer
     assert [(r["月份"].month, r["得分"]) for r in history_rows(path)] == [(9, 1.2), (10, 1.3)]
+
+
+def test_a_macro_runs_the_collector_less_often_and_leaves_excels_python_as_it_was(
+        tmp_path, excel, monkeypatch, pythons_defaults):
+    """The month end holds History's rows to its end (`workbook/collector.py`); Excel's Python
+    process goes on after the macro, with its own thresholds."""
+    path = department(tmp_path, {})
+    planning, during = close.plan, []
+    monkeypatch.setattr(close, "plan", lambda *a, **k: during.append(gc.get_threshold()) or planning(*a, **k))
+    (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
+    assert "2026-10 closed" in message
+    assert during == [THRESHOLDS] and gc.get_threshold() == pythons_defaults
 
 
 def test_problems_come_back_as_a_message_not_a_traceback(tmp_path, excel, monkeypatch):

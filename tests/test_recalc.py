@@ -1,6 +1,7 @@
 """ladderbook recalc: the add-in's answers stored as cached values, nothing else touched."""
 
 import base64
+import gc
 import random
 import shutil
 import re
@@ -19,6 +20,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 import libreoffice
 from test_apply_moves import department as deciding
 from test_close import small
+from workbook.collector import THRESHOLDS
 from workbook.file_book import FileBook
 from workbook import apply_moves, cli, close, files, formula_text, package, recalc, sheet_xml, templates
 from workbook.sample import department
@@ -639,3 +641,13 @@ def test_a_workbook_written_over_between_the_package_check_and_the_lock_has_its_
     monkeypatch.setattr(files, "refuse_unsafe", checked_then_written_over)
     assert recalc.recalc(book).computed == 1
     assert openpyxl.load_workbook(book, data_only=True, read_only=True)["Sheet"]["A1"].value == 2
+
+
+def test_a_command_runs_the_collector_less_often_while_it_works(dept, tmp_path, monkeypatch, pythons_defaults):
+    """`workbook/collector.py`: History's rows, held to the command's end, are not walked by a full
+    collection every few thousand objects made."""
+    book, during = copy(dept[0], tmp_path), []
+    computing = recalc.recalc
+    monkeypatch.setattr(recalc, "recalc", lambda *a, **k: during.append(gc.get_threshold()) or computing(*a, **k))
+    assert cli.main(["recalc", str(book)]) == 0
+    assert during == [THRESHOLDS] and gc.get_threshold() == pythons_defaults

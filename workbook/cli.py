@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import gc
 import sys
 import time
 from pathlib import Path
@@ -203,16 +202,6 @@ def apply_moves(args) -> int:
     return 1 if the_plan.problems else 0
 
 
-def collect_less() -> None:
-    """Python's cycle collector run less often, for the one command this process runs. A month end
-    reads History whole (5,000 people × 24 months: 100,000 rows, a list each) and holds it to the
-    end, and at the default thresholds (700, 10, 10) every full collection walks all of it again:
-    0.8 s of a 5,000-person recalc, 1.6 s of its close-month, against 0.2 and 0.4 s at these
-    (bench/recalc_bench.py prints it). Reference counting still frees everything the moment it is
-    let go; only cycles wait longer, and the peak memory measured the same."""
-    gc.set_threshold(50_000, 20, 100)
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse, with its complaints said in Chinese too and pointing at the help."""
 
@@ -289,10 +278,11 @@ def main(argv=None) -> int:
     p.set_defaults(run=apply_moves)
 
     args = parser.parse_args(argv)
-    collect_less()
     from . import files  # after the arguments: `--help` and a mistyped command load nothing
+    from .collector import collecting_less
     try:
-        return args.run(args)
+        with collecting_less():
+            return args.run(args)
     except files.Refused as err:  # a file the command will not touch, and why: said, nothing changed
         print(err, file=sys.stderr)
         return 2

@@ -22,6 +22,7 @@ from xlfuncs.excel import excel_macro
 from xlfuncs.excel_book import XlwingsBook
 
 from . import apply_moves, archive, close, files, writes
+from .collector import collecting_less
 from .next_month import formulas_up
 from .sheets.month import month_sheet
 from .sheets.style import TEMPLATE_ROWS, Names, month_rows
@@ -149,7 +150,8 @@ def _run(step) -> None:
     calculation, app.screen_updating = app.calculation, False
     app.calculation = "manual"
     try:
-        message = step(xl_book, path)
+        with collecting_less():
+            message = step(xl_book, path)
     except Exception as err:  # noqa: BLE001 (a message box is the only place left to say it)
         message = f"出错，工作簿可能未完整保存，请勿保存并重新打开 | Failed: {err}"
     finally:
