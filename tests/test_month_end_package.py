@@ -27,6 +27,7 @@ from openpyxl.xml.functions import fromstring
 import libreoffice
 from graft import CORPUS, graft
 from test_apply_moves import department
+from test_close import small
 from test_recalc import members, with_vba_and_image
 from workbook import apply_moves, close, edits, files, package, writes
 from workbook.file_book import FileBook
@@ -222,27 +223,46 @@ def test_the_values_a_close_carries_past_its_edit_are_what_the_file_holds(tmp_pa
 
 
 def test_the_rules_frames_a_month_end_carries_are_those_of_the_sheets_it_left_as_they_were(tmp_path, monkeypatch):
-    """The close appends to History and leaves the roster: its recalc step makes History's
-    frame anew and takes the roster's its plan made. apply-moves changes the roster and leaves
-    History: the other way round. Each time the inputs are what a fresh reader gives."""
+    """The close appends to History and leaves the roster: its recalc step frames only the rows
+    it appended to History and takes the rest of History's frame, and the roster's, from its
+    plan. apply-moves changes the roster and leaves History: it frames the roster anew and takes
+    History's. Each time the inputs are what a fresh reader gives."""
     path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
     edited_path = tmp_path / "edited.xlsx"
-    made = []
+    made = []  # (sheet, the Excel row the rows framed are under)
     table_frame = book.table_frame
-    monkeypatch.setattr(book, "table_frame", lambda table, cells, sheet, *rest, **kw:
-                        made.append(sheet) or table_frame(table, cells, sheet, *rest, **kw))
-    for plan_of, remade, kept in ((close.plan, "历史记录", "员工名册"), (apply_moves.plan, "员工名册", "历史记录")):
+    monkeypatch.setattr(book, "table_frame", lambda table, cells, sheet, *rest: (
+        made.append((sheet, rest[3] if len(rest) > 3 else 0)) or table_frame(table, cells, sheet, *rest)))
+    history_rows = len(FileBook(path).values("历史记录"))  # the header and September's row
+    for plan_of, framed in ((close.plan, ("历史记录", history_rows)), (apply_moves.plan, ("员工名册", 0))):
         source = FileBook(path)
         the_plan = plan_of(source)  # which reads the rules' inputs
         with writes.held(path) as held:
             edited = edits.edited_copy(held, the_plan.carry_out, the_plan.policy, the_plan.lang, edited_path)
         made.clear()
         carried = book.read(source.carried(edited.read_back, edited_path))
-        assert remade in made and kept not in made, made
+        assert [frame for frame in made if frame[0] in ("历史记录", "员工名册")] == [framed], made
         fresh = book.read(FileBook(edited_path))
         shutil.copy(edited_path, path)  # apply-moves next, on the month closed
         pd.testing.assert_frame_equal(carried.roster, fresh.roster)
         pd.testing.assert_frame_equal(carried.records, fresh.records)
+
+
+def test_historys_frame_grown_by_the_rows_a_close_appends_is_the_frame_of_the_file_it_wrote(tmp_path):
+    """Two people, one scored by KPI items, a month of each in History: the frame the close's
+    recalc step reads, grown by October's rows, is a fresh reader's, headers and all."""
+    path = small(tmp_path)
+    source = FileBook(path)
+    the_plan = close.plan(source)
+    edited_path = tmp_path / "edited.xlsx"
+    with writes.held(path) as held:
+        edited = edits.edited_copy(held, the_plan.carry_out, the_plan.policy, the_plan.lang, edited_path)
+    assert edited.read_back["历史记录"]  # appended to, not left as it was
+    carried, fresh = (book.read(reader).records for reader in (source.carried(edited.read_back, edited_path),
+                                                               FileBook(edited_path)))
+    pd.testing.assert_frame_equal(carried, fresh)
+    assert dict(carried.attrs["headers"]) == dict(fresh.attrs["headers"])
+    assert len(carried.loc["历史记录"]) == 4  # September's and October's, two people each
 
 
 ODD = [7, 2.5, np.int64(3), np.float64(0.1), np.bool_(True), False, " padded ", "=SUM(A1)", "two\nlines",

@@ -36,7 +36,7 @@ class FileBook:
         except XlwingsError as err:  # what the reader cannot follow of a package (a sheet's id under another prefix)
             raise _unreadable_file(self.path, err) from None
         self._values = {}
-        self._kept = {}  # sheet → {key: what was derived from its values} (`kept`)
+        self._kept = {}  # sheet → {key: (what was derived from its values, how it grows)} (`kept`)
 
     def sheet_names(self) -> list[str]:
         return list(self._names)
@@ -67,25 +67,33 @@ class FileBook:
             xml = package.member(z, files.sheet_parts(z)[sheet]).decode("utf-8")
         return {coordinate_to_tuple(f.cell): f.text for f in formula_text.found(sheet, xml) if not f.array}
 
-    def kept(self, sheet: str, key, make):
+    def kept(self, sheet: str, key, make, grow=None):
         """What `make()` derives from the sheet's values (the rules' frame of it, `book.read`),
         made once per reading of them: a month end's recalc step asks again for every frame its
-        plan made."""
+        plan made. `grow(made, values, after)`, if given: the same of the sheet with rows appended
+        under Excel row `after`, made from `made` (`carried`)."""
         held = self._kept.setdefault(sheet, {})
         if key not in held:
-            held[key] = make()
-        return held[key]
+            held[key] = (make(), grow)
+        return held[key][0]
 
     def carried(self, read_back: dict[str, list], path: Path) -> FileBook:
         """A reader of the file as the month end edited it (written to `path`), which reads
         again only what it must: the values already read of each sheet in `read_back` are carried over,
         with that sheet's changes (`Deleted`, `Put`, as a reader reads them back) made to them,
-        and what was derived from a sheet left as it was (`kept`). History, the largest sheet,
-        is not read twice for the rows a close appends to it, nor framed twice past apply-moves."""
+        and what was derived from a sheet left as it was (`kept`), or grown by the rows appended
+        to it. History, the largest sheet, is not read twice for the rows a close appends to it,
+        nor framed twice past apply-moves, nor framed again whole past the close."""
         book = FileBook(path)
         book._values = {sheet: _changed(rows, read_back[sheet]) for sheet, rows in self._values.items()
                         if sheet in read_back}
-        book._kept = {sheet: kept for sheet, kept in self._kept.items() if read_back.get(sheet) == []}  # unchanged
+        for sheet, kept in self._kept.items():
+            changes = read_back.get(sheet)
+            if changes == []:  # unchanged
+                book._kept[sheet] = kept
+            elif changes and all(isinstance(c, Put) and c.row > len(self._values[sheet]) for c in changes):
+                book._kept[sheet] = {key: (grow(made, book._values[sheet], len(self._values[sheet])), grow)
+                                     for key, (made, grow) in kept.items() if grow is not None}
         return book
 
 

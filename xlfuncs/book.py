@@ -78,17 +78,19 @@ def find_header(table: schema.Table, cells: list[list], sheet: str, extra=(), de
 
 
 def table_frame(table: schema.Table, cells: list[list], sheet: str, extra=(), defaults=None,
-                label_sheet=False):
+                label_sheet=False, after: int = 0):
     """The rows under the header row as raw cells, one column per field found, indexed by
     Excel row number (with `label_sheet`, by sheet and row); or None and the problem naming
     the sheet and the missing headers. A row is read if a cell under a field's header holds
     something: what other columns show (the add-in's answers on a month sheet's blank rows,
-    #NAME? where it is not loaded; HR's own formulas filled down) makes no row."""
+    #NAME? where it is not loaded; HR's own formulas filled down) makes no row. With `after`,
+    only the rows under Excel row `after` (those a close appended: `_frame`'s `grow`)."""
     defaults = defaults or {}
     found, problems = find_header(table, cells, sheet, extra, defaults)
     if found is None:
         return None, problems
-    r, mapping = found
+    header, mapping = found
+    r = max(header, after)  # the rows read start under it
     body = cells[r:]
     fields = sorted(mapping)
     rows = [i for i, row in enumerate(body)
@@ -108,7 +110,7 @@ def table_frame(table: schema.Table, cells: list[list], sheet: str, extra=(), de
     for key, value in defaults.items():
         if key not in frame:
             frame[key] = value
-    heads = cells[r - 1]  # each column's header as the sheet shows it, which a problem names (`schema.clean`)
+    heads = cells[header - 1]  # each column's header as the sheet shows it, which a problem names (`schema.clean`)
     frame.attrs["headers"] = schema.Headers({((sheet, key) if label_sheet else key): heads[pos]
                                              for pos, key in mapping.items() if pos < len(heads)})
     return frame, []
@@ -117,14 +119,25 @@ def table_frame(table: schema.Table, cells: list[list], sheet: str, extra=(), de
 def _frame(source: Source, table: schema.Table, sheet: str, extra=(), defaults=None, label_sheet=False):
     """`table_frame` of the sheet, made once per reading of its values where the source keeps
     what it derives from them (`FileBook.kept`, which a month end carries past an edit that left
-    the sheet as it was: History, past apply-moves). Each read gets a frame of its own."""
+    the sheet as it was: History, past apply-moves; or that appended rows to it: History, past
+    the close, whose frame grows by the rows added). Each read gets a frame of its own."""
     def make():
         return table_frame(table, source.values(sheet), sheet, extra, defaults, label_sheet)
+
+    def grow(made, cells: list[list], after: int):
+        """`made` of the sheet's rows to Excel row `after`, with the frame of the rows under them."""
+        frame, problems = made
+        if frame is None:
+            return made
+        more, _ = table_frame(table, cells, sheet, extra, defaults, label_sheet, after)
+        grown = pd.concat([frame, more]) if len(more) else frame.copy(deep=False)
+        grown.attrs["headers"] = frame.attrs["headers"]
+        return grown, problems
     kept = getattr(source, "kept", None)
     if kept is None:
         return make()
     frame, problems = kept(sheet, (table.key, tuple(extra), tuple(sorted((defaults or {}).items())), label_sheet),
-                           make)
+                           make, grow)
     return (None if frame is None else frame.copy(deep=False)), list(problems)
 
 
