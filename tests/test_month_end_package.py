@@ -30,7 +30,7 @@ from test_apply_moves import department
 from test_close import small
 from test_recalc import members, with_vba_and_image
 from workbook import apply_moves, close, edits, files, package, writes
-from workbook.file_book import FileBook
+from workbook.file_book import FileBook, Put
 from workbook.recalc import recalc
 from workbook.sheets.month import month_sheet
 from workbook.styles_part import Styles
@@ -263,6 +263,27 @@ def test_historys_frame_grown_by_the_rows_a_close_appends_is_the_frame_of_the_fi
     pd.testing.assert_frame_equal(carried, fresh)
     assert dict(carried.attrs["headers"]) == dict(fresh.attrs["headers"])
     assert len(carried.loc["历史记录"]) == 4  # September's and October's, two people each
+
+
+def test_a_sheet_framed_without_its_header_is_framed_whole_once_rows_with_it_are_appended(tmp_path):
+    """A History the plan read blank (no header: no frame), given its header and a row: the
+    carried reader frames it as a fresh one does, not as the blank it was."""
+    before, after = tmp_path / "before.xlsx", tmp_path / "after.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "历史记录"
+    wb.save(before)
+    rows = [["月份", "工号", "得分"], [dt.datetime(2026, 10, 1), 1001, 1.2]]
+    for row in rows:
+        wb.active.append(row)
+    wb.save(after)
+    source = FileBook(before)
+    assert book.read(source).records.empty
+    typed = [Put(r, c, dt.date(2026, 10, 1) if isinstance(v, dt.datetime) else v)
+             for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1)]
+    carried, fresh = (book.read(reader).records for reader in (source.carried({"历史记录": typed}, after),
+                                                               FileBook(after)))
+    assert len(fresh) == 1
+    pd.testing.assert_frame_equal(carried, fresh)
 
 
 ODD = [7, 2.5, np.int64(3), np.float64(0.1), np.bool_(True), False, " padded ", "=SUM(A1)", "two\nlines",

@@ -127,8 +127,8 @@ def _frame(source: Source, table: schema.Table, sheet: str, extra=(), defaults=N
     def grow(made, cells: list[list], after: int):
         """`made` of the sheet's rows to Excel row `after`, with the frame of the rows under them."""
         frame, problems = made
-        if frame is None:
-            return made
+        if frame is None:  # no header among the rows read: perhaps among those appended
+            return table_frame(table, cells, sheet, extra, defaults, label_sheet)
         more, _ = table_frame(table, cells, sheet, extra, defaults, label_sheet, after)
         grown = pd.concat([frame, more]) if len(more) else frame.copy(deep=False)
         grown.attrs["headers"] = frame.attrs["headers"]
