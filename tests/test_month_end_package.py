@@ -196,15 +196,23 @@ def typed(rows: list[list]) -> list[list]:
     return [[(type(v), v) for v in row] for row in rows]
 
 
-def carried_and_fresh(path, carry_out, policy, lang, source):
-    """What a month end carries past its edit of the file (the plan's reads with the edits made
-    to them) and what a fresh reader reads from the edited file, for every sheet carried."""
+def edited_readers(path, carry_out, policy, lang, source):
+    """`carry_out` done on the workbook at `path` as a month end edits it, the edited file then
+    put in its place: (the edit's changes as a reader reads them back, the reader the month end
+    carries past its edit from `source`, a fresh reader of the edited file)."""
     edited_path = path.with_name("edited.xlsx")
     with writes.held(path) as held:
         edited = edits.edited_copy(held, carry_out, policy, lang, edited_path)
     carried, fresh = source.carried(edited.read_back, edited_path), FileBook(edited_path)
     shutil.copy(edited_path, path)  # as the month end puts it in place
-    return edited.read_back, {s: typed(carried.values(s)) for s in carried._values}, \
+    return edited.read_back, carried, fresh
+
+
+def carried_and_fresh(path, carry_out, policy, lang, source):
+    """What a month end carries past its edit of the file (the plan's reads with the edits made
+    to them) and what a fresh reader reads from the edited file, for every sheet carried."""
+    read_back, carried, fresh = edited_readers(path, carry_out, policy, lang, source)
+    return read_back, {s: typed(carried.values(s)) for s in carried._values}, \
         {s: typed(fresh.values(s)) for s in carried._values}
 
 
@@ -228,7 +236,6 @@ def test_the_rules_frames_a_month_end_carries_are_those_of_the_sheets_it_left_as
     plan. apply-moves changes the roster and leaves History: it frames the roster anew and takes
     History's. Each time the inputs are what a fresh reader gives."""
     path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
-    edited_path = tmp_path / "edited.xlsx"
     made = []  # (sheet, the Excel row the rows framed are under)
     table_frame = book.table_frame
     monkeypatch.setattr(book, "table_frame", lambda table, cells, sheet, *rest: (
@@ -237,13 +244,11 @@ def test_the_rules_frames_a_month_end_carries_are_those_of_the_sheets_it_left_as
     for plan_of, framed in ((close.plan, ("历史记录", history_rows)), (apply_moves.plan, ("员工名册", 0))):
         source = FileBook(path)
         the_plan = plan_of(source)  # which reads the rules' inputs
-        with writes.held(path) as held:
-            edited = edits.edited_copy(held, the_plan.carry_out, the_plan.policy, the_plan.lang, edited_path)
-        made.clear()
-        carried = book.read(source.carried(edited.read_back, edited_path))
+        made.clear()  # what the edit, the carrying past it and the reading after it frame
+        _, carrying, reading = edited_readers(path, the_plan.carry_out, the_plan.policy, the_plan.lang, source)
+        carried = book.read(carrying)
         assert [frame for frame in made if frame[0] in ("历史记录", "员工名册")] == [framed], made
-        fresh = book.read(FileBook(edited_path))
-        shutil.copy(edited_path, path)  # apply-moves next, on the month closed
+        fresh = book.read(reading)
         pd.testing.assert_frame_equal(carried.roster, fresh.roster)
         pd.testing.assert_frame_equal(carried.records, fresh.records)
 
@@ -254,12 +259,9 @@ def test_historys_frame_grown_by_the_rows_a_close_appends_is_the_frame_of_the_fi
     path = small(tmp_path)
     source = FileBook(path)
     the_plan = close.plan(source)
-    edited_path = tmp_path / "edited.xlsx"
-    with writes.held(path) as held:
-        edited = edits.edited_copy(held, the_plan.carry_out, the_plan.policy, the_plan.lang, edited_path)
-    assert edited.read_back["历史记录"]  # appended to, not left as it was
-    carried, fresh = (book.read(reader).records for reader in (source.carried(edited.read_back, edited_path),
-                                                               FileBook(edited_path)))
+    read_back, *readers = edited_readers(path, the_plan.carry_out, the_plan.policy, the_plan.lang, source)
+    assert read_back["历史记录"]  # appended to, not left as it was
+    carried, fresh = (book.read(reader).records for reader in readers)
     pd.testing.assert_frame_equal(carried, fresh)
     assert dict(carried.attrs["headers"]) == dict(fresh.attrs["headers"])
     assert len(carried.loc["历史记录"]) == 4  # September's and October's, two people each
