@@ -22,6 +22,7 @@ import resource
 import shutil
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 
@@ -35,11 +36,10 @@ def as_the_command(run):
     (`collector.collecting_less`); its seconds in collections counted (`collected`)."""
     @functools.wraps(run)  # named as `run`, so that a spawned process finds it
     def measured(path, default_collector=False):
-        if not default_collector:
-            from workbook.collector import THRESHOLDS
-            gc.set_threshold(*THRESHOLDS)
+        from workbook.collector import collecting_less
         gc.callbacks.append(_timing)
-        return run(path)
+        with nullcontext() if default_collector else collecting_less():
+            return run(path)
     return measured
 
 

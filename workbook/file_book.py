@@ -88,11 +88,11 @@ class FileBook:
         book._values = {sheet: _changed(rows, read_back[sheet]) for sheet, rows in self._values.items()
                         if sheet in read_back}
         for sheet, kept in self._kept.items():
-            changes = read_back.get(sheet)
+            changes, read = read_back.get(sheet), len(self._values[sheet])
             if changes == []:  # unchanged
                 book._kept[sheet] = kept
-            elif changes and all(isinstance(c, Put) and c.row > len(self._values[sheet]) for c in changes):
-                book._kept[sheet] = {key: (grow(made, book._values[sheet], len(self._values[sheet])), grow)
+            elif changes and all(isinstance(c, Put) and c.row > read for c in changes):  # rows appended
+                book._kept[sheet] = {key: (grow(made, book._values[sheet], read), grow)
                                      for key, (made, grow) in kept.items() if grow is not None}
         return book
 
