@@ -4,6 +4,7 @@ import pytest
 
 from workbook import cli, sample, templates
 from workbook.file_book import FileBook
+from workbooks import typed
 from xlfuncs.policy import default_policy
 from xlfuncs.rules import evaluate
 
@@ -29,8 +30,7 @@ def test_the_demos_workbook_holds_what_the_template_filled_through_openpyxl_hold
     made, theirs = FileBook(tmp_path / "package.xlsx"), FileBook(tmp_path / "openpyxl.xlsx")
     assert made.sheet_names() == theirs.sheet_names()
     for sheet in theirs.sheet_names():
-        assert [[(type(v), v) for v in row] for row in made.values(sheet)] == \
-            [[(type(v), v) for v in row] for row in theirs.values(sheet)], sheet
+        assert typed(made.values(sheet)) == typed(theirs.values(sheet)), sheet
     history = "历史记录" if lang == "zh" else "History"
     assert len(made.values(history)) == 1 + (records["month"] < records["month"].max()).sum() > 60
     table = next(iter(openpyxl.load_workbook(tmp_path / "package.xlsx")[history].tables.values()))

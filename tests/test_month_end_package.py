@@ -28,6 +28,7 @@ import libreoffice
 from graft import CORPUS, graft
 from test_apply_moves import department
 from test_close import small
+from workbooks import typed
 from test_recalc import members, with_vba_and_image
 from workbook import apply_moves, close, edits, files, package, writes
 from workbook.file_book import FileBook, Put
@@ -191,11 +192,6 @@ def test_a_workbook_libreoffice_saved_closes_and_applies(tmp_path):
     assert FileBook(tmp_path / "again" / "dept.xlsx").values("员工名册")[1][3] == "中级客服"
 
 
-def typed(rows: list[list]) -> list[list]:
-    """Rows with each value's type beside it: 3 and 3.0, a date and a datetime, differ."""
-    return [[(type(v), v) for v in row] for row in rows]
-
-
 def edited_readers(path, carry_out, policy, lang, source):
     """`carry_out` done on the workbook at `path` as a month end edits it, the edited file then
     put in its place: (the edit's changes as a reader reads them back, the reader the month end
@@ -280,9 +276,9 @@ def test_a_sheet_framed_without_its_header_is_framed_whole_once_rows_with_it_are
     wb.save(after)
     source = FileBook(before)
     assert book.read(source).records.empty
-    typed = [Put(r, c, dt.date(2026, 10, 1) if isinstance(v, dt.datetime) else v)
-             for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1)]
-    carried, fresh = (book.read(reader).records for reader in (source.carried({"历史记录": typed}, after),
+    puts = [Put(r, c, dt.date(2026, 10, 1) if isinstance(v, dt.datetime) else v)
+            for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1)]
+    carried, fresh = (book.read(reader).records for reader in (source.carried({"历史记录": puts}, after),
                                                                FileBook(after)))
     assert len(fresh) == 1
     pd.testing.assert_frame_equal(carried, fresh)

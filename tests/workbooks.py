@@ -14,6 +14,11 @@ def sheet(table: schema.Table, rows: list[dict], english=False) -> list[list]:
     return [[names.get(k, k) for k in keys]] + [[r.get(k) for k in keys] for r in rows]
 
 
+def typed(rows: list[list]) -> list[list]:
+    """Rows with each value's type beside it: 3 and 3.0, a date and a datetime, differ."""
+    return [[(type(v), v) for v in row] for row in rows]
+
+
 def frame_rows(frame: pd.DataFrame) -> list[dict]:
     clean = frame.astype(object).where(frame.notna(), None)
     return clean.to_dict("records")
