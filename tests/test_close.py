@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table
 
 from workbook import apply_moves, archive, cli, close, next_month, recalc, sample, templates
@@ -956,6 +957,56 @@ def test_a_note_hr_typed_on_the_dashboard_does_not_have_it_laid_out_anew(tmp_pat
     assert close.plan(FileBook(path)).dashboard is None
 
 
+def test_a_dashboard_laid_out_anew_keeps_what_hr_put_beside_its_tables(tmp_path, capsys):
+    """HR's note in D3, a formula of theirs beside the headcount and a date in the format they
+    chose under the charts stay where they were, as they were, when start-month lays out anew a
+    dashboard whose ladder was renamed (the code before wrote the dashboard without them)."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["看板"]
+    ws["D3"], ws["J6"], ws["J60"] = "备注：十月数据已核对", "=B6*2", dt.datetime(2026, 10, 31)
+    ws["J60"].number_format = "yyyy/mm/dd"
+    renamed_ladder(path, wb)
+    assert cli.main(["start-month", str(path), "2026-10"]) == 0
+    assert "dashboard laid out anew to the policy: 看板" in capsys.readouterr().out
+    ws = openpyxl.load_workbook(path)["看板"]
+    assert [ws[at].value for at in ("D3", "J6", "J60", "A10")] == [
+        "备注：十月数据已核对", "=B6*2", dt.datetime(2026, 10, 31), "客户代表组·普通客服代表-中级"]
+    assert ws["J60"].number_format == "yyyy/mm/dd"
+
+
+def test_a_dashboard_whose_new_layout_would_cover_or_misplace_hrs_cells_is_not_laid_out_anew_and_said(tmp_path):
+    """The rung 客服职级·客服主管 (no one on it) deleted from the policy sheet: laid out anew, the
+    dashboard's tables would each start a row higher, its outcomes' headers where HR typed a
+    note (C33, beside the old title) and its headcount no longer where HR's formula in J6 reads
+    it. The close leaves the dashboard as it was and names those cells."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    assert [c.value for c in wb["政策"][104][:2]] == ["cs_grade", "客服主管"]
+    wb["政策"].delete_rows(104)
+    wb["看板"]["C33"], wb["看板"]["J6"], wb["看板"]["J60"] = "备注", "=B6*2", "备注二"
+    wb.save(path)
+    closed = close.close_file(path)
+    assert closed.plan.problems == [] and "dashboard laid out anew" not in closed.text()
+    assert "what you put in J6, C33 a new layout would overwrite or misplace" in closed.text()
+    ws = openpyxl.load_workbook(path)["看板"]
+    assert (ws["C33"].value, ws["J6"].value, ws["J60"].value, ws["A9"].value) == ("备注", "=B6*2", "备注二",
+                                                                                  "客服职级·客服主管")
+
+
+def test_a_dashboard_holding_an_array_formula_of_hrs_is_not_laid_out_anew(tmp_path):
+    """An array formula's cells other than its first hold values only: laid out anew, they
+    would be left as values. The close says why it left the dashboard as it was."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["看板"]["J6"] = ArrayFormula("J6:J7", "=B6:B7*2")
+    renamed_ladder(path, wb)
+    closed = close.close_file(path)
+    assert closed.plan.problems == [] and "dashboard laid out anew" not in closed.text()
+    assert "it holds charts, drawings, comments or array formulas of yours" in closed.text()
+    assert openpyxl.load_workbook(path)["看板"]["J6"].value.ref == "J6:J7"
+
+
 def test_a_dashboard_holding_a_chart_of_hrs_is_not_laid_out_anew_and_the_close_says_so(tmp_path):
     path = small(tmp_path)
     wb = openpyxl.load_workbook(path)
@@ -966,7 +1017,7 @@ def test_a_dashboard_holding_a_chart_of_hrs_is_not_laid_out_anew_and_the_close_s
     closed = close.close_file(path)
     assert closed.plan.problems == [] and "dashboard laid out anew to the policy" not in closed.text()
     assert "the dashboard '看板' is laid out for the policy as it was" in closed.text()
-    assert "it holds charts, drawings or comments of yours" in closed.text()
+    assert "it holds charts, drawings, comments or array formulas of yours" in closed.text()
     assert len(openpyxl.load_workbook(path)["看板"]._charts) == 6 and "客户代表·普通客服代表-中级" in headcount(path)
 
 
@@ -991,7 +1042,7 @@ def test_start_month_that_may_not_lay_out_the_dashboard_and_has_nothing_else_to_
     wb.save(path)
     before = path.read_bytes()
     assert cli.main(["start-month", str(path), "2026-10"]) == 0
-    assert "it holds charts, drawings or comments of yours" in capsys.readouterr().out
+    assert "it holds charts, drawings, comments or array formulas of yours" in capsys.readouterr().out
     assert path.read_bytes() == before and not (tmp_path / "dept-backups").exists()
 
 
@@ -1008,7 +1059,7 @@ def test_start_month_that_may_not_lay_out_the_dashboard_still_builds_a_template_
     assert cli.main(["start-month", str(path), "2026-10"]) == 0
     out = capsys.readouterr().out
     assert "templates built anew to the policy: 模板-客服职级" in out
-    assert "it holds charts, drawings or comments of yours" in out
+    assert "it holds charts, drawings, comments or array formulas of yours" in out
     assert [c.value for c in openpyxl.load_workbook(path, read_only=True)["模板-客服职级"][2]] == [*ours, "备注"]
 
 

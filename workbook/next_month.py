@@ -105,26 +105,37 @@ class StaleDashboard(NamedTuple):
     """The dashboard, laid out for the policy as it was: a ladder, rung, outcome or score band
     HR has since added, renamed or removed in the policy sheet is not on it, or is counted under
     its old name. The command line lays it out anew (for the roster and History of `tops`),
-    unless it holds things of HR's (`note`), keeping a month HR typed into B2. Or, laid out as
-    today, its formulas as an older ladderbook wrote them (`formulas`): the close, the command's
-    and Excel's macro alike, and start-month write today's into those cells, and nothing else
-    of the sheet changes (HR's notes, a month typed into B2)."""
+    keeping a month HR typed into B2 and what else HR put beside our tables (`kept`), unless it
+    holds parts of HR's or cells of HR's a new layout would overwrite or misplace (`blocked`).
+    Or, laid out as today, its formulas as an older ladderbook wrote them (`formulas`): the
+    close, the command's and Excel's macro alike, and start-month write today's into those
+    cells, and nothing else of the sheet changes (HR's notes, a month typed into B2)."""
     sheet: str
     tops: Tops
     tables: int  # the tables on it, each with its chart
     formulas: tuple[tuple[int, int, str], ...] = ()  # (row, column, today's formula) of the cells out of date
     month: object = None  # a month HR typed into B2 (a value, not our formula), which a new layout keeps
+    kept: tuple[tuple[int, int, str | None], ...] = ()  # (row, column, formula or None: a value) of HR's, left in place
+    blocked: tuple[str, ...] = ()  # HR's cells (A1 style) that keep the dashboard from being laid out anew
 
     def note(self, excel: bool = False) -> str:
-        """Why it was not laid out anew (by Excel's macro, or with things of HR's on it), and
-        what to do."""
+        """Why it was not laid out anew (by Excel's macro, with cells of HR's in the way, or with
+        things of HR's on it), and what to do."""
         if excel:
             why_zh = "Excel 中的月结宏不能重排其图表：关闭工作簿后运行 ladderbook start-month 工作簿 月份（如 2026-11）按政策重排"
             why_en = ("Excel's month-end macro cannot lay out its charts: close the workbook and run ladderbook "
                       "start-month WORKBOOK MONTH (e.g. 2026-11), which lays it out anew to the policy")
+        elif self.blocked:
+            cells = ", ".join(self.blocked)
+            why_zh = (f"您在 {cells} 填写的内容会被新排版覆盖或错位（公式会指向别的单元格），未重排：请将其移到别的工作表，"
+                      f"再运行 ladderbook start-month 工作簿 月份 重排")
+            why_en = (f"what you put in {cells} a new layout would overwrite or misplace (a formula would read other "
+                      f"cells), so it was not laid out anew: move it to another sheet, then run ladderbook start-month "
+                      f"WORKBOOK MONTH to lay it out anew")
         else:
-            why_zh = "其上有自加的图表、图形或批注，未重排：请手动调整"
-            why_en = "it holds charts, drawings or comments of yours, so it was not laid out anew: adjust it by hand"
+            why_zh = "其上有自加的图表、图形、批注或数组公式，未重排：请手动调整"
+            why_en = ("it holds charts, drawings, comments or array formulas of yours, so it was not laid out anew: "
+                      "adjust it by hand")
         return (f"「{self.sheet}」按旧政策排版（其后政策表增改了序列、职级、评审结果或分档）；{why_zh} | the dashboard "
                 f"'{self.sheet}' is laid out for the policy as it was (ladders, rungs, outcomes or score bands added "
                 f"or renamed in the policy sheet since); {why_en}")
@@ -158,9 +169,46 @@ def stale_dashboard(source: book.Source, policy: Policy, names: list[str]) -> St
     tables = sum(1 for at, v in have.items() if at[1] == 1 and v in heads)
     stored = source.formulas(sheet)
     if not all(have.get(at) == text for at, text in want.items()):
-        return StaleDashboard(sheet, tops, tables, month=None if (2, 2) in stored else have.get((2, 2)))
+        kept, blocked = _hrs_cells(have, stored, built)
+        return StaleDashboard(sheet, tops, tables, month=None if (2, 2) in stored else have.get((2, 2)),
+                              kept=kept, blocked=blocked)
     formulas = _outdated(stored, set(have), built)
     return StaleDashboard(sheet, tops, tables, formulas) if formulas else None
+
+
+def _hrs_cells(have: dict, stored: dict, built) -> tuple[tuple[tuple[int, int, str | None], ...], tuple[str, ...]]:
+    """What HR put on a dashboard beside the tables of its layout (`_laid_out`), values and
+    formulas: (those a new layout leaves in place, as (row, column, formula or None); the
+    cells, A1 style, of those it would not). A value stays where it was unless the new layout
+    puts something of its own there; a formula stays only if the new layout's cells are the old
+    one's, or it would read the old layout's cells where others now stand."""
+    ours = _laid_out(stored)
+    new = {(c.row, c.column) for row in built.iter_rows() for c in row if c.value is not None}
+    same = ours == new
+    kept, blocked = [], []
+    for at in sorted(at for at in {*have, *stored} if at not in ours):
+        if at in new or (at in stored and not same):
+            blocked.append(f"{get_column_letter(at[1])}{at[0]}")
+        else:
+            kept.append((*at, stored.get(at)))
+    return tuple(kept), tuple(blocked)
+
+
+def _laid_out(stored: dict) -> set[tuple[int, int]]:
+    """The cells of a dashboard's layout as ladderbook builds it, whatever policy it was built
+    for, found by its formulas: the title and month (A1:C2) and A3's line; for each table, the
+    rows whose column B holds a count, each from its label in A to the last of the counts
+    beside it, the header row above the first of them as wide, and its title in A above that."""
+    counting = {r for r, c in stored if c == 2 and r > 3}
+    out = {(1, 1), (2, 1), (2, 2), (2, 3), (3, 1)}
+    for r in counting:
+        last = 2
+        while (r, last + 1) in stored:
+            last += 1
+        out |= {(r, c) for c in range(1, last + 1)}
+        if r - 1 not in counting:
+            out |= {(r - 1, c) for c in range(1, last + 1)} | {(r - 2, 1)}
+    return out
 
 
 def _outdated(stored: dict[tuple[int, int], str], filled: set, built) -> tuple[tuple[int, int, str], ...]:

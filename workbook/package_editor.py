@@ -32,7 +32,7 @@ from xlfuncs import schema
 from xlfuncs.book import find_sheet
 from xlfuncs.policy import Ladder, Policy
 
-from . import files, package, sheet_xml
+from . import files, formula_text, package, sheet_xml
 from .book_part import BookPart
 from .file_book import Deleted, Put
 from .sheets.dashboard import dashboard
@@ -222,21 +222,35 @@ class PackageEditor:
         return True
 
     def may_lay_out(self, stale) -> bool:
-        """Whether the dashboard (`next_month.StaleDashboard`) holds nothing of HR's beside its
-        tables' charts (another chart, a picture, a shape, comments), which laying it out anew
-        would lose."""
+        """Whether the dashboard (`next_month.StaleDashboard`) holds nothing of HR's that laying
+        it out anew would lose: beside its tables' charts, no other chart, picture, shape or
+        comments; no array formula (whose cells would be left as values); no cell of HR's the
+        new layout would overwrite or misplace (`blocked`)."""
         own = self._own_parts(stale.sheet)
         charts = [target for _, target in files.targets(self.zip, own[0])] if len(own) == 1 else []
         anchors = (len(ElementTree.fromstring(package.member(self.zip, own[0]))) if len(own) == 1
                    and own[0].startswith("xl/drawings/") else -1)
-        return not own or (len(charts) == anchors == stale.tables and all(c.startswith("xl/charts/") for c in charts))
+        arrays = any(f.array for f in formula_text.found(stale.sheet, self._read(self.book.part(stale.sheet))
+                                                         .decode("utf-8")))
+        return not stale.blocked and not arrays and (
+            not own or (len(charts) == anchors == stale.tables and all(c.startswith("xl/charts/") for c in charts)))
 
     def rebuild_dashboard(self, stale) -> bool:
         """The dashboard laid out anew where it is, as `sheets.dashboard` builds it, with new
-        parts for its drawing and charts, if it `may_lay_out`; a month HR typed into B2 is kept.
+        parts for its drawing and charts, if it `may_lay_out`; a month HR typed into B2, and
+        HR's cells beside the tables (`kept`: values as they were, formulas in their style), kept.
         Returns whether it was."""
         if not self.may_lay_out(stale):
             return False
+        theirs = sheet_xml.cells(self._read(self.book.part(stale.sheet)), stale.sheet,
+                                 {(r, c) for r, c, _ in stale.kept})
+        kept = {}
+        for r, c, formula in stale.kept:
+            if formula is None:
+                kept.setdefault(r, {})[c] = partial(_as_it_was, theirs[r, c])
+            else:  # its value left for the recalc step; a shared formula's cell holds its own text
+                kept.setdefault(r, {})[c] = partial(_formula_cell, f"{get_column_letter(c)}{r}",
+                                                    _style(theirs[r, c].split(">", 1)[0], None), formula)
         after = self._following(stale.sheet)
         self.delete_sheet(stale.sheet)
         ws = dashboard(self.styles.wb, self.policy, self.names, tops=stale.tops)
@@ -245,7 +259,8 @@ class PackageEditor:
         ws.sheet_view.tabSelected = stale.sheet == self.book.active
         writer = WorksheetWriter(ws, BytesIO())
         writer.write()
-        part = self.book.add_sheet(ws.title, writer.read(), after)
+        data = sheet_xml.fit_dimension(sheet_xml.put(writer.read(), ws.title, kept), ws.title)
+        part = self.book.add_sheet(ws.title, data, after)
         drawing = SpreadsheetDrawing()
         drawing.charts = ws._charts
         for chart in drawing.charts:  # numbered past every part the package holds, one at a time
@@ -344,6 +359,16 @@ def _with_columns(xml: str, headers: list[str]) -> str | None:
     xml = _COLUMNS.sub(lambda m: f"{m[1]}{len(ids) + len(headers)}{m[3]}", xml, 1)
     end = xml.index("</tableColumns>")
     return xml[:end] + added + xml[end:]
+
+
+def _as_it_was(cell: str, attrs: str | None, inner) -> str:
+    """A cell put back as it was (`sheet_xml.put`'s maker, in a sheet built anew)."""
+    return cell
+
+
+def _formula_cell(address: str, style: int | None, formula: str, attrs: str | None, inner) -> str:
+    styled = f' s="{style}"' if style else ""
+    return f'<c r="{address}"{styled}><f>{escape(formula)}</f></c>'
 
 
 def _style(attrs: str | None, like: int | None) -> int | None:

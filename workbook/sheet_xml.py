@@ -161,6 +161,21 @@ def styles(data: bytes, row: int) -> dict[int, int]:
     return {}
 
 
+def cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The XML of the cells at `wanted` (row, column from 1) that the sheet holds, as it holds them."""
+    start, end = _sheet_data(data)
+    rows = {r for r, _ in wanted}
+    out = {}
+    for number, _, inner, _ in _rows(data[start:end].decode("utf-8"), sheet):
+        for m in CELL.finditer(inner or "") if number in rows else ():
+            reference = _CELL_R.search(m[1])
+            if reference is None:
+                raise unplaced(sheet)
+            if (number, _column(reference[1])) in wanted:
+                out[number, _column(reference[1])] = m[0]
+    return out
+
+
 def dimension(data: bytes) -> tuple[int, int, int, int]:
     """(min_col, min_row, max_col, max_row) the sheet's `<dimension>` says it spans."""
     found = _DIMENSION.search(data)
