@@ -144,11 +144,9 @@ class PackageEditor:
 
     def _formula(self, sheet, row, column, formula: str, like: int | None, attrs: str | None, inner) -> str:
         """A formula cell, its value left for the recalc step to compute: a reader reads it blank."""
-        style = _style(attrs, like)
         self._changed(sheet, Put(row, column, None))
         self.formulas.add(self.book.part(sheet))
-        styled = f' s="{style}"' if style else ""
-        return f'<c r="{get_column_letter(column)}{row}"{styled}><f>{escape(formula)}</f></c>'
+        return _formula_cell(f"{get_column_letter(column)}{row}", _style(attrs, like), formula, attrs, inner)
 
     def _changed(self, sheet: str, change) -> None:
         """A change to `sheet`'s cells as a reader reads it back; None: one it cannot vouch for,
@@ -367,6 +365,7 @@ def _as_it_was(cell: str, attrs: str | None, inner) -> str:
 
 
 def _formula_cell(address: str, style: int | None, formula: str, attrs: str | None, inner) -> str:
+    """A formula cell in the style, its value left for the recalc step (a reader reads it blank)."""
     styled = f' s="{style}"' if style else ""
     return f'<c r="{address}"{styled}><f>{escape(formula)}</f></c>'
 
