@@ -67,7 +67,7 @@ def test_the_level_since_of_a_move_reads_as_a_date_in_a_cell_without_a_format(tm
     wb.save(path)
     close.close_file(path)
     assert apply_moves.apply_file(path)[0].problems == []
-    cell = openpyxl.load_workbook(path)["员工名册"]["F2"]
+    cell = openpyxl.load_workbook(path, read_only=True)["员工名册"]["F2"]
     assert (cell.value, cell.number_format) == (dt.datetime(2026, 11, 1), "yyyy-mm-dd")
 
 

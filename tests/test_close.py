@@ -496,7 +496,7 @@ def test_a_300_person_archive_prints_one_page_wide(tmp_path):
         sheets[None if review else rows[0][2]] = ((header[0], header[-1]), len(rows))
     assert len(sheets) == len(closed.plan.archive) == 8
     assert {ends for ends, _ in sheets.values()} == {("工号", "批准人"), ("工号", "问题")}
-    libreoffice.convert([closed.archive], "pdf", tmp_path / "pdf", tmp_path, timeout=300)
+    libreoffice.convert([closed.archive], "pdf", tmp_path / "pdf", timeout=300)
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "pdf" / "2026-10.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     pages = {title: [] for title in sheets}
@@ -541,8 +541,8 @@ def test_the_archive_holds_text_as_typed_control_characters_included(tmp_path):
             *[[1001 + i, text] for i, text in enumerate(typed)]]
     plan = types.SimpleNamespace(archive={"2026-10 客服职级": rows}, label="2026-10")
     archive.write_archive(plan, tmp_path / "2026-10.xlsx")
-    libreoffice.convert([tmp_path / "2026-10.xlsx"], "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path / "csv",
-                        tmp_path)  # comma, quote, UTF-8
+    libreoffice.convert([tmp_path / "2026-10.xlsx"], "csv:Text - txt - csv (StarCalc):44,34,76",  # comma, quote, UTF-8
+                        tmp_path / "csv")
     with open(tmp_path / "csv" / "2026-10.csv", encoding="utf-8", newline="") as f:
         read = list(csv.reader(f))
     assert [row[:2] for row in read[2:]] == [["1001", "a\x01b"], ["1002", "_x0041_ <&>"], ["1003", "=1+1"]]
@@ -880,7 +880,7 @@ def test_someone_hired_during_the_month_typed_on_a_blank_row_is_answered_and_clo
         ws.cell(4, heads[head], value)
     wb.save(path)
     recalc.recalc(path)
-    shown = openpyxl.load_workbook(path, data_only=True)["2026-10 客户代表"]
+    shown = openpyxl.load_workbook(path, data_only=True, read_only=True)["2026-10 客户代表"]
     assert shown.cell(4, heads["月度得分(计算)"]).value == 78
     closed = close.close_file(path)
     assert closed.plan.problems == []
@@ -935,7 +935,7 @@ def test_a_dashboard_laid_out_anew_opens_in_libreoffice_with_its_charts_and_coun
     path = small(tmp_path)
     renamed_ladder(path)
     assert cli.main(["start-month", str(path), "2026-10"]) == 0
-    libreoffice.convert([path], "xlsx", tmp_path / "out", tmp_path)
+    libreoffice.convert([path], "xlsx", tmp_path / "out")
     saved = tmp_path / "out" / path.name
     assert len(openpyxl.load_workbook(saved)["看板"]._charts) == 5
     assert headcount(saved)["客户代表组·普通客服代表-中级"] == 1
@@ -969,7 +969,7 @@ def test_a_dashboard_laid_out_anew_keeps_what_hr_put_beside_its_tables(tmp_path,
     renamed_ladder(path, wb)
     assert cli.main(["start-month", str(path), "2026-10"]) == 0
     assert "dashboard laid out anew to the policy: 看板" in capsys.readouterr().out
-    ws = openpyxl.load_workbook(path)["看板"]
+    ws = openpyxl.load_workbook(path, read_only=True)["看板"]
     assert [ws[at].value for at in ("D3", "J6", "J60", "A10")] == [
         "备注：十月数据已核对", "=B6*2", dt.datetime(2026, 10, 31), "客户代表组·普通客服代表-中级"]
     assert ws["J60"].number_format == "yyyy/mm/dd"
@@ -989,7 +989,7 @@ def test_a_dashboard_whose_new_layout_would_cover_or_misplace_hrs_cells_is_not_l
     closed = close.close_file(path)
     assert closed.plan.problems == [] and "dashboard laid out anew" not in closed.text()
     assert "what you put in J6, C33 a new layout would overwrite or misplace" in closed.text()
-    ws = openpyxl.load_workbook(path)["看板"]
+    ws = openpyxl.load_workbook(path, read_only=True)["看板"]
     assert (ws["C33"].value, ws["J6"].value, ws["J60"].value, ws["A9"].value) == ("备注", "=B6*2", "备注二",
                                                                                   "客服职级·客服主管")
 
@@ -1004,7 +1004,7 @@ def test_a_dashboard_holding_an_array_formula_of_hrs_is_not_laid_out_anew(tmp_pa
     closed = close.close_file(path)
     assert closed.plan.problems == [] and "dashboard laid out anew" not in closed.text()
     assert "it holds charts, drawings, comments or array formulas of yours" in closed.text()
-    assert openpyxl.load_workbook(path)["看板"]["J6"].value.ref == "J6:J7"
+    assert openpyxl.load_workbook(path, read_only=True)["看板"]["J6"].value.ref == "J6:J7"
 
 
 def test_a_dashboard_holding_a_chart_of_hrs_is_not_laid_out_anew_and_the_close_says_so(tmp_path):

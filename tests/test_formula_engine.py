@@ -80,7 +80,7 @@ def libreoffice_values(path: Path, tmp_path: Path, sheet: str) -> dict:
     forced = tmp_path / "forced" / path.name
     forced.parent.mkdir(exist_ok=True)
     wb.save(forced)
-    libreoffice.convert([forced], "xlsx", tmp_path / "lo", tmp_path)
+    libreoffice.convert([forced], "xlsx", tmp_path / "lo")
     shown = openpyxl.load_workbook(tmp_path / "lo" / path.name, read_only=True, data_only=True)[sheet]
     return {address: shown[address].value for address in HR_FORMULAS}
 
@@ -93,7 +93,7 @@ def test_hr_formulas_over_add_in_columns_are_what_libreoffice_computes(tmp_path)
     path = staff_workbook(tmp_path)
     report = recalc.recalc(path)
     assert not [a for a, _ in report.left_alone if a.startswith("汇总!")]
-    stored = openpyxl.load_workbook(path, data_only=True)["汇总"]
+    stored = openpyxl.load_workbook(path, data_only=True, read_only=True)["汇总"]
     ours = {address: stored[address].value for address in HR_FORMULAS}
     recalc.recalc(path, tmp_path / "export.xlsx", values_only=True)
     theirs = libreoffice_values(tmp_path / "export.xlsx", tmp_path, "汇总")
@@ -109,7 +109,7 @@ def test_xlookup_over_add_in_columns(tmp_path):
     wb["汇总"]["G2"] = '=_xlfn.XLOOKUP(-1,Staff[工号],Staff[下一职级],"无")'
     wb.save(path)
     recalc.recalc(path)
-    stored = openpyxl.load_workbook(path, data_only=True)["汇总"]
+    stored = openpyxl.load_workbook(path, data_only=True, read_only=True)["汇总"]
     assert stored["G1"].value == stored["B4"].value and stored["G1"].value
     assert stored["G2"].value == "无"
 
@@ -128,7 +128,7 @@ def test_a_sum_over_an_error_is_listed_not_computed_past_it(tmp_path):
     wb.save(path)
     report = recalc.recalc(path)
     alone = {address for address, _ in report.left_alone}
-    stored = openpyxl.load_workbook(path, data_only=True)["汇总"]
+    stored = openpyxl.load_workbook(path, data_only=True, read_only=True)["汇总"]
     assert any(isinstance(stored[f"D{r}"].value, str) for r in range(2, 14))  # an error among them
     assert "汇总!G1" in alone and stored["G1"].value is None
     assert "汇总!G2" not in alone and stored["G2"].value == sum(stored[f"A{r}"].value for r in range(2, 14))
@@ -239,7 +239,7 @@ def test_formulas_that_read_what_their_text_does_not_name_are_computed_over_the_
     wb.save(path)
     report = recalc.recalc(path)
     assert [a for a, _ in report.left_alone if a.startswith("汇总!G")] == ["汇总!G3"]
-    stored = openpyxl.load_workbook(path, data_only=True)["汇总"]
+    stored = openpyxl.load_workbook(path, data_only=True, read_only=True)["汇总"]
     name = FileBook(path).values("员工名册")[2][1]
     assert [stored[a].value for a in dynamic] == [name, f"{name}{str(stored['C2'].value).upper()}", None]
 
@@ -356,5 +356,5 @@ def test_a_formulas_empty_text_is_a_value_to_the_formulas_that_read_it(tmp_path)
     _stored_text(path, "汇总", {f"H{r}": "x" if r == 2 else "" for r in range(2, 14)})
     report = recalc.recalc(path)
     assert not [a for a, _ in report.left_alone if a.startswith("汇总!G")]
-    stored = openpyxl.load_workbook(path, data_only=True)["汇总"]
+    stored = openpyxl.load_workbook(path, data_only=True, read_only=True)["汇总"]
     assert [stored[a].value for a in ("G1", "G2", "G3")] == [12, 0, 11]

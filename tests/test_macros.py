@@ -251,8 +251,8 @@ def test_the_close_macro_does_what_the_command_does(tmp_path, excel):
     assert "1002: 初级客服 → 中级客服" in message
     apply_moves.apply_file(twin)
     for name in ("员工名册", "调动记录"):
-        mine = [r for r in openpyxl.load_workbook(path)[name].iter_rows(values_only=True)]
-        theirs = [r for r in openpyxl.load_workbook(twin)[name].iter_rows(values_only=True)]
+        mine = [r for r in openpyxl.load_workbook(path, read_only=True)[name].iter_rows(values_only=True)]
+        theirs = [r for r in openpyxl.load_workbook(twin, read_only=True)[name].iter_rows(values_only=True)]
         assert mine == theirs
 
 
@@ -344,7 +344,7 @@ def test_the_close_macro_writes_a_name_starting_with_equals_as_text(tmp_path, ex
     templates.with_department(roster, records).save(path)
     (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
     assert "2026-10 closed" in message, message
-    cell = openpyxl.load_workbook(path)["2026-11 客服职级"]["B3"]
+    cell = openpyxl.load_workbook(path, read_only=True)["2026-11 客服职级"]["B3"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
 
 
@@ -367,7 +367,8 @@ def test_the_macro_and_the_command_start_the_next_month_with_hrs_template_column
     template.cell(2, template.max_column + 1, "备注\nNotes")
     wb.save(path)
     _, twin = closed_by_both(path, excel)
-    mine, theirs = ([c.value for c in openpyxl.load_workbook(p)["2026-11 客服职级"][2]] for p in (path, twin))
+    mine, theirs = ([c.value for c in openpyxl.load_workbook(p, read_only=True)["2026-11 客服职级"][2]]
+                    for p in (path, twin))
     assert mine == theirs and mine[-1] == "备注\nNotes"
 
 
@@ -434,7 +435,7 @@ def test_a_dashboard_laid_out_for_an_older_policy_is_laid_out_anew_by_the_close_
     wb.save(path)
     message, twin = closed_by_both(path, excel)
     assert "laid out for the policy as it was" in message and "ladderbook start-month" in message
-    heads = [[c.value for c in next(row for row in openpyxl.load_workbook(p)["看板"].iter_rows()
+    heads = [[c.value for c in next(row for row in openpyxl.load_workbook(p, read_only=True)["看板"].iter_rows()
                                     if row[0].value == "序列\nLadder")] for p in (path, twin)]
     assert "保持" in heads[0] and "维持" in heads[1]
 

@@ -114,7 +114,7 @@ def test_the_workbook_hr_has_after_the_month_end_opens_in_libreoffice(tmp_path):
     path, _, _ = hr_workbook(tmp_path)
     close.close_file(path)
     apply_moves.apply_file(path)
-    libreoffice.convert([path], "xlsx", tmp_path / "lo", tmp_path)
+    libreoffice.convert([path], "xlsx", tmp_path / "lo")
     saved = tmp_path / "lo" / "dept.xlsx"
     assert FileBook(saved).values("员工名册")[1][3] == "中级客服"
     with zipfile.ZipFile(saved) as z:
@@ -164,7 +164,7 @@ def _lo_saved() -> bytes:
     pytest-xdist issue #1386.)"""
     with tempfile.TemporaryDirectory() as folder:
         made = department(Path(folder), {"decision": "晋升", "raise": 600, "approver": "王经理"})
-        libreoffice.convert([made], "xlsx", Path(folder) / "lo", Path(folder))
+        libreoffice.convert([made], "xlsx", Path(folder) / "lo")
         return (Path(folder) / "lo" / made.name).read_bytes()
 
 
@@ -188,7 +188,7 @@ def test_a_workbook_libreoffice_saved_closes_and_applies(tmp_path):
     assert book.values("员工名册")[1][3] == "中级客服"
     month = book.values("2026-11 客服职级")
     assert month[2][:3] == [1002, "李伟", "中级客服"] and "本职级 0 个月 < 12 个月" in " ".join(map(str, month[2]))
-    libreoffice.convert([path], "xlsx", tmp_path / "again", tmp_path)
+    libreoffice.convert([path], "xlsx", tmp_path / "again")
     assert FileBook(tmp_path / "again" / "dept.xlsx").values("员工名册")[1][3] == "中级客服"
 
 
@@ -379,7 +379,7 @@ def test_history_rows_a_close_adds_get_the_tables_calculated_columns_computed(tm
     _, carried, fresh = carried_and_fresh(path, the_plan.carry_out, the_plan.policy, the_plan.lang, source)
     assert carried["历史记录"] == fresh["历史记录"]  # the formula cells read blank until computed
     recalc(path)
-    ws = openpyxl.load_workbook(path)["历史记录"]
+    ws = openpyxl.load_workbook(path, read_only=True)["历史记录"]
     assert [ws[f"AW{r}"].value for r in range(2, ws.max_row + 1)] == ["=C2*100", "=C3*100"]
     assert [row[48] for row in FileBook(path).values("历史记录")[1:]] == [pytest.approx(120.0)] * 2  # 1.2 × 100
 
@@ -391,7 +391,7 @@ def test_a_calculated_column_hr_pasted_values_over_is_computed_in_the_rows_a_clo
     path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
     with_calculated_column(path, pasted=7)
     assert close.close_file(path).plan.problems == []
-    ws = openpyxl.load_workbook(path)["历史记录"]
+    ws = openpyxl.load_workbook(path, read_only=True)["历史记录"]
     assert [ws[f"AW{r}"].value for r in range(2, ws.max_row + 1)] == [7, "=C3*100"]
     assert [row[48] for row in FileBook(path).values("历史记录")[1:]] == [7, pytest.approx(120.0)]  # 1.2 × 100
 

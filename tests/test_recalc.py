@@ -150,7 +150,7 @@ def test_single_cell_formulas_down_a_column_read_the_workbook_once(dept, tmp_pat
     monkeypatch.setattr(xlwingslib, "get_sheet_values", lambda *a: reads.append(a[1]) or original(*a))
     report = recalc.recalc(book)
     assert reads.count(FileBook(book).sheet_names().index("员工名册")) == 1
-    values = openpyxl.load_workbook(book, data_only=True)["汇总"]
+    values = openpyxl.load_workbook(book, data_only=True, read_only=True)["汇总"]
     table = evaluate(roster, records).table
     assert [values.cell(r, 2).value for r in range(2, 32)] == [
         table.at[str(e), "next_level"] or None for e in ids]
@@ -180,7 +180,7 @@ def test_shared_formulas_are_expanded(dept, tmp_path, reference):
         for name, content in data.items():
             z.writestr(name, xml if name == part else content)
     recalc.recalc(tmp_path / "shared.xlsx")
-    ws = openpyxl.load_workbook(tmp_path / "shared.xlsx", data_only=True)["S"]
+    ws = openpyxl.load_workbook(tmp_path / "shared.xlsx", data_only=True, read_only=True)["S"]
     expected = evaluate(roster, records).table
     assert [ws.cell(r, 2).value for r in (1, 2, 3)] == [expected.at[str(e), "next_level"] or None for e in ids]
 
@@ -293,7 +293,7 @@ def test_libreoffice_shows_the_stored_values_of_single_cell_formulas(tmp_path):
     book = tmp_path / "lo.xlsx"
     wb.save(book)
     recalc.recalc(book)
-    libreoffice.convert([book], "xlsx", tmp_path / "out", tmp_path)
+    libreoffice.convert([book], "xlsx", tmp_path / "out")
     shown = openpyxl.load_workbook(tmp_path / "out" / "lo.xlsx", data_only=True, read_only=True)["汇总"]
     assert shown["B1"].value == "中级客服"
 
@@ -442,7 +442,7 @@ def test_libreoffice_shows_the_export_without_name_errors(tmp_path):
     wb.save(path)
     recalc.recalc(path)
     recalc.recalc(path, tmp_path / "export.xlsx", values_only=True)
-    libreoffice.convert([tmp_path / "export.xlsx"], "xlsx", tmp_path / "lo", tmp_path)
+    libreoffice.convert([tmp_path / "export.xlsx"], "xlsx", tmp_path / "lo")
     wb = openpyxl.load_workbook(tmp_path / "lo" / "export.xlsx", data_only=True, read_only=True)
     shown = [v for ws in wb.worksheets if ws.title.startswith("2026-10")
              for row in ws.iter_rows(min_row=3, values_only=True) for v in row]
@@ -549,7 +549,7 @@ def test_formula_text_written_as_character_references_is_read_as_its_characters(
         for name, content in data.items():
             z.writestr(name, content)
     recalc.recalc(book)
-    values = openpyxl.load_workbook(book, data_only=True)["汇总"]
+    values = openpyxl.load_workbook(book, data_only=True, read_only=True)["汇总"]
     assert values["A1"].value == 4 and values["A2"].value == 81  # four characters; 80 people and the header
 
 

@@ -141,7 +141,7 @@ def test_libreoffice_opens_the_chinese_and_the_english_template(saved, tmp_path)
     headers and Tables, and a dashboard of zeros under a blank month. (The Traditional one is the
     Chinese one, its texts converted: about 3 s of LibreOffice's time each.)"""
     chosen = {lang: templates.FILES[lang] for lang in ("zh", "en")}
-    libreoffice.convert([saved / name for name in chosen.values()], "xlsx", tmp_path / "out", tmp_path)
+    libreoffice.convert([saved / name for name in chosen.values()], "xlsx", tmp_path / "out")
     for lang, name in chosen.items():
         converted = openpyxl.load_workbook(tmp_path / "out" / name)
         original = openpyxl.load_workbook(saved / name)
@@ -193,7 +193,7 @@ def test_the_dashboard_counts_the_closed_month_in_libreoffice(tmp_path):
     wb.calculation.fullCalcOnLoad = True
     wb["看板"]["B2"] = dt.datetime(2026, 10, 15)  # HR looks back, typing a day of the month: it shows 2026-10
     wb.save(path)
-    libreoffice.convert([path], "xlsx", tmp_path / "out", tmp_path)
+    libreoffice.convert([path], "xlsx", tmp_path / "out")
     assert len(openpyxl.load_workbook(path)["看板"]._charts) == 5
     shown = openpyxl.load_workbook(tmp_path / "out" / path.name, data_only=True, read_only=True)["看板"]
     assert_dashboard_worked_by_hand(shown)
@@ -291,7 +291,7 @@ def test_what_hr_prints_is_readable_and_history_prints_its_latest_month(tmp_path
             wb.remove(ws)
         singles.append(tmp_path / f"{len(singles)}.xlsx")
         wb.save(singles[-1])
-    libreoffice.convert(singles, "pdf", tmp_path / "pdf", tmp_path, timeout=300)
+    libreoffice.convert(singles, "pdf", tmp_path / "pdf", timeout=300)
 
     def pages(i):
         info = subprocess.run(["pdfinfo", str(tmp_path / "pdf" / f"{i}.pdf")], capture_output=True, text=True).stdout
@@ -332,7 +332,7 @@ def test_a_month_sheet_holds_names_as_typed_control_characters_included(tmp_path
                       [{"employee": 1001 + i, "name": name, "level": "初级客服"} for i, name in enumerate(names)])
     del wb["Sheet"]
     wb.save(tmp_path / "m.xlsx")
-    libreoffice.convert([tmp_path / "m.xlsx"], "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path / "csv", tmp_path)
+    libreoffice.convert([tmp_path / "m.xlsx"], "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path / "csv")
     with open(tmp_path / "csv" / "m.csv", encoding="utf-8", newline="") as f:
         read = list(csv.reader(f))
     assert [row[:2] for row in read[2:5]] == [["1001", "王\x01芳"], ["1002", "_x0041_"], ["1003", "=李伟"]]

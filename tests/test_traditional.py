@@ -90,7 +90,7 @@ def test_the_zh_hant_template_is_traditional_throughout_and_counts_a_department_
     wb.save(path)
     report = recalc.recalc(path)
     assert not report.errors and not report.left_alone
-    shown = openpyxl.load_workbook(path, data_only=True)["看板"]
+    shown = openpyxl.load_workbook(path, data_only=True, read_only=True)["看板"]
     counts = [row[1] for row in shown.iter_rows(min_row=6, max_row=40, values_only=True)
               if isinstance(row[0], str) and "·" in row[0]]
     assert sum(counts) == 40  # every person counted under their Traditional ladder and level
