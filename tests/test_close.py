@@ -994,6 +994,21 @@ def test_a_dashboard_whose_new_layout_would_cover_or_misplace_hrs_cells_is_not_l
                                                                                   "客服职级·客服主管")
 
 
+def test_a_dashboard_with_a_column_inserted_among_its_tables_names_ten_of_the_cells_in_the_way(tmp_path):
+    """A column inserted at B moves every count from under its header: none of the tables is
+    where ladderbook's layout has it, so all they hold is in the way of a new one. The note
+    names the first ten cells and counts the rest, rather than listing a hundred."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["看板"].insert_cols(2)
+    renamed_ladder(path, wb)
+    closed = close.close_file(path)
+    assert closed.plan.problems == [] and "dashboard laid out anew" not in closed.text()
+    said = re.search(r"what you put in (.*) a new layout would overwrite", closed.text())[1]
+    cells, more = said.split(" … +")
+    assert cells.split(", ")[:2] == ["A4", "A5"] and len(cells.split(", ")) == 10 and int(more) > 50
+
+
 def test_a_dashboard_holding_an_array_formula_of_hrs_is_not_laid_out_anew(tmp_path):
     """An array formula's cells other than its first hold values only: laid out anew, they
     would be left as values. The close says why it left the dashboard as it was."""

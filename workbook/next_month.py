@@ -101,6 +101,9 @@ def stale_lists(source: book.Source, policy: Policy, names: list[str]) -> list[S
     return out
 
 
+_NAMED = 10  # the cells of HR's a note names, of those in the way of a new layout
+
+
 class StaleDashboard(NamedTuple):
     """The dashboard, laid out for the policy as it was: a ladder, rung, outcome or score band
     HR has since added, renamed or removed in the policy sheet is not on it, or is counted under
@@ -126,7 +129,8 @@ class StaleDashboard(NamedTuple):
             why_en = ("Excel's month-end macro cannot lay out its charts: close the workbook and run ladderbook "
                       "start-month WORKBOOK MONTH (e.g. 2026-11), which lays it out anew to the policy")
         elif self.blocked:
-            cells = ", ".join(self.blocked)
+            cells = ", ".join(self.blocked[:_NAMED]) + (f" … +{len(self.blocked) - _NAMED}"
+                                                        if len(self.blocked) > _NAMED else "")
             why_zh = (f"您在 {cells} 填写的内容会被新排版覆盖或错位（公式会指向别的单元格），未重排：请将其移到别的工作表，"
                       f"再运行 ladderbook start-month 工作簿 月份 重排")
             why_en = (f"what you put in {cells} a new layout would overwrite or misplace (a formula would read other "
