@@ -931,14 +931,19 @@ def headcount(path) -> dict:
 def test_a_dashboard_laid_out_anew_opens_in_libreoffice_with_its_charts_and_counts(tmp_path):
     """The parts the month end writes for it (sheet, drawing, five charts, their relationships and
     content types) as LibreOffice reads them, the file handed to it as written: saved again by it,
-    the charts are there and the headcount row of the renamed ladder counts 1001."""
+    the charts are there, the headcount row of the renamed ladder counts 1001, and HR's note and
+    formula beside the tables, kept as they were, read and compute as they did."""
     path = small(tmp_path)
-    renamed_ladder(path)
+    wb = openpyxl.load_workbook(path)
+    wb["看板"]["D3"], wb["看板"]["J10"] = "备注：十月数据已核对", "=B10*10"  # B10: the renamed ladder's first rung
+    renamed_ladder(path, wb)
     assert cli.main(["start-month", str(path), "2026-10"]) == 0
     libreoffice.convert([path], "xlsx", tmp_path / "out")
     saved = tmp_path / "out" / path.name
     assert len(openpyxl.load_workbook(saved)["看板"]._charts) == 5
     assert headcount(saved)["客户代表组·普通客服代表-中级"] == 1
+    shown = openpyxl.load_workbook(saved, data_only=True, read_only=True)["看板"]
+    assert (shown["D3"].value, shown["J10"].value) == ("备注：十月数据已核对", 10)
 
 
 def test_a_sheet_named_as_the_dashboard_but_not_titled_as_ours_is_hrs_own_and_left_alone(tmp_path):
