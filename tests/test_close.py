@@ -1014,17 +1014,31 @@ def test_a_dashboard_with_a_column_inserted_among_its_tables_names_ten_of_the_ce
     assert cells.split(", ")[:2] == ["A4", "A5"] and len(cells.split(", ")) == 10 and int(more) > 50
 
 
-def test_a_dashboard_holding_an_array_formula_of_hrs_is_not_laid_out_anew(tmp_path):
-    """An array formula's cells other than its first hold values only: laid out anew, they
-    would be left as values. The close says why it left the dashboard as it was."""
+def test_a_dashboard_holding_an_array_formula_or_a_link_of_hrs_is_not_laid_out_anew(tmp_path):
+    """An array formula's cells other than its first hold values only, and a link is not the
+    cell's value: laid out anew, the one would be left as values and the other lost. The close
+    says why it left the dashboard as it was, and start-month does too for a link alone."""
     path = small(tmp_path)
     wb = openpyxl.load_workbook(path)
     wb["看板"]["J6"] = ArrayFormula("J6:J7", "=B6:B7*2")
     renamed_ladder(path, wb)
     closed = close.close_file(path)
     assert closed.plan.problems == [] and "dashboard laid out anew" not in closed.text()
-    assert "it holds charts, drawings, comments or array formulas of yours" in closed.text()
+    assert THINGS_OF_HRS in closed.text()
     assert openpyxl.load_workbook(path, read_only=True)["看板"]["J6"].value.ref == "J6:J7"
+    (tmp_path / "linked").mkdir()
+    path = small(tmp_path / "linked")
+    wb = openpyxl.load_workbook(path)
+    wb["看板"]["J6"] = "部门周报"
+    wb["看板"]["J6"].hyperlink = "https://intranet.example/weekly"
+    renamed_ladder(path, wb)
+    started = next_month.start_month(path, "2026-10")
+    assert started.dashboard is None and THINGS_OF_HRS in started.notes[0]
+    assert openpyxl.load_workbook(path)["看板"]["J6"].hyperlink.target == "https://intranet.example/weekly"
+
+
+THINGS_OF_HRS = ("it holds charts, drawings, comments, links, merged cells, conditional formats, dropdowns or "
+                 "array formulas of yours")
 
 
 def test_a_dashboard_holding_a_chart_of_hrs_is_not_laid_out_anew_and_the_close_says_so(tmp_path):
@@ -1037,7 +1051,7 @@ def test_a_dashboard_holding_a_chart_of_hrs_is_not_laid_out_anew_and_the_close_s
     closed = close.close_file(path)
     assert closed.plan.problems == [] and "dashboard laid out anew to the policy" not in closed.text()
     assert "the dashboard '看板' is laid out for the policy as it was" in closed.text()
-    assert "it holds charts, drawings, comments or array formulas of yours" in closed.text()
+    assert THINGS_OF_HRS in closed.text()
     assert len(openpyxl.load_workbook(path)["看板"]._charts) == 6 and "客户代表·普通客服代表-中级" in headcount(path)
 
 
@@ -1062,7 +1076,7 @@ def test_start_month_that_may_not_lay_out_the_dashboard_and_has_nothing_else_to_
     wb.save(path)
     before = path.read_bytes()
     assert cli.main(["start-month", str(path), "2026-10"]) == 0
-    assert "it holds charts, drawings, comments or array formulas of yours" in capsys.readouterr().out
+    assert THINGS_OF_HRS in capsys.readouterr().out
     assert path.read_bytes() == before and not (tmp_path / "dept-backups").exists()
 
 
@@ -1079,7 +1093,7 @@ def test_start_month_that_may_not_lay_out_the_dashboard_still_builds_a_template_
     assert cli.main(["start-month", str(path), "2026-10"]) == 0
     out = capsys.readouterr().out
     assert "templates built anew to the policy: 模板-客服职级" in out
-    assert "it holds charts, drawings, comments or array formulas of yours" in out
+    assert THINGS_OF_HRS in out
     assert [c.value for c in openpyxl.load_workbook(path, read_only=True)["模板-客服职级"][2]] == [*ours, "备注"]
 
 

@@ -137,9 +137,9 @@ class StaleDashboard(NamedTuple):
                       f"cells), so it was not laid out anew: move it to another sheet, then run ladderbook start-month "
                       f"WORKBOOK MONTH to lay it out anew")
         else:
-            why_zh = "其上有自加的图表、图形、批注或数组公式，未重排：请手动调整"
-            why_en = ("it holds charts, drawings, comments or array formulas of yours, so it was not laid out anew: "
-                      "adjust it by hand")
+            why_zh = "其上有自加的图表、图形、批注、链接、合并单元格、条件格式、下拉列表或数组公式，未重排：请手动调整"
+            why_en = ("it holds charts, drawings, comments, links, merged cells, conditional formats, dropdowns or "
+                      "array formulas of yours, so it was not laid out anew: adjust it by hand")
         return (f"「{self.sheet}」按旧政策排版（其后政策表增改了序列、职级、评审结果或分档）；{why_zh} | the dashboard "
                 f"'{self.sheet}' is laid out for the policy as it was (ladders, rungs, outcomes or score bands added "
                 f"or renamed in the policy sheet since); {why_en}")

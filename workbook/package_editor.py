@@ -222,15 +222,18 @@ class PackageEditor:
     def may_lay_out(self, stale) -> bool:
         """Whether the dashboard (`next_month.StaleDashboard`) holds nothing of HR's that laying
         it out anew would lose: beside its tables' charts, no other chart, picture, shape or
-        comments; no array formula (whose cells would be left as values); no cell of HR's the
-        new layout would overwrite or misplace (`blocked`)."""
+        comments; no array formula (whose cells would be left as values); nothing HR put on
+        its cells beyond their values and styles (`_DRESSING`: links, merged cells, conditional
+        formats, dropdowns, sparklines; the sheet as built has none); no cell of HR's the new
+        layout would overwrite or misplace (`blocked`)."""
         own = self._own_parts(stale.sheet)
         charts = [target for _, target in files.targets(self.zip, own[0])] if len(own) == 1 else []
         anchors = (len(ElementTree.fromstring(package.member(self.zip, own[0]))) if len(own) == 1
                    and own[0].startswith("xl/drawings/") else -1)
-        arrays = any(f.array for f in formula_text.found(stale.sheet, self._read(self.book.part(stale.sheet))
-                                                         .decode("utf-8")))
-        return not stale.blocked and not arrays and (
+        xml = self._read(self.book.part(stale.sheet)).decode("utf-8")
+        arrays = any(f.array for f in formula_text.found(stale.sheet, xml))
+        dressed = any(f"<{tag}" in xml for tag in _DRESSING)
+        return not stale.blocked and not arrays and not dressed and (
             not own or (len(charts) == anchors == stale.tables and all(c.startswith("xl/charts/") for c in charts)))
 
     def rebuild_dashboard(self, stale) -> bool:
@@ -357,6 +360,10 @@ def _with_columns(xml: str, headers: list[str]) -> str | None:
     xml = _COLUMNS.sub(lambda m: f"{m[1]}{len(ids) + len(headers)}{m[3]}", xml, 1)
     end = xml.index("</tableColumns>")
     return xml[:end] + added + xml[end:]
+
+
+_DRESSING = ("hyperlinks", "mergeCells", "conditionalFormatting", "dataValidations", "x14:conditionalFormatting",
+             "x14:dataValidation", "x14:sparklineGroup")
 
 
 def _as_it_was(cell: str, attrs: str | None, inner) -> str:
