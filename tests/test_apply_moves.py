@@ -20,14 +20,16 @@ def department(tmp_path, decision: dict):
 
 @functools.cache
 def _department(decision: tuple) -> bytes:
-    """`department`'s workbook, built once per test process for each decision."""
+    """`department`'s workbook, built once per test process for each decision: made for the
+    one ladder it staffs (`ladderbook new --ladders cs_grade`), so that each test's openpyxl round
+    trip reads one ladder template and not seven."""
     roster = pd.DataFrame([{"employee": 1002, "name": "李伟", "ladder": "客服职级", "level": "初级客服",
                             "hire_date": pd.Timestamp("2025-04-01"), "duties": 3, "recommended": "是",
                             "exam_passed": "是"}])
     records = pd.DataFrame([{"month": pd.Timestamp("2026-09-01"), "employee": 1002, "score": 1.2},
                             {"month": pd.Timestamp("2026-10-01"), "employee": 1002, "score": 1.2, **dict(decision)}])
     saved = BytesIO()
-    templates.with_department(roster, records).save(saved)
+    templates.with_department(roster, records, ladders=["cs_grade"]).save(saved)
     return saved.getvalue()
 
 

@@ -42,7 +42,9 @@ def small(tmp_path, lang="zh"):
 
 @functools.cache
 def _small(lang: str) -> bytes:
-    """`small`'s workbook, built once per test process (36 tests start from it)."""
+    """`small`'s workbook, built once per test process (50 tests start from it): a department
+    made for the two ladders it staffs (`ladderbook new --ladders cs_grade cs_rep`), so that
+    each test's openpyxl round trip reads two ladder templates and not seven."""
     roster = pd.DataFrame([
         {"employee": 1001, "name": "王芳", "ladder": "客户代表", "level": "普通客服代表-中级",
          "hire_date": pd.Timestamp("2024-03-01")},
@@ -57,7 +59,7 @@ def _small(lang: str) -> bytes:
         {"month": pd.Timestamp("2026-10-01"), "employee": 1002, "score": 1.2, "sick_days": 1},
     ])
     saved = BytesIO()
-    templates.with_department(roster, records, lang=lang).save(saved)
+    templates.with_department(roster, records, lang=lang, ladders=["cs_grade", "cs_rep"]).save(saved)
     return saved.getvalue()
 
 

@@ -161,13 +161,14 @@ def stale(folder: Path) -> list[str]:
     return out
 
 
-def with_department(roster, records, data: dict | None = None, lang: str = "zh") -> Workbook:
-    """The department workbook holding a department (frames in the schema's field names):
-    the roster, History up to the month before the latest, and the latest month as one month
-    sheet per ladder, with its inputs filled in."""
+def with_department(roster, records, data: dict | None = None, lang: str = "zh",
+                    ladders: list[str] | None = None) -> Workbook:
+    """The department workbook for `ladders` (default: all; `department`) holding a department
+    (frames in the schema's field names): the roster, History up to the month before the
+    latest, and the latest month as one month sheet per ladder, with its inputs filled in."""
     data = data or default_data()
     policy = Policy.from_dict(data)
-    wb = department(data, lang=lang)
+    wb = department(data, ladders, lang=lang)
     names = Names(lang)
     items = item_fields(policy)
     months = values.months(records["month"])[0]
