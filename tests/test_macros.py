@@ -328,7 +328,7 @@ def test_the_close_macro_builds_the_next_month_as_the_command_does_for_any_ladde
     records = pd.DataFrame([{"month": pd.Timestamp("2026-10-01"), "employee": 2000 + i, "score": 1.2}
                             for i in range(people)])
     path = tmp_path / "dept.xlsx"
-    templates.with_department(roster, records).save(path)
+    templates.with_department(roster, records, ladders=["cs_grade"]).save(path)
     _, twin = closed_by_both(path, excel)
     mine, theirs = (openpyxl.load_workbook(p)["2026-11 客服职级"] for p in (path, twin))
     assert formulas(mine) == formulas(theirs) and formulas(mine)[0][0].endswith(f"{people + 10 + 2}")
@@ -341,7 +341,7 @@ def test_the_close_macro_writes_a_name_starting_with_equals_as_text(tmp_path, ex
                             "hire_date": pd.Timestamp("2026-05-01")}])
     records = pd.DataFrame([{"month": pd.Timestamp("2026-10-01"), "employee": 1003, "score": 1.2}])
     path = tmp_path / "dept.xlsx"
-    templates.with_department(roster, records).save(path)
+    templates.with_department(roster, records, ladders=["cs_grade"]).save(path)
     (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
     assert "2026-10 closed" in message, message
     cell = openpyxl.load_workbook(path, read_only=True)["2026-11 客服职级"]["B3"]

@@ -22,7 +22,7 @@ def test_a_level_typed_in_another_case_is_the_rung_everywhere(tmp_path):
                             "hire_date": pd.Timestamp("2020-01-01")}])
     records = pd.DataFrame([{"month": pd.Timestamp("2026-10-01"), "employee": 1001, "score": 80}])
     path = tmp_path / "dept.xlsx"
-    templates.with_department(roster, records).save(path)
+    templates.with_department(roster, records, ladders=["vip"]).save(path)
     closed = close.close_file(path)
     assert closed.plan.problems == []
     assert [r["当月职级"] for r in history_rows(path)] == ["VIP客户经理"]  # as the policy names it
@@ -79,7 +79,7 @@ def test_a_demotion_with_probation_sets_the_probation_the_policy_gives(tmp_path)
                            + [{"month": pd.Timestamp("2026-10-01"), "employee": 1001, **dict.fromkeys(ITEMS, 44),
                                "decision": "降级", "approver": "王经理"}])
     path = tmp_path / "dept.xlsx"
-    templates.with_department(roster, records).save(path)
+    templates.with_department(roster, records, ladders=["cs_rep"]).save(path)
     closed = close.close_file(path)
     assert closed.plan.problems == [], closed.text()
     moved, _ = apply_moves.apply_file(path)
