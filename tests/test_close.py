@@ -329,7 +329,7 @@ def test_the_training_list_is_rewritten_by_each_close(tmp_path):
         {"month": pd.Timestamp("2026-10-01"), "employee": 1003, "score": 1.3},
     ])
     path = tmp_path / "dept.xlsx"
-    templates.with_department(roster, records).save(path)
+    templates.with_department(roster, records, ladders=["cs_grade", "cs_rep"]).save(path)
 
     def listed():
         ws = openpyxl.load_workbook(path)["培训名单"]
@@ -380,7 +380,7 @@ def test_text_hr_typed_is_written_as_text_never_a_formula(tmp_path):
                               {"month": pd.Timestamp("2026-10-01"), "employee": 1002, "score": 1.2,
                                "decision": "晋升", "raise": 600, "approver": approver}])
     path = tmp_path / "dept.xlsx"
-    templates.with_department(roster, records).save(path)
+    templates.with_department(roster, records, ladders=["cs_grade"]).save(path)
     assert close.close_file(path).plan.problems == []
     assert apply_moves.apply_file(path)[0].problems == []
     archive = tmp_path / "dept-archive" / "2026-10.xlsx"
