@@ -23,10 +23,13 @@ from openpyxl.worksheet.table import Table
 
 from workbook import apply_moves, archive, cli, close, next_month, recalc, sample, templates
 from workbook.sheets import month
+from workbook.sheets.dashboard import dashboard
+from workbook.sheets.style import Names
 from workbook.file_book import FileBook
 import libreoffice
 from workbooks import fill_month_sheets, type_into_file
 from xlfuncs import book, values
+from xlfuncs.policy import default_policy
 from xlfuncs.rules import evaluate
 
 ITEMS = ["客户回访率", "客户满意度", "处理时限和正确度", "培训及业务水平", "考勤"]  # 20 20 25 25 10 %
@@ -962,6 +965,17 @@ def test_a_note_hr_typed_on_the_dashboard_does_not_have_it_laid_out_anew(tmp_pat
     wb["看板"]["D3"] = "备注：十月数据已核对"
     wb.save(path)
     assert close.plan(FileBook(path)).dashboard is None
+
+
+@pytest.mark.parametrize("lang", ["zh", "en", "zh-Hant"])
+def test_the_dashboards_layout_found_by_its_formulas_is_every_cell_the_builder_fills(lang):
+    """What a new layout keeps of HR's is what is not the old layout's, found by its formulas
+    (`next_month._laid_out`): on the dashboard as built, that is nothing. A cell the builder
+    comes to fill that the finding does not know would be taken for HR's."""
+    ws = dashboard(openpyxl.Workbook(), default_policy(), Names(lang))
+    filled = {(c.row, c.column) for row in ws.iter_rows() for c in row if c.value is not None}
+    formulas = {(c.row, c.column): c.value[1:] for row in ws.iter_rows() for c in row if c.data_type == "f"}
+    assert next_month._laid_out(formulas) == filled and len(filled) > 100
 
 
 def test_a_dashboard_laid_out_anew_keeps_what_hr_put_beside_its_tables(tmp_path, capsys):
