@@ -232,14 +232,23 @@ def test_an_archive_a_killed_close_left_unplaced_is_put_in_place_by_the_next(tmp
 
 
 @pytest.fixture(scope="module")
-def october_reopened(tmp_path_factory):
-    """`small`'s workbook with October closed, then put back to correct it (`reopen_october`),
-    its archive folder beside it: made once, copied by each test."""
+def _reopened(tmp_path_factory):
+    """`october_reopened`'s folder and first archive, made once per module."""
     folder = tmp_path_factory.mktemp("reopened")
     path = small(folder)
     first = close.close_file(path).archive.read_bytes()
     reopen_october(path)
     return folder, first
+
+
+@pytest.fixture
+def october_reopened(tmp_path, _reopened):
+    """`small`'s workbook with October closed, then put back to correct it (`reopen_october`),
+    its archive folder beside it, copied into the test's folder: (the workbook, the bytes of
+    October's first archive)."""
+    made, first = _reopened
+    shutil.copytree(made, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "dept.xlsx", first
 
 
 @pytest.fixture(scope="module")
@@ -259,9 +268,7 @@ def test_a_replace_close_killed_at_any_file_operation_is_put_right_by_the_same_c
     once in History with the corrected score, November's answers stored (a raise range of
     500–800 for the junior, the policy's 初级 → 中级), the new archive in place and the first
     kept, each manifest line naming the file of its checksum and each file named, no temporary."""
-    made, first = october_reopened
-    shutil.copytree(made, tmp_path, dirs_exist_ok=True)
-    path = tmp_path / "dept.xlsx"
+    path, first = october_reopened
     killed_at(at, path, "close", 11)
     close.close_file(path, "2026-10", replace=True)
     rows = [r for r in history_rows(path) if r["月份"].strftime("%Y-%m") == "2026-10"]
@@ -312,9 +319,7 @@ def test_a_replace_close_killed_while_placing_its_archive_is_put_right_by_the_ne
     lines, renaming the first archive to its dated name, renaming the new one into place. The
     next close finishes them, so each line names the file of its checksum, as `sha256sum -c`
     checks them."""
-    made, first = october_reopened
-    shutil.copytree(made, tmp_path, dirs_exist_ok=True)
-    path, folder = tmp_path / "dept.xlsx", tmp_path / "dept-archive"
+    (path, first), folder = october_reopened, tmp_path / "dept-archive"
     rename, replace = Path.rename, writes.replace
 
     def renamed(self, target):
@@ -349,9 +354,7 @@ def test_a_replace_close_killed_after_saving_the_workbook_has_its_new_archive_pu
     workbook shows the month closed again (its sheets gone), so the next close puts the new
     archive in place and keeps the first under a dated name, as the close would have; a new
     archive of a --replace killed before the workbook was saved (its sheets still there) is not."""
-    made, first = october_reopened
-    shutil.copytree(made, tmp_path, dirs_exist_ok=True)
-    path, folder = tmp_path / "dept.xlsx", tmp_path / "dept-archive"
+    (path, first), folder = october_reopened, tmp_path / "dept-archive"
 
     def killed(*args, **kwargs):
         raise Killed
