@@ -996,6 +996,31 @@ def test_a_dashboard_laid_out_anew_keeps_what_hr_put_beside_its_tables(tmp_path,
     assert ws["J60"].number_format == "yyyy/mm/dd"
 
 
+def test_a_dashboard_laid_out_anew_keeps_the_widths_and_heights_hr_set(tmp_path):
+    """Column J widened for HR's notes, column K hidden, columns A and B widened, the row of a
+    note of HR's made taller and an empty row under the charts too: as HR left them once
+    start-month has laid out anew a dashboard whose ladder was renamed (the code before gave the
+    new sheet the builder's widths and default heights). Column C, which HR narrowed, is as wide
+    as the builder fits it to its header (no header is cut short), and so are D to F."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["看板"]
+    ws["J60"] = "备注：十月数据已核对"
+    built = {c: ws.column_dimensions[c].width for c in "CDEF"}
+    ws.column_dimensions["J"].width, ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 40, 36, 20
+    ws.column_dimensions["C"].width = 5
+    ws.column_dimensions["K"].hidden = True
+    ws.row_dimensions[60].height, ws.row_dimensions[80].height = 30, 45
+    renamed_ladder(path, wb)
+    assert cli.main(["start-month", str(path), "2026-10"]) == 0
+    ws = openpyxl.load_workbook(path)["看板"]
+    assert ws["A10"].value == "客户代表组·普通客服代表-中级"  # laid out anew
+    assert [ws.column_dimensions[c].width for c in "JAB"] == [40, 36, 20]
+    assert {c: ws.column_dimensions[c].width for c in "CDEF"} == built and built["C"] > 5
+    assert ws.column_dimensions["K"].hidden
+    assert (ws.row_dimensions[60].height, ws.row_dimensions[80].height) == (30, 45)
+
+
 def test_a_dashboard_whose_new_layout_would_cover_or_misplace_hrs_cells_is_not_laid_out_anew_and_said(tmp_path):
     """The rung 客服职级·客服主管 (no one on it) deleted from the policy sheet: laid out anew, the
     dashboard's tables would each start a row higher, its outcomes' headers where HR typed a

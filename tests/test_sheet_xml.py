@@ -53,3 +53,15 @@ def test_a_shared_formula_below_deleted_rows_is_refused_by_name():
 def test_a_row_without_its_number_is_refused():
     with pytest.raises(files.Refused, match="without their reference"):
         sheet_xml.put(HEAD + b"<sheetData><row><c/></row></sheetData></worksheet>", "S", {1: {1: cell("A1")}})
+
+
+def test_rows_say_the_heights_set_by_hand_hiding_and_styles_not_excels_fitted_heights_or_hints():
+    """As Excel writes them: every row with its x14ac:dyDescent hint, a height it fitted to the
+    row's text without customHeight. Only what HR set is said, with whether the row holds a cell."""
+    data = HEAD + (b'<sheetData><row r="1" spans="1:2" x14ac:dyDescent="0.25"><c r="A1"/></row>'
+                   b'<row r="2" ht="30" x14ac:dyDescent="0.25"><c r="A2"/></row>'
+                   b'<row r="3" ht="45" customHeight="1" x14ac:dyDescent="0.25"><c r="A3"/></row>'
+                   b'<row r="4" hidden="1"/><row r="5" s="3" customFormat="1"/></sheetData></worksheet>')
+    assert sheet_xml.rows(data, "S") == {3: ({"r": "3", "ht": "45", "customHeight": "1"}, True),
+                                         4: ({"r": "4", "hidden": "1"}, False),
+                                         5: ({"r": "5", "s": "3", "customFormat": "1"}, False)}

@@ -21,10 +21,11 @@ from openpyxl.chart._chart import ChartBase
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.formula.translate import Translator
 from openpyxl.packaging.relationship import get_rels_path
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import absolute_coordinate, quote_sheetname
 from openpyxl.utils.escape import escape as ooxml_escape
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.dimensions import ColumnDimension, RowDimension
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import tostring
 
@@ -238,13 +239,13 @@ class PackageEditor:
 
     def rebuild_dashboard(self, stale) -> bool:
         """The dashboard laid out anew where it is, as `sheets.dashboard` builds it, with new
-        parts for its drawing and charts, if it `may_lay_out`; a month HR typed into B2, and
-        HR's cells beside the tables (`kept`: values as they were, formulas in their style), kept.
-        Returns whether it was."""
+        parts for its drawing and charts, if it `may_lay_out`; a month HR typed into B2, HR's
+        cells beside the tables (`kept`: values as they were, formulas in their style) and the
+        widths and heights HR gave them (`_sized_as_it_was`), kept. Returns whether it was."""
         if not self.may_lay_out(stale):
             return False
-        theirs = sheet_xml.cells(self._read(self.book.part(stale.sheet)), stale.sheet,
-                                 {(r, c) for r, c, _ in stale.kept})
+        old = self._read(self.book.part(stale.sheet))
+        theirs = sheet_xml.cells(old, stale.sheet, {(r, c) for r, c, _ in stale.kept})
         kept = {}
         for r, c, formula in stale.kept:
             if formula is None:
@@ -257,6 +258,7 @@ class PackageEditor:
         ws = dashboard(self.styles.wb, self.policy, self.names, tops=stale.tops)
         if stale.month is not None:
             ws["B2"] = stale.month
+        _sized_as_it_was(ws, old, stale.sheet, set(kept))
         ws.sheet_view.tabSelected = stale.sheet == self.book.active
         writer = WorksheetWriter(ws, BytesIO())
         writer.write()
@@ -364,6 +366,35 @@ def _with_columns(xml: str, headers: list[str]) -> str | None:
 
 _DRESSING = ("hyperlinks", "mergeCells", "conditionalFormatting", "dataValidations", "x14:conditionalFormatting",
              "x14:dataValidation", "x14:sparklineGroup")
+
+
+def _sized_as_it_was(ws, old: bytes, sheet: str, kept_rows: set[int]) -> None:
+    """The old dashboard's columns as HR left them (`<col>`: width, hidden, style) on the new
+    one, `ws` as built: a column the builder fits to its headers no narrower than either wants;
+    and the rows' (`<row>`: height, hidden, style) of those holding a cell of HR's kept or no
+    cell at all. A row of the old layout's tables is the new layout's."""
+    styles = ws.parent._cell_styles  # the package's, by number (`styles_part.Styles`)
+    fitted = {column_index_from_string(letter): d.width for letter, d in ws.column_dimensions.items() if d.customWidth}
+    edge = max(fitted, default=0)
+    fields = set(ColumnDimension.__fields__)
+    for attrs in sheet_xml.columns(old):
+        low, high = int(attrs["min"]), int(attrs["max"])
+        given = {k: v for k, v in attrs.items() if k in fields}
+        if "style" in given:
+            given["style"] = styles[int(given["style"])]
+        # a span over columns the builder fits, one by one: `<col>` spans may not overlap
+        spans = [(c, c) for c in range(low, min(high, edge) + 1)]
+        spans += [(max(low, edge + 1), high)] if high > edge else []
+        for first, last in spans:
+            column = ColumnDimension(ws, **{**given, "index": get_column_letter(first), "min": first, "max": last})
+            if first in fitted:
+                column.width = max(column.width, fitted[first])
+            ws.column_dimensions[column.index] = column
+    for row, (attrs, holds) in sheet_xml.rows(old, sheet).items():
+        if row in kept_rows or not holds:
+            if "s" in attrs:
+                attrs["s"] = styles[int(attrs["s"])]
+            ws.row_dimensions[row] = RowDimension(ws, **attrs)
 
 
 def _as_it_was(cell: str, attrs: str | None, inner) -> str:

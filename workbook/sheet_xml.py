@@ -176,6 +176,26 @@ def cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) -> dict[tuple[i
     return out
 
 
+def columns(data: bytes) -> list[dict[str, str]]:
+    """The attributes of each of the sheet's `<col>`: the columns' widths, hiding and styles."""
+    return [dict(ATTR.findall(m[1].decode("utf-8"))) for m in _COL.finditer(data, 0, _sheet_data(data)[0])]
+
+
+def rows(data: bytes, sheet: str) -> dict[int, tuple[dict[str, str], bool]]:
+    """Row → (its attributes, whether it holds a cell), for each row whose attributes say more
+    than where it is: a height set by hand, hiding, a style. (A height Excel fitted to the
+    row's text, without `customHeight`, and its own hints, in other namespaces, are not said.)"""
+    start, end = _sheet_data(data)
+    out = {}
+    for number, attrs, inner, _ in _rows(data[start:end].decode("utf-8"), sheet):
+        found = {k: v for k, v in ATTR.findall(attrs) if ":" not in k and k != "spans"}
+        if found.get("customHeight") not in ("1", "true"):
+            found.pop("ht", None)
+        if found.keys() - {"r", "customHeight"}:
+            out[number] = found, bool(inner and CELL.search(inner))
+    return out
+
+
 def dimension(data: bytes) -> tuple[int, int, int, int]:
     """(min_col, min_row, max_col, max_row) the sheet's `<dimension>` says it spans."""
     found = _DIMENSION.search(data)
