@@ -1,7 +1,8 @@
 """A workbook package copied part by part: the parts ladderbook replaces are deflated anew, and
 every other member's compressed bytes are copied as they are, neither inflated nor deflated
-again. History, the largest part by far, is never ours to change: re-deflating it was most of
-the cost of writing a recalculated workbook (1.1 s of 8 at 5,000 employees × 24 months).
+again. History, the largest part by far, is not changed by a recalc: re-deflating it was most
+of the cost of writing a recalculated workbook (1.1 s of 8 at 5,000 employees × 24 months). The
+month end, which appends to it, deflates it once, at a faster level (`_LEVEL`).
 
 Python's zipfile can read a member's raw bytes (its offsets are public) but cannot write them
 without deflating, so the writing is done here, by the ZIP format's own records (APPNOTE.TXT
