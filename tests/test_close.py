@@ -1040,19 +1040,25 @@ def test_a_dashboard_whose_new_layout_would_cover_or_misplace_hrs_cells_is_not_l
                                                                                   "客服职级·客服主管")
 
 
-def test_a_dashboard_with_a_column_inserted_among_its_tables_names_ten_of_the_cells_in_the_way(tmp_path):
+def test_a_dashboard_with_a_column_inserted_among_its_tables_says_they_moved(tmp_path):
     """A column inserted at B moves every count from under its header: none of the tables is
-    where ladderbook's layout has it, so all they hold is in the way of a new one. The note
-    names the first ten cells and counts the rest, rather than listing a hundred."""
+    where ladderbook's layout has it. The note says so and to undo it, rather than naming a
+    hundred of the tables' cells as HR's to move to another sheet (the code before)."""
     path = small(tmp_path)
     wb = openpyxl.load_workbook(path)
     wb["看板"].insert_cols(2)
     renamed_ladder(path, wb)
     closed = close.close_file(path)
     assert closed.plan.problems == [] and "dashboard laid out anew" not in closed.text()
-    said = re.search(r"what you put in (.*) a new layout would overwrite", closed.text())[1]
-    cells, more = said.split(" … +")
-    assert cells.split(", ")[:2] == ["A4", "A5"] and len(cells.split(", ")) == 10 and int(more) > 50
+    assert "its tables are not where ladderbook laid them out (their counts are not in column B" in closed.text()
+    assert "what you put in" not in closed.text()
+    assert openpyxl.load_workbook(path, read_only=True)["看板"]["C6"].value.startswith("=COUNTIFS(")  # as it was
+
+
+def test_a_note_naming_hrs_cells_in_the_way_names_ten_and_counts_the_rest():
+    """Cells of HR's in the way of a new layout, named: the first ten, and how many more."""
+    stale = next_month.StaleDashboard("看板", None, 5, blocked=tuple(f"J{r}" for r in range(1, 14)))
+    assert "what you put in J1, J2, J3, J4, J5, J6, J7, J8, J9, J10 … +3 a new layout" in stale.note()
 
 
 def test_a_dashboard_holding_an_array_formula_or_a_link_of_hrs_is_not_laid_out_anew(tmp_path):

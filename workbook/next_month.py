@@ -120,6 +120,7 @@ class StaleDashboard(NamedTuple):
     month: object = None  # a month HR typed into B2 (a value, not our formula), which a new layout keeps
     kept: tuple[tuple[int, int, str | None], ...] = ()  # (row, column, formula or None: a value) of HR's, left in place
     blocked: tuple[str, ...] = ()  # HR's cells (A1 style) that keep the dashboard from being laid out anew
+    moved: bool = False  # its tables' counts not in column B: a column inserted or deleted among them
 
     def note(self, excel: bool = False) -> str:
         """Why it was not laid out anew (by Excel's macro, with cells of HR's in the way, or with
@@ -128,6 +129,12 @@ class StaleDashboard(NamedTuple):
             why_zh = "Excel 中的月结宏不能重排其图表：关闭工作簿后运行 ladderbook start-month 工作簿 月份（如 2026-11）按政策重排"
             why_en = ("Excel's month-end macro cannot lay out its charts: close the workbook and run ladderbook "
                       "start-month WORKBOOK MONTH (e.g. 2026-11), which lays it out anew to the policy")
+        elif self.moved:
+            why_zh = ("其表格不在 ladderbook 排版的位置（计数不在 B 列：表格间插入或删除了列？），未重排：请撤销该列的插入或删除，"
+                      "再运行 ladderbook start-month 工作簿 月份 重排")
+            why_en = ("its tables are not where ladderbook laid them out (their counts are not in column B: a column "
+                      "inserted or deleted among them?), so it was not laid out anew: undo that, then run ladderbook "
+                      "start-month WORKBOOK MONTH to lay it out anew")
         elif self.blocked:
             cells = ", ".join(self.blocked[:_NAMED]) + (f" … +{len(self.blocked) - _NAMED}"
                                                         if len(self.blocked) > _NAMED else "")
@@ -174,8 +181,9 @@ def stale_dashboard(source: book.Source, policy: Policy, names: list[str]) -> St
     stored = source.formulas(sheet)
     if not all(have.get(at) == text for at, text in want.items()):
         kept, blocked = _hrs_cells(have, stored, built)
+        moved = not any(c == 2 and r > 3 for r, c in stored)  # every table of the layout counts in column B
         return StaleDashboard(sheet, tops, tables, month=None if (2, 2) in stored else have.get((2, 2)),
-                              kept=kept, blocked=blocked)
+                              kept=kept, blocked=blocked, moved=moved and bool(blocked))
     formulas = _outdated(stored, set(have), built)
     return StaleDashboard(sheet, tops, tables, formulas) if formulas else None
 
