@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import types
+import zipfile
 from io import BytesIO
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from openpyxl.comments import Comment
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table
 
-from workbook import apply_moves, archive, cli, close, next_month, recalc, sample, templates
+from workbook import apply_moves, archive, cli, close, files, next_month, recalc, sample, templates
 from workbook.sheets import month
 from workbook.sheets.dashboard import dashboard
 from workbook.sheets.style import Names
@@ -1019,6 +1020,31 @@ def test_a_dashboard_laid_out_anew_keeps_the_widths_and_heights_hr_set(tmp_path)
     assert {c: ws.column_dimensions[c].width for c in "CDEF"} == built and built["C"] > 5
     assert ws.column_dimensions["K"].hidden
     assert (ws.row_dimensions[60].height, ws.row_dimensions[80].height) == (30, 45)
+
+
+def test_a_width_or_height_no_spreadsheet_reads_is_left_to_the_new_layout(tmp_path):
+    """A `<col>` whose style is not in the stylesheet and a `<row>` whose height is no number
+    (no Excel writes either): start-month lays the dashboard out anew all the same, with the
+    builder's width there and HR's other column kept, rather than stopping on a traceback."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["看板"].column_dimensions["J"].width, wb["看板"].column_dimensions["L"].width = 40, 25
+    wb["看板"].row_dimensions[80].height = 45
+    renamed_ladder(path, wb)
+    with zipfile.ZipFile(path) as z:
+        data = {info.filename: z.read(info) for info in z.infolist()}
+        part = files.sheet_parts(z)["看板"]
+    xml = data[part].decode()
+    xml = xml.replace('min="10" max="10"', 'min="10" max="10" style="9999"').replace('ht="45"', 'ht="tall"')
+    assert 'style="9999"' in xml and 'ht="tall"' in xml
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in data.items():
+            z.writestr(name, xml if name == part else content)
+    assert cli.main(["start-month", str(path), "2026-10"]) == 0
+    ws = openpyxl.load_workbook(path)["看板"]
+    assert ws["A10"].value == "客户代表组·普通客服代表-中级"  # laid out anew
+    assert (ws.column_dimensions["J"].width, ws.column_dimensions["L"].width) == (13, 25)
+    assert ws.row_dimensions[80].height is None
 
 
 def test_a_dashboard_whose_new_layout_would_cover_or_misplace_hrs_cells_is_not_laid_out_anew_and_said(tmp_path):

@@ -372,29 +372,37 @@ def _sized_as_it_was(ws, old: bytes, sheet: str, kept_rows: set[int]) -> None:
     """The old dashboard's columns as HR left them (`<col>`: width, hidden, style) on the new
     one, `ws` as built: a column the builder fits to its headers no narrower than either wants;
     and the rows' (`<row>`: height, hidden, style) of those holding a cell of HR's kept or no
-    cell at all. A row of the old layout's tables is the new layout's."""
+    cell at all. A row of the old layout's tables is the new layout's. A `<col>` or `<row>`
+    openpyxl cannot read (no Excel writes one) is left to the builder."""
     styles = ws.parent._cell_styles  # the package's, by number (`styles_part.Styles`)
     fitted = {column_index_from_string(letter): d.width for letter, d in ws.column_dimensions.items() if d.customWidth}
     edge = max(fitted, default=0)
     fields = set(ColumnDimension.__fields__)
     for attrs in sheet_xml.columns(old):
-        low, high = int(attrs["min"]), int(attrs["max"])
-        given = {k: v for k, v in attrs.items() if k in fields}
-        if "style" in given:
-            given["style"] = styles[int(given["style"])]
-        # a span over columns the builder fits, one by one: `<col>` spans may not overlap
-        spans = [(c, c) for c in range(low, min(high, edge) + 1)]
-        spans += [(max(low, edge + 1), high)] if high > edge else []
-        for first, last in spans:
-            column = ColumnDimension(ws, **{**given, "index": get_column_letter(first), "min": first, "max": last})
-            if first in fitted:
-                column.width = max(column.width, fitted[first])
+        try:
+            low, high = int(attrs["min"]), int(attrs["max"])
+            given = {k: v for k, v in attrs.items() if k in fields}
+            if "style" in given:
+                given["style"] = styles[int(given["style"])]
+            # a span over columns the builder fits, one by one: `<col>` spans may not overlap
+            spans = [(c, c) for c in range(low, min(high, edge) + 1)]
+            spans += [(max(low, edge + 1), high)] if high > edge else []
+            made = [ColumnDimension(ws, **{**given, "index": get_column_letter(first), "min": first, "max": last})
+                    for first, last in spans]
+        except (KeyError, IndexError, TypeError, ValueError):
+            continue
+        for column in made:
+            if column.min in fitted:
+                column.width = max(column.width, fitted[column.min])
             ws.column_dimensions[column.index] = column
     for row, (attrs, holds) in sheet_xml.rows(old, sheet).items():
         if row in kept_rows or not holds:
-            if "s" in attrs:
-                attrs["s"] = styles[int(attrs["s"])]
-            ws.row_dimensions[row] = RowDimension(ws, **attrs)
+            try:
+                if "s" in attrs:
+                    attrs["s"] = styles[int(attrs["s"])]
+                ws.row_dimensions[row] = RowDimension(ws, **attrs)
+            except (IndexError, TypeError, ValueError):
+                continue
 
 
 def _as_it_was(cell: str, attrs: str | None, inner) -> str:
