@@ -833,6 +833,26 @@ def _with_a_sales_ladder(path, hired=dt.datetime(2026, 10, 20)):
     wb.save(path)
 
 
+def test_a_month_sheet_hr_renamed_is_named_by_the_close_and_start_month_builds_none_beside_it(tmp_path, capsys):
+    """HR renamed 2026-10 客户代表 to 十月 客户代表: a sheet is the month's by its name, so 1001 is on
+    no month sheet. The close says first which sheet it is and what to name it back, rather than
+    only that the ladder has no sheet and to run start-month; start-month, which would have built
+    an empty 2026-10 客户代表 beside HR's, says the same and changes nothing."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["2026-10 客户代表"].title = "十月 客户代表"
+    wb.save(path)
+    closed = close.close_file(path)
+    assert [p.en for p in closed.plan.problems] == [
+        "the sheet '十月 客户代表' is the 2026-10 month sheet of the ladder 'Customer representatives' (its first row "
+        "says so) but is not named '2026-10 客户代表': rename it '2026-10 客户代表'",
+        "employee 1001 (王芳) is on no month sheet of 2026-10"]
+    before = path.read_bytes()
+    assert cli.main(["start-month", str(path), "2026-10"]) == 1
+    assert "rename it '2026-10 客户代表'" in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
 def test_a_ladder_added_during_the_month_gets_its_month_sheet_and_template_from_start_month(tmp_path, capsys):
     """The close of October stops: 1003 is on no sheet, and nothing of the month has 销售客服's
     sheet; it says to run start-month for October, which adds it (1003 on it) and its template

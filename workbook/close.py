@@ -30,7 +30,7 @@ from .archive import archive_folder, archive_sheets, archive_target, place_archi
 from .edits import Editor, MonthEnd, aligned, below_records, edit_package, id_cell, last_row
 from .file_book import FileBook
 from .next_month import (NewSheet, StaleDashboard, StaleList, StaleTemplate, bring_up, brought_up, first_line,
-                         next_sheets, own_heads, stale_dashboard, stale_lists, unstarted)
+                         named_otherwise, next_sheets, own_heads, stale_dashboard, stale_lists, unstarted)
 from .package_editor import PackageEditor
 from .sheets.dashboard import DASHBOARD, uncounted
 from .sheets.style import Names, language
@@ -174,8 +174,8 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     out.problems += review_of_month.problems
     out.problems += validation.validate(roster, month_records, review_of_month, policy, out.month)
     out.problems += _levels_as_on_roster(source, out.closed, roster, policy)
-    if out.problems:
-        out.problems += _sheets_missing(source, roster, policy, out.month, names, month_records)
+    if out.problems:  # a ladder's sheet missing first: it is why its people are on no sheet
+        out.problems[:0] = _sheets_missing(source, roster, policy, out.month, names, month_records)
         return out
 
     out.policy, out.lang = policy, language(names)
@@ -206,12 +206,12 @@ def _sheets_missing(source: book.Source, roster: pd.DataFrame, policy: Policy, m
                     names: list[str], records: pd.DataFrame) -> list[Problem]:
     """What to do when the month's staff of a ladder have no sheet of the month to be on (a
     ladder HR added to the policy sheet during the month, its first people hired), none of
-    them on the month's sheets (`records`)."""
+    them on the month's sheets (`records`); or, when HR renamed its sheet, to name it back."""
     label = values.month_label(month)
-    return [Problem(f"序列「{s.ladder.name}」没有 {label} 的月度表：运行 ladderbook start-month 部门.xlsx {label} "
-                    f"补建，填写后再结账",
-                    f"the ladder '{s.ladder.name_en}' has no month sheet for {label}: add it with ladderbook "
-                    f"start-month 部门.xlsx {label}, fill it in, then close")
+    return [named_otherwise(source, names, s) or Problem(
+                f"序列「{s.ladder.name}」没有 {label} 的月度表：运行 ladderbook start-month 部门.xlsx {label} 补建，填写后再结账",
+                f"the ladder '{s.ladder.name_en}' has no month sheet for {label}: add it with ladderbook start-month "
+                f"部门.xlsx {label}, fill it in, then close")
             for s in unstarted(next_sheets(source, roster, policy, month, names)[0], records)]
 
 

@@ -299,6 +299,24 @@ def unstarted(sheets: list[NewSheet], records: pd.DataFrame) -> list[NewSheet]:
     return [s for s in sheets if not any(values.employee_id(p["employee"]) in present for p in s.people)]
 
 
+def named_otherwise(source: book.Source, names: list[str], sheet: NewSheet) -> Problem | None:
+    """That `sheet` is there under another name, if HR renamed it (10月 客服职级): a sheet not
+    named as a month's whose first row is the ladder's month sheet's of that month, as the
+    builder writes it (the month in B1, the ladder's id in brackets ending C1). A sheet is a
+    month's by its name: to be closed, it is named back."""
+    month, label = values.month(sheet.month), values.month_label(values.month(sheet.month))
+    dated = {name for name, _ in book.month_sheets(names)}
+    for name in names:
+        first = (source.values(name) or [[]])[0] if name not in dated else []
+        if len(first) >= 3 and values.month(first[1]) == month and isinstance(first[2], str) \
+                and first[2].rstrip().endswith((f"（{sheet.ladder.id}）", f"({sheet.ladder.id})")):
+            return Problem(f"工作表「{name}」是序列「{sheet.ladder.name}」{label} 的月度表（见其第 1 行），但名称不是"
+                           f"「{sheet.title}」：请改名为「{sheet.title}」",
+                           f"the sheet '{name}' is the {label} month sheet of the ladder '{sheet.ladder.name_en}' "
+                           f"(its first row says so) but is not named '{sheet.title}': rename it '{sheet.title}'")
+    return None
+
+
 def _template_columns(source: book.Source, policy: Policy, names: list[str], named: Names):
     """HR's own columns of each ladder's template sheet, those whose header names nothing of
     ladderbook's (template → headers as typed), which the sheets built here take after ours;
@@ -418,6 +436,9 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
     started = {name for name, m in book.month_sheets(names) if m == wanted}
     if started:
         sheets = unstarted(sheets, inputs.records[inputs.records.index.get_level_values(0).isin(started)])
+    renamed = [p for p in (named_otherwise(source, names, s) for s in sheets) if p]
+    if renamed:  # not a second, empty sheet beside HR's
+        return Started(problems=renamed)
     lists = stale_lists(source, inputs.policy, names)
     dashboard = stale_dashboard(source, inputs.policy, names)
     if not sheets and started and not lists and not dashboard:
