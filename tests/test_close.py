@@ -853,6 +853,23 @@ def test_a_month_sheet_hr_renamed_is_named_by_the_close_and_start_month_builds_n
     assert path.read_bytes() == before
 
 
+def test_a_month_sheet_whose_b1_month_is_not_its_names_stops_the_close(tmp_path):
+    """B1 of 2026-10 客户代表 changed to September: the sheet's formulas ($B$1) show September's
+    review while the close would freeze October's, which the code before did, silently. And a
+    B1 that is no month. A day of October in B1 is October, and closes."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["2026-10 客户代表"]["B1"], wb["2026-10 客服职级"]["B1"] = dt.datetime(2026, 9, 1), "十月"
+    wb.save(path)
+    assert [p.en for p in close.plan(FileBook(path)).problems] == [
+        "'2026-10 客服职级' B1: '十月' is no month; the sheet's month is 2026-10 (its name): set B1 to 2026-10",
+        "'2026-10 客户代表' B1: the month 2026-09 is not the sheet's month, 2026-10 (its name), and its formulas "
+        "review 2026-09: set B1 to 2026-10"]
+    wb["2026-10 客户代表"]["B1"], wb["2026-10 客服职级"]["B1"] = dt.datetime(2026, 10, 15), None
+    wb.save(path)
+    assert close.plan(FileBook(path)).problems == []
+
+
 def test_a_ladder_added_during_the_month_gets_its_month_sheet_and_template_from_start_month(tmp_path, capsys):
     """The close of October stops: 1003 is on no sheet, and nothing of the month has 销售客服's
     sheet; it says to run start-month for October, which adds it (1003 on it) and its template

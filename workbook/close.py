@@ -174,6 +174,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     out.problems += review_of_month.problems
     out.problems += validation.validate(roster, month_records, review_of_month, policy, out.month)
     out.problems += _levels_as_on_roster(source, out.closed, roster, policy)
+    out.problems += _months_as_named(source, out.closed, chosen)
     if out.problems:  # a ladder's sheet missing first: it is why its people are on no sheet
         out.problems[:0] = _sheets_missing(source, roster, policy, out.month, names, month_records)
         return out
@@ -213,6 +214,29 @@ def _sheets_missing(source: book.Source, roster: pd.DataFrame, policy: Policy, m
                 f"the ladder '{s.ladder.name_en}' has no month sheet for {label}: add it with ladderbook start-month "
                 f"部门.xlsx {label}, fill it in, then close")
             for s in unstarted(next_sheets(source, roster, policy, month, names)[0], records)]
+
+
+def _months_as_named(source: book.Source, sheets: list[str], month: int) -> list[Problem]:
+    """Each month sheet's month in B1 (under 月份 | Month in A1, as the builder writes it) is the
+    month its name says, or blank: the sheet's formulas review B1's month, the close freezes the
+    name's, and one fact is not let to have two values."""
+    label, out = values.month_label(month), []
+    for name in sheets:
+        first = (source.values(name) or [[]])[0]
+        if len(first) < 2 or not isinstance(first[0], str) or values.fold(first[0]) not in ("月份", "month"):
+            continue
+        typed = values.month(first[1])
+        if typed is values.INVALID:
+            out.append(Problem(f"「{name}」B1：「{first[1]}」不是月份，该表的月份是 {label}（见表名）：请将 B1 改为 {label}",
+                               f"'{name}' B1: '{first[1]}' is no month; the sheet's month is {label} (its name): set "
+                               f"B1 to {label}"))
+        elif typed is not None and typed != month:
+            shown = values.month_label(typed)
+            out.append(Problem(f"「{name}」B1 的月份 {shown} 不是该表的月份 {label}（见表名），表中公式评审的是 {shown}："
+                               f"请将 B1 改为 {label}",
+                               f"'{name}' B1: the month {shown} is not the sheet's month, {label} (its name), and its "
+                               f"formulas review {shown}: set B1 to {label}"))
+    return out
 
 
 def _levels_as_on_roster(source: book.Source, sheets: list[str], roster: pd.DataFrame, policy: Policy) -> list[Problem]:
