@@ -1010,10 +1010,12 @@ def test_the_dashboards_layout_found_by_its_formulas_is_every_cell_the_builder_f
     """What a new layout keeps of HR's is what is not the old layout's, found by its formulas
     (`next_month._laid_out`): on the dashboard as built, that is nothing. A cell the builder
     comes to fill that the finding does not know would be taken for HR's."""
-    ws = dashboard(openpyxl.Workbook(), default_policy(), Names(lang))
-    filled = {(c.row, c.column) for row in ws.iter_rows() for c in row if c.value is not None}
+    names = Names(lang)
+    ws = dashboard(openpyxl.Workbook(), default_policy(), names)
+    filled = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
     formulas = {(c.row, c.column): c.value[1:] for row in ws.iter_rows() for c in row if c.data_type == "f"}
-    assert next_month._laid_out(formulas) == filled and len(filled) > 100
+    heads = {names.header("职级", "Level"), names.header("序列", "Ladder")}
+    assert next_month._laid_out(formulas, filled, heads) == filled.keys() and len(filled) > 100
 
 
 def test_a_dashboard_laid_out_anew_keeps_what_hr_put_beside_its_tables(tmp_path, capsys):
@@ -1122,6 +1124,21 @@ def test_a_note_naming_hrs_cells_in_the_way_names_ten_and_counts_the_rest():
     """Cells of HR's in the way of a new layout, named: the first ten, and how many more."""
     stale = next_month.StaleDashboard("看板", None, 5, blocked=tuple(f"J{r}" for r in range(1, 14)))
     assert "what you put in J1, J2, J3, J4, J5, J6, J7, J8, J9, J10 … +3 a new layout" in stale.note()
+
+
+def test_a_note_hr_typed_on_a_row_inserted_among_a_tables_counts_is_not_taken_for_its_header(tmp_path, capsys):
+    """A row inserted at 8, among the headcount's rungs, and a note typed in its A: the counts
+    under it begin where a table would, but the row above them is no header (its A is no
+    职级 | Level). The note is HR's, where the new layout puts a rung: named, and the dashboard
+    left as it was (the code before took the row for a header, and laid it out anew without it)."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["看板"].insert_rows(8)
+    wb["看板"]["A8"] = "以下为高级职级"
+    renamed_ladder(path, wb)
+    assert cli.main(["start-month", str(path), "2026-10"]) == 0
+    assert "what you put in A8 a new layout would overwrite or misplace" in capsys.readouterr().out
+    assert openpyxl.load_workbook(path, read_only=True)["看板"]["A8"].value == "以下为高级职级"
 
 
 def test_a_dashboard_holding_an_array_formula_or_a_link_of_hrs_is_not_laid_out_anew(tmp_path):

@@ -180,7 +180,7 @@ def stale_dashboard(source: book.Source, policy: Policy, names: list[str]) -> St
     tables = sum(1 for at, v in have.items() if at[1] == 1 and v in heads)
     stored = source.formulas(sheet)
     if not all(have.get(at) == text for at, text in want.items()):
-        kept, blocked = _hrs_cells(have, stored, built)
+        kept, blocked = _hrs_cells(have, stored, built, heads)
         moved = not any(c == 2 and r > 3 for r, c in stored)  # every table of the layout counts in column B
         return StaleDashboard(sheet, tops, tables, month=None if (2, 2) in stored else have.get((2, 2)),
                               kept=kept, blocked=blocked, moved=moved and bool(blocked))
@@ -188,13 +188,14 @@ def stale_dashboard(source: book.Source, policy: Policy, names: list[str]) -> St
     return StaleDashboard(sheet, tops, tables, formulas) if formulas else None
 
 
-def _hrs_cells(have: dict, stored: dict, built) -> tuple[tuple[tuple[int, int, str | None], ...], tuple[str, ...]]:
+def _hrs_cells(have: dict, stored: dict, built, heads: set[str]
+               ) -> tuple[tuple[tuple[int, int, str | None], ...], tuple[str, ...]]:
     """What HR put on a dashboard beside the tables of its layout (`_laid_out`), values and
     formulas: (those a new layout leaves in place, as (row, column, formula or None); the
     cells, A1 style, of those it would not). A value stays where it was unless the new layout
     puts something of its own there; a formula stays only if the new layout's cells are the old
     one's, or it would read the old layout's cells where others now stand."""
-    ours = _laid_out(stored)
+    ours = _laid_out(stored, have, heads)
     new = {(c.row, c.column) for row in built.iter_rows() for c in row if c.value is not None}
     same = ours == new
     kept, blocked = [], []
@@ -206,11 +207,13 @@ def _hrs_cells(have: dict, stored: dict, built) -> tuple[tuple[tuple[int, int, s
     return tuple(kept), tuple(blocked)
 
 
-def _laid_out(stored: dict) -> set[tuple[int, int]]:
+def _laid_out(stored: dict, have: dict, heads: set[str]) -> set[tuple[int, int]]:
     """The cells of a dashboard's layout as ladderbook builds it, whatever policy it was built
-    for, found by its formulas: the title and month (A1:C2) and A3's line; for each table, the
-    rows whose column B holds a count, each from its label in A to the last of the counts
-    beside it, the header row above the first of them as wide, and its title in A above that."""
+    for, found by its formulas (`stored`) and values (`have`): the title and month (A1:C2) and
+    A3's line; for each table, the rows whose column B holds a count, each from its label in A
+    to the last of the counts beside it, and the header row above the first of them as wide
+    (its A one of `heads`: 职级 | Level, 序列 | Ladder) with the table's title in A above it. A row
+    HR inserted among a table's counts, and what they typed on it, is not taken for a header."""
     counting = {r for r, c in stored if c == 2 and r > 3}
     out = {(1, 1), (2, 1), (2, 2), (2, 3), (3, 1)}
     for r in counting:
@@ -218,7 +221,7 @@ def _laid_out(stored: dict) -> set[tuple[int, int]]:
         while (r, last + 1) in stored:
             last += 1
         out |= {(r, c) for c in range(1, last + 1)}
-        if r - 1 not in counting:
+        if r - 1 not in counting and have.get((r - 1, 1)) in heads:
             out |= {(r - 1, c) for c in range(1, last + 1)} | {(r - 2, 1)}
     return out
 
