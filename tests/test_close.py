@@ -1141,6 +1141,26 @@ def test_a_note_hr_typed_on_a_row_inserted_among_a_tables_counts_is_not_taken_fo
     assert openpyxl.load_workbook(path, read_only=True)["看板"]["A8"].value == "以下为高级职级"
 
 
+def test_a_share_column_and_a_total_hr_added_to_the_headcount_are_kept_when_it_is_laid_out_anew(tmp_path):
+    """HR's formulas beside and under a table: a share of the headcount in column C headed 占比,
+    and a total under it. They are no counts of the layout (no COUNTIFS): kept where they were
+    when start-month lays out anew a dashboard whose ladder was renamed, rather than taken for
+    the table's own columns and rows and dropped, as the code before did."""
+    path = small(tmp_path)
+    last = 5 + len(headcount(path))  # the headcount's rungs from row 6
+    wb = openpyxl.load_workbook(path)
+    ws = wb["看板"]
+    ws["C5"], ws[f"A{last + 1}"], ws[f"B{last + 1}"] = "占比", "合计", f"=SUM(B6:B{last})"
+    for r in range(6, last + 1):
+        ws[f"C{r}"] = f"=B{r}/$B${last + 1}"
+    renamed_ladder(path, wb)
+    assert cli.main(["start-month", str(path), "2026-10"]) == 0
+    ws = openpyxl.load_workbook(path, read_only=True)["看板"]
+    assert ws["A10"].value == "客户代表组·普通客服代表-中级"  # laid out anew
+    assert [ws[f"C{r}"].value for r in (5, 6, last)] == ["占比", "=B6/$B$" + str(last + 1), f"=B{last}/$B${last + 1}"]
+    assert (ws[f"A{last + 1}"].value, ws[f"B{last + 1}"].value) == ("合计", f"=SUM(B6:B{last})")
+
+
 def test_a_dashboard_holding_an_array_formula_or_a_link_of_hrs_is_not_laid_out_anew(tmp_path):
     """An array formula's cells other than its first hold values only, and a link is not the
     cell's value: laid out anew, the one would be left as values and the other lost. The close

@@ -24,7 +24,7 @@ from openpyxl.utils.datetime import to_excel
 
 from xlfuncs.excel import CellError
 
-from .formula_text import tokenized
+from .formula_text import called, tokenized
 
 _KINDS = ("Null", "Div", "Value", "Ref", "Name", "Num", "Na", "Spill", "Calc")
 _CODES = {kind: str(formualizer.ExcelError(kind, None, None, None, None, None)) for kind in _KINDS}
@@ -74,7 +74,7 @@ def evaluate(source, formulas: dict[str, dict[str, str]], given: dict[str, list]
         for (sheet, address), value in zip(batch, values):
             value = _cell_value(value)
             text = formulas[sheet][address]
-            if value is _NOT_A_VALUE or _called(text) & _ASK_FOR_FORMULAS or _skips_errors(book, sheet, text):
+            if value is _NOT_A_VALUE or called(text) & _ASK_FOR_FORMULAS or _skips_errors(book, sheet, text):
                 failed.append((sheet, address))
             else:
                 results.setdefault(sheet, {})[address] = value
@@ -90,9 +90,9 @@ def _skips_errors(book, sheet: str, text: str) -> bool:
     """Whether the formula calls a function the engine computes past error cells and reads a
     range that holds one (or one it cannot list, a Table or a name: the safe side)."""
     tokens = tokenized(text)
-    called = _called(text)
+    calls = called(text)
     error_criterion = any(t.subtype == Token.TEXT and t.value.strip('"') in _KIND_OF for t in tokens)
-    if not called & _SUMS_PAST_ERRORS and not (called & _COUNTS and error_criterion):
+    if not calls & _SUMS_PAST_ERRORS and not (calls & _COUNTS and error_criterion):
         return False
     for token in tokens:
         if token.type == Token.OPERAND and token.subtype == Token.RANGE:
@@ -104,12 +104,6 @@ def _skips_errors(book, sheet: str, text: str) -> bool:
             if any(isinstance(c["value"], dict) and c["value"].get("type") == "Error" for c in cells):
                 return True
     return False
-
-
-def _called(text: str) -> set[str]:
-    """The functions a formula calls, by name (_xlfn. dropped)."""
-    return {t.value[:-1].upper().removeprefix("_XLFN.") for t in tokenized(text)
-            if t.type == Token.FUNC and t.subtype == Token.OPEN}
 
 
 def _engine_value(value):

@@ -76,6 +76,12 @@ def tokenized(text: str) -> tuple[Token, ...]:
     return tuple(t for t in Tokenizer(f"={text}").items if t.type != Token.WSPACE)
 
 
+def called(text: str) -> set[str]:
+    """The functions a formula calls, by name (_xlfn. dropped)."""
+    return {t.value[:-1].upper().removeprefix("_XLFN.") for t in tokenized(text)
+            if t.type == Token.FUNC and t.subtype == Token.OPEN}
+
+
 def cell_reference(text: str, sheet: str):
     """(sheet, (min_col, min_row, max_col, max_row)) of a reference such as A1, 'S x'!A1:B9 or
     A:A (None for the open side of a whole row or column), or None for what is no cell

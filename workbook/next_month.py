@@ -209,16 +209,19 @@ def _hrs_cells(have: dict, stored: dict, built, heads: set[str]
 
 def _laid_out(stored: dict, have: dict, heads: set[str]) -> set[tuple[int, int]]:
     """The cells of a dashboard's layout as ladderbook builds it, whatever policy it was built
-    for, found by its formulas (`stored`) and values (`have`): the title and month (A1:C2) and
-    A3's line; for each table, the rows whose column B holds a count, each from its label in A
-    to the last of the counts beside it, and the header row above the first of them as wide
-    (its A one of `heads`: 职级 | Level, 序列 | Ladder) with the table's title in A above it. A row
-    HR inserted among a table's counts, and what they typed on it, is not taken for a header."""
-    counting = {r for r, c in stored if c == 2 and r > 3}
+    for, found by its counts (formulas of `stored` calling COUNTIFS, as each of its tables'
+    does) and values (`have`): the title and month (A1:C2) and A3's line; for each table, the
+    rows whose column B holds a count, each from its label in A to the last count beside it,
+    and the header row above the first of them as wide (its A one of `heads`: 职级 | Level,
+    序列 | Ladder) with the table's title in A above it. A formula of HR's beside or under a table
+    (a share of the headcount, a total) and a row HR inserted among its counts are not taken
+    for the layout's."""
+    counts = {at for at, text in stored.items() if "COUNTIFS" in formula_text.called(text)}
+    counting = {r for r, c in counts if c == 2 and r > 3}
     out = {(1, 1), (2, 1), (2, 2), (2, 3), (3, 1)}
     for r in counting:
         last = 2
-        while (r, last + 1) in stored:
+        while (r, last + 1) in counts:
             last += 1
         out |= {(r, c) for c in range(1, last + 1)}
         if r - 1 not in counting and have.get((r - 1, 1)) in heads:
