@@ -315,7 +315,8 @@ def test_a_year_closed_month_by_month(tmp_path):
 
 
 def test_the_training_list_is_rewritten_by_each_close(tmp_path):
-    """§5 over the trailing 3 months, worked by hand; the November close replaces October's list."""
+    """§5 over the trailing 3 months, worked by hand; the November close replaces October's list,
+    and says that what HR typed beside it went with it."""
     roster = pd.DataFrame([
         {"employee": 1001, "name": "王芳", "ladder": "客户代表", "level": "普通客服代表-中级",
          "hire_date": pd.Timestamp("2024-03-01")},
@@ -338,7 +339,7 @@ def test_the_training_list_is_rewritten_by_each_close(tmp_path):
     def listed():
         ws = openpyxl.load_workbook(path)["培训名单"]
         assert ws.tables["Training"].ref == f"A1:F{max(ws.max_row, 2)}"
-        return [row for row in ws.iter_rows(min_row=2, values_only=True) if any(row)]
+        return [row[:6] for row in ws.iter_rows(min_row=2, values_only=True) if any(row)]
 
     october = pd.Timestamp("2026-10-01")
     assert close.close_file(path).plan.problems == []
@@ -353,8 +354,13 @@ def test_the_training_list_is_rewritten_by_each_close(tmp_path):
     wb = openpyxl.load_workbook(path)
     fill_month_sheets(wb, pd.DataFrame([{"employee": 1001, **rep}, {"employee": 1002, "score": 1.3},
                                         {"employee": 1003, "score": 1.0}]))
+    wb["培训名单"]["G1"], wb["培训名单"]["G2"], wb["培训名单"]["H3"] = "培训完成\nDone", "11-05 已完成", "请假"  # HR's
     wb.save(path)
-    assert close.close_file(path).plan.problems == []
+    closed = close.close_file(path)
+    assert closed.plan.problems == []
+    # HR's notes were on October's rows (1001, 1002): they go with them, and the close says so
+    assert "what you typed in column(s) G (培训完成), H of '培训名单' went with last month's list it replaces; the " \
+           "backup keeps it" in closed.text()
     # Sep-Nov: 1002 (1.1 + 1.2 + 1.3) / 3 = 1.2 is now 1st, 1003 (1.3 + 1.0) / 2 = 1.15 2nd;
     # October's deduction is still in 1001's window.
     november = pd.Timestamp("2026-11-01")

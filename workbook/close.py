@@ -387,6 +387,15 @@ def _training(out: Plan, source: book.Source, names: list[str], review: Review) 
         out.warnings += [f"培训名单未刷新 | training list not refreshed: {p}" for p in problems]
         return
     header, mapping = found
+    typed = sorted({c for row in cells[header:] for c, v in enumerate(row)
+                    if c not in mapping and not values.is_blank(v)})
+    if typed:  # a column of HR's beside the list: its rows are last month's people, and go with them
+        heads = cells[header - 1]
+        named = [(get_column_letter(c + 1), first_line(heads[c]) if c < len(heads) else "") for c in typed]
+        zh = "、".join(f"{letter}（{head}）" if head else letter for letter, head in named)
+        en = ", ".join(f"{letter} ({head})" if head else letter for letter, head in named)
+        out.warnings.append(f"「{sheet}」{zh} 列中您填写的内容随上月的名单一并替换，备份中仍有 | what you typed in "
+                            f"column(s) {en} of '{sheet}' went with last month's list it replaces; the backup keeps it")
     t = review.table
     t = t[t["training_required"].eq(True)]
     month = values.month_start(out.month).to_pydatetime()
