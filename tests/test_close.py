@@ -1128,7 +1128,7 @@ def test_a_dashboard_with_a_column_inserted_among_its_tables_says_they_moved(tmp
 
 def test_a_note_naming_hrs_cells_in_the_way_names_ten_and_counts_the_rest():
     """Cells of HR's in the way of a new layout, named: the first ten, and how many more."""
-    stale = next_month.StaleDashboard("看板", None, 5, blocked=tuple(f"J{r}" for r in range(1, 14)))
+    stale = next_month.StaleDashboard("看板", None, (), blocked=tuple(f"J{r}" for r in range(1, 14)))
     assert "what you put in J1, J2, J3, J4, J5, J6, J7, J8, J9, J10 … +3 a new layout" in stale.note()
 
 
@@ -1206,6 +1206,34 @@ def test_a_dashboard_holding_a_chart_of_hrs_is_not_laid_out_anew_and_the_close_s
     assert "the dashboard '看板' is laid out for the policy as it was" in closed.text()
     assert THINGS_OF_HRS in closed.text()
     assert len(openpyxl.load_workbook(path)["看板"]._charts) == 6 and "客户代表·普通客服代表-中级" in headcount(path)
+
+
+def test_a_chart_of_hrs_in_place_of_one_of_the_dashboards_is_kept_and_one_deleted_comes_back(tmp_path):
+    """Charts are told apart by their titles. HR deleted the dashboard's last chart and added
+    one of theirs (five charts, as many as the layout has): the close leaves it as it was and
+    says so (the code before counted five charts, took them all for its own and laid the sheet
+    out anew without HR's). With only the deletion, it is laid out anew, the chart back (the
+    code before refused, saying the sheet held charts of HR's)."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    del wb["看板"]._charts[4]
+    chart = BarChart()
+    chart.title = "本月人数"
+    chart.add_data(Reference(wb["看板"], min_col=2, min_row=6, max_row=9))
+    wb["看板"].add_chart(chart, "P4")
+    renamed_ladder(path, wb)
+    closed = close.close_file(path)
+    assert THINGS_OF_HRS in closed.text() and "dashboard laid out anew" not in closed.text()
+    assert "本月人数" in [c.title.tx.rich.p[0].r[0].t for c in openpyxl.load_workbook(path)["看板"]._charts]
+
+    (tmp_path / "deleted").mkdir()
+    path = small(tmp_path / "deleted")
+    wb = openpyxl.load_workbook(path)
+    del wb["看板"]._charts[4]
+    renamed_ladder(path, wb)
+    closed = close.close_file(path)
+    assert "dashboard laid out anew to the policy: 看板" in closed.text()
+    assert len(openpyxl.load_workbook(path)["看板"]._charts) == 5
 
 
 def _stale_dashboard_with_a_chart_of_hrs(wb) -> None:

@@ -23,7 +23,7 @@ from . import formula_text, writes
 from .edits import Editor, edit_package, id_cell
 from .file_book import FileBook
 from .package_editor import PackageEditor
-from .sheets.dashboard import DASHBOARD, Tops, dashboard, sheet_tops
+from .sheets.dashboard import DASHBOARD, Tops, chart_titles, dashboard, sheet_tops
 from .sheets.month import Columns, headers
 from .sheets.style import FROM_POLICY, Names, language
 from .sheets.tables import dropdown_lists, history_extra, list_title
@@ -115,7 +115,7 @@ class StaleDashboard(NamedTuple):
     cells, and nothing else of the sheet changes (HR's notes, a month typed into B2)."""
     sheet: str
     tops: Tops
-    tables: int  # the tables on it, each with its chart
+    charts: tuple[str, ...]  # the titles of the charts a new layout has: a chart on it titled otherwise is HR's
     formulas: tuple[tuple[int, int, str], ...] = ()  # (row, column, today's formula) of the cells out of date
     month: object = None  # a month HR typed into B2 (a value, not our formula), which a new layout keeps
     kept: tuple[tuple[int, int, str | None], ...] = ()  # (row, column, formula or None: a value) of HR's, left in place
@@ -177,15 +177,15 @@ def stale_dashboard(source: book.Source, policy: Policy, names: list[str]) -> St
     if have.get((1, 1)) != want[1, 1]:
         return None
     heads = {named.header("职级", "Level"), named.header("序列", "Ladder")}
-    tables = sum(1 for at, v in have.items() if at[1] == 1 and v in heads)
+    charts = chart_titles(built)
     stored = source.formulas(sheet)
     if not all(have.get(at) == text for at, text in want.items()):
         kept, blocked = _hrs_cells(have, stored, built, heads)
         moved = not any(c == 2 and r > 3 for r, c in stored)  # every table of the layout counts in column B
-        return StaleDashboard(sheet, tops, tables, month=None if (2, 2) in stored else have.get((2, 2)),
+        return StaleDashboard(sheet, tops, charts, month=None if (2, 2) in stored else have.get((2, 2)),
                               kept=kept, blocked=blocked, moved=moved and bool(blocked))
     formulas = _outdated(stored, set(have), built)
-    return StaleDashboard(sheet, tops, tables, formulas) if formulas else None
+    return StaleDashboard(sheet, tops, charts, formulas) if formulas else None
 
 
 def _hrs_cells(have: dict, stored: dict, built, heads: set[str]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import partial
 from io import BytesIO
 from pathlib import Path
@@ -36,7 +36,7 @@ from xlfuncs.policy import Ladder, Policy
 from . import files, formula_text, package, sheet_xml
 from .book_part import BookPart
 from .file_book import Deleted, Put
-from .sheets.dashboard import dashboard
+from .sheets.dashboard import chart_title, dashboard
 from .sheets.month import month_sheet, rows_below
 from .sheets.style import Names
 from .sheets.tables import fitted, list_range, widened
@@ -222,20 +222,22 @@ class PackageEditor:
 
     def may_lay_out(self, stale) -> bool:
         """Whether the dashboard (`next_month.StaleDashboard`) holds nothing of HR's that laying
-        it out anew would lose: beside its tables' charts, no other chart, picture, shape or
-        comments; no array formula (whose cells would be left as values); nothing HR put on
-        its cells beyond their values and styles (`_DRESSING`: links, merged cells, conditional
-        formats, dropdowns, sparklines; the sheet as built has none); no cell of HR's the new
+        it out anew would lose: beside its tables' charts (each titled as the builder titles
+        one; one HR deleted comes back), no other chart, picture, shape or comments; no array
+        formula (whose cells would be left as values); nothing HR put on its cells beyond their
+        values and styles (`_DRESSING`: links, merged cells, conditional formats, dropdowns,
+        sparklines; the sheet as built has none); no cell of HR's the new
         layout would overwrite or misplace (`blocked`)."""
         own = self._own_parts(stale.sheet)
         charts = [target for _, target in files.targets(self.zip, own[0])] if len(own) == 1 else []
         anchors = (len(ElementTree.fromstring(package.member(self.zip, own[0]))) if len(own) == 1
                    and own[0].startswith("xl/drawings/") else -1)
+        ours = len(charts) == anchors and all(c.startswith("xl/charts/") for c in charts) and not (
+            Counter(chart_title(package.member(self.zip, c)) for c in charts) - Counter(stale.charts))
         xml = self._read(self.book.part(stale.sheet)).decode("utf-8")
         arrays = any(f.array for f in formula_text.found(stale.sheet, xml))
         dressed = any(f"<{tag}" in xml for tag in _DRESSING)
-        return not stale.blocked and not arrays and not dressed and (
-            not own or (len(charts) == anchors == stale.tables and all(c.startswith("xl/charts/") for c in charts)))
+        return not stale.blocked and not arrays and not dressed and (not own or ours)
 
     def rebuild_dashboard(self, stale) -> bool:
         """The dashboard laid out anew where it is, as `sheets.dashboard` builds it, with new

@@ -4,10 +4,13 @@ rows put each column, feeding native bar charts."""
 from __future__ import annotations
 
 import pandas as pd
+from defusedxml import ElementTree
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.xml.constants import CHART_NS, DRAWING_NS
+from openpyxl.xml.functions import tostring
 
 from xlfuncs import book, schema
 from xlfuncs.policy import Policy
@@ -17,6 +20,18 @@ from .tables import history_extra
 
 DASHBOARD = ("看板", "Dashboard")
 Tops = dict[str, tuple[str, list[list] | None]]  # "roster", "history" → (sheet, its top rows; None: not built yet)
+
+
+def chart_title(xml: bytes) -> str:
+    """A chart part's title, its text runs joined: how a chart of the dashboard is told from a
+    chart of HR's."""
+    title = ElementTree.fromstring(xml).find(f"{{{CHART_NS}}}chart/{{{CHART_NS}}}title")
+    return "" if title is None else "".join(t.text or "" for t in title.iter(f"{{{DRAWING_NS}}}t"))
+
+
+def chart_titles(ws) -> tuple[str, ...]:
+    """The titles of the charts the builder put on the dashboard `ws`, as their parts spell them."""
+    return tuple(chart_title(tostring(chart._write())) for chart in ws._charts)
 
 
 def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = None, tops: Tops | None = None):
