@@ -876,6 +876,23 @@ def test_a_month_sheet_whose_b1_month_is_not_its_names_stops_the_close(tmp_path)
     assert close.plan(FileBook(path)).problems == []
 
 
+def test_formulas_of_hrs_reading_the_month_sheets_the_close_removes_are_said(tmp_path):
+    """A sheet of HR's averaging October's 客户代表 scores and a formula over that average: the
+    first reads a sheet the close removes and shows #REF! after it, as when a sheet is deleted
+    in Excel; the close says which cell (the code before said nothing). The second reads no
+    month sheet and is not named."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("我的汇总")
+    ws["B1"], ws["B2"] = "=AVERAGE('2026-10 客户代表'!C3:C40)", "=B1*2"
+    wb.save(path)
+    closed = close.close_file(path)
+    assert closed.plan.problems == []
+    assert "the formulas in 我的汇总!B1 read the month sheets this close removes, and show #REF! once it has" \
+        in closed.text()
+    assert openpyxl.load_workbook(path, data_only=True)["我的汇总"]["B1"].value == "#REF!"
+
+
 def test_a_ladder_added_during_the_month_gets_its_month_sheet_and_template_from_start_month(tmp_path, capsys):
     """The close of October stops: 1003 is on no sheet, and nothing of the month has 销售客服's
     sheet; it says to run start-month for October, which adds it (1003 on it) and its template

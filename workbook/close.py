@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from openpyxl.formula.tokenizer import Token
 from openpyxl.utils import get_column_letter
 
 from xlfuncs import book, schema, validation, values
@@ -25,7 +26,7 @@ from xlfuncs.policy import Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import Review, bad_month, evaluate, item_fields
 
-from . import writes
+from . import formula_text, writes
 from .archive import archive_folder, archive_sheets, archive_target, place_archive, repair, write_archive
 from .edits import Editor, MonthEnd, aligned, below_records, edit_package, id_cell, last_row
 from .file_book import FileBook
@@ -198,6 +199,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     out.new_sheets, out.templates_off = next_sheets(source, roster, policy, chosen + 1, names)
     out.lists = stale_lists(source, policy, names)
     out.dashboard = stale_dashboard(source, policy, names)
+    out.warnings += _reading_closed(source, names, out.closed, history)
     if book.find_sheet(names, DASHBOARD):
         out.warnings += uncounted(inputs.roster, policy, book.find_sheet(names, schema.ROSTER.names))
     return out
@@ -237,6 +239,26 @@ def _months_as_named(source: book.Source, sheets: list[str], month: int) -> list
                                f"'{name}' B1: the month {shown} is not the sheet's month, {label} (its name), and its "
                                f"formulas review {shown}: set B1 to {label}"))
     return out
+
+
+def _reading_closed(source: book.Source, names: list[str], closed: list[str], history: str) -> list[str]:
+    """HR's formulas on other sheets that read the month's sheets the close removes (History,
+    which holds none, aside): they read nothing once the sheets are gone (#REF!), as when a
+    sheet is deleted in Excel. Said, with where: the archive holds the month's values."""
+    gone = {name.casefold() for name in closed}
+    cells = []
+    for name in names:
+        if name in closed or name == history:
+            continue
+        for (row, column), text in sorted(source.formulas(name).items()):
+            if any(t.subtype == Token.RANGE and "!" in t.value and (found := formula_text.cell_reference(t.value, name))
+                   and found[0].casefold() in gone for t in formula_text.tokenized(text)):
+                cells.append(f"{name}!{get_column_letter(column)}{row}")
+    if not cells:
+        return []
+    shown = ", ".join(cells[:10]) + (f" … +{len(cells) - 10}" if len(cells) > 10 else "")
+    return [f"{shown} 的公式引用本次结账删除的月度表，结账后显示 #REF!（该月数据在归档中）| the formulas in {shown} read the month "
+            f"sheets this close removes, and show #REF! once it has (the archive holds the month's values)"]
 
 
 def _levels_as_on_roster(source: book.Source, sheets: list[str], roster: pd.DataFrame, policy: Policy) -> list[Problem]:
