@@ -28,6 +28,7 @@ from workbook.sheets.dashboard import dashboard
 from workbook.sheets.style import Names
 from workbook.file_book import FileBook
 import libreoffice
+from graft import graft
 from workbooks import fill_month_sheets, type_into_file
 from xlfuncs import book, values
 from xlfuncs.policy import default_policy
@@ -191,6 +192,44 @@ def reopen_october(path) -> None:
     for name in [n for n in wb.sheetnames if n.startswith("2026-11")]:
         del wb[name]
     wb.save(path)
+
+
+def test_start_month_of_a_closed_month_is_refused_with_how_to_correct_it(tmp_path, capsys):
+    """October closed: start-month for October would start its sheets empty, and a month sheet
+    is read in place of History's rows of its month, so November's answers would rest on a
+    blank October (the code before did so, silently). It says October is closed and how to
+    correct a closed month, and changes nothing."""
+    path = small(tmp_path)
+    close.close_file(path)
+    before = path.read_bytes()
+    assert cli.main(["start-month", str(path), "2026-10"]) == 1
+    said = capsys.readouterr().err
+    assert "2026-10 is closed (History holds it). To correct it: copy its month sheets back into the workbook " \
+           "from the backup made before its close (the dept-backups folder)" in said
+    assert "then run ladderbook close-month WORKBOOK --month 2026-10 --replace" in said
+    assert path.read_bytes() == before
+
+
+def test_a_closed_month_is_corrected_as_start_month_says(tmp_path):
+    """The way start-month gives, followed on the files: October's sheets copied back from the
+    backup its close made (as Excel's Move or Copy does, part by part), November's deleted,
+    1002's score corrected from 1.2 to 1.3, and close-month --month 2026-10 --replace: History
+    holds October once, with 1.3."""
+    path = small(tmp_path)
+    backup = close.close_file(path).backup
+    october = [n for n in openpyxl.load_workbook(backup, read_only=True).sheetnames if n.startswith("2026-10")]
+    graft(path, backup, {name: name for name in october})
+    wb = openpyxl.load_workbook(path)
+    for name in [n for n in wb.sheetnames if n.startswith("2026-11")]:
+        del wb[name]
+    ws = wb["2026-10 客服职级"]
+    score = [c.column for c in ws[2] if str(c.value).startswith("绩效系数")][0]
+    assert (ws.cell(3, 1).value, ws.cell(3, score).value) == (1002, 1.2)
+    ws.cell(3, score).value = 1.3
+    wb.save(path)
+    assert close.close_file(path, "2026-10", replace=True).plan.problems == []
+    assert [r["月度得分(计算)"] for r in history_rows(path) if r["工号"] == 1002
+            and r["月份"] == dt.datetime(2026, 10, 1)] == [1.3]
 
 
 def test_a_second_close_is_refused_and_replace_replaces_only_that_month(tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 from typing import NamedTuple, Sequence
 
 import pandas as pd
@@ -421,6 +422,27 @@ def start_month(path, month: str, now: dt.datetime | None = None) -> Started:
         return _start_month(held, wanted, now)
 
 
+def _closed(records: pd.DataFrame, names: list[str], month: int) -> bool:
+    """Whether History holds `month`: closed, its sheets removed by the close."""
+    history = book.find_sheet(names, schema.RECORDS.names)
+    kept = records[records.index.get_level_values(0) == history]["month"]
+    return bool((values.months(kept)[0] == month).any())
+
+
+def _closed_already(path, month: int) -> Problem:
+    """Why start-month does not start a month History holds: sheets started empty would be read
+    in place of History's rows of it (a month sheet wins), and every later answer would rest on
+    a blank month. How to correct a closed month instead."""
+    label, later = values.month_label(month), values.month_label(month + 1)
+    backups = f"{Path(path).stem}-backups"
+    return Problem(
+        f"{label} 已结账（历史记录中有该月）。要更正它：从结账前的备份（{backups} 文件夹）把 {label} 的月度表复制回工作簿并改正，"
+        f"删除 {later} 的月度表（其中尚未填写时），再运行 ladderbook close-month 工作簿 --month {label} --replace",
+        f"{label} is closed (History holds it). To correct it: copy its month sheets back into the workbook from "
+        f"the backup made before its close (the {backups} folder) and correct them, delete the {later} sheets "
+        f"(while nothing is typed in them), then run ladderbook close-month WORKBOOK --month {label} --replace")
+
+
 def _may_lay_out(path, dashboard: StaleDashboard, policy: Policy, names: list[str]) -> bool:
     """`PackageEditor.may_lay_out`, asked before any edit."""
     editor = PackageEditor(path, policy, language(names))
@@ -440,6 +462,8 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
     roster, _ = schema.clean(schema.ROSTER, inputs.roster)
     sheets, stale = next_sheets(source, roster, inputs.policy, wanted, names)  # (built here, not copied)
     started = {name for name, m in book.month_sheets(names) if m == wanted}
+    if not started and _closed(inputs.records, names, wanted):
+        return Started(problems=[_closed_already(path, wanted)])
     if started:
         sheets = unstarted(sheets, inputs.records[inputs.records.index.get_level_values(0).isin(started)])
     renamed = [p for p in (named_otherwise(source, names, s) for s in sheets) if p]
