@@ -104,3 +104,25 @@ def test_a_decision_already_in_the_moves_log_is_not_made_twice():
     moved = junior(level="中级客服", level_since="2026-11-01", recommended="否", exam_passed="否")
     decided = run(moved, {"raise": 800}, logged=logged)
     assert decided.refused == [] and decided.moves.empty and decided.already == 1
+    assert run(moved, {"to_level": "Intermediate CS", "raise": 800}, logged=logged).already == 1  # its English name
+
+
+@pytest.mark.parametrize("changed, said", [
+    ({"decision": "降级"}, "the decision '降级' is not the move applied on 2026-11-01 (Moves log: 晋升 初级客服 → 中级客服)"),
+    ({"to_level": "高级客服"}, "the decision '晋升' to 高级客服 is not the move applied on 2026-11-01"),
+])
+def test_a_decision_changed_in_history_after_it_was_applied_is_refused_not_counted_as_applied(changed, said):
+    """1001 was promoted to 中级客服 on 2026-11-01 (the log says so); HR then changed the decision
+    in History, to a demotion or to another level. The move made stands and does not follow:
+    said, with what the log holds, and nothing applied (the code before counted it as applied,
+    silently, and History and the log told two stories)."""
+    logged = pd.DataFrame([{"date": pd.Timestamp("2026-11-01"), "employee": "1001", "from_level": "初级客服",
+                            "to_level": "中级客服", "kind": "晋升", "raise": 800, "approver": "王经理"}])
+    moved = junior(level="中级客服", level_since="2026-11-01", recommended="否", exam_passed="否")
+    decided = run(moved, {"raise": 800, **changed}, logged=logged)
+    assert decided.already == 0 and decided.moves.empty
+    assert [p.en for p in decided.refused] == [
+        f"'历史记录' row 20 (employee 1001): {said}"
+        + ("" if "Moves log" in said else " (Moves log: 晋升 初级客服 → 中级客服)")
+        + "; a decision is applied once: to change it, correct the roster and the Moves log by hand, or put "
+          "this decision back"]

@@ -158,14 +158,29 @@ def decide(decisions: pd.DataFrame, roster: pd.DataFrame, review: Review, policy
     date has had the decision applied, and it is not made twice."""
     date = effective_date(review.month)
     people = roster.drop_duplicates("employee").set_index("employee")
-    done = set()
+    done = {}
     if logged is not None and len(logged):
-        done = set(zip(logged["employee"], pd.to_datetime(logged["date"]).dt.normalize()))
+        done = {(emp, day): move for emp, day, move in zip(logged["employee"], pd.to_datetime(logged["date"])
+                                                            .dt.normalize(), logged.itertuples())}
     moves, refused, already = [], [], 0
     for row, d in decisions.iterrows():
         emp = d["employee"]
         if (emp, date) in done:  # applied by an earlier run: the roster has moved on since
-            already += 1
+            move = done[emp, date]
+            held = review.table.at[emp, "ladder"] if emp in review.table.index else None
+            ladder = policy.ladder(held) if isinstance(held, str) else None
+            if _as_applied(d, move, ladder):
+                already += 1
+            else:  # History's decision changed since: the move made stands, and does not follow
+                at_zh, at_en = schema.where(schema.RECORDS, row, emp)
+                refused.append(Problem(
+                    f"{at_zh}：调动决定「{d['decision']}」{_named(d['to_level'])}不是 {date:%Y-%m-%d} 已执行的调动（调动记录："
+                    f"{move.kind} {move.from_level} → {move.to_level}）；调动只执行一次：要更改，请手动更正员工名册和调动记录，"
+                    f"或把此决定改回",
+                    f"{at_en}: the decision '{d['decision']}'{_named(d['to_level'], ' to ')} is not the move "
+                    f"applied on {date:%Y-%m-%d} (Moves log: {move.kind} {move.from_level} → {move.to_level}); "
+                    f"a decision is applied once: to change it, correct the roster and the Moves log by hand, or "
+                    f"put this decision back", emp))
             continue
         c = Case(d, emp, review.table, people, policy)
         refusal = next((said for check in CHECKS if (said := check(c)) is not None), None)
@@ -180,6 +195,25 @@ def decide(decisions: pd.DataFrame, roster: pd.DataFrame, review: Review, policy
                       "approver": d["approver"],
                       PROBATION: probation_end(date, policy) if probation else pd.NaT})
     return Decided(pd.DataFrame(moves, columns=[*MOVE_COLUMNS, PROBATION]), refused, already)
+
+
+def _as_applied(decision: pd.Series, move, ladder) -> bool:
+    """Whether a decision is still the move the log says was made for it: the same kind, and
+    the level it names (if any) the one moved to, by either of its names on the person's ladder
+    (`ladder`; None: off the roster now, the names compared as typed)."""
+    if _WORDS.get(values.fold(decision["decision"])) is not _WORDS.get(values.fold(move.kind)):
+        return False
+    named = decision["to_level"]
+    if values.is_blank(named):
+        return True
+    if ladder is None:
+        return values.fold(str(named).strip()) == values.fold(str(move.to_level).strip())
+    return ladder.rung_index(str(named).strip()) == ladder.rung_index(str(move.to_level).strip())
+
+
+def _named(level, before: str = "") -> str:
+    """A decision's level to move to, when it names one, as said after the decision."""
+    return "" if values.is_blank(level) else f"{before}{level}" if before else f"（调至「{level}」）"
 
 
 def probation_end(start: pd.Timestamp, policy: Policy) -> pd.Timestamp:
