@@ -182,7 +182,7 @@ def stale_dashboard(source: book.Source, policy: Policy, names: list[str]) -> St
     stored = source.formulas(sheet)
     if not all(have.get(at) == text for at, text in want.items()):
         kept, blocked = _hrs_cells(have, stored, built, heads)
-        moved = not any(c == 2 and r > 3 for r, c in stored)  # every table of the layout counts in column B
+        moved = not any(c == 2 and r > 3 for r, c in _counts(stored))  # each table of the layout counts in B
         return StaleDashboard(sheet, tops, charts, month=None if (2, 2) in stored else have.get((2, 2)),
                               kept=kept, blocked=blocked, moved=moved and bool(blocked))
     formulas = _outdated(stored, set(have), built)
@@ -217,7 +217,7 @@ def _laid_out(stored: dict, have: dict, heads: set[str]) -> set[tuple[int, int]]
     序列 | Ladder) with the table's title in A above it. A formula of HR's beside or under a table
     (a share of the headcount, a total) and a row HR inserted among its counts are not taken
     for the layout's."""
-    counts = {at for at, text in stored.items() if "COUNTIFS" in formula_text.called(text)}
+    counts = _counts(stored)
     counting = {r for r, c in counts if c == 2 and r > 3}
     out = {(1, 1), (2, 1), (2, 2), (2, 3), (3, 1)}
     for r in counting:
@@ -228,6 +228,11 @@ def _laid_out(stored: dict, have: dict, heads: set[str]) -> set[tuple[int, int]]
         if r - 1 not in counting and have.get((r - 1, 1)) in heads:
             out |= {(r - 1, c) for c in range(1, last + 1)} | {(r - 2, 1)}
     return out
+
+
+def _counts(stored: dict) -> set[tuple[int, int]]:
+    """The cells of a dashboard's formulas (`stored`) that count as its tables do: calling COUNTIFS."""
+    return {at for at, text in stored.items() if "COUNTIFS" in formula_text.called(text)}
 
 
 def _outdated(stored: dict[tuple[int, int], str], filled: set, built) -> tuple[tuple[int, int, str], ...]:

@@ -49,7 +49,7 @@ def department(size: int = 300, months: int = 18, last: str = "2026-10", seed: i
         "hire_date": hire.normalize(),
         "level_since": level_since.normalize().where(in_level < tenure),
         "duties": rng.integers(1, len(policy.duties) + 1, size),
-        "gm_approval": np.where(rng.random(size) < 0.03, "是", None),  # blank: no cell, as Excel writes one
+        "gm_approval": np.where(rng.random(size) < 0.03, "是", None),  # a blank: no cell, as Excel writes it
         "probation_until": until,
         "recommended": np.where(rng.random(size) < 0.3, "是", "否"),
         "exam_passed": np.where(rng.random(size) < 0.5, "是", "否"),
