@@ -198,3 +198,30 @@ def test_a_total_typed_under_a_month_sheets_records_is_said_as_no_id_not_as_some
     closed = close.close_file(_edited(tmp_path, total))
     assert [p.zh for p in closed.plan.problems] == [
         "「2026-10 客服职级」第 5 行：工号列是「合计」，不是工号：合计、备注请写在记录以外，或删除该行"]
+
+
+def test_a_decision_that_says_what_cannot_be_done_stops_the_close_while_its_sheet_can_be_put_right(tmp_path):
+    """A decision word that is none (升职吧), and a level the person's ladder does not have: the
+    close froze them into History and took the month sheet away, and only apply-moves refused
+    them, by History's row (the code before). Now the close names the month sheet's cell. One
+    the policy refuses for what the roster says (no recommendation yet) still closes: HR may put
+    it on the roster before applying."""
+    from workbook import close
+    from workbook.file_book import FileBook
+
+    def decided(wb):
+        heads = [str(c.value).split("\n")[0] for c in wb["2026-10 客服职级"][2]]
+        wb["2026-10 客服职级"].cell(3, heads.index("调动决定") + 1, "升职吧")
+        heads = [str(c.value).split("\n")[0] for c in wb["2026-10 客户代表"][2]]
+        wb["2026-10 客户代表"].cell(3, heads.index("调动决定") + 1, "晋升")
+        wb["2026-10 客户代表"].cell(3, heads.index("调至职级") + 1, "客服主管")
+    path = _edited(tmp_path, decided)
+    assert [p.en for p in close.plan(FileBook(path)).problems] == [
+        "'2026-10 客服职级' row 3 (employee 1002): the decision '升职吧' should be 晋升 (promotion) or 降级 (demotion)",
+        "'2026-10 客户代表' row 3 (employee 1001): level '客服主管' is not on the ladder 'Customer representatives'"]
+
+    def recommended_later(wb):
+        heads = [str(c.value).split("\n")[0] for c in wb["2026-10 客户代表"][2]]
+        wb["2026-10 客户代表"].cell(3, heads.index("调动决定") + 1, "晋升")
+    (tmp_path / "later").mkdir()
+    assert close.plan(FileBook(_edited(tmp_path / "later", recommended_later))).problems == []

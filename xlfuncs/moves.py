@@ -148,6 +148,29 @@ def raise_allowed(c: Case):
 # refusal is the decision's: the later checks rest on what the earlier found.
 CHECKS = [known_decision, on_the_roster, a_rung_to_move_to, fits_the_kind, one_rung_unless_approved,
           recommended_and_examined, criteria_met, raise_allowed]
+# Those of what a decision says, whatever the roster says of the person: the close stops on
+# them while the month sheet can still be put right (`validation`). The rest may rest on what
+# HR puts on the roster before applying (a recommendation, an approval).
+AS_TYPED = [known_decision, a_rung_to_move_to, fits_the_kind]
+
+
+def typed_wrong(decisions: pd.DataFrame, roster: pd.DataFrame, review: Review, policy: Policy) -> list[Problem]:
+    """The decisions (month-sheet rows cleaned by the schema, with a decision) that say what
+    cannot be done (`AS_TYPED`), of people the review placed on a rung (the rest it says)."""
+    people = roster.drop_duplicates("employee").set_index("employee")
+    out = []
+    for row, d in decisions.iterrows():
+        c = Case(d, d["employee"], review.table, people, policy)
+        if on_the_roster(c) is None:
+            refusal = next((said for check in AS_TYPED if (said := check(c)) is not None), None)
+            if refusal:
+                out.append(_refused(row, c.emp, refusal))
+    return out
+
+
+def _refused(row, emp, refusal: tuple[str, str]) -> Problem:
+    at_zh, at_en = schema.where(schema.RECORDS, row, emp)
+    return Problem(f"{at_zh}：{refusal[0]}", f"{at_en}: {refusal[1]}", emp)
 
 
 def decide(decisions: pd.DataFrame, roster: pd.DataFrame, review: Review, policy: Policy,
@@ -185,8 +208,7 @@ def decide(decisions: pd.DataFrame, roster: pd.DataFrame, review: Review, policy
         c = Case(d, emp, review.table, people, policy)
         refusal = next((said for check in CHECKS if (said := check(c)) is not None), None)
         if refusal:
-            at_zh, at_en = schema.where(schema.RECORDS, row, emp)
-            refused.append(Problem(f"{at_zh}：{refusal[0]}", f"{at_en}: {refusal[1]}", emp))
+            refused.append(_refused(row, emp, refusal))
             continue
         probation = c.kind is DEMOTION and bool(c.table.at[emp, "outcome_probation"])
         moves.append({"date": date, "employee": emp, "from_level": c.ladder.rungs[c.i].name,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import schema, values
+from .moves import typed_wrong
 from .policy import Policy
 from .problems import Problem
 from .rules import Review, item_fields
@@ -87,10 +88,13 @@ def anything_typed(roster, records, review: Review, policy: Policy, month: int) 
 
 def decisions_readable(roster, records, review: Review, policy: Policy, month: int) -> list[Problem]:
     """HR's decisions typed on the month's sheets (a raise of 600元, a negative one) read as the
-    schema reads them: the close freezes them into History, where apply-moves reads them, and a
-    raise it cannot read would be refused there as one left blank."""
+    schema reads them, and saying what can be done (a decision 晋升 or 降级, a level of the
+    person's ladder the right way up: `moves.AS_TYPED`): the close freezes them into History,
+    where apply-moves would refuse them, and the month sheet is gone by then."""
     ids = schema.clean(schema.RECORDS, records, keys=("employee",))[0]["employee"]  # (said by the review)
-    return schema.clean(schema.RECORDS, records, keys=schema.DECISIONS, ids=ids)[1]
+    decided, problems = schema.clean(schema.RECORDS, records, keys=schema.DECISIONS, ids=ids)
+    decided = decided.assign(employee=ids)[decided["decision"].notna()]
+    return problems + typed_wrong(decided, roster, review, policy)
 
 
 VALIDATIONS = [everyone_on_a_sheet, metric_filled, decisions_readable]
