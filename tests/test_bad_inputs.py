@@ -225,3 +225,21 @@ def test_a_decision_that_says_what_cannot_be_done_stops_the_close_while_its_shee
         wb["2026-10 客户代表"].cell(3, heads.index("调动决定") + 1, "晋升")
     (tmp_path / "later").mkdir()
     assert close.plan(FileBook(_edited(tmp_path / "later", recommended_later))).problems == []
+
+
+def test_a_kpi_item_typed_as_a_percentage_stops_the_close(tmp_path):
+    """HR types 95% for 客户回访率, a rate: Excel stores 0.95, shown as 95%, and the policy scores
+    every item in points, so the close would have frozen a review of a callback score of 0.95
+    (the code before). The file's number format says what HR typed. A coefficient typed as
+    120% is 1.2, what HR meant, and closes."""
+    from workbook import close
+    from workbook.file_book import FileBook
+
+    def as_percentages(wb):
+        wb["2026-10 客户代表"]["D3"] = 0.95
+        wb["2026-10 客户代表"]["D3"].number_format = "0%"
+        wb["2026-10 客服职级"]["D3"].number_format = "0%"  # 1.2, shown as 120%
+    path = _edited(tmp_path, as_percentages)
+    assert [p.en for p in close.plan(FileBook(path)).problems] == [
+        "'2026-10 客户代表' row 3 (employee 1001): 'Callback rate' is typed as the percentage 95%, which the cell "
+        "holds as 0.95, and it is scored in points: type 95"]

@@ -1051,6 +1051,21 @@ def test_a_dashboard_laid_out_anew_opens_in_libreoffice_with_its_charts_and_coun
     assert (shown["D3"].value, shown["J10"].value) == ("备注：十月数据已核对", 10)
 
 
+@libreoffice.NEEDED
+def test_a_percentage_in_a_workbook_libreoffice_saved_is_found(tmp_path):
+    """The number formats LibreOffice writes, not openpyxl's: 95% typed for 客户回访率 is found
+    as a percentage, and the close names it, once LibreOffice has saved the workbook."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["2026-10 客户代表"]["D3"] = 0.95
+    wb["2026-10 客户代表"]["D3"].number_format = "0.0%"
+    wb.save(path)
+    libreoffice.convert([path], "xlsx", tmp_path / "lo")
+    saved = tmp_path / "lo" / path.name
+    assert FileBook(saved).percents("2026-10 客户代表") == {(3, 4)}
+    assert "'Callback rate' is typed as the percentage 95%" in close.plan(FileBook(saved)).problems[0].en
+
+
 def test_a_sheet_named_as_the_dashboard_but_not_titled_as_ours_is_hrs_own_and_left_alone(tmp_path):
     path = small(tmp_path)
     wb = openpyxl.load_workbook(path)

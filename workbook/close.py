@@ -176,6 +176,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     out.problems += validation.validate(roster, month_records, review_of_month, policy, out.month)
     out.problems += _levels_as_on_roster(source, out.closed, roster, policy)
     out.problems += _months_as_named(source, out.closed, chosen)
+    out.problems += _items_as_percentages(source, out.closed, policy)
     if out.problems:  # a ladder's sheet missing first: it is why its people are on no sheet
         out.problems[:0] = _sheets_missing(source, roster, policy, out.month, names, month_records)
         return out
@@ -238,6 +239,36 @@ def _months_as_named(source: book.Source, sheets: list[str], month: int) -> list
                                f"请将 B1 改为 {label}",
                                f"'{name}' B1: the month {shown} is not the sheet's month, {label} (its name), and its "
                                f"formulas review {shown}: set B1 to {label}"))
+    return out
+
+
+def _items_as_percentages(source: book.Source, sheets: list[str], policy: Policy) -> list[Problem]:
+    """KPI items typed as percentages: 95% typed into a cell holds 0.95, and the policy scores
+    each item in points (0–100 by default), so the review would take 0.95 for the score, a
+    verdict on a number HR did not mean. A file's number formats tell (`FileBook.percents`);
+    Excel's macro reads values only, and is not asked."""
+    percents = getattr(source, "percents", None)
+    items = {f.key: f for f in item_fields(policy)}
+    out = []
+    for name in sheets if percents else ():
+        shown = percents(name)
+        cells = source.values(name) if shown else []
+        found, _ = book.find_header(schema.RECORDS, cells, name, tuple(items.values()), {"month": None})
+        if found is None:
+            continue
+        header, mapping = found
+        who = next(pos for pos, key in mapping.items() if key == "employee")
+        for r, c in sorted(shown):
+            value = cells[r - 1][c - 1] if r <= len(cells) and c <= len(cells[r - 1]) else None
+            if r > header and mapping.get(c - 1) in items and isinstance(value, float):
+                item = items[mapping[c - 1]]
+                emp = values.employee_id(cells[r - 1][who]) if who < len(cells[r - 1]) else None
+                at_zh, at_en = schema.where(schema.RECORDS, (name, r), None if emp is values.INVALID else emp)
+                out.append(Problem(f"{at_zh}：「{item.zh}」以百分比 {value * 100:g}% 输入，单元格中为 {value:g}，而此项按分计："
+                                   f"请输入 {value * 100:g}",
+                                   f"{at_en}: '{item.en}' is typed as the percentage {value * 100:g}%, which the cell "
+                                   f"holds as {value:g}, and it is scored in points: type {value * 100:g}",
+                                   None if emp is values.INVALID else emp))
     return out
 
 

@@ -19,10 +19,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from openpyxl.cell.cell import ERROR_CODES  # Excel 2007's seven, all the reader knows
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+from openpyxl.styles.stylesheet import Stylesheet
 from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.xml.functions import fromstring
 from xlwings import XlwingsError, xlwingslib
 
-from . import files, formula_text, package
+from . import files, formula_text, package, sheet_xml
 from .files import Refused
 
 
@@ -37,6 +40,7 @@ class FileBook:
             raise _unreadable_file(self.path, err) from None
         self._values = {}
         self._kept = {}  # sheet → {key: (what was derived from its values, how it grows)} (`kept`)
+        self._percent_styles = None  # the style numbers (as text) whose number format is a percentage
 
     def sheet_names(self) -> list[str]:
         return list(self._names)
@@ -59,6 +63,24 @@ class FileBook:
                            else _day(v) if kind is dt.datetime else v for v in row]  # None first: most cells
             self._values[sheet] = rows if rows != [[]] else []
         return self._values[sheet]
+
+    def percents(self, sheet: str) -> set[tuple[int, int]]:
+        """(row, column) of the sheet's numbers shown as a percentage: typed as 95%, a cell
+        reads 0.95 (what the close asks of a month sheet's KPI items). A reader gives values only."""
+        with zipfile.ZipFile(self.path) as z:
+            if self._percent_styles is None:
+                self._percent_styles = _percent_styles(z)
+            if not self._percent_styles:
+                return set()
+            data = package.member(z, files.sheet_parts(z)[sheet])
+        if not any(f' s="{i}"'.encode() in data for i in self._percent_styles):
+            return set()
+        out = set()
+        for m in sheet_xml.CELL.finditer(data.decode("utf-8")):
+            attrs = dict(sheet_xml.ATTR.findall(m[1]))
+            if attrs.get("s") in self._percent_styles and attrs.get("t", "n") == "n" and "r" in attrs:
+                out.add(coordinate_to_tuple(attrs["r"]))
+        return out
 
     def formulas(self, sheet: str) -> dict[tuple[int, int], str]:
         """The sheet's formulas (without "="), by (row, column) from 1, as its XML holds them
@@ -95,6 +117,17 @@ class FileBook:
                 book._kept[sheet] = {key: (grow(made, book._values[sheet], read), grow)
                                      for key, (made, grow) in kept.items() if grow is not None}
         return book
+
+
+def _percent_styles(z: zipfile.ZipFile) -> set[str]:
+    """The numbers (as a cell's `s` says them) of the package's cell styles whose number format
+    shows a percentage: Excel's 0% and 0.00%, or a format with % outside its quoted text."""
+    if "xl/styles.xml" not in z.namelist():
+        return set()
+    sheet = Stylesheet.from_tree(fromstring(z.read("xl/styles.xml")))
+    codes = [BUILTIN_FORMATS.get(s.numFmtId, "") if s.numFmtId < BUILTIN_FORMATS_MAX_SIZE
+             else sheet.number_formats[s.numFmtId - BUILTIN_FORMATS_MAX_SIZE] for s in sheet.cell_styles]
+    return {str(i) for i, code in enumerate(codes) if "%" in re.sub(r'"[^"]*"|\\.', "", code)}
 
 
 def _text(text: str) -> str | None:
