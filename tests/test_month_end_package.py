@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import openpyxl
 import pytest
+from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import PatternFill
 from openpyxl.styles.stylesheet import Stylesheet
 from openpyxl.utils import range_boundaries
@@ -69,13 +70,39 @@ def hr_workbook(tmp_path):
 
 
 @needs_corpus
+def test_charts_and_pivot_tables_of_hrs_fed_by_the_month_sheets_are_named_by_the_close(tmp_path):
+    """An Excel-made pivot table whose cache HR pointed at October's 客户代表 sheet, and a chart
+    of HR's over it: the close removes the sheet, and their data with it, as Excel does when a
+    sheet is deleted. The close names the sheets they are on (the code before said nothing)."""
+    path = small(tmp_path)
+    graft(path, CORPUS / "edge-cases" / "pivots.xlsx", {"PivotSheet1": "PivotSheet1"})
+    with zipfile.ZipFile(path) as z:
+        cache = next(n for n in z.namelist() if n.startswith("xl/pivotCache/hrpivotCacheDefinition"))
+        xml = z.read(cache).decode("utf-8")
+    fed = re.sub(r'(<worksheetSource\b[^>]*\bsheet=")[^"]*(")', r"\g<1>2026-10 客户代表\2", xml)
+    assert fed != xml
+    package.copy(path, tmp_path / "fed.xlsx", {cache: fed.encode("utf-8")})
+    (tmp_path / "chart").mkdir()  # (openpyxl cannot load the pivot tables: the chart in a workbook of its own)
+    wb = openpyxl.load_workbook(small(tmp_path / "chart"))
+    chart = BarChart()
+    chart.add_data(Reference(wb["2026-10 客户代表"], min_col=4, min_row=3, max_row=3))
+    wb.create_sheet("我的图表").add_chart(chart, "B2")
+    wb.save(tmp_path / "charted.xlsx")
+    for made, sheet in ((tmp_path / "fed.xlsx", "PivotSheet1"), (tmp_path / "charted.xlsx", "我的图表")):
+        closed = close.close_file(made)
+        assert closed.plan.problems == []
+        assert f"the charts or pivot tables on {sheet} are fed by the month sheets this close removes" in closed.text()
+
+
+@needs_corpus
 def test_hr_charts_images_pivots_comments_and_dropdowns_survive_the_month_end(tmp_path):
     path, copied, roster = hr_workbook(tmp_path)
     before = members(path)
     assert {"xl/charts/hrchart1.xml", "xl/media/hrimage1.png", "xl/hrcomments1.xml",
             "xl/pivotTables/hrpivotTable1.xml", "xl/pivotCache/hrpivotCacheDefinition1.xml"} <= set(copied)
 
-    assert close.close_file(path).plan.problems == []
+    done = close.close_file(path)
+    assert done.plan.problems == [] and "fed by the month sheets" not in done.text()  # HR's own data
     closed = members(path)
     changed = {name for name in before if closed.get(name) != before[name]}
     with zipfile.ZipFile(path) as z:

@@ -11,14 +11,17 @@ the month has any problem: every problem is listed instead.
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from defusedxml import ElementTree
 from openpyxl.formula.tokenizer import Token
 from openpyxl.utils import get_column_letter
+from openpyxl.xml.constants import CHART_NS, SHEET_MAIN_NS
 
 from xlfuncs import book, schema, validation, values
 from xlfuncs.excel import shown_columns
@@ -26,7 +29,7 @@ from xlfuncs.policy import Policy
 from xlfuncs.problems import Problem
 from xlfuncs.rules import Review, bad_month, evaluate, item_fields
 
-from . import formula_text, writes
+from . import files, formula_text, package, writes
 from .archive import archive_folder, archive_sheets, archive_target, place_archive, repair, write_archive
 from .edits import Editor, MonthEnd, aligned, below_records, edit_package, id_cell, last_row
 from .file_book import FileBook
@@ -461,6 +464,47 @@ def _training(out: Plan, source: book.Source, names: list[str], review: Review) 
         {key: pos for pos, key in mapping.items()})
 
 
+def _fed_by_closed(path: Path, closed: list[str]) -> list[str]:
+    """The sheets holding charts or pivot tables of HR's fed by the month sheets the close
+    removes: their data goes with those sheets, as when a sheet is deleted in Excel (a pivot
+    table shows its cache until refreshed). Said (the archive holds the month's values); their
+    parts are left as they are. Excel's macro, which deletes the sheets through Excel, is not
+    asked."""
+    gone = {name.casefold() for name in closed}
+    fed = []
+    with zipfile.ZipFile(path) as z:
+        for sheet, part in files.sheet_parts(z).items():
+            if sheet in closed:
+                continue
+            for _, target in files.targets(z, part):
+                inner = [t for _, t in files.targets(z, target)]
+                if (target.startswith("xl/drawings/") and any(_chart_reads(z, t, gone) for t in inner
+                                                              if t.startswith("xl/charts/"))) or \
+                        (target.startswith("xl/pivotTables/") and any(_cache_reads(z, t, gone) for t in inner
+                                                                      if t.startswith("xl/pivotCache/"))):
+                    fed.append(sheet)
+    if not fed:
+        return []
+    shown = "、".join(dict.fromkeys(fed))
+    return [f"「{shown}」上的图表或数据透视表的数据来自本次结账删除的月度表，结账后不再有数据（该月数据在归档中）| the charts or "
+            f"pivot tables on {', '.join(dict.fromkeys(fed))} are fed by the month sheets this close removes, and have "
+            f"no data once it has (the archive holds the month's values)"]
+
+
+def _chart_reads(z: zipfile.ZipFile, part: str, sheets: set[str]) -> bool:
+    """Whether a chart's series read a cell of `sheets` (names casefolded)."""
+    return any(any(t.subtype == Token.RANGE and "!" in t.value and (found := formula_text.cell_reference(t.value, ""))
+                   and found[0].casefold() in sheets for t in formula_text.tokenized(f.text or ""))
+               for f in ElementTree.fromstring(package.member(z, part)).iter(f"{{{CHART_NS}}}f"))
+
+
+def _cache_reads(z: zipfile.ZipFile, part: str, sheets: set[str]) -> bool:
+    """Whether a pivot cache is fed by a range of `sheets` (names casefolded)."""
+    source = ElementTree.fromstring(package.member(z, part)).find(
+        f"{{{SHEET_MAIN_NS}}}cacheSource/{{{SHEET_MAIN_NS}}}worksheetSource")
+    return source is not None and (source.get("sheet") or "").casefold() in sheets
+
+
 def close_file(path, month: str | None = None, replace: bool = False, now: dt.datetime | None = None) -> Closed:
     """Close a month of the workbook file at `path`. Nothing changes unless everything can:
     with problems, the report lists them; the workbook is replaced atomically, a backup of it
@@ -473,6 +517,7 @@ def close_file(path, month: str | None = None, replace: bool = False, now: dt.da
         the_plan = plan(source, month, replace)
         if the_plan.problems:
             return Closed(the_plan)
+        the_plan.warnings += _fed_by_closed(path, the_plan.closed)
         target, problem = archive_target(path, the_plan, replace)
         if problem:
             the_plan.problems.append(problem)
