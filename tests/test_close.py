@@ -1095,6 +1095,26 @@ def test_the_dashboards_layout_found_by_its_formulas_is_every_cell_the_builder_f
     assert next_month._laid_out(formulas, filled, heads) == filled.keys() and len(filled) > 100
 
 
+def test_the_next_months_sheet_takes_the_column_widths_hr_set_on_its_template(tmp_path):
+    """Column B of 模板-客服职级 widened to 25 and its 未达条件 narrowed to 30: November's sheet the
+    command's close builds has them, as Excel's macro, which copies the template, gives them
+    (the code before gave the builder's, 10 and 60). A template whose columns are off (one
+    inserted among ours) is built anew, and the sheet keeps the builder's widths."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    template = wb["模板-客服职级"]
+    unmet = next(c.column_letter for c in template[2] if str(c.value).startswith("未达条件"))
+    template.column_dimensions["B"].width, template.column_dimensions[unmet].width = 25, 30
+    wb["模板-客户代表"].insert_cols(4)
+    wb["模板-客户代表"].column_dimensions["B"].width = 25
+    wb.save(path)
+    assert close.close_file(path).plan.problems == []
+    wb = openpyxl.load_workbook(path)
+    widths = wb["2026-11 客服职级"].column_dimensions
+    assert (widths["B"].width, widths[unmet].width) == (25, 30)
+    assert wb["2026-11 客户代表"].column_dimensions["B"].width == 10
+
+
 def test_a_dashboard_laid_out_anew_keeps_what_hr_put_beside_its_tables(tmp_path, capsys):
     """HR's note in D3, a formula of theirs beside the headcount and a date in the format they
     chose under the charts stay where they were, as they were, when start-month lays out anew a

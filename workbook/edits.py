@@ -49,7 +49,8 @@ class Editor(Protocol):
     def add_columns(self, sheet: str, row: int, first: int, headers: list[str]) -> None: ...  # in header row `row`
     def print_rows(self, sheet: str, first: int, last: int) -> None: ...
     def add_month_sheet(self, ladder: Ladder, title: str, month: dt.datetime, people: list[dict],
-                        own: tuple[str, ...] = ()) -> None: ...  # own: HR's columns after ours
+                        own: tuple[str, ...] = (), looks: str | None = None) -> None: ...
+    # own: HR's columns after ours; looks: the template whose column widths it takes
 
     def delete_sheet(self, sheet: str) -> None: ...
 

@@ -89,13 +89,14 @@ class ExcelEditor:
         ws = self.book.sheets[sheet]
         ws.page_setup.print_area = f"$A${first}:${get_column_letter(ws.used_range.last_cell.column)}${last}"
 
-    def add_month_sheet(self, ladder, title, month, people, own=()):
+    def add_month_sheet(self, ladder, title, month, people, own=(), looks=None):
         """The ladder's month sheet as the command line builds it (`sheets.month.month_sheet`,
         the one builder): Excel copies the template for its look (HR's `own` columns after ours
         with it), then takes the built sheet's month, people and array formulas, each over
         the ladder's rows and the blank ones under them (`month_rows`); the template's last row
         is copied down for a ladder longer than the template, extra rows removed. The close
-        checked the template's columns are where the built sheet has them (`Plan.templates_off`)."""
+        checked the template's columns are where the built sheet has them (`Plan.templates_off`).
+        (`looks`: the copy has the template's column widths already.)"""
         built = month_sheet(Workbook(), self.policy, ladder, title, month, people, self.names.lang)
         template = self.book.sheets[self.names.template(ladder)]
         ws = template.copy(before=template, name=title)

@@ -38,6 +38,7 @@ class NewSheet(NamedTuple):
     month: dt.datetime
     people: list[dict]
     own: tuple[str, ...] = ()
+    looks: str | None = None  # the template whose column widths it takes, as Excel's macro copies it (None: off)
 
 
 class StaleTemplate(NamedTuple):
@@ -297,7 +298,8 @@ def next_sheets(source: book.Source, clean: pd.DataFrame, policy: Policy, month:
         people = [{"employee": id_cell(e), "name": n, "level": lv}
                   for e, n, lv in zip(mine["employee"], mine["name"], mine["level"])]
         template = named.template(ladder)
-        out.append(NewSheet(ladder, title, first_day, people, own.get(template, ())))
+        fits = template in names and all(t.name != template for t in off)  # (one off is built anew)
+        out.append(NewSheet(ladder, title, first_day, people, own.get(template, ()), template if fits else None))
         if template not in names:
             off.append(StaleTemplate(ladder, template, (), _missing(template, ladder), missing=True))
     return out, off

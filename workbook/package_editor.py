@@ -191,13 +191,21 @@ class PackageEditor:
         self.book.define("Print_Area", sheet, f"{quote_sheetname(sheet)}!{cells}")
 
     def add_month_sheet(self, ladder: Ladder, title: str, month: dt.datetime, people: list[dict],
-                        own: tuple[str, ...] = ()):
+                        own: tuple[str, ...] = (), looks: str | None = None):
         """The sheet as `sheets.month` builds it (with HR's `own` columns after ours), in the
-        package's own styles, before the ladder's template (as the macro puts it), with its print
-        titles and filter. openpyxl writes it down to the first person's row; the rows under it,
-        as that row, are written here (5,000 people: 0.2 s instead of 1.4)."""
+        package's own styles, with the column widths of the template `looks` (HR may have
+        widened one there: Excel's macro copies it), before the ladder's template (as the macro
+        puts it), with its print titles and filter. openpyxl writes it down to the first
+        person's row; the rows under it, as that row, are written here (5,000 people: 0.2 s
+        instead of 1.4)."""
         ws = month_sheet(self.styles.wb, self.policy, ladder, title, month, people, self.names.lang, below=False,
                          own=own)
+        if looks in self.book.titles():
+            columns = [c for c in map(partial(_column, ws), sheet_xml.columns(self._read(self.book.part(looks)))) if c]
+            if columns:
+                ws.column_dimensions.clear()
+                for column in columns:
+                    ws.column_dimensions[column.index] = column
         rows = "".join(f'<row r="{row}">{"".join(self._below(row, *cell) for cell in cells)}</row>'
                        for row, cells in rows_below(ws, people))
         template = self.names.template(ladder)
@@ -379,19 +387,16 @@ def _sized_as_it_was(ws, old: bytes, sheet: str, kept_rows: set[int]) -> None:
     styles = ws.parent._cell_styles  # the package's, by number (`styles_part.Styles`)
     fitted = {column_index_from_string(letter): d.width for letter, d in ws.column_dimensions.items() if d.customWidth}
     edge = max(fitted, default=0)
-    fields = set(ColumnDimension.__fields__)
     for attrs in sheet_xml.columns(old):
         try:
             low, high = int(attrs["min"]), int(attrs["max"])
-            given = {k: v for k, v in attrs.items() if k in fields}
-            if "style" in given:
-                given["style"] = styles[int(given["style"])]
-            # a span over columns the builder fits, one by one: `<col>` spans may not overlap
-            spans = [(c, c) for c in range(low, min(high, edge) + 1)]
-            spans += [(max(low, edge + 1), high)] if high > edge else []
-            made = [ColumnDimension(ws, **{**given, "index": get_column_letter(first), "min": first, "max": last})
-                    for first, last in spans]
-        except (KeyError, IndexError, TypeError, ValueError):
+        except (KeyError, ValueError):
+            continue
+        # a span over columns the builder fits, one by one: `<col>` spans may not overlap
+        spans = [(c, c) for c in range(low, min(high, edge) + 1)]
+        spans += [(max(low, edge + 1), high)] if high > edge else []
+        made = [_column(ws, attrs, first, last) for first, last in spans]
+        if not all(made):
             continue
         for column in made:
             if column.min in fitted:
@@ -405,6 +410,21 @@ def _sized_as_it_was(ws, old: bytes, sheet: str, kept_rows: set[int]) -> None:
                 ws.row_dimensions[row] = RowDimension(ws, **attrs)
             except (IndexError, TypeError, ValueError):
                 continue
+
+
+def _column(ws, attrs: dict[str, str], first: int | None = None, last: int | None = None) -> ColumnDimension | None:
+    """A `<col>`'s width, hiding and style (in the package's styles, by number: `styles_part`)
+    over columns `first` to `last` of `ws` (default: its own); None for one openpyxl cannot
+    read (no Excel writes one)."""
+    given = {k: v for k, v in attrs.items() if k in ColumnDimension.__fields__}
+    try:
+        first = int(attrs["min"]) if first is None else first
+        last = int(attrs["max"]) if last is None else last
+        if "style" in given:
+            given["style"] = ws.parent._cell_styles[int(given["style"])]
+        return ColumnDimension(ws, **{**given, "index": get_column_letter(first), "min": first, "max": last})
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
 
 
 def _as_it_was(cell: str, attrs: str | None, inner) -> str:
