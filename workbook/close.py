@@ -34,7 +34,8 @@ from .archive import archive_folder, archive_sheets, archive_target, place_archi
 from .edits import Editor, MonthEnd, aligned, below_records, edit_package, id_cell, last_row
 from .file_book import FileBook
 from .next_month import (NewSheet, StaleDashboard, StaleList, StaleTemplate, bring_up, brought_up, first_line,
-                         named_otherwise, next_sheets, own_heads, stale_dashboard, stale_lists, unstarted)
+                         in_history, named_otherwise, next_sheets, own_heads, stale_dashboard, stale_lists,
+                         unstarted)
 from .package_editor import PackageEditor
 from .sheets.dashboard import DASHBOARD, uncounted
 from .sheets.style import Names, language
@@ -144,9 +145,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     out = Plan(chosen, closed=[name for name, m in sheets if m == chosen])
     inputs = book.read(source)
     if not out.closed:
-        history = book.find_sheet(names, schema.RECORDS.names)
-        kept = inputs.records[inputs.records.index.get_level_values(0) == history]["month"]
-        if (values.months(kept)[0] == chosen).any():
+        if in_history(inputs.records, names, chosen):
             out.problems.append(Problem(f"{out.label} 已结账（历史记录中有该月），没有该月的月度表",
                                         f"{out.label} is closed already (History holds it); it has no month sheets"))
         else:

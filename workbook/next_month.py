@@ -429,8 +429,8 @@ def start_month(path, month: str, now: dt.datetime | None = None) -> Started:
         return _start_month(held, wanted, now)
 
 
-def _closed(records: pd.DataFrame, names: list[str], month: int) -> bool:
-    """Whether History holds `month`: closed, its sheets removed by the close."""
+def in_history(records: pd.DataFrame, names: list[str], month: int) -> bool:
+    """Whether History holds `month` (`records`, as `book.read` gives them): closed."""
     history = book.find_sheet(names, schema.RECORDS.names)
     kept = records[records.index.get_level_values(0) == history]["month"]
     return bool((values.months(kept)[0] == month).any())
@@ -469,7 +469,7 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
     roster, _ = schema.clean(schema.ROSTER, inputs.roster)
     sheets, stale = next_sheets(source, roster, inputs.policy, wanted, names)  # (built here, not copied)
     started = {name for name, m in book.month_sheets(names) if m == wanted}
-    if not started and _closed(inputs.records, names, wanted):
+    if not started and in_history(inputs.records, names, wanted):
         return Started(problems=[_closed_already(path, wanted)])
     if started:
         sheets = unstarted(sheets, inputs.records[inputs.records.index.get_level_values(0).isin(started)])
