@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from defusedxml import ElementTree
-from openpyxl.formula.tokenizer import Token
 from openpyxl.utils import get_column_letter
 from openpyxl.xml.constants import CHART_NS, SHEET_MAIN_NS
 
@@ -284,8 +283,7 @@ def _reading_closed(source: book.Source, names: list[str], closed: list[str], hi
         if name in closed or name == history:
             continue
         for (row, column), text in sorted(source.formulas(name).items()):
-            if any(t.subtype == Token.RANGE and "!" in t.value and (found := formula_text.cell_reference(t.value, name))
-                   and found[0].casefold() in gone for t in formula_text.tokenized(text)):
+            if formula_text.sheets_read(text, name) & gone:
                 cells.append(f"{name}!{get_column_letter(column)}{row}")
     if not cells:
         return []
@@ -492,8 +490,7 @@ def _fed_by_closed(path: Path, closed: list[str]) -> list[str]:
 
 def _chart_reads(z: zipfile.ZipFile, part: str, sheets: set[str]) -> bool:
     """Whether a chart's series read a cell of `sheets` (names casefolded)."""
-    return any(any(t.subtype == Token.RANGE and "!" in t.value and (found := formula_text.cell_reference(t.value, ""))
-                   and found[0].casefold() in sheets for t in formula_text.tokenized(f.text or ""))
+    return any(formula_text.sheets_read(f.text or "", "") & sheets
                for f in ElementTree.fromstring(package.member(z, part)).iter(f"{{{CHART_NS}}}f"))
 
 

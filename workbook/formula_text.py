@@ -94,6 +94,13 @@ def cell_reference(text: str, sheet: str):
     return (unquoted(where) if where else sheet), box
 
 
+def sheets_read(text: str, sheet: str) -> set[str]:
+    """The sheets a formula (or a chart series' reference) on `sheet` names a cell of, casefolded
+    (as Excel matches sheet names); defined names and Tables aside."""
+    return {found[0].casefold() for t in tokenized(text) if t.subtype == Token.RANGE
+            and (found := cell_reference(t.value, sheet)) is not None}
+
+
 def unquoted(where: str) -> str:
     """A sheet's name as a reference writes it, its quotes taken off ('S x' → S x, 'O''B' → O'B)."""
     return where.strip("'").replace("''", "'")
