@@ -72,15 +72,7 @@ class FileBook:
                 self._percent_styles = _percent_styles(z)
             if not self._percent_styles:
                 return set()
-            data = package.member(z, files.sheet_parts(z)[sheet])
-        if not any(f' s="{i}"'.encode() in data for i in self._percent_styles):
-            return set()
-        out = set()
-        for m in sheet_xml.CELL.finditer(data.decode("utf-8")):
-            attrs = dict(sheet_xml.ATTR.findall(m[1]))
-            if attrs.get("s") in self._percent_styles and attrs.get("t", "n") == "n" and "r" in attrs:
-                out.add(coordinate_to_tuple(attrs["r"]))
-        return out
+            return sheet_xml.numbers_styled(package.member(z, files.sheet_parts(z)[sheet]), self._percent_styles)
 
     def formulas(self, sheet: str) -> dict[tuple[int, int], str]:
         """The sheet's formulas (without "="), by (row, column) from 1, as its XML holds them

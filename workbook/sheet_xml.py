@@ -176,6 +176,18 @@ def cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) -> dict[tuple[i
     return out
 
 
+def numbers_styled(data: bytes, styles: set[str]) -> set[tuple[int, int]]:
+    """(row, column) of the sheet's number cells in one of `styles` (style numbers as `s` says them)."""
+    if not any(f' s="{s}"'.encode() in data for s in styles):  # (most sheets: none, found without decoding)
+        return set()
+    out = set()
+    for m in CELL.finditer(data.decode("utf-8")):
+        attrs = dict(ATTR.findall(m[1]))
+        if attrs.get("s") in styles and attrs.get("t", "n") == "n" and "r" in attrs:
+            out.add(coordinate_to_tuple(attrs["r"]))
+    return out
+
+
 def columns(data: bytes) -> list[dict[str, str]]:
     """The attributes of each of the sheet's `<col>`: the columns' widths, hiding and styles."""
     return [dict(ATTR.findall(m[1].decode("utf-8"))) for m in _COL.finditer(data, 0, _sheet_data(data)[0])]
