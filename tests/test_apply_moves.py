@@ -83,22 +83,38 @@ def test_a_decision_the_policy_forbids_changes_nothing(tmp_path, capsys):
     assert path.read_bytes() == before
 
 
-def test_an_english_workbook_says_its_moves_in_english(tmp_path, capsys):
-    roster = pd.DataFrame([{"employee": 1002, "name": "Li Wei", "ladder": "cs_grade", "level": "Junior CS",
-                            "hire_date": pd.Timestamp("2025-04-01"), "duties": 3, "recommended": "Yes",
-                            "exam_passed": "Yes"}])
+TYPED = {"en": {"name": "Li Wei", "ladder": "cs_grade", "level": "Junior CS", "yes": "Yes", "decision": "Promotion",
+                "approver": "Wang"},
+         "zh-Hant": {"name": "李偉", "ladder": "客服職級", "level": "初級客服", "yes": "是", "decision": "晉升",
+                     "approver": "王經理"}}
+
+
+def closed_in(tmp_path, lang: str):
+    """`department`'s junior, recommended and exam passed, promoted on 2026-10 with a raise of
+    600, typed in a workbook of `lang` (TYPED); the month closed."""
+    typed = TYPED[lang]
+    roster = pd.DataFrame([{"employee": 1002, "name": typed["name"], "ladder": typed["ladder"], "level": typed["level"],
+                            "hire_date": pd.Timestamp("2025-04-01"), "duties": 3, "recommended": typed["yes"],
+                            "exam_passed": typed["yes"]}])
     records = pd.DataFrame([{"month": pd.Timestamp("2026-09-01"), "employee": 1002, "score": 1.2},
                             {"month": pd.Timestamp("2026-10-01"), "employee": 1002, "score": 1.2,
-                             "decision": "Promotion", "raise": 600, "approver": "Wang"}])
+                             "decision": typed["decision"], "raise": 600, "approver": typed["approver"]}])
     path = tmp_path / "dept.xlsx"
-    templates.with_department(roster, records, lang="en").save(path)
+    templates.with_department(roster, records, lang=lang, ladders=["cs_grade"]).save(path)
     assert close.close_file(path).plan.problems == []
+    return path
+
+
+def test_an_english_workbook_says_its_moves_in_english(tmp_path, capsys):
+    path = closed_in(tmp_path, "en")
     assert cli.main(["apply-moves", str(path)]) == 0
     out = capsys.readouterr().out
     assert "1002: Junior CS → Intermediate CS (promotion, raise 600 CNY/month), from 2026-11-01" in out
     wb = openpyxl.load_workbook(path, read_only=True)
     (person,) = rows(wb["Roster"])
     assert person["Level"] == "Intermediate CS"  # in the workbook's own words, not 中级客服
+    # the recommendation and the exam the promotion used up, in its words (the code before left them Yes)
+    assert (person["Recommended"], person["Exam passed"], person["GM approval"]) == ("No", "No", "No")
     assert [(m["From level"], m["To level"], m["Kind"]) for m in rows(wb["Moves"])] == [
         ("Junior CS", "Intermediate CS", "Promotion")]
     # and the dashboard, whose rows are the policy's names, counts them under either name
@@ -129,3 +145,15 @@ def test_a_raise_typed_with_its_unit_is_said_as_typed_by_the_close_and_by_apply_
     wb.save(path)
     plan, _ = apply_moves.apply_file(path)
     assert [p.zh for p in plan.problems] == [f"「历史记录」第 3 行（工号 1002）：{said}"]
+
+
+def test_a_traditional_workbook_logs_its_moves_in_traditional(tmp_path):
+    """A zh-Hant department's 調動記錄 says 晉升, as its policy's names and its dropdowns do (the
+    code before logged the Simplified 晋升), and the promotion uses up the approvals (否)."""
+    path = closed_in(tmp_path, "zh-Hant")
+    assert apply_moves.apply_file(path)[0].problems == []
+    wb = openpyxl.load_workbook(path, read_only=True)
+    assert [(m["原職級"], m["新職級"], m["型別"]) for m in rows(wb["調動記錄"])] == [("初級客服", "中級客服", "晉升")]
+    (person,) = rows(wb["員工名冊"])
+    assert (person["職級"], person["主管推薦"], person["考核通過"]) == ("中級客服", "否", "否")
+    assert apply_moves.apply_file(path)[0].already == 1  # the log read back: applied once

@@ -18,17 +18,16 @@ import numpy as np
 import pandas as pd
 
 from xlfuncs import book, schema, values
-from xlfuncs.moves import DEMOTION, MOVE_COLUMNS, PROBATION, PROMOTION, decide
+from xlfuncs.moves import KINDS, MOVE_COLUMNS, PROBATION, PROMOTION, decide
 from xlfuncs.problems import Problem
 from xlfuncs.rules import bad_month, evaluate
 
 from . import writes
 from .edits import Editor, MonthEnd, aligned, edit_package, id_cell, last_row
 from .file_book import FileBook
-from .sheets.style import language
+from .sheets.style import Names, language
 
 CONSUMED = ("recommended", "exam_passed", "gm_approval")  # used up by the move they allowed
-NO = "否"
 
 
 @dataclass
@@ -41,6 +40,10 @@ class MovesPlan(MonthEnd):
     log_first: int = 0
     log_rows: list[list] = field(default_factory=list)
     log_like: int = 2
+
+    def kind(self, decided: str) -> str:
+        """A move's kind (晋升, 降级, as `moves.decide` says it) in the workbook's words."""
+        return Names(self.lang).pick(decided, dict(KINDS)[decided])
 
     def carry_out(self, editor: Editor) -> None:
         for sheet, row, column, value in self.cells:
@@ -62,10 +65,10 @@ class MovesPlan(MonthEnd):
             if self.lang == "en":  # the workbook's language, as its sheets and logs are
                 amount = "" if pd.isna(m["raise"]) else f", raise {m['raise']:g} CNY/month"
                 lines.append(f"  {m['employee']}: {m['from_level']} → {m['to_level']} "
-                             f"({m['kind'].lower()}{amount}), from {m['date']:%Y-%m-%d}")
+                             f"({self.kind(m['kind']).lower()}{amount}), from {m['date']:%Y-%m-%d}")
             else:
                 amount = "" if pd.isna(m["raise"]) else f"，加薪 {m['raise']:g} 元/月"
-                lines.append(f"  {m['employee']}: {m['from_level']} → {m['to_level']}（{m['kind']}{amount}），"
+                lines.append(f"  {m['employee']}: {m['from_level']} → {m['to_level']}（{self.kind(m['kind'])}{amount}），"
                              f"{m['date']:%Y-%m-%d} 起")
         return "\n".join(lines)
 
@@ -136,8 +139,7 @@ def plan(source: book.Source, month: str | None = None) -> MovesPlan:
     if out.lang == "en":  # the workbook's own words in its roster, log and month sheets
         english = {r.name: r.name_en for ld in policy.ladders for r in ld.rungs}
         out.moves = out.moves.assign(from_level=out.moves["from_level"].map(english),
-                                     to_level=out.moves["to_level"].map(english),
-                                     kind=out.moves["kind"].map(dict((PROMOTION, DEMOTION))))
+                                     to_level=out.moves["to_level"].map(english))
 
     _roster_cells(out, source.values(roster_sheet), roster_sheet, roster)
     _month_sheet_levels(out, source, names)
@@ -158,7 +160,8 @@ def _roster_cells(out: MovesPlan, cells, sheet: str, roster: pd.DataFrame) -> No
         if "level_since" in column:
             out.cells.append((sheet, row, column["level_since"], m.date.to_pydatetime()))
         if m.kind == PROMOTION[0]:
-            out.cells += [(sheet, row, column[key], NO) for key in CONSUMED if key in column]
+            used_up = Names(out.lang).yes_no(False)
+            out.cells += [(sheet, row, column[key], used_up) for key in CONSUMED if key in column]
         until = getattr(m, PROBATION)
         if pd.notna(until) and PROBATION in column:  # 降级并试用: the probation that comes with it
             out.cells.append((sheet, row, column[PROBATION], until.to_pydatetime()))
@@ -189,7 +192,8 @@ def _log_rows(out: MovesPlan, sheet: str, cells) -> None:
     (header, mapping), _ = book.find_header(schema.MOVES, cells, sheet)
     column = {key: pos for pos, key in mapping.items()}
     out.log, out.log_first, out.log_like = sheet, last_row(cells, header) + 1, header + 1
-    moves = [{**m, "employee": id_cell(m["employee"])} for m in out.moves.to_dict("records")]
+    moves = [{**m, "employee": id_cell(m["employee"]), "kind": out.kind(m["kind"])}
+             for m in out.moves.to_dict("records")]
     out.log_rows, _ = aligned(moves, column)
 
 
