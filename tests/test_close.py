@@ -590,7 +590,7 @@ def test_the_archive_holds_text_as_typed_control_characters_included(tmp_path):
     typed = ["a\x01b", "_x0041_ <&>", "=1+1"]
     rows = [["月份", dt.date(2026, 10, 1), "标题"], ["工号\nEmployee ID", "说明\nNote"],
             *[[1001 + i, text] for i, text in enumerate(typed)]]
-    plan = types.SimpleNamespace(archive={"2026-10 客服职级": rows}, label="2026-10")
+    plan = types.SimpleNamespace(archive={"2026-10 客服职级": rows}, closed=["2026-10 客服职级"], label="2026-10")
     archive.write_archive(plan, tmp_path / "2026-10.xlsx")
     libreoffice.convert([tmp_path / "2026-10.xlsx"], "csv:Text - txt - csv (StarCalc):44,34,76",  # comma, quote, UTF-8
                         tmp_path / "csv")
@@ -630,7 +630,7 @@ def test_a_number_no_cell_can_hold_is_a_blank_in_the_archive(tmp_path):
     as it is, it would make the archive a file Excel repairs on opening."""
     rows = [["月份", dt.date(2026, 10, 1), "标题"], ["工号\nEmployee ID", "分\nScore"],
             [1001, float("nan")], [1002, float("inf")], [1003, 2.5]]
-    plan = types.SimpleNamespace(archive={"2026-10 客服职级": rows}, label="2026-10")
+    plan = types.SimpleNamespace(archive={"2026-10 客服职级": rows}, closed=["2026-10 客服职级"], label="2026-10")
     archive.write_archive(plan, tmp_path / "2026-10.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "2026-10.xlsx", read_only=True)["2026-10 客服职级"]
     shown = [(sheet.cell(r, 1).value, sheet.cell(r, 2).value) for r in (3, 4, 5)]

@@ -94,3 +94,29 @@ def test_the_zh_hant_template_is_traditional_throughout_and_counts_a_department_
     counts = [row[1] for row in shown.iter_rows(min_row=6, max_row=40, values_only=True)
               if isinstance(row[0], str) and "·" in row[0]]
     assert sum(counts) == 40  # every person counted under their Traditional ladder and level
+
+
+def test_a_traditional_workbook_shows_ladderbooks_words_in_traditional_and_freezes_them_as_shown(tmp_path):
+    """A zh-Hant department: the month sheet's 未達條件, History's frozen row and the archive's
+    review say the reasons worked by hand in `test_close` (an average of 1.15 < 1.2; own computer
+    150 + 2 overtime days × 30) in Traditional Chinese, as the sheet's headers are. The code
+    before showed them in Simplified among Traditional headers (平均績效係數 1.15 < 1.2；未填写掌握技能数)."""
+    from test_close import small
+    from workbook import close
+
+    path = small(tmp_path, "zh-Hant")
+    recalc.recalc(path)
+    unmet = "平均績效係數 1.15 < 1.2；未填寫掌握技能數（需 3 項）"
+    sheet = FileBook(path).values("2026-10 客服職級")
+    assert sheet[2][sheet[1].index("未達條件\nUnmet criteria")] == unmet
+    closed = close.close_file(path)
+    assert closed.plan.problems == []
+    history = FileBook(path).values("歷史記錄")
+    frozen = {row[1]: dict(zip(history[0], row)) for row in history[1:]
+              if row[0] == values.month_start(values.month("2026-10")).date()}
+    assert frozen[1002]["未達條件\nUnmet criteria"] == unmet
+    assert frozen[1001]["未達條件\nUnmet criteria"] == "週期評審結果為「保持」（週期平均 73.3）"
+    review = FileBook(closed.archive).values("評審結果 Review 2026-10")
+    by_id = {row[0]: dict(zip(review[0], row)) for row in review[1:]}
+    assert by_id[1001]["薪酬明細\nPay detail"] == "自備電腦 +150；非法定節日加班 2 天 +60"
+    assert by_id[1002]["未達條件\nUnmet criteria"] == unmet

@@ -72,10 +72,14 @@ def test_an_id_cell_holding_a_date_or_a_yes_no_says_the_formula_points_at_anothe
 
 def test_a_language_that_is_neither_zh_nor_en_is_said_not_taken_for_chinese(wb):
     """=PROMO_REASON(A2,,"fr") or a typo: the reason in no language HR asked for would read as
-    an answer. " EN " is English, a blank Chinese."""
+    an answer. " EN " is English, a blank Chinese, zh-Hant Traditional Chinese (a Traditional
+    workbook's month sheets ask for it: the code before said it was no language)."""
     assert shown(udfs.PROMO_REASON, cell(1002), MISSING, " EN ", caller=wb) == "tenure 17 months < 18 months"
     assert shown(udfs.PROMO_REASON, cell(1002), MISSING, cell(None), caller=wb) == "司龄 17 个月 < 18 个月"
-    said = "语言应为 zh 或 en，现为「fr」 | the language must be zh or en, not 'fr'"
+    assert shown(udfs.PROMO_REASON, cell(1002), MISSING, "zh-Hant", caller=wb) == "司齡 17 個月 < 18 個月"
+    assert shown(udfs.PROMO_REASON, cell(9999), MISSING, "zh-Hant", caller=wb) == (  # why there is no answer too
+        "工號 9999 不在員工名冊中 | employee 9999 is not on the roster")
+    said = "语言应为 zh、zh-Hant 或 en，现为「fr」 | the language must be zh, zh-Hant or en, not 'fr'"
     assert shown(udfs.PROMO_REASON, cell(1002), MISSING, "fr", caller=wb) == said  # its column shows problems as text
     for fn in (udfs.CAREER_OPTIONS, udfs.PAY_DETAIL):
         assert shown(fn, cell(1002), MISSING, "fr", caller=wb) == f"#VALUE! {said}", fn.__name__

@@ -83,14 +83,18 @@ def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.D
     t = review.table.loc[[e for e in everyone if e in review.table.index]]
     head = [names.header(zh, en) for zh, en in [(schema.EMPLOYEE.zh, schema.EMPLOYEE.en),
                                                  *map(review_header, REVIEW_COLUMNS)]]
-    english = {c: f"{c}_en" for c in REVIEW_COLUMNS if out.lang == "en" and f"{c}_en" in review.table}  # reasons
-    shown = {c: english.get(c, c) for c in REVIEW_COLUMNS}
-    shown["ladder"] = "ladder_name_en" if out.lang == "en" else "ladder_name"  # names, not ids
-    columns = [[id_cell(emp) for emp in t.index]] + [[_plain(v, names) for v in t[shown[c]].tolist()]
+    shown = {c: review.worded(c, out.lang).loc[t.index] for c in REVIEW_COLUMNS}  # reasons in the workbook's words
+    shown["ladder"] = t["ladder_name_en" if out.lang == "en" else "ladder_name"]  # names, not ids
+    columns = [[id_cell(emp) for emp in t.index]] + [[_plain(v, names) for v in shown[c].tolist()]
                                                       for c in REVIEW_COLUMNS]
     body = [list(row) for row in zip(*columns)]
-    sheets[f"评审结果 Review {out.label}"] = [head] + body
+    sheets[review_sheet(names, out.label)] = [head] + body
     return sheets
+
+
+def review_sheet(names: Names, label: str) -> str:
+    """The archive's sheet of the month's review: 评审结果 Review 2026-10 (評審結果 in a Traditional workbook)."""
+    return f"{names.chinese('评审结果')} Review {label}"
 
 
 def _plain(value, names: Names):
@@ -98,7 +102,7 @@ def _plain(value, names: Names):
     if isinstance(value, (bool, np.bool_)):
         return names.yes_no(value)
     if isinstance(value, Problem):
-        return str(value)
+        return names.chinese(str(value))
     if value is None or (not isinstance(value, (str, list)) and pd.isna(value)):
         return None
     return value.item() if isinstance(value, np.generic) else value
@@ -116,7 +120,7 @@ def write_archive(plan: Plan, path: Path) -> None:
     bodies = {}
     for title, rows in plan.archive.items():
         ws = wb.create_sheet(title[:31])
-        header = 1 if title.startswith("评审结果") else 2  # the month sheets: a title row above
+        header = 2 if title in plan.closed else 1  # the month sheets: a title row above
         widths = _widths(rows, header)
         for col, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(col)].width = width

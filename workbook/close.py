@@ -331,8 +331,8 @@ def frozen(review: Review, lang: str = "zh") -> pd.DataFrame:
     cycled = t["cycle_months"].fillna(0).to_numpy() > 0
     out = pd.DataFrame({"result:ladder": t["ladder_name"],
                         "result:level": t["level"], "result:eligible_in": t["eligible_in"]}, index=t.index)
-    for column, review in shown_columns(lang):  # what each month-sheet column's function answered
-        value = t[review].astype(object)
+    for column, worded in shown_columns():  # what each month-sheet column's function answered
+        value = (review.worded(column.review, lang) if worded else t[column.review]).astype(object)
         if column.on == "cycle":
             value = value.where(cycled, None)
         out[f"result:{column.key}"] = value
@@ -449,10 +449,10 @@ def _training(out: Plan, source: book.Source, names: list[str], review: Review) 
         en = ", ".join(f"{letter} ({head})" if head else letter for letter, head in named)
         out.warnings.append(f"「{sheet}」{zh} 列中您填写的内容随上月的名单一并替换，备份中仍有 | what you typed in "
                             f"column(s) {en} of '{sheet}' went with last month's list it replaces; the backup keeps it")
-    t = review.table
-    t = t[t["training_required"].eq(True)]
+    due = review.table["training_required"].eq(True)
+    t = review.table[due]
     month = values.month_start(out.month).to_pydatetime()
-    reasons = t["training_reasons_en" if out.lang == "en" else "training_reasons"]
+    reasons = review.worded("training_reasons", out.lang)[due]
     out.training, out.training_first = sheet, header + 1
     out.training_old = last_row(cells, header) - header
     out.training_rows, _ = aligned([

@@ -26,7 +26,7 @@ from .sheets.dashboard import dashboard
 from .sheets.guide import guide_sheet, xlwings_conf
 from .sheets.month import month_sheet
 from .sheets.policy import policy_tables
-from .sheets.style import CNY, DATE, MONTH, Names, traditional
+from .sheets.style import CNY, DATE, MONTH, Names
 from .sheets.tables import RECORD_FORMATS, ROSTER_FORMATS, excel_table, fill_table, history_extra, list_sheet
 
 FILES = {"zh": "ladderbook-department.xlsx", "zh-Hant": "ladderbook-department-zh-Hant.xlsx",
@@ -81,7 +81,7 @@ def _in_traditional(wb: Workbook) -> None:
         tokens = Tokenizer(text).items
         for t in tokens:
             if t.subtype in (Token.TEXT, Token.RANGE):
-                t.value = traditional().convert(t.value)
+                t.value = values.traditional(t.value)
         return "=" + "".join(t.value for t in tokens)
 
     for ws in wb.worksheets:
@@ -90,13 +90,13 @@ def _in_traditional(wb: Workbook) -> None:
                 if isinstance(cell.value, ArrayFormula):
                     cell.value.text = formula(cell.value.text)
                 elif isinstance(cell.value, str):
-                    cell.value = formula(cell.value) if cell.data_type == "f" else traditional().convert(cell.value)
+                    cell.value = formula(cell.value) if cell.data_type == "f" else values.traditional(cell.value)
         for table in ws.tables.values():
             for column in table.tableColumns:
-                column.name = traditional().convert(column.name)
+                column.name = values.traditional(column.name)
         for validation in ws.data_validations.dataValidation:
             if validation.formula1:
-                validation.formula1 = traditional().convert(validation.formula1)
+                validation.formula1 = values.traditional(validation.formula1)
 
 
 def write_templates(folder: Path) -> list[Path]:

@@ -106,12 +106,11 @@ def computed_columns() -> list[Column]:
     return [c for fn in declared() for c in fn.__ladderbook__.columns]
 
 
-def shown_columns(lang: str) -> list[tuple[Column, str]]:
-    """Every month-sheet column a function fills, with the review table's column whose value
-    it shows in a workbook of `lang`: the English one (reasons_en) where the month sheet hands
-    the function its language (PROMO_REASON), as History and the archive freeze it."""
-    return [(c, f"{c.review}_en" if lang == "en" and "lang" in fn.__ladderbook__.sheet_args else c.review)
-            for fn in declared() for c in fn.__ladderbook__.columns]
+def shown_columns() -> list[tuple[Column, bool]]:
+    """Every month-sheet column a function fills, and whether the month sheet hands the
+    function its language (PROMO_REASON): its words are then in the workbook's, as History
+    and the archive freeze them (`Review.worded`)."""
+    return [(c, "lang" in fn.__ladderbook__.sheet_args) for fn in declared() for c in fn.__ladderbook__.columns]
 
 
 def frozen_fields() -> tuple[schema.Field, ...]:

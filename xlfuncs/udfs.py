@@ -28,7 +28,7 @@ from .rules import Review, bad_month, evaluate, item_weights, kpi_scores, metric
 
 EMPLOYEE = ("工号，或一列工号 | an employee id, or a column of ids", {"ndim": 2})
 AS_OF = "评审月份，如 2026-10；省略则为最近有记录的月份 | review month, e.g. 2026-10; blank: the latest on record"
-LANG = "zh（默认）或 en | zh (default) or en"
+LANG = "zh（默认）、zh-Hant（繁体）或 en | zh (default), zh-Hant (Traditional) or en"
 CNY = '"¥"#,##0'
 
 
@@ -156,16 +156,23 @@ def _no_cycle(table: pd.DataFrame, value: pd.Series) -> list:
                                          table["outcome_note_en"])]
 
 
-def _in(lang, column: str) -> str | CellError:
-    """`column`, or its English twin when `lang` says en; a language that is neither (fr, a
-    typo) is an error, not Chinese given silently."""
-    lang = _one(lang, "语言", "the language")
-    if isinstance(lang, CellError):
-        return lang
-    said = "" if values.is_blank(lang) else str(lang).strip().lower()
-    if said not in ("", "zh", "en"):
-        return CellError("#VALUE!", f"语言应为 zh 或 en，现为「{lang}」", f"the language must be zh or en, not '{lang}'")
-    return f"{column}_en" if said == "en" else column
+def _worded(employee, caller, as_of, lang, column: str, problem_text=False):
+    """`_per_employee` of a function whose answer is text, in the language `lang` says: the
+    review's `column`, its English twin (en), or it in Traditional Chinese (zh-Hant, as a
+    Traditional workbook's month sheets ask: `values.traditional`). A language that is none
+    of them (fr, a typo) is an error, not Chinese given silently."""
+    said = _one(lang, "语言", "the language")
+    if not isinstance(said, CellError):
+        said = "" if values.is_blank(said) else str(said).strip().lower()
+        if said not in ("", "zh", "zh-hant", "en"):
+            said = CellError("#VALUE!", f"语言应为 zh、zh-Hant 或 en，现为「{lang}」",
+                             f"the language must be zh, zh-Hant or en, not '{lang}'")
+    question = said if isinstance(said, CellError) else f"{column}_en" if said == "en" else column
+    out = _per_employee(employee, caller, as_of, question, problem_text=problem_text)
+    if said != "zh-hant":
+        return out
+    shown = [[values.traditional(v) if type(v) is str else v for v in row] for row in _grid(out)[0]]
+    return shown if isinstance(out, list) else shown[0][0]
 
 
 # ---- the month sheets' computed columns, in their order ----------------------------------
@@ -321,7 +328,7 @@ def PROMO_ELIGIBLE(employee, as_of=None, caller=None):
     Column("reasons", "未达条件", "Unmet criteria", "reasons", width=60),))
 def PROMO_REASON(employee, as_of=None, lang=None, caller=None):
     """不符合晋升条件的原因（实际值与要求），符合则为空；无法判断时说明原因 | Why not eligible, each unmet criterion with actual vs required; empty when eligible; why there is no verdict."""
-    return _per_employee(employee, caller, as_of, _in(lang, "reasons"), problem_text=True)
+    return _worded(employee, caller, as_of, lang, "reasons", problem_text=True)
 
 
 @excel_function(employee=("工号（或一列工号），或原职级名称 | employee id (or a column), or the rung moved from",
@@ -411,13 +418,13 @@ def NEXT_LEVEL(employee, caller=None):
 @excel_function(employee=EMPLOYEE, as_of=AS_OF, lang=LANG)
 def CAREER_OPTIONS(employee, as_of=None, lang=None, caller=None):
     """发展方向：下一职级及尚缺条件，以及可横向发展的去向 | Career options: the next rung and what it still needs, and the horizontal moves."""
-    return _per_employee(employee, caller, as_of, _in(lang, "careers"))
+    return _worded(employee, caller, as_of, lang, "careers")
 
 
 @excel_function(employee=EMPLOYEE, as_of=AS_OF, lang=LANG)
 def PAY_DETAIL(employee, as_of=None, lang=None, caller=None):
     """本月补助与处罚明细 | This month's allowances and penalties, item by item."""
-    return _per_employee(employee, caller, as_of, _in(lang, "pay_detail"))
+    return _worded(employee, caller, as_of, lang, "pay_detail")
 
 
 @excel_function(employee=EMPLOYEE, as_of=AS_OF)

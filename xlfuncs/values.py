@@ -83,6 +83,21 @@ def fold(text) -> str:
     return _SIMPLIFIED.convert(_text(text)).casefold()
 
 
+@functools.cache
+def _traditional() -> opencc.OpenCC:
+    """Made when first needed: its dictionaries take 40 MB, which a month end of a Simplified
+    workbook would otherwise hold while it reads History, its peak."""
+    return opencc.OpenCC("s2twp")
+
+
+@functools.lru_cache(maxsize=65536)
+def traditional(text: str) -> str:
+    """Simplified Chinese as HR in Taiwan writes it, words included (技术支持 as 技術支援; `fold`
+    reads it back): a Traditional workbook's headers and names, and the add-in's own texts
+    on its sheets. Texts repeat (a reason for hundreds of people), so each is converted once."""
+    return _traditional().convert(text)
+
+
 def is_blank(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or (
         isinstance(value, str) and not value.strip()) or value is pd.NaT

@@ -122,7 +122,7 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
              if items else "")
     sheet_args = {"ids": rng("employee"), "month": "$B$1", "level": rng("level"),
                   "items": block.format(first, last), "item_headers": block.format(2, 2),
-                  "lang": '"en"' if lang == "en" else '"zh"'}
+                  "lang": f'"{lang}"'}
     for f in functions:  # one array formula per function, over its columns side by side
         left, right = col[f.columns[0].key], col[f.columns[-1].key]
         ref = f"{get_column_letter(left)}{first}:{get_column_letter(right)}{last}"

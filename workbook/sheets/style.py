@@ -3,11 +3,9 @@ headers, validations and page setup, shared by every sheet builder."""
 
 from __future__ import annotations
 
-import functools
 from copy import copy
 from dataclasses import dataclass
 
-import opencc
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -15,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xlfuncs import book, schema
 from xlfuncs.policy import Ladder
+from xlfuncs.values import traditional
 
 from ..report import cell_width
 from ..sheet_xml import excel_text
@@ -79,7 +78,7 @@ class Names:
     lang: str
 
     def chinese(self, text: str) -> str:
-        return traditional().convert(text) if self.lang == "zh-Hant" else text
+        return traditional(text) if self.lang == "zh-Hant" else text
 
     def pick(self, zh: str, en: str) -> str:
         return en if self.lang == "en" else self.chinese(zh)
@@ -105,21 +104,13 @@ class Names:
         return self.pick(f"{label} {ladder.name}", f"{label} {ladder.name_en}")[:31]
 
 
-@functools.cache
-def traditional() -> opencc.OpenCC:
-    """Simplified Chinese as HR in Taiwan types it (`values.fold` reads it back, tw2sp). Made
-    when first needed: its dictionaries take 40 MB, which a month end of a Simplified workbook
-    would otherwise hold while it reads History, its peak."""
-    return opencc.OpenCC("s2twp")
-
-
 def language(sheet_names: list[str]) -> str:
     """The language of a department workbook, told by the name of its roster sheet."""
     if schema.ROSTER.zh in sheet_names:
         return "zh"
     if not book.find_sheet(sheet_names, [schema.ROSTER.zh]):
         return "en"
-    return "zh-Hant" if traditional().convert(schema.ROSTER.zh) in sheet_names else "zh"
+    return "zh-Hant" if traditional(schema.ROSTER.zh) in sheet_names else "zh"
 
 
 def header_row(ws, row: int, headers: list[str], fills=None, widest: int = 48) -> None:

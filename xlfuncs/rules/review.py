@@ -33,6 +33,17 @@ class Review:
     def month_label(self) -> str:
         return values.month_label(self.month) if self.month is not None else ""
 
+    def worded(self, column: str, lang: str) -> pd.Series:
+        """A column of the review's own words (reasons, pay_detail: those with an English twin,
+        reasons_en) as a workbook in `lang` shows it: the twin in an English one, the words in
+        Traditional Chinese in a Traditional one (zh-Hant: `values.traditional`)."""
+        twin = f"{column}_en"
+        if lang == "en" and twin in self.table:
+            return self.table[twin]
+        if lang == "zh-Hant" and twin in self.table:
+            return self.table[column].map(lambda v: values.traditional(v) if isinstance(v, str) else v)
+        return self.table[column]
+
 
 def evaluate(roster: pd.DataFrame, records: pd.DataFrame, policy: Policy | None = None,
              as_of=None) -> Review:
