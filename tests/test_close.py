@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table
 
@@ -930,6 +931,25 @@ def test_formulas_of_hrs_reading_the_month_sheets_the_close_removes_are_said(tmp
     assert "the formulas in 我的汇总!B1 read the month sheets this close removes, and show #REF! once it has" \
         in closed.text()
     assert openpyxl.load_workbook(path, data_only=True)["我的汇总"]["B1"].value == "#REF!"
+
+
+def test_defined_names_of_hrs_over_the_month_sheets_the_close_removes_are_said(tmp_path):
+    """HR named October's 客户代表 scores (OctReps) and a range of History (AllScores): the first
+    points at nothing once the close removes the sheet, and so do the formulas using it, as when
+    a sheet is deleted in Excel; the close names it as HR wrote it (the code before said nothing).
+    The second, and the sheet's own print titles, which go with it, are not named."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb.defined_names["OctReps"] = DefinedName("OctReps", attr_text="'2026-10 客户代表'!$D$3:$D$40")
+    wb.defined_names["AllScores"] = DefinedName("AllScores", attr_text="'历史记录'!$C$2:$C$5")
+    wb.create_sheet("我的汇总")["B1"] = "=AVERAGE(OctReps)"
+    wb.save(path)
+    closed = close.close_file(path)
+    assert closed.plan.problems == []
+    said = [line for line in closed.plan.warnings if "defined name" in line]
+    assert said == ["定义的名称 OctReps 指向本次结账删除的月度表，结账后不再指向任何单元格，使用它的公式显示错误（该月数据在归档中）| "
+                    "the defined name(s) OctReps point at the month sheets this close removes: once it has, they point "
+                    "at nothing and the formulas using them show an error (the archive holds the month's values)"]
 
 
 def test_a_ladder_added_during_the_month_gets_its_month_sheet_and_template_from_start_month(tmp_path, capsys):

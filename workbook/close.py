@@ -463,13 +463,17 @@ def _training(out: Plan, source: book.Source, names: list[str], review: Review) 
 
 def _fed_by_closed(path: Path, closed: list[str]) -> list[str]:
     """The sheets holding charts or pivot tables of HR's fed by the month sheets the close
-    removes: their data goes with those sheets, as when a sheet is deleted in Excel (a pivot
-    table shows its cache until refreshed). Said (the archive holds the month's values); their
-    parts are left as they are. Excel's macro, which deletes the sheets through Excel, is not
-    asked."""
+    removes, and HR's defined names over them: their data goes with those sheets, as when a
+    sheet is deleted in Excel (a pivot table shows its cache until refreshed; a name points at
+    nothing, and the formulas using it show an error). Said (the archive holds the month's
+    values); their parts are left as they are. Excel's macro, which deletes the sheets through
+    Excel, is not asked."""
     gone = {name.casefold() for name in closed}
     fed = []
     with zipfile.ZipFile(path) as z:
+        named = list(dict.fromkeys(name for name, places in files.names(z) if not name.casefold().startswith("_xlnm.")
+                                   and any(sheet.casefold() in gone for sheet, _ in places or ())))
+        # (_xlnm.: a closed sheet's print titles and filter, which go with it)
         for sheet, part in files.sheet_parts(z).items():
             if sheet in closed:
                 continue
@@ -480,12 +484,19 @@ def _fed_by_closed(path: Path, closed: list[str]) -> list[str]:
                         (target.startswith("xl/pivotTables/") and any(_cache_reads(z, t, gone) for t in inner
                                                                       if t.startswith("xl/pivotCache/"))):
                     fed.append(sheet)
-    if not fed:
-        return []
-    shown = "、".join(dict.fromkeys(fed))
-    return [f"「{shown}」上的图表或数据透视表的数据来自本次结账删除的月度表，结账后不再有数据（该月数据在归档中）| the charts or "
-            f"pivot tables on {', '.join(dict.fromkeys(fed))} are fed by the month sheets this close removes, and have "
-            f"no data once it has (the archive holds the month's values)"]
+    said = []
+    if fed:
+        shown = "、".join(dict.fromkeys(fed))
+        said.append(f"「{shown}」上的图表或数据透视表的数据来自本次结账删除的月度表，结账后不再有数据"
+                    f"（该月数据在归档中）| the charts or pivot tables on {', '.join(dict.fromkeys(fed))} are fed "
+                    f"by the month sheets this close removes, and have no data once it has (the archive holds "
+                    f"the month's values)")
+    if named:
+        said.append(f"定义的名称 {'、'.join(named)} 指向本次结账删除的月度表，结账后不再指向任何单元格，"
+                    f"使用它的公式显示错误（该月数据在归档中）| the defined name(s) {', '.join(named)} point at "
+                    f"the month sheets this close removes: once it has, they point at nothing and the formulas "
+                    f"using them show an error (the archive holds the month's values)")
+    return said
 
 
 def _chart_reads(z: zipfile.ZipFile, part: str, sheets: set[str]) -> bool:

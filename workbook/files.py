@@ -209,19 +209,27 @@ def rows_table(boxes: list[tuple[int, int, int, int]], first: int) -> int | None
 
 
 def defined_names(z: zipfile.ZipFile) -> dict[str, list[tuple[str, str]] | None]:
-    """Each defined name (upper case, as Excel matches them) → the (sheet, cells) it stands for,
-    by openpyxl's own reading; None for a name that is a formula (OFFSET…), whose cells only
-    computing tells. Names scoped to one sheet are counted for every sheet: the wider guess."""
+    """Each defined name (upper case, as Excel matches them) → the (sheet, cells) it stands for
+    (`names`). Names scoped to one sheet are counted for every sheet: the wider guess."""
+    out = {}
+    for name, places in names(z):
+        known = out.get(name.upper(), [])
+        out[name.upper()] = None if places is None or known is None else known + places
+    return out
+
+
+def names(z: zipfile.ZipFile) -> list[tuple[str, list[tuple[str, str]] | None]]:
+    """Each defined name as written, and the (sheet, cells) it stands for, by openpyxl's own
+    reading; None for a name that is a formula (OFFSET…), whose cells only computing tells."""
     workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
     found = workbook.find(f"{{{_NS['m']}}}definedNames")
-    out = {}
+    out = []
     for name in DefinedNameList.from_tree(found).definedName if found is not None else ():
         if name.type == "RANGE":
             places = [(sheet.replace("''", "'"), cells) for sheet, cells in name.destinations]
         else:
             places = [] if name.type in ("NUMBER", "TEXT", "LOGICAL", "ERROR") else None
-        known = out.get(name.name.upper(), [])
-        out[name.name.upper()] = None if places is None or known is None else known + places
+        out.append((name.name, places))
     return out
 
 
