@@ -77,8 +77,9 @@ def test_a_language_that_is_neither_zh_nor_en_is_said_not_taken_for_chinese(wb):
     assert shown(udfs.PROMO_REASON, cell(1002), MISSING, " EN ", caller=wb) == "tenure 17 months < 18 months"
     assert shown(udfs.PROMO_REASON, cell(1002), MISSING, cell(None), caller=wb) == "司龄 17 个月 < 18 个月"
     assert shown(udfs.PROMO_REASON, cell(1002), MISSING, "zh-Hant", caller=wb) == "司齡 17 個月 < 18 個月"
-    assert shown(udfs.PROMO_REASON, cell(9999), MISSING, "zh-Hant", caller=wb) == (  # why there is no answer too
-        "工號 9999 不在員工名冊中 | employee 9999 is not on the roster")
+    assert shown(udfs.PROMO_REASON, column(1002, None, 9999), MISSING, "zh-Hant", caller=wb, height=3) == [
+        ["司齡 17 個月 < 18 個月"], [""], ["工號 9999 不在員工名冊中 | employee 9999 is not on the roster"]]  # as the month
+    # sheet's array formula asks, why there is no answer too
     said = "语言应为 zh、zh-Hant 或 en，现为「fr」 | the language must be zh, zh-Hant or en, not 'fr'"
     assert shown(udfs.PROMO_REASON, cell(1002), MISSING, "fr", caller=wb) == said  # its column shows problems as text
     for fn in (udfs.CAREER_OPTIONS, udfs.PAY_DETAIL):
