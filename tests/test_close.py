@@ -899,6 +899,32 @@ def test_a_month_sheet_hr_renamed_is_named_by_the_close_and_start_month_builds_n
     assert path.read_bytes() == before
 
 
+def test_a_template_hr_renamed_is_named_by_the_close_and_start_month_not_built_again(tmp_path, capsys):
+    """HR renamed 模板-客服职级 to 客服职级模板, with a column of theirs on it: the code before built a
+    second 模板-客服职级 beside it and November's sheet without HR's column, saying only "templates
+    built anew". The close and start-month say which sheet it is and what to name it back, and
+    change nothing; named back, the close builds November's sheet with HR's column."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    template = wb["模板-客服职级"]
+    template.cell(2, template.max_column + 1, "备注")
+    template.title = "客服职级模板"
+    wb.save(path)
+    before = path.read_bytes()
+    said = ("the sheet '客服职级模板' is the template of the ladder 'CS grades' (its first row says so) but is not "
+            "named '模板-客服职级': rename it '模板-客服职级'")
+    assert [p.en for p in close.close_file(path).plan.problems] == [said]
+    assert cli.main(["start-month", str(path), "2026-11"]) == 1
+    assert said in capsys.readouterr().err
+    assert path.read_bytes() == before
+    wb = openpyxl.load_workbook(path)
+    wb["客服职级模板"].title = "模板-客服职级"
+    wb.save(path)
+    assert close.close_file(path).plan.problems == []
+    heads = [c.value for c in openpyxl.load_workbook(path, read_only=True)["2026-11 客服职级"][2]]
+    assert heads[-1] == "备注" and heads.count("备注") == 1
+
+
 def test_a_month_sheet_whose_b1_month_is_not_its_names_stops_the_close(tmp_path):
     """B1 of 2026-10 客户代表 changed to September: the sheet's formulas ($B$1) show September's
     review while the close would freeze October's, which the code before did, silently. And a

@@ -314,20 +314,47 @@ def unstarted(sheets: list[NewSheet], records: pd.DataFrame) -> list[NewSheet]:
 
 
 def named_otherwise(source: book.Source, names: list[str], sheet: NewSheet) -> Problem | None:
-    """That `sheet` is there under another name, if HR renamed it (10月 客服职级): a sheet not
-    named as a month's whose first row is the ladder's month sheet's of that month, as the
-    builder writes it (the month in B1, the ladder's id in brackets ending C1). A sheet is a
-    month's by its name: to be closed, it is named back."""
-    month, label = values.month(sheet.month), values.month_label(values.month(sheet.month))
+    """That `sheet` is there under another name, if HR renamed it (10月 客服职级). A sheet is
+    a month's by its name: to be closed, it is named back."""
+    month = values.month(sheet.month)
+    found = _renamed(source, names, sheet.ladder, month)
+    if found is None:
+        return None
+    label = values.month_label(month)
+    return Problem(f"工作表「{found}」是序列「{sheet.ladder.name}」{label} 的月度表（见其第 1 行），但名称不是"
+                   f"「{sheet.title}」：请改名为「{sheet.title}」",
+                   f"the sheet '{found}' is the {label} month sheet of the ladder '{sheet.ladder.name_en}' "
+                   f"(its first row says so) but is not named '{sheet.title}': rename it '{sheet.title}'")
+
+
+def renamed_templates(source: book.Source, names: list[str], stale: list[StaleTemplate]) -> list[Problem]:
+    """The missing templates of `stale` that HR renamed (客服职级模板), each to be named back:
+    the command line would build a second one beside it, and the next month's sheet without
+    the columns and widths HR gave it; Excel's macro, which copies it, finds none. One named
+    as ladderbook names templates is the ladder's of its name before HR renamed the ladder in
+    the policy sheet (模板-客户代表 of 客户代表组): built anew under the new name, as before."""
+    ours = Names(language(names)).pick("模板-", "Template ")
+    out = []
+    for template in (t for t in stale if t.missing):
+        found = _renamed(source, names, template.ladder, None)
+        if found is not None and not found.startswith(ours):
+            out.append(Problem(f"工作表「{found}」是序列「{template.ladder.name}」的模板（见其第 1 行），但名称不是"
+                               f"「{template.name}」：请改名为「{template.name}」",
+                               f"the sheet '{found}' is the template of the ladder '{template.ladder.name_en}' (its "
+                               f"first row says so) but is not named '{template.name}': rename it '{template.name}'"))
+    return out
+
+
+def _renamed(source: book.Source, names: list[str], ladder: Ladder, month: int | None) -> str | None:
+    """A sheet not named as a month's whose first row is the ladder's month sheet's of `month`
+    as the builder writes it (the month in B1, the ladder's id in brackets ending C1), or its
+    template's (`month` None: B1 blank): one HR renamed."""
     dated = {name for name, _ in book.month_sheets(names)}
     for name in names:
         first = (source.values(name) or [[]])[0] if name not in dated else []
-        if len(first) >= 3 and values.month(first[1]) == month and isinstance(first[2], str) \
-                and first[2].rstrip().endswith((f"（{sheet.ladder.id}）", f"({sheet.ladder.id})")):
-            return Problem(f"工作表「{name}」是序列「{sheet.ladder.name}」{label} 的月度表（见其第 1 行），但名称不是"
-                           f"「{sheet.title}」：请改名为「{sheet.title}」",
-                           f"the sheet '{name}' is the {label} month sheet of the ladder '{sheet.ladder.name_en}' "
-                           f"(its first row says so) but is not named '{sheet.title}': rename it '{sheet.title}'")
+        if len(first) >= 3 and (values.is_blank(first[1]) if month is None else values.month(first[1]) == month) \
+                and isinstance(first[2], str) and first[2].rstrip().endswith((f"（{ladder.id}）", f"({ladder.id})")):
+            return name
     return None
 
 
@@ -474,6 +501,7 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
     if started:
         sheets = unstarted(sheets, inputs.records[inputs.records.index.get_level_values(0).isin(started)])
     renamed = [p for p in (named_otherwise(source, names, s) for s in sheets) if p]
+    renamed += renamed_templates(source, names, stale)
     if renamed:  # not a second, empty sheet beside HR's
         return Started(problems=renamed)
     lists = stale_lists(source, inputs.policy, names)
