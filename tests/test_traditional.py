@@ -120,3 +120,30 @@ def test_a_traditional_workbook_shows_ladderbooks_words_in_traditional_and_freez
     by_id = {row[0]: dict(zip(review[0], row)) for row in review[1:]}
     assert by_id[1001]["薪酬明細\nPay detail"] == "自備電腦 +150；非法定節日加班 2 天 +60"
     assert by_id[1002]["未達條件\nUnmet criteria"] == unmet
+
+
+def test_a_traditional_workbook_colours_its_outcomes_and_says_what_it_refuses_in_traditional(tmp_path):
+    """In a zh-Hant department, the month sheets and their templates colour the outcomes
+    REVIEW_OUTCOME answers there, the policy sheet's Traditional names: the templates compared
+    with the Simplified 晋升 before, so the sheets Excel's macro copies from them coloured
+    nothing. And what a dropdown or a check says of a value it refuses is in Traditional on
+    every sheet, the month sheets the close builds too (the code before said it in Simplified)."""
+    from test_close import small
+    from workbook import close
+    from xlfuncs import book
+
+    path = small(tmp_path, "zh-Hant")
+    assert close.close_file(path).plan.problems == []
+    policy = book.read(FileBook(path)).policy
+    named = {f'"{b.outcome}"' for b in policy.bands} | {f'"{policy.dismissal.name}"'}
+    wb = openpyxl.load_workbook(path)
+    for sheet in ("模板-客戶代表", "2026-11 客戶代表"):
+        coloured = {text for cf in wb[sheet].conditional_formatting for rule in cf.rules for text in rule.formula}
+        assert coloured == {'"晉升"', '"降級"', '"降級並試用"', '"勸退評估"'} and coloured <= named, sheet
+    said = {(dv.error, dv.prompt) for ws in wb.worksheets for dv in ws.data_validations.dataValidation}
+    assert said == {
+        ("請從列表選擇或輸入有效值 | Choose from the list or type a valid value", None),
+        ("不在列表中：政策表中新加的序列、職級或結果可選「是」保留，ladderbook 按政策檢查 | Not on the list: for a name newly "
+         "added to the policy sheet choose Yes; ladderbook checks it against the policy", None),
+        ("請從列表選擇或輸入有效值 | Choose from the list or type a valid value",
+         "本表的月份（如 2026-10-01）| the month of this sheet")}

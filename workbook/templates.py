@@ -75,8 +75,9 @@ def department(data: dict | None = None, ladders: list[str] | None = None, lang:
 def _in_traditional(wb: Workbook) -> None:
     """The rest of a zh-Hant workbook's text in Traditional Chinese (the sheet names and headers
     are already, by `Names`): the policy's ladder, level and item names, the guide, the lists
-    behind the dropdowns, the texts inside formulas, Table columns and validations, so that
-    what HR picks, what the dashboard counts and what the functions answer agree."""
+    behind the dropdowns, the texts inside formulas, Table columns, validations and conditional
+    formats, so that what HR picks, what the dashboard counts, what the functions answer and
+    the outcomes coloured agree."""
     def formula(text: str) -> str:
         tokens = Tokenizer(text).items
         for t in tokens:
@@ -97,6 +98,9 @@ def _in_traditional(wb: Workbook) -> None:
         for validation in ws.data_validations.dataValidation:
             if validation.formula1:
                 validation.formula1 = values.traditional(validation.formula1)
+        for formatted in ws.conditional_formatting:  # the outcomes coloured, by the policy's names
+            for rule in formatted.rules:
+                rule.formula = [formula(f"={text}")[1:] for text in rule.formula]
 
 
 def write_templates(folder: Path) -> list[Path]:

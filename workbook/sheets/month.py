@@ -98,7 +98,7 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     month_cell.number_format = MONTH
     month_cell.fill = INPUT_FILL
     month_cell.protection = Protection(locked=False)
-    validation(ws, "date", "B1", "本表的月份（如 2026-10-01）| the month of this sheet")
+    validation(ws, "date", "B1", names, "本表的月份（如 2026-10-01）| the month of this sheet")
     ws.cell(1, 3, names.month_title(ladder)).font = TITLE_FONT
     fills = {i: COMPUTED_FILL for key, i in col.items() if key in {c.key for c in computed}}
     header_row(ws, 2, headers(columns, names), fills)
@@ -112,7 +112,7 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
         cell.protection = Protection(locked=False)
         cell.fill = INPUT_FILL
         if rule:
-            validation(ws, rule, f"{letter}{first}:{letter}{last}")
+            validation(ws, rule, f"{letter}{first}:{letter}{last}", names)
 
     def rng(key):
         letter = get_column_letter(col[key])

@@ -146,8 +146,9 @@ NOT_LISTED = ("不在列表中：政策表中新加的序列、职级或结果�
               "newly added to the policy sheet choose Yes; ladderbook checks it against the policy")
 
 
-def validation(ws, rule: str, cells: str, prompt: str | None = None) -> None:
-    """A dropdown from a named list, or one of the typed checks below."""
+def validation(ws, rule: str, cells: str, names: Names, prompt: str | None = None) -> None:
+    """A dropdown from a named list, or one of the typed checks below; what it says when a value
+    is refused, and its `prompt`, in the workbook's Chinese (`names`)."""
     kinds = {
         "date": dict(type="date", operator="greaterThan", formula1="1"),
         "number": dict(type="decimal", operator="greaterThanOrEqual", formula1="0"),
@@ -159,12 +160,12 @@ def validation(ws, rule: str, cells: str, prompt: str | None = None) -> None:
         dv = DataValidation(type="decimal", operator="between", formula1=low, formula2=high, allow_blank=True)
     else:
         dv = DataValidation(type="list", formula1=f"={rule}", allow_blank=True)
-    dv.error = "请从列表选择或输入有效值 | Choose from the list or type a valid value"
+    dv.error = names.chinese("请从列表选择或输入有效值 | Choose from the list or type a valid value")
     if rule in FROM_POLICY:  # a name HR adds to the policy sheet is not on the hidden list: a warning lets it in
-        dv.errorStyle, dv.error = "warning", NOT_LISTED
+        dv.errorStyle, dv.error = "warning", names.chinese(NOT_LISTED)
     dv.errorTitle = "ladderbook"
     dv.showErrorMessage = True
     if prompt:
-        dv.prompt, dv.showInputMessage = prompt, True
+        dv.prompt, dv.showInputMessage = names.chinese(prompt), True
     dv.add(cells)
     ws.add_data_validation(dv)

@@ -91,11 +91,11 @@ def excel_table(wb: Workbook, names: Names, table: schema.Table, name: str, form
         rule = formats.get(f.key)
         cells = f"{letter}2:{letter}1048576"
         if rule in LISTS:
-            validation(ws, rule, cells)
+            validation(ws, rule, cells, names)
         elif rule in (DATE, MONTH):
-            validation(ws, "date", cells)
+            validation(ws, "date", cells, names)
         elif f.kind == "number":
-            validation(ws, "number", cells)
+            validation(ws, "number", cells, names)
         if rule and rule not in LISTS:
             ws.cell(2, col).number_format = rule
     ws.freeze_panes = "B2"
