@@ -157,3 +157,20 @@ def test_a_traditional_workbook_logs_its_moves_in_traditional(tmp_path):
     (person,) = rows(wb["員工名冊"])
     assert (person["職級"], person["主管推薦"], person["考核通過"]) == ("中級客服", "否", "否")
     assert apply_moves.apply_file(path)[0].already == 1  # the log read back: applied once
+
+
+def test_a_level_the_policy_gives_no_english_name_is_written_by_its_chinese_one(tmp_path):
+    """An English workbook whose policy sheet leaves 中级客服's English name blank (the policy
+    allows it): the promotion writes 中级客服 into the roster and the log. The code before wrote
+    an empty level, and the person's level was gone."""
+    path = closed_in(tmp_path, "en")
+    wb = openpyxl.load_workbook(path)
+    (policy_row,) = [row for row in wb["Policy"].iter_rows()
+                     if (row[1].value, row[2].value) == ("中级客服", "Intermediate CS")]
+    policy_row[2].value = None
+    wb.save(path)
+    plan, _ = apply_moves.apply_file(path)
+    assert plan.problems == []
+    wb = openpyxl.load_workbook(path, read_only=True)
+    assert [person["Level"] for person in rows(wb["Roster"])] == ["中级客服"]
+    assert [m["To level"] for m in rows(wb["Moves"])] == ["中级客服"]

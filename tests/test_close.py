@@ -925,6 +925,22 @@ def test_a_template_hr_renamed_is_named_by_the_close_and_start_month_not_built_a
     assert heads[-1] == "备注" and heads.count("备注") == 1
 
 
+def test_a_ladder_the_policy_gives_no_english_name_has_its_month_sheet_named_in_chinese(tmp_path):
+    """An English workbook whose policy sheet leaves the English name of cs_grade blank (the
+    policy allows it): November's sheet is 2026-11 客服职级, titled in Chinese. The code before
+    named it "2026-11 " and titled it " monthly assessment (cs_grade)"."""
+    path = small(tmp_path, "en")
+    wb = openpyxl.load_workbook(path)
+    (policy_row,) = [row for row in wb["Policy"].iter_rows()
+                     if (row[0].value, row[2].value) == ("cs_grade", "CS grades")]
+    policy_row[2].value = None
+    wb.save(path)
+    assert close.close_file(path).plan.problems == []
+    wb = openpyxl.load_workbook(path, read_only=True)
+    assert "2026-11 客服职级" in wb.sheetnames
+    assert wb["2026-11 客服职级"]["C1"].value == "客服职级 月度考核（cs_grade）"
+
+
 def test_a_month_sheet_whose_b1_month_is_not_its_names_stops_the_close(tmp_path):
     """B1 of 2026-10 客户代表 changed to September: the sheet's formulas ($B$1) show September's
     review while the close would freeze October's, which the code before did, silently. And a

@@ -137,7 +137,7 @@ def plan(source: book.Source, month: str | None = None) -> MovesPlan:
     out.moves, out.already = decided.moves, decided.already
     out.policy, out.lang = policy, language(names)
     if out.lang == "en":  # the workbook's own words in its roster, log and month sheets
-        english = {r.name: r.name_en for ld in policy.ladders for r in ld.rungs}
+        english = {r.name: r.called(out.lang) for ld in policy.ladders for r in ld.rungs}
         out.moves = out.moves.assign(from_level=out.moves["from_level"].map(english),
                                      to_level=out.moves["to_level"].map(english))
 

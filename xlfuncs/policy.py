@@ -28,7 +28,12 @@ SKIP_RAISES = ("sum", "none")  # a skip's raise: the sum of its steps' ranges, o
 @dataclass(frozen=True)
 class Named:
     name: str
-    name_en: str
+    name_en: str  # "" where the policy sheet gives none
+
+    def called(self, lang: str) -> str:
+        """The name a workbook in `lang` writes: the English one in an English workbook (the
+        policy's own where the policy sheet gives no English name), else the policy's."""
+        return self.name_en if lang == "en" and self.name_en else self.name
 
 
 @dataclass(frozen=True)
