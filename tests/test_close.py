@@ -624,6 +624,29 @@ def test_an_english_workbook_gives_the_unmet_criteria_in_english_on_its_sheets_i
     review = FileBook(closed.archive).values("评审结果 Review 2026-10")
     column = review[0].index("Unmet criteria\n未达条件")
     assert {row[0]: row[column] for row in review[1:]} == {1002: junior, 1001: rep}
+    # and who is where by the policy's English names, as the roster has them (the code before gave
+    # the levels in Chinese beside the ladder in English)
+    named = [review[0].index(h) for h in ("Ladder\n序列", "Level\n职级", "Next level\n下一职级")]
+    assert {row[0]: [row[i] for i in named] for row in review[1:]} == {
+        1002: ["CS grades", "Junior CS", "Intermediate CS"],
+        1001: ["Customer representatives", "Standard rep, intermediate", "Standard rep, senior"]}
+
+
+def test_an_english_workbooks_training_list_names_ladders_and_levels_in_english(tmp_path):
+    """Those ranked in the bottom half over the last three months must train (§5): in an
+    English workbook the list the close writes names their ladder and level as the roster does,
+    by the policy's English names (the code before wrote 客服职级 and 初级客服 there)."""
+    roster, records = sample.department(size=40, last="2026-10")
+    policy = default_policy()
+    english = {r.name: r.name_en for ld in policy.ladders for r in ld.rungs}
+    roster = roster.assign(ladder=roster["ladder"].map({ld.name: ld.id for ld in policy.ladders}),
+                           level=roster["level"].map(english))
+    path = tmp_path / "dept.xlsx"
+    templates.department_file(path, roster, records, lang="en")
+    assert close.close_file(path).plan.problems == []
+    listed = FileBook(path).values("Training")[1:]
+    assert listed and {row[3] for row in listed} <= {ld.name_en for ld in policy.ladders}
+    assert {row[4] for row in listed} <= set(english.values())
 
 
 def test_a_number_no_cell_can_hold_is_a_blank_in_the_archive(tmp_path):

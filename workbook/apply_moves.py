@@ -136,10 +136,9 @@ def plan(source: book.Source, month: str | None = None) -> MovesPlan:
         return out
     out.moves, out.already = decided.moves, decided.already
     out.policy, out.lang = policy, language(names)
-    if out.lang == "en":  # the workbook's own words in its roster, log and month sheets
-        english = {r.name: r.called(out.lang) for ld in policy.ladders for r in ld.rungs}
-        out.moves = out.moves.assign(from_level=out.moves["from_level"].map(english),
-                                     to_level=out.moves["to_level"].map(english))
+    levels = Names(out.lang).levels(policy)  # the workbook's own words in its roster, log and month sheets
+    out.moves = out.moves.assign(**{c: out.moves[c].map(lambda v: levels.get(v, v))
+                                    for c in ("from_level", "to_level")})
 
     _roster_cells(out, source.values(roster_sheet), roster_sheet, roster)
     _month_sheet_levels(out, source, names)

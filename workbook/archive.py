@@ -84,7 +84,9 @@ def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.D
     head = [names.header(zh, en) for zh, en in [(schema.EMPLOYEE.zh, schema.EMPLOYEE.en),
                                                  *map(review_header, REVIEW_COLUMNS)]]
     shown = {c: review.worded(c, out.lang).loc[t.index] for c in REVIEW_COLUMNS}  # reasons in the workbook's words
-    shown["ladder"] = t["ladder_name_en" if out.lang == "en" else "ladder_name"]  # names, not ids
+    levels = names.levels(policy)  # names, not ids, as the workbook writes them
+    shown.update({"ladder": t["ladder"].map(names.ladders(policy)),
+                  **{c: t[c].map(lambda v: levels.get(v, v)) for c in ("level", "next_level")}})
     columns = [[id_cell(emp) for emp in t.index]] + [[_plain(v, names) for v in shown[c].tolist()]
                                                       for c in REVIEW_COLUMNS]
     body = [list(row) for row in zip(*columns)]

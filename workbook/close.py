@@ -456,9 +456,12 @@ def _training(out: Plan, source: book.Source, names: list[str], review: Review) 
     reasons = review.worded("training_reasons", out.lang)[due]
     out.training, out.training_first = sheet, header + 1
     out.training_old = last_row(cells, header) - header
+    words = Names(out.lang)  # ladder and level in the workbook's words, as the roster has them
+    ladders, levels = words.ladders(out.policy), words.levels(out.policy)
     out.training_rows, _ = aligned([
-        {"month": month, "employee": id_cell(emp), "name": name, "ladder": ladder, "level": level, "reasons": why}
-        for emp, name, ladder, level, why in zip(t.index, t["name"], t["ladder_name"], t["level"], reasons)],
+        {"month": month, "employee": id_cell(emp), "name": name, "ladder": ladders[ladder],
+         "level": levels.get(level, level), "reasons": why}
+        for emp, name, ladder, level, why in zip(t.index, t["name"], t["ladder"], t["level"], reasons)],
         {key: pos for pos, key in mapping.items()})
 
 

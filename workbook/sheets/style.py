@@ -12,7 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xlfuncs import book, schema
-from xlfuncs.policy import Ladder
+from xlfuncs.policy import Ladder, Policy
 from xlfuncs.values import traditional
 
 from ..report import cell_width
@@ -90,6 +90,15 @@ class Names:
         if not en:
             return self.chinese(zh)
         return f"{en}\n{zh}" if self.lang == "en" else f"{self.chinese(zh)}\n{en}"
+
+    def levels(self, policy: Policy) -> dict[str, str]:
+        """Each level (by the policy's name) as the workbook writes it (`Named.called`): Junior
+        CS for 初级客服 in an English one."""
+        return {r.name: r.called(self.lang) for ld in policy.ladders for r in ld.rungs}
+
+    def ladders(self, policy: Policy) -> dict[str, str]:
+        """Each ladder (by its id) as the workbook writes its name (`Named.called`)."""
+        return {ld.id: ld.called(self.lang) for ld in policy.ladders}
 
     def template(self, ladder: Ladder) -> str:
         return self.pick(f"模板-{ladder.name}", f"Template {ladder.id}")[:31]
