@@ -950,8 +950,9 @@ def test_a_template_hr_renamed_is_named_by_the_close_and_start_month_not_built_a
 
 def test_a_ladder_the_policy_gives_no_english_name_has_its_month_sheet_named_in_chinese(tmp_path):
     """An English workbook whose policy sheet leaves the English name of cs_grade blank (the
-    policy allows it): November's sheet is 2026-11 客服职级, titled in Chinese. The code before
-    named it "2026-11 " and titled it " monthly assessment (cs_grade)"."""
+    policy allows it): the ladder's name is its name in English too, so November's sheet is
+    2026-11 客服职级. The code before named it "2026-11 " and titled it " monthly assessment
+    (cs_grade)"."""
     path = small(tmp_path, "en")
     wb = openpyxl.load_workbook(path)
     (policy_row,) = [row for row in wb["Policy"].iter_rows()
@@ -961,7 +962,7 @@ def test_a_ladder_the_policy_gives_no_english_name_has_its_month_sheet_named_in_
     assert close.close_file(path).plan.problems == []
     wb = openpyxl.load_workbook(path, read_only=True)
     assert "2026-11 客服职级" in wb.sheetnames
-    assert wb["2026-11 客服职级"]["C1"].value == "客服职级 月度考核（cs_grade）"
+    assert wb["2026-11 客服职级"]["C1"].value == "客服职级 monthly assessment (cs_grade)"
 
 
 def test_a_month_sheet_whose_b1_month_is_not_its_names_stops_the_close(tmp_path):

@@ -28,12 +28,12 @@ SKIP_RAISES = ("sum", "none")  # a skip's raise: the sum of its steps' ranges, o
 @dataclass(frozen=True)
 class Named:
     name: str
-    name_en: str  # "" where the policy sheet gives none
+    name_en: str  # the name itself where the policy sheet gives none (`_Reader.named`)
 
     def called(self, lang: str) -> str:
-        """The name a workbook in `lang` writes: the English one in an English workbook (the
-        policy's own where the policy sheet gives no English name), else the policy's."""
-        return self.name_en if lang == "en" and self.name_en else self.name
+        """The name a workbook in `lang` writes: the English one in an English workbook, else
+        the policy's."""
+        return self.name_en if lang == "en" else self.name
 
 
 @dataclass(frozen=True)
@@ -243,7 +243,10 @@ class _Reader:
         return read
 
     def named(self, d: dict, where) -> dict:
-        return {"name": self.text(d, "name", where), "name_en": self.text(d, "name_en", where, "")}
+        """A name and its English one: the name itself where the policy sheet gives none, so
+        that an English workbook writes it (not an empty level, a month sheet "2026-11 ")."""
+        name = self.text(d, "name", where)
+        return {"name": name, "name_en": self.text(d, "name_en", where, "") or name}
 
     def policy(self, data: dict) -> Policy:
         s = data.get("settings", {})

@@ -81,14 +81,9 @@ class Names:
         return traditional(text) if self.lang == "zh-Hant" else text
 
     def pick(self, zh: str, en: str) -> str:
-        """The text in the workbook's language; the Chinese where there is no English (a name
-        the policy sheet gives none)."""
-        return en if self.lang == "en" and en else self.chinese(zh)
+        return en if self.lang == "en" else self.chinese(zh)
 
     def header(self, zh: str, en: str) -> str:
-        """A header of two lines, the workbook's language first; one where there is no English."""
-        if not en:
-            return self.chinese(zh)
         return f"{en}\n{zh}" if self.lang == "en" else f"{self.chinese(zh)}\n{en}"
 
     def levels(self, policy: Policy) -> dict[str, str]:
@@ -111,13 +106,11 @@ class Names:
         """A month sheet's title: the ladder's assessment, with the ladder's id in the policy
         sheet (客服职级 月度考核（cs_grade）); without it in the archive, which HR prints."""
         zh, en = f"{ladder.name} 月度考核", f"{ladder.name_en} monthly assessment"
-        if not ladder.name_en:  # the policy sheet gives it no English name
-            return self.chinese(f"{zh}（{ladder.id}）" if with_id else zh)
         return self.pick(f"{zh}（{ladder.id}）", f"{en} ({ladder.id})") if with_id else self.pick(zh, en)
 
     def month_sheet(self, label: str, ladder: Ladder) -> str:
         """A month sheet's name: 2026-11 客服职级, 2026-11 CS grades (Excel allows 31 characters)."""
-        return self.pick(f"{label} {ladder.name}", ladder.name_en and f"{label} {ladder.name_en}")[:31]
+        return self.pick(f"{label} {ladder.name}", f"{label} {ladder.name_en}")[:31]
 
 
 def language(sheet_names: list[str]) -> str:
