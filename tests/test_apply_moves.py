@@ -74,8 +74,14 @@ def test_the_level_since_of_a_move_reads_as_a_date_in_a_cell_without_a_format(tm
 
 
 def test_a_decision_the_policy_forbids_changes_nothing(tmp_path, capsys):
-    path = department(tmp_path, {"decision": "晋升", "raise": 900})
+    """A raise HR changed in History after the close (which checks the month sheet's) to one
+    outside the step's range."""
+    path = department(tmp_path, {"decision": "晋升", "raise": 600})
     close.close_file(path)
+    wb = openpyxl.load_workbook(path)
+    history = wb["历史记录"]
+    history.cell(3, [str(c.value).split("\n")[0] for c in history[1]].index("加薪(元/月)") + 1, 900)
+    wb.save(path)
     before = path.read_bytes()
     assert cli.main(["apply-moves", str(path)]) == 1
     err = capsys.readouterr().err

@@ -220,6 +220,14 @@ def test_a_decision_that_says_what_cannot_be_done_stops_the_close_while_its_shee
         "'2026-10 客服职级' row 3 (employee 1002): the decision '升职吧' should be 晋升 (promotion) or 降级 (demotion)",
         "'2026-10 客户代表' row 3 (employee 1001): level '客服主管' is not on the ladder 'Customer representatives'"]
 
+    def raised(wb):  # 初级客服 → 中级客服 comes with 500–800 a month (policy §1)
+        heads = [str(c.value).split("\n")[0] for c in wb["2026-10 客服职级"][2]]
+        wb["2026-10 客服职级"].cell(3, heads.index("调动决定") + 1, "晋升")
+        wb["2026-10 客服职级"].cell(3, heads.index("加薪(元/月)") + 1, 900)
+    (tmp_path / "raised").mkdir()
+    assert [p.en for p in close.plan(FileBook(_edited(tmp_path / "raised", raised))).problems] == [
+        "'2026-10 客服职级' row 3 (employee 1002): raise 900 CNY/month, should be 500–800"]
+
     def recommended_later(wb):
         heads = [str(c.value).split("\n")[0] for c in wb["2026-10 客户代表"][2]]
         wb["2026-10 客户代表"].cell(3, heads.index("调动决定") + 1, "晋升")

@@ -151,7 +151,7 @@ CHECKS = [known_decision, on_the_roster, a_rung_to_move_to, fits_the_kind, one_r
 # Those of what a decision says, whatever the roster says of the person: the close stops on
 # them while the month sheet can still be put right (`validation`). The rest may rest on what
 # HR puts on the roster before applying (a recommendation, an approval).
-AS_TYPED = [known_decision, a_rung_to_move_to, fits_the_kind]
+AS_TYPED = [known_decision, a_rung_to_move_to, fits_the_kind, raise_allowed]
 
 
 def typed_wrong(decisions: pd.DataFrame, roster: pd.DataFrame, review: Review, policy: Policy) -> list[Problem]:

@@ -94,7 +94,8 @@ def decisions_readable(roster, records, review: Review, policy: Policy, month: i
     ids = schema.clean(schema.RECORDS, records, keys=("employee",))[0]["employee"]  # (said by the review)
     decided, problems = schema.clean(schema.RECORDS, records, keys=schema.DECISIONS, ids=ids)
     decided = decided.assign(employee=ids)[decided["decision"].notna()]
-    return problems + typed_wrong(decided, roster, review, policy)
+    unread = {p.employee for p in problems}  # (a raise of 600元 is said as typed, not as one left blank)
+    return problems + typed_wrong(decided[~decided["employee"].isin(unread)], roster, review, policy)
 
 
 VALIDATIONS = [everyone_on_a_sheet, metric_filled, decisions_readable]
