@@ -965,6 +965,34 @@ def test_a_ladder_the_policy_gives_no_english_name_has_its_month_sheet_named_in_
     assert wb["2026-11 客服职级"]["C1"].value == "客服职级 monthly assessment (cs_grade)"
 
 
+def zero_padded(tmp_path):
+    """A junior whose id is 000123, as many a company numbers its people: text, the zeros its own."""
+    roster = pd.DataFrame([{"employee": "000123", "name": "李伟", "ladder": "客服职级", "level": "初级客服",
+                            "hire_date": pd.Timestamp("2025-04-01"), "duties": 3, "recommended": "是",
+                            "exam_passed": "是"}])
+    records = pd.DataFrame([{"month": pd.Timestamp("2026-09-01"), "employee": "000123", "score": 1.2},
+                            {"month": pd.Timestamp("2026-10-01"), "employee": "000123", "score": 1.2,
+                             "decision": "晋升", "raise": 600, "approver": "王经理"}])
+    path = tmp_path / "dept.xlsx"
+    templates.with_department(roster, records, ladders=["cs_grade"]).save(path)
+    return path
+
+
+def test_an_id_with_leading_zeros_stays_the_text_it_is_through_the_month_end(tmp_path):
+    """000123 on the roster: November's sheet the close builds, the Moves log and the training
+    list's ids are 000123, and November's formulas answer for that person. The code before wrote
+    123 there, no one on the roster: #N/A, and November could not be closed."""
+    path = zero_padded(tmp_path)
+    assert close.close_file(path).plan.problems == []
+    assert apply_moves.apply_file(path)[0].problems == []
+    book = FileBook(path)
+    november = book.values("2026-11 客服职级")
+    assert november[2][:3] == ["000123", "李伟", "中级客服"]
+    assert [row[1] for row in book.values("调动记录")[1:]] == ["000123"]
+    eligible = november[1].index("可晋升\nEligible")
+    assert november[2][eligible] is False  # an answer for 000123 (0 months at 中级客服), not #N/A
+
+
 def test_a_month_sheet_whose_b1_month_is_not_its_names_stops_the_close(tmp_path):
     """B1 of 2026-10 客户代表 changed to September: the sheet's formulas ($B$1) show September's
     review while the close would freeze October's, which the code before did, silently. And a

@@ -20,7 +20,17 @@ from openpyxl.worksheet.table import TableColumn
 from workbook import apply_moves, close, macros, templates
 from workbook.collector import THRESHOLDS
 from test_apply_moves import department
-from test_close import _with_a_sales_ladder, _with_side_table, headcount, history_rows, older_dashboard, small
+from test_close import (_with_a_sales_ladder, _with_side_table, headcount, history_rows, older_dashboard, small,
+                        zero_padded)
+
+
+def _number(text: str):
+    """What Excel makes of a text put into a General cell that reads as a number: 000123 is 123."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else number
 
 
 class Range:
@@ -70,9 +80,11 @@ class Range:
         for r, row in enumerate(rows, self.row):
             for c, v in enumerate(row, self.column):
                 cell = self.ws.cell(r, c)
-                cell.value = v  # as Excel takes it: "=…" a formula, "'…" the text after the '
-                if isinstance(v, str) and v.startswith("'"):
+                cell.value = v  # as Excel takes it: "=…" a formula, "'…" the text after the ', and a
+                if isinstance(v, str) and v.startswith("'"):  # text that reads as a number the number
                     cell.value, cell.data_type = v[1:], "s"
+                elif isinstance(v, str) and _number(v) is not None:
+                    cell.value = _number(v)
 
     @property
     def number_format(self):
@@ -346,6 +358,16 @@ def test_the_close_macro_writes_a_name_starting_with_equals_as_text(tmp_path, ex
     assert "2026-10 closed" in message, message
     cell = openpyxl.load_workbook(path, read_only=True)["2026-11 客服职级"]["B3"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+def test_the_close_macro_keeps_an_id_with_leading_zeros_the_text_it_is(tmp_path, excel):
+    """Roster id 000123: the macro puts it on November's sheet as text (with Excel's prefix '),
+    not as 123, which Excel would make of it and which is no one on the roster."""
+    path = zero_padded(tmp_path)
+    (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
+    assert "2026-10 closed" in message, message
+    cell = openpyxl.load_workbook(path, read_only=True)["2026-11 客服职级"]["A3"]
+    assert (cell.value, cell.data_type) == ("000123", "s")
 
 
 def test_the_close_macro_grows_historys_table_and_not_another_table_beside_it(tmp_path, excel):

@@ -100,8 +100,9 @@ def aligned(records: list[dict], column: dict) -> tuple[list[list], set]:
 
 
 def id_cell(emp: str):
-    """An id as a cell: digits as a number, as HR types them; anything else as text."""
-    return int(emp) if emp.isdigit() else emp
+    """An id as a cell: digits as a number, as HR types them; anything else as text, digits
+    with a leading zero too (000123 is not 123: the number would be another id)."""
+    return int(emp) if emp.isdigit() and not (emp.startswith("0") and len(emp) > 1) else emp
 
 
 def edit_package(held: writes.Held, carry_out: Callable[[Editor], None], policy: Policy, lang: str,

@@ -204,8 +204,19 @@ def _apply(xl_book, path: Path) -> str:
 
 def _as_typed(value):
     """A value as Excel takes it typed: a text Excel would read as a formula (=, +, - or @
-    first) gets Excel's text prefix ', so a name or an approver stays text."""
-    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+    first) or as a number (an id 000123) gets Excel's text prefix ', so a name, an approver or
+    an id stays the text it is."""
+    if isinstance(value, str) and (value[:1] in ("=", "+", "-", "@") or _numeric(value)):
+        return f"'{value}"
+    return value
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _shorten(text: str) -> str:
