@@ -212,6 +212,8 @@ def _as_typed(value):
 
 
 def _numeric(text: str) -> bool:
+    """Whether Excel reads the text, typed, as a number (000123, 1e3): Python's reading of a
+    number, which is Excel's for these plain forms."""
     try:
         float(text)
     except ValueError:
