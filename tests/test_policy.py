@@ -96,6 +96,19 @@ def test_bands_out_of_order_and_raise_min_above_max_and_duplicate_rungs_all_repo
     assert "duplicate rung '一级审核员'" in text
 
 
+def test_a_ladder_name_no_sheet_name_may_hold_is_named_in_the_policy_check():
+    """客服/热线: the month sheets and templates are named after the ladder, and Excel allows no /
+    in a sheet's name (nor \\ * ? : [ ]). The code before took it, and the close then failed
+    with "Invalid character / found in sheet title", sent to whoever maintains ladderbook."""
+    data = raw()
+    data["ladders"][0]["name"], data["ladders"][1]["name_en"] = "客服/热线", "Reps [all]"
+    assert [p.en for p in problems_of(data)] == [
+        "Ladder cs_grade: the name '客服/热线' holds /, which no sheet name may hold (\\ / * ? : [ ]): the month "
+        "sheets and templates are named after the ladder",
+        "Ladder cs_rep: the name 'Reps [all]' holds [, which no sheet name may hold (\\ / * ? : [ ]): the month "
+        "sheets and templates are named after the ladder"]
+
+
 def test_unreadable_numbers_are_named_not_crashed():
     data = copy.deepcopy(raw())
     data["roles"][0]["items"][1]["weight"] = "二十"
