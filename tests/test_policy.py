@@ -102,11 +102,14 @@ def test_a_ladder_name_no_sheet_name_may_hold_is_named_in_the_policy_check():
     with "Invalid character / found in sheet title", sent to whoever maintains ladderbook."""
     data = raw()
     data["ladders"][0]["name"], data["ladders"][1]["name_en"] = "客服/热线", "Reps [all]"
+    data["ladders"][2]["id"] = "tech:support"
     assert [p.en for p in problems_of(data)] == [
         "Ladder cs_grade: the name '客服/热线' holds /, which no sheet name may hold (\\ / * ? : [ ]): the month "
         "sheets and templates are named after the ladder",
         "Ladder cs_rep: the name 'Reps [all]' holds [, which no sheet name may hold (\\ / * ? : [ ]): the month "
-        "sheets and templates are named after the ladder"]
+        "sheets and templates are named after the ladder",
+        "Ladder tech:support: the id 'tech:support' holds :, which no sheet name may hold (\\ / * ? : [ ]): the "
+        "month sheets and templates are named after the ladder"]
 
 
 def test_unreadable_numbers_are_named_not_crashed():

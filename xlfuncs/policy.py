@@ -396,11 +396,12 @@ def check(policy: Policy) -> list[Problem]:
     for ladder in policy.ladders:
         if not ladder.rungs:
             fail(f"序列 {ladder.id}：没有职级", f"Ladder {ladder.id}: has no rungs")
-        for name in dict.fromkeys((ladder.name, ladder.name_en)):
+        for zh, en, name in dict.fromkeys((("名称", "name", ladder.name), ("名称", "name", ladder.name_en),
+                                            ("编号", "id", ladder.id))):  # (an English template: Template <id>)
             if found := INVALID_TITLE_REGEX.search(name):  # Excel's, as openpyxl has it
-                fail(f"序列 {ladder.id}：名称「{name}」含有 {found[0]}，工作表名称中不能有 \\ / * ? : [ ]"
+                fail(f"序列 {ladder.id}：{zh}「{name}」含有 {found[0]}，工作表名称中不能有 \\ / * ? : [ ]"
                      f"（月度表和模板以序列命名）",
-                     f"Ladder {ladder.id}: the name '{name}' holds {found[0]}, which no sheet name may hold "
+                     f"Ladder {ladder.id}: the {en} '{name}' holds {found[0]}, which no sheet name may hold "
                      f"(\\ / * ? : [ ]): the month sheets and templates are named after the ladder")
         names = [r.name for r in ladder.rungs]
         for dup in sorted({n for n in names if names.count(n) > 1}):
