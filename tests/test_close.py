@@ -993,6 +993,26 @@ def test_an_id_with_leading_zeros_stays_the_text_it_is_through_the_month_end(tmp
     assert november[2][eligible] is False  # an answer for 000123 (0 months at 中级客服), not #N/A
 
 
+def test_two_ladders_whose_sheets_excel_would_name_alike_stop_the_close(tmp_path):
+    """HR names the two ladders 华东区大客户服务中心客户代表职级晋升考核序列-一组 and -二组 (25 characters):
+    cut to Excel's 31, their month sheets would have one name. The code before wrote a workbook
+    holding two sheets named 2026-11 华东区…序列-, which Excel repairs. (Their templates, 模板- and
+    25 characters, keep their names.)"""
+    path = small(tmp_path)
+    common = "华东区大客户服务中心客户代表职级晋升考核序列-"
+    long = {"客服职级": f"{common}一组", "客户代表": f"{common}二组"}
+    wb = openpyxl.load_workbook(path)
+    for row in [*wb["政策"].iter_rows(), *wb["员工名册"].iter_rows(min_row=2)]:
+        for cell in row[1:3]:
+            cell.value = long.get(cell.value, cell.value)
+    wb.save(path)
+    before = path.read_bytes()
+    assert [p.zh for p in close.close_file(path).plan.problems] == [
+        f"序列「{common}一组」与「{common}二组」的月度表同名「2026-11 {common}」（工作表名称最多 31 个字符）："
+        f"请在政策表中改短其中一个序列的名称"]
+    assert path.read_bytes() == before
+
+
 def test_a_month_sheet_whose_b1_month_is_not_its_names_stops_the_close(tmp_path):
     """B1 of 2026-10 客户代表 changed to September: the sheet's formulas ($B$1) show September's
     review while the close would freeze October's, which the code before did, silently. And a

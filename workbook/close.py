@@ -33,8 +33,8 @@ from .archive import archive_folder, archive_sheets, archive_target, place_archi
 from .edits import Editor, MonthEnd, aligned, below_records, edit_package, id_cell, last_row
 from .file_book import FileBook
 from .next_month import (NewSheet, StaleDashboard, StaleList, StaleTemplate, bring_up, brought_up, first_line,
-                         in_history, named_otherwise, next_sheets, own_heads, renamed_templates, stale_dashboard,
-                         stale_lists, unstarted)
+                         in_history, named_alike, named_otherwise, next_sheets, own_heads, renamed_templates,
+                         stale_dashboard, stale_lists, unstarted)
 from .package_editor import PackageEditor
 from .sheets.dashboard import DASHBOARD, uncounted
 from .sheets.style import Names, language
@@ -200,6 +200,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     _training(out, source, names, review)
     out.new_sheets, out.templates_off = next_sheets(source, roster, policy, chosen + 1, names)
     out.problems += renamed_templates(source, names, out.templates_off)  # not a second one beside HR's
+    out.problems += named_alike(policy, names, values.month_label(chosen + 1))
     out.lists = stale_lists(source, policy, names)
     out.dashboard = stale_dashboard(source, policy, names)
     out.warnings += _reading_closed(source, names, out.closed, history)

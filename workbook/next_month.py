@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple, Sequence
 
@@ -345,6 +346,27 @@ def renamed_templates(source: book.Source, names: list[str], stale: list[StaleTe
     return out
 
 
+def named_alike(policy: Policy, names: list[str], label: str) -> list[Problem]:
+    """Ladders whose month sheets of `label`, or whose templates, would have one name: a sheet's
+    name has 31 characters at most (`Names`), so two long ladder names that begin alike are cut
+    to one, and Excel repairs a workbook holding two sheets of one name (it compares them
+    without case)."""
+    named, out = Names(language(names)), []
+    for zh, en, name_of in (("月度表", "month sheets", partial(named.month_sheet, label)),
+                            ("模板", "templates", named.template)):
+        first = {}
+        for ladder in policy.ladders:
+            title = name_of(ladder)
+            other = first.setdefault(title.casefold(), ladder)
+            if other is not ladder:
+                out.append(Problem(f"序列「{other.name}」与「{ladder.name}」的{zh}同名「{title}」（工作表名称最多 31 个字符）："
+                                   f"请在政策表中改短其中一个序列的名称",
+                                   f"the ladders '{other.name_en}' and '{ladder.name_en}' would give their {en} one "
+                                   f"name, '{title}' (a sheet's name has 31 characters at most): shorten one "
+                                   f"ladder's name in the policy sheet"))
+    return out
+
+
 def _renamed(source: book.Source, names: list[str], ladder: Ladder, month: int | None) -> str | None:
     """A sheet not named as a month's whose first row is the ladder's month sheet's of `month`
     as the builder writes it (the month in B1, the ladder's id in brackets ending C1), or its
@@ -501,7 +523,7 @@ def _start_month(held: writes.Held, wanted, now) -> Started:
     if started:
         sheets = unstarted(sheets, inputs.records[inputs.records.index.get_level_values(0).isin(started)])
     renamed = [p for p in (named_otherwise(source, names, s) for s in sheets) if p]
-    renamed += renamed_templates(source, names, stale)
+    renamed += renamed_templates(source, names, stale) + named_alike(inputs.policy, names, values.month_label(wanted))
     if renamed:  # not a second, empty sheet beside HR's
         return Started(problems=renamed)
     lists = stale_lists(source, inputs.policy, names)

@@ -396,19 +396,26 @@ def check(policy: Policy) -> list[Problem]:
     for ladder in policy.ladders:
         if not ladder.rungs:
             fail(f"序列 {ladder.id}：没有职级", f"Ladder {ladder.id}: has no rungs")
-        for zh, en, name in dict.fromkeys((("名称", "name", ladder.name), ("名称", "name", ladder.name_en),
-                                            ("编号", "id", ladder.id))):  # (an English template: Template <id>)
-            if found := INVALID_TITLE_REGEX.search(name):  # Excel's, as openpyxl has it
-                fail(f"序列 {ladder.id}：{zh}「{name}」含有 {found[0]}，工作表名称中不能有 \\ / * ? : [ ]"
-                     f"（月度表和模板以序列命名）",
-                     f"Ladder {ladder.id}: the {en} '{name}' holds {found[0]}, which no sheet name may hold "
-                     f"(\\ / * ? : [ ]): the month sheets and templates are named after the ladder")
+        _check_sheet_name(ladder, fail)
         names = [r.name for r in ladder.rungs]
         for dup in sorted({n for n in names if names.count(n) > 1}):
             fail(f"序列 {ladder.id}：职级「{dup}」重复", f"Ladder {ladder.id}: duplicate rung '{dup}'")
         for i, rung in enumerate(ladder.rungs):
             _check_rung(policy, ladder, i, rung, fail)
     return out
+
+
+def _check_sheet_name(ladder: Ladder, fail) -> None:
+    """A ladder names its month sheets (2026-11 客服职级) and templates (模板-客服职级, or in English
+    Template cs_grade): a character Excel refuses in a sheet's name (openpyxl's pattern of them)
+    is refused in the ladder's name and id."""
+    for zh, en, name in dict.fromkeys((("名称", "name", ladder.name), ("名称", "name", ladder.name_en),
+                                        ("编号", "id", ladder.id))):
+        if found := INVALID_TITLE_REGEX.search(name):
+            fail(f"序列 {ladder.id}：{zh}「{name}」含有 {found[0]}，工作表名称中不能有 \\ / * ? : [ ]"
+                 f"（月度表和模板以序列命名）",
+                 f"Ladder {ladder.id}: the {en} '{name}' holds {found[0]}, which no sheet name may hold "
+                 f"(\\ / * ? : [ ]): the month sheets and templates are named after the ladder")
 
 
 def _check_bands(bands: tuple[Band, ...], fail) -> None:
