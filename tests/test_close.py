@@ -993,6 +993,25 @@ def test_an_id_with_leading_zeros_stays_the_text_it_is_through_the_month_end(tmp
     assert november[2][eligible] is False  # an answer for 000123 (0 months at 中级客服), not #N/A
 
 
+def test_a_month_is_not_closed_before_the_month_before_it(tmp_path):
+    """November started early and filled in while October is still open: closing November
+    (--month 2026-11) would freeze a review resting on an October History does not hold, and
+    October closed after it would come after it in History, its close starting a November that
+    is closed. The code before closed it. Now it says to close October first, which closes."""
+    path = small(tmp_path)
+    assert cli.main(["start-month", str(path), "2026-11"]) == 0
+    wb = openpyxl.load_workbook(path)
+    wb["2026-11 客服职级"]["D3"] = 1.3
+    for column in range(4, 9):  # the rep's five KPI items
+        wb["2026-11 客户代表"].cell(3, column, 80)
+    wb.save(path)
+    before = path.read_bytes()
+    assert [p.en for p in close.close_file(path, "2026-11").plan.problems] == [
+        "2026-10 is not closed yet (its month sheets are in the workbook): close it first, then 2026-11"]
+    assert path.read_bytes() == before
+    assert close.close_file(path).plan.problems == []
+
+
 def test_two_ladders_whose_sheets_excel_would_name_alike_stop_the_close(tmp_path):
     """HR names the two ladders 华东区大客户服务中心客户代表职级晋升考核序列-一组 and -二组 (25 characters):
     cut to Excel's 31, their month sheets would have one name. The code before wrote a workbook

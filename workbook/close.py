@@ -142,6 +142,13 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
             "ladderbook start-month 部门.xlsx 2026-10")])
     chosen = min(m for _, m in sheets) if wanted is None else wanted
     out = Plan(chosen, closed=[name for name, m in sheets if m == chosen])
+    earlier = min((m for _, m in sheets if m < chosen), default=None)
+    if earlier is not None:  # its review would rest on a month History does not hold yet, closed after it
+        first = values.month_label(earlier)
+        out.problems.append(Problem(f"{first} 还未结账（工作簿中还有它的月度表）：请先结账 {first}，再结账 {out.label}",
+                                    f"{first} is not closed yet (its month sheets are in the workbook): close it "
+                                    f"first, then {out.label}"))
+        return out
     inputs = book.read(source)
     if not out.closed:
         if in_history(inputs.records, names, chosen):
