@@ -254,19 +254,26 @@ def test_the_dashboard_month_is_blank_before_the_first_close(tmp_path):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_level_columns_are_wide_enough_for_every_rung_name(saved, lang):
+def test_level_and_ladder_columns_are_wide_enough_for_every_name(saved, lang):
+    """The roster, the Moves log and the training list show levels and ladders by the names of
+    the workbook's language: the English training list cut Customer representatives and
+    Standard rep, intermediate to 14 and 20 characters wide before. (This test read the widths
+    of no column before: it took each column's position for its field.)"""
     from workbook.report import cell_width
 
-    wb = openpyxl.load_workbook(saved / templates.FILES[lang], read_only=True)
-    rungs = [r.name if lang == "zh" else r.name_en for ld in default_policy().ladders for r in ld.rungs]
-    for sheet, keys in (("员工名册", ("level",)), ("调动记录", ("from_level", "to_level"))):
-        table = {"员工名册": schema.ROSTER, "调动记录": schema.MOVES}[sheet]
-        ws = wb[sheet if lang == "zh" else table.en]
-        heads = {key: pos for pos, key in schema.match_headers(table, [c.value for c in ws[1]])[0].items()}
+    wb = openpyxl.load_workbook(saved / templates.FILES[lang])  # (a read-only sheet has no widths)
+    ladders = default_policy().ladders
+    longest = {"level": max(cell_width(r.name if lang == "zh" else r.name_en) for ld in ladders for r in ld.rungs),
+               "ladder": max(cell_width(ld.name if lang == "zh" else ld.name_en) for ld in ladders)}
+    for table, keys in ((schema.ROSTER, ("level", "ladder")), (schema.MOVES, ("from_level", "to_level")),
+                        (schema.TRAINING, ("level", "ladder"))):
+        ws = wb[table.zh if lang == "zh" else table.en]
+        heads = schema.match_headers(table, [c.value for c in ws[1]])[0]  # position → field
+        assert set(keys) <= set(heads.values())
         for pos, key in heads.items():
             if key in keys:
                 width = ws.column_dimensions[openpyxl.utils.get_column_letter(pos + 1)].width
-                assert width >= max(map(cell_width, rungs)), (sheet, key, width)
+                assert width >= longest["ladder" if key == "ladder" else "level"], (table.en, key, width)
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfinfo") is None,

@@ -61,10 +61,9 @@ def department(data: dict | None = None, ladders: list[str] | None = None, lang:
                 pages_wide=4)
     excel_table(wb, names, schema.MOVES, "Moves", {"date": DATE, "raise": CNY},
                 widths={"from_level": level, "to_level": level})
-    excel_table(wb, names, schema.TRAINING, "Training", {"month": MONTH})
-    training = wb[names.pick(schema.TRAINING.zh, schema.TRAINING.en)]
-    for column, width in (("D", 14), ("E", 20), ("F", 70)):  # ladder, level, reasons
-        training.column_dimensions[column].width = width
+    excel_table(wb, names, schema.TRAINING, "Training", {"month": MONTH},
+                widths={"level": level, "ladder": ladder_width})
+    wb[names.pick(schema.TRAINING.zh, schema.TRAINING.en)].column_dimensions["F"].width = 70  # the reasons
     policy_tables(wb, data, names)
     xlwings_conf(wb)
     if lang == "zh-Hant":
