@@ -180,3 +180,20 @@ def test_a_level_the_policy_gives_no_english_name_is_written_by_its_chinese_one(
     wb = openpyxl.load_workbook(path, read_only=True)
     assert [person["Level"] for person in rows(wb["Roster"])] == ["中级客服"]
     assert [m["To level"] for m in rows(wb["Moves"])] == ["中级客服"]
+
+
+def test_decisions_applied_after_a_later_month_closed_say_that_months_review_is_as_before(tmp_path):
+    """October's promotion applied only after November was closed: it takes effect from
+    November, whose History rows and review keep the level before it. Applied, and said (the
+    code before said nothing)."""
+    path = department(tmp_path, {"decision": "晋升", "raise": 600, "approver": "王经理"})
+    assert close.close_file(path).plan.problems == []
+    wb = openpyxl.load_workbook(path)
+    wb["2026-11 客服职级"]["D3"] = 1.3  # November's coefficient
+    wb.save(path)
+    assert close.close_file(path).plan.problems == []
+    plan, _ = apply_moves.apply_file(path, "2026-10")
+    assert plan.problems == [] and len(plan.moves) == 1
+    assert plan.warnings == ["调动自 2026-11 起生效，但 2026-11 已结账：历史记录中这几个月的职级与评审仍是调动前的 | the moves "
+                             "take effect from 2026-11, but 2026-11 is closed already: History's levels and review of "
+                             "those months are as before them"]

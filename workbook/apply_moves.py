@@ -35,6 +35,7 @@ class MovesPlan(MonthEnd):
     problems: list[Problem] = field(default_factory=list)
     moves: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MOVE_COLUMNS))
     already: int = 0
+    warnings: list[str] = field(default_factory=list)
     cells: list[tuple[str, int, int, object]] = field(default_factory=list)  # (sheet, row, column, value)
     log: str = ""
     log_first: int = 0
@@ -70,7 +71,7 @@ class MovesPlan(MonthEnd):
                 amount = "" if pd.isna(m["raise"]) else f"，加薪 {m['raise']:g} 元/月"
                 lines.append(f"  {m['employee']}: {m['from_level']} → {m['to_level']}（{self.kind(m['kind'])}{amount}），"
                              f"{m['date']:%Y-%m-%d} 起")
-        return "\n".join(lines)
+        return "\n".join(lines + [f"  注意 | note: {w}" for w in self.warnings])
 
 
 def plan(source: book.Source, month: str | None = None) -> MovesPlan:
@@ -143,6 +144,12 @@ def plan(source: book.Source, month: str | None = None) -> MovesPlan:
     _roster_cells(out, source.values(roster_sheet), roster_sheet, roster)
     _month_sheet_levels(out, source, names)
     _log_rows(out, log, log_cells)
+    after = sorted({int(m) for m in closed["month"].dropna() if m > out.month})
+    if len(out.moves) and after:  # the decisions of a month applied after a later month closed
+        later, start = "、".join(map(values.month_label, after)), values.month_label(out.month + 1)
+        out.warnings.append(f"调动自 {start} 起生效，但 {later} 已结账：历史记录中这几个月的职级与评审仍是调动前的 | "
+                            f"the moves take effect from {start}, but {later} is closed already: History's levels "
+                            f"and review of those months are as before them")
     return out
 
 
