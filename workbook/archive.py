@@ -90,11 +90,11 @@ def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.D
     columns = [[id_cell(emp) for emp in t.index]] + [[_plain(v, names) for v in shown[c].tolist()]
                                                       for c in REVIEW_COLUMNS]
     body = [list(row) for row in zip(*columns)]
-    sheets[review_sheet(names, out.label)] = [head] + body
+    sheets[_review_sheet(names, out.label)] = [head] + body
     return sheets
 
 
-def review_sheet(names: Names, label: str) -> str:
+def _review_sheet(names: Names, label: str) -> str:
     """The archive's sheet of the month's review: 评审结果 Review 2026-10 (評審結果 in a Traditional workbook)."""
     return f"{names.chinese('评审结果')} Review {label}"
 
