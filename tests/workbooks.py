@@ -1,5 +1,6 @@
 """Workbooks for the tests, as sheets of cells: what Excel or a file reader hands over."""
 
+import openpyxl
 import pandas as pd
 
 from xlfuncs import schema
@@ -90,3 +91,12 @@ def without_templates(wb) -> None:
     about other sheets: recalc reads none of them, and LibreOffice takes half the time."""
     for ws in [ws for ws in wb.worksheets if ws.title.startswith("模板-")]:
         wb.remove(ws)
+
+
+def without_english_name(path, english: str) -> None:
+    """The English workbook at `path` with its policy sheet's English name `english` (a ladder's
+    or a level's) left blank, as the policy allows."""
+    wb = openpyxl.load_workbook(path)
+    (row,) = [row for row in wb["Policy"].iter_rows() if row[2].value == english]
+    row[2].value = None
+    wb.save(path)
