@@ -161,11 +161,14 @@ def typed_wrong(decisions: pd.DataFrame, roster: pd.DataFrame, review: Review, p
     out = []
     for row, d in decisions.iterrows():
         c = Case(d, d["employee"], review.table, people, policy)
-        if on_the_roster(c) is None:
-            refusal = next((said for check in AS_TYPED if (said := check(c)) is not None), None)
-            if refusal:
-                out.append(_refused(row, c.emp, refusal))
+        if on_the_roster(c) is None and (refusal := _refusal(c, AS_TYPED)):
+            out.append(_refused(row, c.emp, refusal))
     return out
+
+
+def _refusal(c: Case, checks) -> tuple[str, str] | None:
+    """The first of `checks` that refuses the decision, as (zh, en); None: none does."""
+    return next((said for check in checks if (said := check(c)) is not None), None)
 
 
 def _refused(row, emp, refusal: tuple[str, str]) -> Problem:
@@ -195,18 +198,17 @@ def decide(decisions: pd.DataFrame, roster: pd.DataFrame, review: Review, policy
             if _as_applied(d, move, ladder):
                 already += 1
             else:  # History's decision changed since: the move made stands, and does not follow
-                at_zh, at_en = schema.where(schema.RECORDS, row, emp)
-                refused.append(Problem(
-                    f"{at_zh}：调动决定「{d['decision']}」{_named(d['to_level'])}不是 {date:%Y-%m-%d} 已执行的调动（调动记录："
+                refused.append(_refused(row, emp, (
+                    f"调动决定「{d['decision']}」{_named(d['to_level'])}不是 {date:%Y-%m-%d} 已执行的调动（调动记录："
                     f"{move.kind} {move.from_level} → {move.to_level}）；调动只执行一次：要更改，请手动更正员工名册和调动记录，"
                     f"或把此决定改回",
-                    f"{at_en}: the decision '{d['decision']}'{_named(d['to_level'], ' to ')} is not the move "
+                    f"the decision '{d['decision']}'{_named(d['to_level'], ' to ')} is not the move "
                     f"applied on {date:%Y-%m-%d} (Moves log: {move.kind} {move.from_level} → {move.to_level}); "
                     f"a decision is applied once: to change it, correct the roster and the Moves log by hand, or "
-                    f"put this decision back", emp))
+                    f"put this decision back")))
             continue
         c = Case(d, emp, review.table, people, policy)
-        refusal = next((said for check in CHECKS if (said := check(c)) is not None), None)
+        refusal = _refusal(c, CHECKS)
         if refusal:
             refused.append(_refused(row, emp, refusal))
             continue
@@ -228,9 +230,9 @@ def _as_applied(decision: pd.Series, move, ladder) -> bool:
     named = decision["to_level"]
     if values.is_blank(named):
         return True
-    if ladder is None:
-        return values.fold(str(named).strip()) == values.fold(str(move.to_level).strip())
-    return ladder.rung_index(str(named).strip()) == ladder.rung_index(str(move.to_level).strip())
+    if ladder is None:  # (both read as names are compared: trimmed, folded)
+        return values.fold(named) == values.fold(move.to_level)
+    return ladder.rung_index(str(named)) == ladder.rung_index(str(move.to_level))
 
 
 def _named(level, before: str = "") -> str:
