@@ -27,7 +27,7 @@ from .file_book import FileBook
 from .package_editor import PackageEditor
 from .sheets.dashboard import DASHBOARD, Tops, chart_titles, dashboard, sheet_tops
 from .sheets.month import Columns, headers
-from .sheets.style import FROM_POLICY, Names, language
+from .sheets.style import FROM_POLICY, TEMPLATE, Names, language
 from .sheets.tables import dropdown_lists, history_extra, list_title
 
 
@@ -322,10 +322,8 @@ def named_otherwise(source: book.Source, names: list[str], sheet: NewSheet) -> P
     if found is None:
         return None
     label = values.month_label(month)
-    return Problem(f"工作表「{found}」是序列「{sheet.ladder.name}」{label} 的月度表（见其第 1 行），但名称不是"
-                   f"「{sheet.title}」：请改名为「{sheet.title}」",
-                   f"the sheet '{found}' is the {label} month sheet of the ladder '{sheet.ladder.name_en}' "
-                   f"(its first row says so) but is not named '{sheet.title}': rename it '{sheet.title}'")
+    return _name_back(found, sheet.title, f"序列「{sheet.ladder.name}」{label} 的月度表",
+                      f"the {label} month sheet of the ladder '{sheet.ladder.name_en}'")
 
 
 def renamed_templates(source: book.Source, names: list[str], stale: list[StaleTemplate]) -> list[Problem]:
@@ -334,16 +332,21 @@ def renamed_templates(source: book.Source, names: list[str], stale: list[StaleTe
     the columns and widths HR gave it; Excel's macro, which copies it, finds none. One named
     as ladderbook names templates is the ladder's of its name before HR renamed the ladder in
     the policy sheet (模板-客户代表 of 客户代表组): built anew under the new name, as before."""
-    ours = Names(language(names)).pick("模板-", "Template ")
+    ours = Names(language(names)).pick(*TEMPLATE)
     out = []
     for template in (t for t in stale if t.missing):
         found = _renamed(source, names, template.ladder, None)
         if found is not None and not found.startswith(ours):
-            out.append(Problem(f"工作表「{found}」是序列「{template.ladder.name}」的模板（见其第 1 行），但名称不是"
-                               f"「{template.name}」：请改名为「{template.name}」",
-                               f"the sheet '{found}' is the template of the ladder '{template.ladder.name_en}' (its "
-                               f"first row says so) but is not named '{template.name}': rename it '{template.name}'"))
+            out.append(_name_back(found, template.name, f"序列「{template.ladder.name}」的模板",
+                                  f"the template of the ladder '{template.ladder.name_en}'"))
     return out
+
+
+def _name_back(found: str, title: str, whose_zh: str, whose_en: str) -> Problem:
+    """That the sheet `found` is `whose` (its first row says so), to be named `title` again."""
+    return Problem(f"工作表「{found}」是{whose_zh}（见其第 1 行），但名称不是「{title}」：请改名为「{title}」",
+                   f"the sheet '{found}' is {whose_en} (its first row says so) but is not named '{title}': "
+                   f"rename it '{title}'")
 
 
 def named_alike(policy: Policy, names: list[str], label: str) -> list[Problem]:

@@ -19,6 +19,7 @@ from ..report import cell_width
 from ..sheet_xml import excel_text
 
 TEMPLATE_ROWS = 100  # blank rows a month-sheet template computes over
+TEMPLATE = ("模板-", "Template ")  # how a ladder's template sheet is named: 模板-客服职级, Template cs_grade
 LANGUAGES = ("zh", "zh-Hant", "en")
 
 
@@ -96,7 +97,7 @@ class Names:
         return {ld.id: ld.called(self.lang) for ld in policy.ladders}
 
     def template(self, ladder: Ladder) -> str:
-        return self.pick(f"模板-{ladder.name}", f"Template {ladder.id}")[:31]
+        return self.pick(f"{TEMPLATE[0]}{ladder.name}", f"{TEMPLATE[1]}{ladder.id}")[:31]
 
     def yes_no(self, value) -> str:
         """Yes/no as HR reads it in the workbook's language (是/否, Yes/No), not TRUE or 0."""
