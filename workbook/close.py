@@ -481,7 +481,7 @@ def _fed_by_closed(path: Path, closed: list[str]) -> list[str]:
     values); their parts are left as they are. Excel's macro, which deletes the sheets through
     Excel, is not asked."""
     gone = {name.casefold() for name in closed}
-    fed = []
+    fed = {}  # (a dict: in order, each sheet once)
     with zipfile.ZipFile(path) as z:
         named = list(dict.fromkeys(name for name, places in files.names(z) if not name.casefold().startswith("_xlnm.")
                                    and any(sheet.casefold() in gone for sheet, _ in places or ())))
@@ -495,12 +495,11 @@ def _fed_by_closed(path: Path, closed: list[str]) -> list[str]:
                                                               if t.startswith("xl/charts/"))) or \
                         (target.startswith("xl/pivotTables/") and any(_cache_reads(z, t, gone) for t in inner
                                                                       if t.startswith("xl/pivotCache/"))):
-                    fed.append(sheet)
+                    fed[sheet] = None
     said = []
     if fed:
-        shown = "、".join(dict.fromkeys(fed))
-        said.append(f"「{shown}」上的图表或数据透视表的数据来自本次结账删除的月度表，结账后不再有数据"
-                    f"（该月数据在归档中）| the charts or pivot tables on {', '.join(dict.fromkeys(fed))} are fed "
+        said.append(f"「{'、'.join(fed)}」上的图表或数据透视表的数据来自本次结账删除的月度表，结账后不再有数据"
+                    f"（该月数据在归档中）| the charts or pivot tables on {', '.join(fed)} are fed "
                     f"by the month sheets this close removes, and have no data once it has (the archive holds "
                     f"the month's values)")
     if named:
