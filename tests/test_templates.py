@@ -210,6 +210,65 @@ def test_the_dashboard_is_computed_headlessly_by_the_close_and_kept_by_recalc(tm
     assert_dashboard_worked_by_hand(openpyxl.load_workbook(path, data_only=True, read_only=True)["看板"])
 
 
+def names_counting_reads_more_into(tmp_path):
+    """October closed in a department whose policy names what COUNTIFS reads as more than text:
+    a level *客服 (as a criterion: any text ending in 客服, 中级客服 too), a level and an outcome
+    holding quotes (which end a formula's text), and a ladder holding ~ (which escapes the next
+    character). One person on each of the ladder's two lowest rungs, coefficient 1.2 each."""
+    import pandas as pd
+    from xlfuncs.policy import default_data
+
+    from workbook import close
+    data = default_data()
+    ladder = data["ladders"][0]
+    levels = ["*客服", '中级"B"客服']
+    ladder["name"], ladder["rungs"][0]["name"], ladder["rungs"][1]["name"] = "客服~职级", *levels
+    data["bands"][0]["outcome"] = '晋升"快"'
+    people = pd.DataFrame([{"employee": 1000 + i, "name": f"员工{i}", "ladder": "客服~职级", "level": level,
+                            "hire_date": pd.Timestamp("2025-04-01")} for i, level in enumerate(levels)])
+    records = pd.DataFrame([{"month": pd.Timestamp(month), "employee": employee, "score": 1.2}
+                            for month in ("2026-09-01", "2026-10-01") for employee in people["employee"]])
+    path = tmp_path / "dept.xlsx"
+    templates.with_department(people, records, data, ladders=["cs_grade", "cs_rep"]).save(path)
+    close.close_file(path)
+    return path
+
+
+def assert_counted_as_named(ws):
+    """Each rung's one person counted once, on their own rung; the ladder's two in its pipeline and
+    in the coefficients' bin 1.2–1.3; the outcome holding quotes a header of the outcomes."""
+    rows = {}
+    for row in ws.iter_rows(min_row=4, values_only=True):
+        if row[0]:
+            rows.setdefault(row[0], []).append([v for v in row[1:7] if v is not None])
+    assert rows["客服~职级·*客服"] == [[1]] and rows['客服~职级·中级"B"客服'] == [[1]]
+    assert rows["客服~职级·高级客服"] == [[0]]
+    assert rows["客服~职级"] == [[0, 0, 2], [0, 0, 2, 0, 0]]
+    assert ['晋升"快"', "保持", "降级", "降级并试用", "劝退评估"] in rows["序列\nLadder"]
+
+
+def test_names_a_count_would_read_as_patterns_are_counted_as_they_are_by_the_close_and_libreoffice(tmp_path):
+    """A level named *客服 counted 中级客服's people too, and a name holding a quote made the close
+    fail ("ladderbook failed", openpyxl's TokenizerError over the dashboard's formulas). LibreOffice,
+    recalculating every formula, counts what the close stored; the outcome colouring of the
+    templates (which the month sheets take) compares with the outcome holding quotes, as a
+    formula's tokens read it back."""
+    from openpyxl.formula.tokenizer import Tokenizer
+    path = names_counting_reads_more_into(tmp_path)
+    assert_counted_as_named(openpyxl.load_workbook(path, data_only=True, read_only=True)["看板"])
+    rules = openpyxl.load_workbook(path)["模板-客户代表"].conditional_formatting
+    compared = {Tokenizer("=" + r.formula[0]).items[0].value[1:-1].replace('""', '"') for cf in rules for r in cf.rules}
+    assert '晋升"快"' in compared
+    if not libreoffice.NEEDED.args[0]:
+        wb = openpyxl.load_workbook(path)
+        without_templates(wb)
+        wb.calculation.fullCalcOnLoad = True
+        wb.save(path)
+        libreoffice.convert([path], "xlsx", tmp_path / "out")
+        assert_counted_as_named(openpyxl.load_workbook(tmp_path / "out" / path.name, data_only=True,
+                                                       read_only=True)["看板"])
+
+
 def test_a_day_typed_into_the_dashboards_month_counts_that_month(tmp_path):
     """B2 shows the month as 2026-10, whatever day of it HR typed: 2026-10-15 counts October,
     as the close's own month does (every count of the month was 0)."""

@@ -201,3 +201,23 @@ def _literal(text: str):
         return float(text)
     except ValueError:
         return text.upper() == "TRUE" if text.upper() in ("TRUE", "FALSE") else text.upper()
+
+
+def quoted(text: str) -> str:
+    """A text as a formula writes it (what `_literal` reads): in quotes, each quote in it doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+_WILDCARDS = ("*", "?", "~")  # what COUNTIFS reads in a criterion as any text, any character, or the next as it is
+_COMPARISONS = ("<", ">", "=")  # what it reads at a criterion's start as a comparison
+
+
+def equal_to(text: str) -> str:
+    """The criterion of COUNTIFS that counts the cells holding `text` and no other, as a formula
+    writes it: a name as it is, or, where it holds a wildcard or begins as a comparison does
+    (a level named *客服 would count 中级客服 too), "=" and the name with each wildcard escaped by ~."""
+    if not any(c in text for c in _WILDCARDS) and not text.startswith(_COMPARISONS):
+        return quoted(text)
+    for c in _WILDCARDS[::-1]:  # ~ first: the escapes of * and ? are not escaped again
+        text = text.replace(c, "~" + c)
+    return quoted("=" + text)

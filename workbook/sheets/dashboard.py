@@ -15,10 +15,12 @@ from openpyxl.xml.functions import tostring
 from xlfuncs import book, schema
 from xlfuncs.policy import Policy
 
+from ..formula_text import equal_to, quoted
 from .style import INPUT_FILL, MONTH, TITLE_FONT, NOTE_FONT, Names, header_row, print_setup
 from .tables import history_extra
 
 DASHBOARD = ("看板", "Dashboard")
+_ROW = "\0"  # where a count's formula takes its row's number: in no name of the policy's, which no XML can hold
 Tops = dict[str, tuple[str, list[list] | None]]  # "roster", "history" → (sheet, its top rows; None: not built yet)
 
 
@@ -58,7 +60,10 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
     # this row's ladder in the chosen month: History holds each month as its first day, and B2,
     # shown as 2026-10, may hold any day of it that HR typed
     first_day = "DATE(YEAR($B$2),MONTH($B$2),1)"
-    this = f"{ladder_col},$A{{r}},{month},{first_day}"
+
+    def this(ladder):  # its name in column A is the criterion, unless COUNTIFS would read more into it
+        name = f"$A{_ROW}" if equal_to(ladder.name) == quoted(ladder.name) else equal_to(ladder.name)
+        return f"{ladder_col},{name},{month},{first_day}"
 
     def in_month(counts):  # before the first close B2 is blank, which as a criterion matches every
         return f'=IF($B$2="",0,{counts})'  # empty cell: LibreOffice would walk whole columns for 0
@@ -93,7 +98,7 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
         first = row + 2
         for r, cells in enumerate(rows, first):
             for c, value in enumerate(cells, 1):
-                ws.cell(r, c, value.format(r=r) if isinstance(value, str) else value)
+                ws.cell(r, c, value.replace(_ROW, str(r)) if isinstance(value, str) else value)
         last = first + len(rows) - 1
         chart = BarChart()
         chart.type, chart.title = "bar", chart_title
@@ -117,14 +122,16 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
     outcomes = [b.outcome for b in policy.bands] + [policy.dismissal.name]
     block(names.pick("评审结果（历史记录，B2 月份）", "Review outcomes (History, month in B2)"),
           [names.header("序列", "Ladder")] + outcomes,
-          [[ld.name] + [in_month(f'COUNTIFS({this},{outcome},"{o}")') for o in outcomes] for ld in reviewed],
+          [[ld.name] + [in_month(f"COUNTIFS({this(ld)},{outcome},{equal_to(o)})") for o in outcomes]
+           for ld in reviewed],
           names.pick("评审结果 | Review outcomes", "Review outcomes | 评审结果"), stacked=True)
 
     block(names.pick("晋升通道（历史记录，B2 月份）", "Promotion pipeline (History, month in B2)"),
           [names.header("序列", "Ladder"), names.header("现可晋升", "Eligible now"),
            names.header("3个月内", "Within 3 months"), names.header("其他", "Not yet")],
-          [[ld.name, in_month(f"COUNTIFS({this},{soon},0)"), in_month(f'COUNTIFS({this},{soon},">0",{soon},"<=3")'),
-            in_month(f"COUNTIFS({this})-B{{r}}-C{{r}}")] for ld in ladders],
+          [[ld.name, in_month(f"COUNTIFS({this(ld)},{soon},0)"),
+            in_month(f'COUNTIFS({this(ld)},{soon},">0",{soon},"<=3")'),
+            in_month(f"COUNTIFS({this(ld)})-B{_ROW}-C{_ROW}")] for ld in ladders],
           names.pick("晋升通道 | Promotion pipeline", "Promotion pipeline | 晋升通道"), stacked=True)
 
     for metric in policy.metrics:
@@ -134,7 +141,7 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
         bins = _bins(policy, metric, mine)
         block(names.pick(f"{metric.name}分布（历史记录，B2 月份）", f"{metric.name_en} distribution (History, month in B2)"),
               [names.header("序列", "Ladder")] + [label for label, _ in bins],
-              [[ld.name] + [in_month(f"COUNTIFS({this}" + "".join(f',{score},"{c}"' for c in crit) + ")")
+              [[ld.name] + [in_month(f"COUNTIFS({this(ld)}" + "".join(f',{score},"{c}"' for c in crit) + ")")
                             for _, crit in bins] for ld in mine],
               names.pick(f"{metric.name}分布 | {metric.name_en}", f"{metric.name_en} | {metric.name}分布"))
 
@@ -162,7 +169,8 @@ def _spellings(ladder, rung) -> list[tuple[str, str]]:
 
 def _headcount(ladder_column: str, ladder, level_column: str, rung) -> str:
     """The roster's people on a rung: one COUNTIFS per pair of its spellings."""
-    return "=" + "+".join(f'COUNTIFS({ladder_column},"{a}",{level_column},"{b}")' for a, b in _spellings(ladder, rung))
+    return "=" + "+".join(f"COUNTIFS({ladder_column},{equal_to(a)},{level_column},{equal_to(b)})"
+                          for a, b in _spellings(ladder, rung))
 
 
 def uncounted(roster: pd.DataFrame, policy: Policy, sheet: str) -> list[str]:

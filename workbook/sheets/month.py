@@ -16,6 +16,7 @@ from xlfuncs import schema
 from xlfuncs.excel import declared
 from xlfuncs.policy import Ladder, Policy
 
+from ..formula_text import quoted
 from .style import (CNY, COMPUTED_FILL, INPUT_FILL, MONTH, OUTCOME_STYLES, TEMPLATE_ROWS, TITLE_FONT, Names,
                     header_row, month_rows, print_setup, typed, validation)
 
@@ -147,7 +148,7 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
             fill, font = OUTCOME_STYLES[style]
             for outcome in outcomes:
                 ws.conditional_formatting.add(outcome_cells, CellIsRule(
-                    operator="equal", formula=[f'"{outcome}"'],
+                    operator="equal", formula=[quoted(outcome)],
                     fill=PatternFill("solid", fgColor=fill, bgColor=fill), font=Font(color=font)))
 
     ws.freeze_panes = "D3"
