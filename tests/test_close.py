@@ -878,12 +878,17 @@ def test_no_column_is_added_to_history_over_cells_of_hrs(tmp_path):
     leaves the workbook as it was."""
     path = small(tmp_path)
     _presence_for_attendance(path, history_note="AW3")
-    before = path.read_bytes()
-    closed = close.close_file(path)
-    assert [p.en for p in closed.plan.problems] == [
+    assert refused_by_close(path) == [
         "History has no column for Presence and AW3, right of its last header, is taken: add the column after "
         "History's last header, then close"]
+
+
+def refused_by_close(path) -> list[str]:
+    """The problems the close of `path` stops on (in English), the workbook left byte for byte."""
+    before = path.read_bytes()
+    closed = close.close_file(path)
     assert path.read_bytes() == before
+    return [p.en for p in closed.plan.problems]
 
 
 def _with_a_sales_ladder(path, hired=dt.datetime(2026, 10, 20)):
@@ -1601,3 +1606,17 @@ def test_start_month_brings_an_older_ladderbooks_dashboard_formulas_up_once(tmp_
     assert "the dashboard's formulas brought up to this version: Dashboard, 96 cells" in capsys.readouterr().out
     assert cli.main(["start-month", str(path), "2026-10"]) == 1
     assert "every ladder's staff on one" in capsys.readouterr().err
+
+
+def test_a_policy_sheet_whose_ladders_title_was_overwritten_stops_the_close_with_what_to_put_back(tmp_path):
+    """Found by random edits of the policy sheet: the ladders' table read as empty made the close
+    fail with "ladderbook failed: KeyError: 'ladder'". Now the close says which title row to put
+    back, and changes nothing."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    (cell,) = [row[0] for row in wb["政策"].iter_rows() if row[0].value == "■ 序列 | Ladders"]
+    cell.value = "<b>"
+    wb.save(path)
+    assert refused_by_close(path) == [
+        "Policy sheet: No table titled '■ 序列 | Ladders' (after '■ 考核项 | KPI items'): its title row was changed "
+        "or deleted; put it back (a table may have no rows, but its title and header rows must be there)"]

@@ -49,3 +49,58 @@ def test_a_review_band_typed_wrong_is_said_by_its_outcome():
         policy_sheet.read_policy(cells)
     assert [(p.zh, p.en) for p in err.value.problems] == [(
         "评审档位「晋升」：lower 应为非负数，现为 '八十'", "Review band 'Promote': lower must be a number ≥ 0, not '八十'")]
+
+
+def problems_of(cells) -> list[str]:
+    with pytest.raises(PolicyError) as err:
+        policy_sheet.read_policy(cells)
+    return [p.en for p in err.value.problems]
+
+
+@pytest.mark.parametrize("title", ["■ 序列 | Ladders", "■ 考核项 | KPI items", "■ 横向发展 | Horizontal moves"])
+def test_a_table_whose_title_row_was_overwritten_is_named_not_read_as_empty(title):
+    """The code before read the table as empty: no ladders (every close then failed, "ladderbook
+    failed: KeyError: 'ladder'"), roles without their KPI items, or no horizontal moves, which
+    CAREER_OPTIONS would quietly leave out. Each is named, with where it belongs."""
+    cells = [list(r) for r in policy_sheet.rows(default_data())]
+    at = next(i for i, row in enumerate(cells) if row == [title])
+    before = next(row[0] for row in reversed(cells[:at]) if row and str(row[0]).startswith("■"))
+    cells[at] = ["<b>"]
+    assert problems_of(cells) == [
+        f"No table titled '{title}' (after '{before}'): its title row was changed or deleted; put it back (a table "
+        f"may have no rows, but its title and header rows must be there)"]
+
+
+def test_an_empty_ladders_table_is_said():
+    """Title and header rows kept, every ladder deleted (their rungs with them): nobody's ladder
+    could be known, and the code before took it."""
+    cells = [list(r) for r in policy_sheet.rows(default_data())]
+    title = cells.index(["■ 序列 | Ladders"])
+    end = next(i for i in range(title + 2, len(cells)) if not cells[i])
+    rungs = cells.index(["■ 职级与晋升条件 | Rungs and their criteria"])
+    moves = cells.index(["■ 横向发展 | Horizontal moves"])
+    cells = cells[:title + 2] + cells[end:rungs + 2] + [[]] + cells[moves:moves + 2]
+    assert problems_of(cells) == ["There are no ladders: the ladders table is empty"]
+
+
+def test_rows_naming_a_role_ladder_or_rung_no_table_has_are_named_and_a_ladder_typed_by_its_name_is_read():
+    """A KPI item of role cs_repp, a move from 高级VIP客户经里: the code before left such a row
+    out, the role's weights short (said as a sum) or the move gone (said nowhere). A rung's
+    ladder typed by its Chinese name, in Traditional characters, is that ladder: the code before
+    left the rung out."""
+    cells = [list(r) for r in policy_sheet.rows(default_data())]
+    for row in cells:
+        if row[:2] == ["cs_grade", "中级客服"]:
+            row[0] = "客服職級"
+    assert policy_sheet.read_policy(cells) == default_policy()
+    for row in cells:
+        if row[:3] == ["vip", "高级VIP客户经理", "培训导师"]:
+            row[1] = "高级VIP客户经里"
+        elif row[:2] == ["cs_rep", "考勤"]:
+            row[0] = "cs_repp"
+        elif row[:2] == ["tech_support", "技术支持-中级"]:
+            row[0] = "tech"
+    assert problems_of(cells) == [
+        "KPI items: the role 'cs_repp' of '考勤' is in no row of the roles table",
+        "Rungs and their criteria: the ladder 'tech' of the rung '技术支持-中级' is in no row of the ladders table",
+        "Horizontal moves: '高级VIP客户经里' of the ladder 'vip' is in no row of the rungs table"]

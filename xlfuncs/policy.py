@@ -393,6 +393,8 @@ def check(policy: Policy) -> list[Problem]:
 
     _check_bands(policy.bands, fail)
 
+    if not policy.ladders:  # everyone's ladder would be unknown
+        fail("没有序列：序列表是空的", "There are no ladders: the ladders table is empty")
     for ladder in policy.ladders:
         if not ladder.rungs:
             fail(f"序列 {ladder.id}：没有职级", f"Ladder {ladder.id}: has no rungs")

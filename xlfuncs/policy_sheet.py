@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from . import values
 from .policy import Policy
+from .problems import PolicyError, Problem
 
 SHEET = ("政策", "Policy")
 
@@ -106,32 +107,44 @@ def _cell(value):
 
 
 def read(cells: list[list]) -> dict:
-    """The policy dict from the policy sheet's cells (rows of values from A1)."""
+    """The policy dict from the policy sheet's cells (rows of values from A1); raises PolicyError
+    naming each table whose title row is not there (changed or deleted): the table would be
+    read as empty, its settings, ladders or moves silently gone."""
     tables = _tables(cells)
+    missing = [_missing(i) for i, (section, *_) in enumerate(SECTIONS) if section not in tables]
+    if missing:
+        raise PolicyError(missing)
     data: dict = {
-        "settings": {r["key"]: r.get("value") for r in tables.get("settings", []) if r.get("key")},
-        "pay": {r["key"]: r.get("value") for r in tables.get("pay", []) if r.get("key")},
-        "duties": tables.get("duties", []),
-        "metrics": tables.get("metrics", []),
-        "bands": tables.get("bands", []),
-        "dismissal": (tables.get("dismissal") or [{}])[0],
+        "settings": {r["key"]: r.get("value") for r in tables["settings"] if r.get("key")},
+        "pay": {r["key"]: r.get("value") for r in tables["pay"] if r.get("key")},
+        "duties": tables["duties"],
+        "metrics": tables["metrics"],
+        "bands": tables["bands"],
+        "dismissal": (tables["dismissal"] or [{}])[0],
     }
-    items: dict = {}
-    for item in tables.get("items", []):
-        items.setdefault(str(item.pop("role", "")).strip(), []).append(item)
-    data["roles"] = [{**r, "items": items.get(str(r.get("id", "")).strip(), [])}
-                     for r in tables.get("roles", [])]
+    unplaced = []  # rows naming a role, ladder or rung no table has: left out, their ladder or role would lack them
+    items = _grouped(tables["items"], "role", tables["roles"], unplaced, lambda item, role: Problem(
+        f"考核项表：「{item.get('name', '')}」的角色「{role}」不是角色表中的角色",
+        f"KPI items: the role '{role}' of '{item.get('name', '')}' is in no row of the roles table"))
+    data["roles"] = [{**r, "items": items.get(i, [])} for i, r in enumerate(tables["roles"])]
+    rungs = _grouped(tables["rungs"], "ladder", tables["ladders"], unplaced, lambda rung, ladder: Problem(
+        f"职级与晋升条件表：职级「{rung.get('name', '')}」的序列「{ladder}」不是序列表中的序列",
+        f"Rungs and their criteria: the ladder '{ladder}' of the rung '{rung.get('name', '')}' is in no row of the "
+        f"ladders table"))
     moves: dict = {}
-    for h in tables.get("horizontal", []):
-        key = (str(h.pop("ladder", "")).strip(), str(h.pop("rung", "")).strip())
-        moves.setdefault(key, []).append(h)
-    rungs: dict = {}
-    for rung in tables.get("rungs", []):
-        ladder = str(rung.pop("ladder", "")).strip()
-        rung["horizontal"] = moves.get((ladder, str(rung.get("name", "")).strip()), [])
-        rungs.setdefault(ladder, []).append(rung)
-    data["ladders"] = [{**ld, "rungs": rungs.get(str(ld.get("id", "")).strip(), [])}
-                       for ld in tables.get("ladders", [])]
+    ladder_at = _finder(tables["ladders"])
+    for h in tables["horizontal"]:
+        ladder, rung = h.pop("ladder", ""), h.pop("rung", "")
+        moves.setdefault((ladder_at(ladder), values.fold(str(rung))), []).append((h, ladder, rung))
+    for at, group in rungs.items():
+        for rung in group:
+            rung["horizontal"] = [h for h, _, _ in moves.pop((at, values.fold(str(rung.get("name", "")))), [])]
+    unplaced += [Problem(f"横向发展表：序列「{ladder}」的「{rung}」不是职级表中的职级",
+                         f"Horizontal moves: '{rung}' of the ladder '{ladder}' is in no row of the rungs table")
+                 for left in moves.values() for _, ladder, rung in left]
+    if unplaced:
+        raise PolicyError(unplaced)
+    data["ladders"] = [{**ld, "rungs": rungs.get(i, [])} for i, ld in enumerate(tables["ladders"])]
     return data
 
 
@@ -153,6 +166,8 @@ def _tables(cells: list[list]) -> dict[str, list[dict]]:
             names = [values.fold(part) for part in first.strip().lstrip("■").split("|")]
             current = next((titles[n] for n in names if n in titles), None)
             header = None
+            if current:
+                tables.setdefault(current[0], [])
             continue
         if current is None:
             continue
@@ -162,12 +177,41 @@ def _tables(cells: list[list]) -> dict[str, list[dict]]:
         section, columns = current
         if header is None:
             header = [_column_key(h, columns) for h in row]
-            tables.setdefault(section, [])
             continue
         entry = {key: v for key, v in zip(header, row) if key and not values.is_blank(v)}
         if entry:
             tables[section].append(entry)
     return tables
+
+
+def _grouped(rows: list[dict], key: str, entries: list[dict], unplaced: list[Problem], said) -> dict:
+    """`rows` (a table's entries) by the position in `entries` of the one each names under `key`
+    (`_finder`), that key taken out; `said(row, name)` of a row naming none, into `unplaced`."""
+    at = _finder(entries)
+    out: dict = {}
+    for row in rows:
+        name = row.pop(key, "")
+        if (i := at(name)) is None:
+            unplaced.append(said(row, name))
+        out.setdefault(i, []).append(row)
+    return out
+
+
+def _finder(entries: list[dict]):
+    """Where in `entries` (the roles, the ladders) the one another table names is: by its id or
+    its name, as HR may type either (any case, full-width, Traditional); None where none is."""
+    at = {values.fold(str(e[key])): i for key in ("name", "id") for i, e in enumerate(entries) if key in e}
+    return lambda text: at.get(values.fold(str(text)))
+
+
+def _missing(at: int) -> Problem:
+    """The problem of the table SECTIONS[at] not found, saying where it belongs."""
+    where = (("表的最上方", "at the top") if at == 0 else
+             (f"「{title(SECTIONS[at - 1][0])}」表之后", f"after '{title(SECTIONS[at - 1][0])}'"))
+    name = title(SECTIONS[at][0])
+    return Problem(f"找不到「{name}」表（应在{where[0]}）：它的标题行被改动或删除了，请恢复该行；表可以没有内容，但标题行和表头要在",
+                   f"No table titled '{name}' ({where[1]}): its title row was changed or deleted; put it back (a "
+                   f"table may have no rows, but its title and header rows must be there)")
 
 
 def _column_key(header, columns) -> str | None:
