@@ -1620,3 +1620,15 @@ def test_a_policy_sheet_whose_ladders_title_was_overwritten_stops_the_close_with
     assert refused_by_close(path) == [
         "Policy sheet: No table titled '■ 序列 | Ladders' (after '■ 考核项 | KPI items'): its title row was changed "
         "or deleted; put it back (a table may have no rows, but its title and header rows must be there)"]
+
+
+def test_a_workbook_without_month_sheets_is_told_to_start_one_in_its_own_words(tmp_path):
+    """The English half named a Chinese sheet (2026-10 客户代表) and file (部门.xlsx) as examples."""
+    path = small(tmp_path, "en")
+    wb = openpyxl.load_workbook(path)
+    for name in [n for n in wb.sheetnames if n.startswith("2026-10 ")]:
+        del wb[name]
+    wb.save(path)
+    assert refused_by_close(path) == [
+        "the workbook has no month sheets (named like '2026-10 Customer representatives'): start a month first, "
+        "ladderbook start-month department.xlsx 2026-10"]

@@ -138,8 +138,8 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     if not sheets and wanted is None:
         return Plan(None, [Problem(
             "工作簿中没有月度表（名称如「2026-10 客户代表」）：先开始一个月，ladderbook start-month 部门.xlsx 2026-10",
-            "the workbook has no month sheets (named like '2026-10 客户代表'): start a month first, "
-            "ladderbook start-month 部门.xlsx 2026-10")])
+            "the workbook has no month sheets (named like '2026-10 Customer representatives'): start a month "
+            "first, ladderbook start-month department.xlsx 2026-10")])
     chosen = min(m for _, m in sheets) if wanted is None else wanted
     out = Plan(chosen, closed=[name for name, m in sheets if m == chosen])
     earlier = min((m for _, m in sheets if m < chosen), default=None)
