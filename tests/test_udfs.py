@@ -280,6 +280,20 @@ def test_policy_from_the_workbook_and_policy_check(wb):
     assert shown(udfs.KPI_SCORE, row(*[90] * 5), "cs_rep", caller=broken).startswith("#VALUE! 政策表有误")
 
 
+def test_a_policy_table_whose_title_row_was_overwritten_is_what_policy_check_says():
+    """Through xlwings' conversion: the horizontal moves' title overwritten. The code before read
+    the table as empty, every answer given, CAREER_OPTIONS without the moves."""
+    cells = [list(r) for r in policy_sheet.rows(default_data())]
+    cells[cells.index(["■ 横向发展 | Horizontal moves"])] = ["横向"]
+    broken = department([person("1001")], history("1001", [1.0]), {"政策": cells})
+    assert shown(udfs.POLICY_CHECK, caller=broken) == (
+        "政策表有误：找不到「■ 横向发展 | Horizontal moves」表（应在「■ 职级与晋升条件 | Rungs and their criteria」表之后）：它的标题行被"
+        "改动或删除了，请恢复该行；表可以没有内容，但标题行和表头要在 | Policy sheet: No table titled '■ 横向发展 | Horizontal moves' (after '■ 职级与"
+        "晋升条件 | Rungs and their criteria'): its title row was changed or deleted; put it back (a table may have no "
+        "rows, but its title and header rows must be there)")
+    assert shown(udfs.PROMO_ELIGIBLE, cell(1001), caller=broken).startswith("#VALUE! 政策表有误（共 1 处")
+
+
 def test_texts_are_cut_to_255_characters_only_inside_an_array():
     many = [person(str(i), level="高级客服", hire_date="2026-06-01", duties=None) for i in range(1, 3)]
     records = [r for i in (1, 2) for r in history(str(i), [0.5] * 4, personal_days=9, sick_days=9)]
