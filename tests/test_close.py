@@ -1269,6 +1269,27 @@ def test_the_next_months_sheet_takes_the_column_widths_hr_set_on_its_template(tm
     assert wb["2026-11 客户代表"].column_dimensions["B"].width == 10
 
 
+def test_the_next_months_sheet_takes_the_number_formats_hr_set_on_its_template(tmp_path):
+    """HR shows ids as 001002 (format 000000 on the template's id cells) and coefficients to three
+    decimals: November's sheet the command's close builds shows them so, down to its last row,
+    as Excel's macro, which copies the template, does (the code before showed 1002). A template
+    left as built gives the builder's formats."""
+    path = small(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    template = wb["模板-客服职级"]
+    score = next(c.column for c in template[2] if str(c.value).startswith("绩效系数"))
+    for row in template.iter_rows(min_row=3):
+        row[0].number_format, row[score - 1].number_format = "000000", "0.000"
+    wb.save(path)
+    assert close.close_file(path).plan.problems == []
+    wb = openpyxl.load_workbook(path)
+    november = wb["2026-11 客服职级"]
+    assert november["A3"].value == 1002
+    assert {november.cell(r, 1).number_format for r in range(3, november.max_row + 1)} == {"000000"}
+    assert {november.cell(r, score).number_format for r in range(3, november.max_row + 1)} == {"0.000"}
+    assert wb["2026-11 客户代表"]["A3"].number_format == "General"
+
+
 def test_a_dashboard_laid_out_anew_keeps_what_hr_put_beside_its_tables(tmp_path, capsys):
     """HR's note in D3, a formula of theirs beside the headcount and a date in the format they
     chose under the charts stay where they were, as they were, when start-month lays out anew a

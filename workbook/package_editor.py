@@ -37,7 +37,7 @@ from . import files, formula_text, package, sheet_xml
 from .book_part import BookPart
 from .file_book import Deleted, Put
 from .sheets.dashboard import chart_title, dashboard
-from .sheets.month import month_sheet, rows_below
+from .sheets.month import FIRST, month_sheet, rows_below
 from .sheets.style import Names
 from .sheets.tables import fitted, list_range, widened
 from .styles_part import PART as STYLES, UNSURE, Styles
@@ -193,19 +193,25 @@ class PackageEditor:
     def add_month_sheet(self, ladder: Ladder, title: str, month: dt.datetime, people: list[dict],
                         own: tuple[str, ...] = (), looks: str | None = None):
         """The sheet as `sheets.month` builds it (with HR's `own` columns after ours), in the
-        package's own styles, with the column widths of the template `looks` (HR may have
-        widened one there: Excel's macro copies it), before the ladder's template (as the macro
+        package's own styles, with the column widths of the template `looks` and the number
+        formats of its first person's row (HR may have widened one there, or shown ids as
+        000123: Excel's macro copies it), before the ladder's template (as the macro
         puts it), with its print titles and filter. openpyxl writes it down to the first
         person's row; the rows under it, as that row, are written here (5,000 people: 0.2 s
         instead of 1.4)."""
         ws = month_sheet(self.styles.wb, self.policy, ladder, title, month, people, self.names.lang, below=False,
                          own=own)
         if looks in self.book.titles():
-            columns = [c for c in map(partial(_column, ws), sheet_xml.columns(self._read(self.book.part(looks)))) if c]
+            looked = self._read(self.book.part(looks))
+            columns = [c for c in map(partial(_column, ws), sheet_xml.columns(looked)) if c]
             if columns:
                 ws.column_dimensions.clear()
                 for column in columns:
                     ws.column_dimensions[column.index] = column
+            for column, style in sheet_xml.styles(looked, FIRST).items():  # (the rows under it take its look)
+                shown = self.styles.number_format(style)
+                if column <= ws.max_column and shown != "General":
+                    ws.cell(FIRST, column).number_format = shown
         rows = "".join(f'<row r="{row}">{"".join(self._below(row, *cell) for cell in cells)}</row>'
                        for row, cells in rows_below(ws, people))
         template = self.names.template(ladder)

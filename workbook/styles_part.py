@@ -81,18 +81,18 @@ class Styles:
             return bool(value)
         if isinstance(value, numbers.Number):
             number = float(value)
-            plain = style is None or not _DATE_LETTERS.search(self._format(style))
+            plain = style is None or not _DATE_LETTERS.search(self.number_format(style))
             return number if plain and math.isfinite(number) else UNSURE
         if isinstance(value, (dt.datetime, dt.date)):
             if isinstance(value, dt.datetime) and value.time() != dt.time():
                 return UNSURE
             day = value.date() if isinstance(value, dt.datetime) else value  # a date as FileBook gives it
-            return day if is_date_format(self._format(self._dated(style, value, date_format))) else UNSURE
+            return day if is_date_format(self.number_format(self._dated(style, value, date_format))) else UNSURE
         if isinstance(value, str):
             return value if value and not _ESCAPED.search(value) else UNSURE
         return UNSURE
 
-    def _format(self, style: int) -> str:
+    def number_format(self, style: int) -> str:
         """The style's number format; one of the ids Excel keeps for its own locale's formats
         (Chinese dates among them), which openpyxl reads as General, as a date's."""
         if style not in self._formats:
