@@ -154,9 +154,10 @@ def plan(source: book.Source, month: str | None = None) -> MovesPlan:
 
 
 def _roster_cells(out: MovesPlan, cells, sheet: str, roster: pd.DataFrame) -> None:
-    """Level and level-since of each person moved; the approvals the move used up set to 否."""
+    """Level and level-since of each person moved; the approvals the move used up set to 否 (No)."""
     (_, mapping), _ = book.find_header(schema.ROSTER, cells, sheet)
     column = {key: pos + 1 for pos, key in mapping.items()}
+    used_up = Names(out.lang).yes_no(False)
     row_of = {}
     for row, emp in zip(roster.index, roster["employee"]):
         row_of.setdefault(emp, row)
@@ -166,7 +167,6 @@ def _roster_cells(out: MovesPlan, cells, sheet: str, roster: pd.DataFrame) -> No
         if "level_since" in column:
             out.cells.append((sheet, row, column["level_since"], m.date.to_pydatetime()))
         if m.kind == PROMOTION[0]:
-            used_up = Names(out.lang).yes_no(False)
             out.cells += [(sheet, row, column[key], used_up) for key in CONSUMED if key in column]
         until = getattr(m, PROBATION)
         if pd.notna(until) and PROBATION in column:  # 降级并试用: the probation that comes with it

@@ -123,16 +123,16 @@ def read(cells: list[list]) -> dict:
         "dismissal": (tables["dismissal"] or [{}])[0],
     }
     unplaced = []  # rows naming a role, ladder or rung no table has: left out, their ladder or role would lack them
-    items = _grouped(tables["items"], "role", tables["roles"], unplaced, lambda item, role: Problem(
+    ladder_at = _finder(tables["ladders"])
+    items = _grouped(tables["items"], "role", _finder(tables["roles"]), unplaced, lambda item, role: Problem(
         f"考核项表：「{item.get('name', '')}」的角色「{role}」不是角色表中的角色",
         f"KPI items: the role '{role}' of '{item.get('name', '')}' is in no row of the roles table"))
     data["roles"] = [{**r, "items": items.get(i, [])} for i, r in enumerate(tables["roles"])]
-    rungs = _grouped(tables["rungs"], "ladder", tables["ladders"], unplaced, lambda rung, ladder: Problem(
+    rungs = _grouped(tables["rungs"], "ladder", ladder_at, unplaced, lambda rung, ladder: Problem(
         f"职级与晋升条件表：职级「{rung.get('name', '')}」的序列「{ladder}」不是序列表中的序列",
         f"Rungs and their criteria: the ladder '{ladder}' of the rung '{rung.get('name', '')}' is in no row of the "
         f"ladders table"))
     moves: dict = {}
-    ladder_at = _finder(tables["ladders"])
     for h in tables["horizontal"]:
         ladder, rung = h.pop("ladder", ""), h.pop("rung", "")
         moves.setdefault((ladder_at(ladder), values.fold(str(rung))), []).append((h, ladder, rung))
@@ -184,10 +184,9 @@ def _tables(cells: list[list]) -> dict[str, list[dict]]:
     return tables
 
 
-def _grouped(rows: list[dict], key: str, entries: list[dict], unplaced: list[Problem], said) -> dict:
-    """`rows` (a table's entries) by the position in `entries` of the one each names under `key`
-    (`_finder`), that key taken out; `said(row, name)` of a row naming none, into `unplaced`."""
-    at = _finder(entries)
+def _grouped(rows: list[dict], key: str, at, unplaced: list[Problem], said) -> dict:
+    """`rows` (a table's entries) by where (`at`, a `_finder`) the one each names under `key` is,
+    that key taken out; `said(row, name)` of a row naming none, into `unplaced`."""
     out: dict = {}
     for row in rows:
         name = row.pop(key, "")
