@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 import xlwings
 
-from workbook import excel_calls
+from workbook import excel_calls, formula_text
 from xlfuncs.excel import DECLARED, CellError, excel_function
 
 MISSING_SCODE = -2147352572  # what VBA passes for an Optional argument left out
@@ -151,3 +151,14 @@ def test_excel_fills_a_range_from_an_array():
     # a row of answers in a column shows the first one all the way down
     assert excel_calls.fill([1.0, 2.0, 3.0], 3, 1) == [[1.0], [1.0], [1.0]]
     assert excel_calls.fill([["x" * 256, "y"]], 1, 2) == [[excel_calls.NA_VALUE] * 2]
+
+
+def test_a_range_past_the_cells_a_sheet_stores_arrives_with_its_empty_cells():
+    """A month sheet's formula reads down to its last row where the reader's rows end at the
+    last holding a value: the cells below and right of those are empty, None as pywin32 gives them."""
+    cells = formula_text.StoredCells(SimpleNamespace(sheet_names=lambda: ["S"],
+                                                     values=lambda sheet: [[1001.0, "x"], [1002.0, None]]))
+    assert cells.argument("S", "A1:C3") == ((1001.0, "x", None), (1002.0, None, None), (None, None, None))
+    assert cells.argument("S", "$B$2:$B$4") == ((None,), (None,), (None,))
+    assert cells.argument("S", "A2:B2") == ((1002.0, None),)
+    assert cells.argument("S", "D9") is None

@@ -59,18 +59,22 @@ def trimmed(path, values: Callable[[str], list[list]], reads: dict[str, list]) -
 def _rows(rows: list[list], boxes: list) -> str:
     """The `<row>`s of the cells in `boxes` that hold a value."""
     boxes = set(boxes)  # the dashboard's 95 formulas read the same two columns of the roster
-    width = len(rows[0]) if rows else 0  # rows as read: rectangular
-    whole = {c for c0, r0, c1, r1 in boxes if r0 is None and r1 is None for c in range(c0 or 1, (c1 or width) + 1)}
+    width = len(rows[0]) if rows else 0  # rows as read: rectangular; a column beyond them holds nothing
+
+    def columns(c0, c1):
+        return range(c0 or 1, min(c1 or width, width) + 1)
+    whole = {c for c0, r0, c1, r1 in boxes if r0 is None and r1 is None for c in columns(c0, c1)}
+    everywhere = sorted(whole)  # History's five columns the dashboard counts, in every row
     some = [box for box in boxes if box[1] is not None or box[3] is not None]
     letters = [get_column_letter(c) for c in range(1, width + 1)]
     held = {}  # each value's XML, made once: History's month column holds two dozen dates
     out = []
     for r, row in enumerate(rows, 1):
-        columns = whole | {c for c0, r0, c1, r1 in some if (r0 or 1) <= r <= (r1 or r)
-                           for c in range(c0 or 1, (c1 or width) + 1)} if some else whole
         cells = []
-        for c in sorted(columns):
-            value = row[c - 1] if c <= width else None
+        here = sorted(whole.union(*(columns(c0, c1) for c0, r0, c1, r1 in some if (r0 or 1) <= r <= (r1 or r)))
+                      ) if some else everywhere
+        for c in here:
+            value = row[c - 1]
             if value is not None:
                 key = (type(value), value)
                 if key not in held:

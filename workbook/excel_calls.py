@@ -88,9 +88,11 @@ def com_value(cells: list[list]):
 
 
 def _com_cell(value):
+    if value is None or type(value) is float:  # most cells, first
+        return value
     if is_error(value):
         return _SCODE.get(value, _SCODE["#VALUE!"])
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+    if isinstance(value, (bool, str)):
         return value
     if isinstance(value, (dt.date, dt.datetime)):
         return ComTime(value.year, value.month, value.day, *(

@@ -180,13 +180,20 @@ class StoredCells:
         if as_range:
             return excel_calls.Cell(self.source, sheet, min_row, min_col,
                                     max_row - min_row + 1, max_col - min_col + 1)
-        return excel_calls.com_value([[self.stored(sheet, r, c) for c in range(min_col, max_col + 1)]
-                                      for r in range(min_row, max_row + 1)])
+        return excel_calls.com_value(self.box(sheet, min_row, min_col, max_row, max_col))
 
     def stored(self, sheet: str, row: int, column: int):
         """The value the file stores in a cell (None beyond the sheet's cells)."""
         grid = self.source.values(sheet)
         return grid[row - 1][column - 1] if row <= len(grid) and column <= len(grid[row - 1]) else None
+
+    def box(self, sheet: str, min_row: int, min_col: int, max_row: int, max_col: int) -> list[list]:
+        """The values the file stores in a range of cells, row by row (None beyond the sheet's
+        cells): a month sheet's column of 5,000 ids read as slices of its rows, not cell by cell."""
+        grid, width = self.source.values(sheet), max_col - min_col + 1
+        rows = [row[min_col - 1:max_col] for row in grid[min_row - 1:max_row]]
+        rows = [row if len(row) == width else [*row, *[None] * (width - len(row))] for row in rows]
+        return rows + [[None] * width for _ in range(max_row - min_row + 1 - len(rows))]
 
     def at(self, sheet: str, address: str):
         return self.stored(sheet, *coordinate_to_tuple(address))

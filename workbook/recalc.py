@@ -39,6 +39,7 @@ from .formula_text import Formula, StoredCells
 from .sheet_xml import F, number_cell, xml_text
 
 _FULL_CALC = re.compile(r'\s+fullCalcOnLoad="(?:1|true)"')
+_T = re.compile(r'\s+t="[^"]*"')  # a cell's type, which its new value sets anew
 
 
 @dataclass
@@ -353,7 +354,7 @@ def _store(edits, report: Report, sheet: str, address: str, value) -> None:
 def _cell_xml(attrs: str, inner: str, value, formula_kept=True) -> str:
     """A `<c>` element holding `value` as its cached value; its style kept, and its formula
     unless `formula_kept` is false (then it is the value alone)."""
-    attrs = re.sub(r'\s+t="[^"]*"', "", attrs).rstrip("/").rstrip()
+    attrs = (_T.sub("", attrs) if 't="' in attrs else attrs).rstrip("/").rstrip()
     formula = F.search(inner or "") if formula_kept else None
     keep = formula.group(0) if formula else ""
     if isinstance(value, CellError):

@@ -293,8 +293,12 @@ def _rows(body: str, sheet: str):
 def _row(sheet: str, number: int, inner: str, todo: dict[int, Make], attrs: str | None = None) -> str:
     """A row with the cells of `todo` made; its other cells and attributes kept, but for the
     columns it says it spans (Excel's hint, which new cells may outgrow)."""
-    out, pending, at = [], sorted(todo), 0
-    for m in CELL.finditer(inner):
+    pending, at = sorted(todo), 0
+    # the cells before the first to make are kept as they are, unread: most of a month sheet's row is
+    # HR's inputs left of the columns recalc fills
+    skip = max(inner.find(f'<c r="{get_column_letter(pending[0])}{number}"'), 0)
+    out = [inner[:skip]]
+    for m in CELL.finditer(inner, skip):
         reference = _CELL_R.search(m[1])
         if reference is None:
             raise unplaced(sheet)

@@ -92,20 +92,23 @@ def table_frame(table: schema.Table, cells: list[list], sheet: str, extra=(), de
     header, mapping = found
     r = max(header, after)  # the rows read start under it
     body = cells[r:]
-    fields = sorted(mapping)
-    rows = [i for i, row in enumerate(body)
-            if row and not all(values.is_blank(row[pos]) for pos in fields if pos < len(row))]
-    width = max((len(row) for row in body if row), default=0)
-    index = [r + 1 + i for i in rows]
-    if label_sheet:
-        index = pd.MultiIndex.from_arrays([[sheet] * len(rows), index])
+    width = max((len(row) for row in body), default=0)
     # column by column, only the columns mapped: History is 100,000 rows of 48 cells. Each column
     # is taken straight into its array (np.array would look into every cell for a nested list),
     # and the frame keeps the arrays as they are rather than copying them into one block
-    kept = [body[i] if len(body[i]) == width else [*body[i], *[None] * (width - len(body[i]))] for i in rows]
-    frame = pd.DataFrame({key: np.fromiter(map(itemgetter(pos), kept), dtype=object, count=len(kept))
-                          if pos < width else None for pos, key in mapping.items()},
-                         index=pd.RangeIndex(len(rows)), dtype=object, copy=False)
+    padded = [row if len(row) == width else [*row, *[None] * (width - len(row))] for row in body]
+    columns = {key: np.fromiter(map(itemgetter(pos), padded), dtype=object, count=len(padded))
+               for pos, key in mapping.items() if pos < width}
+    blank = np.arange(len(padded))  # the rows with nothing under a field yet: each column looks only at
+    for column in columns.values():  # those, and History's first, its month, leaves none
+        blank = blank[[values.is_blank(v) for v in column[blank]]]
+    read = np.ones(len(padded), dtype=bool)
+    read[blank] = False
+    index = r + 1 + np.flatnonzero(read)
+    if label_sheet:
+        index = pd.MultiIndex.from_arrays([[sheet] * len(index), index])
+    frame = pd.DataFrame({key: columns[key][read] if key in columns else None for key in mapping.values()},
+                         index=pd.RangeIndex(len(index)), dtype=object, copy=False)
     frame.index = index
     for key, value in defaults.items():
         if key not in frame:
