@@ -79,6 +79,39 @@ def test_demo_in_english(capsys, tmp_path):
     assert "## Eligible for promotion" in out
 
 
+def off_their_lists(path) -> list[tuple]:
+    """(sheet, cell, value) of each cell holding a value its dropdown does not offer."""
+    wb = openpyxl.load_workbook(path)
+    lists = {}
+    for name, defined in wb.defined_names.items():
+        (sheet, cells), = defined.destinations
+        lists[name] = {c.value for row in wb[sheet][cells.replace("$", "")] for c in row}
+    out = []
+    for ws in wb.worksheets:
+        for dv in ws.data_validations.dataValidation:
+            offered = lists.get((dv.formula1 or "").lstrip("=")) if dv.type == "list" else None
+            for box in dv.sqref.ranges if offered else ():
+                for row in ws.iter_rows(box.min_row, min(box.max_row, ws.max_row), box.min_col, box.max_col):
+                    out += [(ws.title, c.coordinate, c.value) for c in row if c.value is not None
+                            and c.value not in offered]
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_month_end_writes_the_words_the_dropdowns_offer(tmp_path, capsys, lang):
+    """What HR picks and what the month end writes agree: in an English workbook the roster's
+    levels and used-up approvals (Senior CS, No), as apply-moves writes them, were words its
+    dropdowns refused (their lists held 高级客服 and 是/否), as the demo's English sample was."""
+    path = tmp_path / "demo.xlsx"
+    assert cli.main(["demo", "--lang", lang, "--size", "60", "--output", str(path)]) == 0
+    assert off_their_lists(path) == []
+    roster = pd.read_excel(path, sheet_name="Roster" if lang == "en" else "员工名册", engine="calamine")
+    level, recommended = roster.columns[3], roster.columns[9]
+    if lang == "en":
+        assert set(roster[level]) <= {r.name_en for ld in default_policy().ladders for r in ld.rungs}
+        assert set(roster[recommended]) == {"Yes", "No"}
+
+
 @pytest.mark.parametrize("argv, says", [
     (["new", "{tmp}/nodir/x.xlsx"], "does not exist"),
     (["new", "{tmp}/部门.csv"], "name it .xlsx"),

@@ -47,7 +47,7 @@ def demo(args) -> int:
 
     policy = default_policy()
     roster, records = step("示例数据", "sample", lambda: sample.department(size=args.size, last=args.last))
-    records = sample.decide(roster, records, policy)
+    roster, records = sample.typed_in(roster, sample.decide(roster, records, policy), args.lang, policy)
     step("建工作簿", "workbook", lambda: templates_module.department_file(path, roster, records, lang=args.lang))
     inputs = book.read(FileBook(path))
     review = evaluate(inputs.roster, inputs.records, inputs.policy, args.as_of)

@@ -91,9 +91,10 @@ class StaleList(NamedTuple):
 def stale_lists(source: book.Source, policy: Policy, names: list[str]) -> list[StaleList]:
     """The lists made of the policy's names (`FROM_POLICY`) that the policy sheet has changed
     since they were written."""
-    sheet = list_title(Names(language(names)))
+    lang = language(names)
+    sheet = list_title(Names(lang))
     cells = source.values(sheet) if sheet in names else []
-    wanted = dropdown_lists(policy)
+    wanted = dropdown_lists(policy, lang)
     out = []
     for column, name in enumerate(cells[0] if cells else [], 1):
         if name in FROM_POLICY:

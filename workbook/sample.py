@@ -15,6 +15,8 @@ from xlfuncs.moves import DEMOTION, PROMOTION
 from xlfuncs.policy import Policy, default_policy
 from xlfuncs.rules import evaluate, item_weights, kpi_scores, metric_bounds
 
+from .sheets.style import Names
+
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂")
 # Share of the department on each ladder, roughly as a CS department of this kind is staffed.
@@ -122,3 +124,22 @@ def decide(roster: pd.DataFrame, records: pd.DataFrame, policy: Policy | None = 
         if kind is PROMOTION:
             out.loc[chosen, "raise"] = emp[chosen].map(review["raise_min"]).to_numpy()
     return out
+
+
+def typed_in(roster: pd.DataFrame, records: pd.DataFrame, lang: str, policy: Policy | None = None
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The sample (in the words `department` and `decide` use) as HR picks it from the
+    dropdowns of a workbook in `lang` (`sheets.tables.dropdown_lists`): in an English one the
+    levels by their English names, yes/no as Yes/No, decisions as Promotion/Demotion; ladders
+    by the policy's names in every workbook."""
+    if lang != "en":
+        return roster, records
+    policy = policy or default_policy()
+    names = Names(lang)
+    words = {"是": names.yes_no(True), "否": names.yes_no(False), **{zh: en for zh, en in (PROMOTION, DEMOTION)},
+             **names.levels(policy)}
+
+    def said(frame, columns):
+        return frame.assign(**{c: frame[c].map(lambda v: words.get(v, v)) for c in columns if c in frame})
+    return (said(roster, ("level", "gm_approval", "recommended", "exam_passed")),
+            said(records, ("serious_error", "own_computer", "decision")))

@@ -34,8 +34,8 @@ def guide_sheet(ws, ladders: list[Ladder], names: Names) -> None:
          "Someone hired during the month: add them to the roster, then type their ID, name, level and inputs "
          "on a blank row under the people of their ladder's month sheet.", None),
         ("看过评审结果后，在最后四列填写调动决定（晋升/降级）、调至职级、加薪与批准人。",
-         "After the review, type the decision (晋升/降级), the level, the raise and the approver in the last "
-         "four columns.", None),
+         f"After the review, type the decision ({pick('晋升/降级', 'Promotion/Demotion')}), the level, the raise "
+         "and the approver in the last four columns.", None),
         (f"{pick('历史记录', 'History')}：已结账月份，每人每月一行。",
          f"{pick('历史记录', 'History')}: closed months, one row per person-month.", None),
         (f"{pick('调动记录', 'Moves')}：晋升与降级的记录。", f"{pick('调动记录', 'Moves')}: promotions and demotions made.", None),

@@ -35,15 +35,19 @@ RECORD_FORMATS = {"month": MONTH, "serious_error": "YesNo", "own_computer": "Yes
                   "result:raise_min": CNY, "result:raise_max": CNY, "result:pay_adjust": CNY}
 
 
-def dropdown_lists(policy: Policy) -> dict[str, list[str]]:
+def dropdown_lists(policy: Policy, lang: str = "zh") -> dict[str, list[str]]:
     """Each dropdown list (its defined name → its items): the policy's ladder, level and
-    outcome names, yes/no and the decisions."""
+    outcome names, yes/no and the decisions. A workbook in English offers the levels, yes/no
+    and decisions in the words the month end writes there (Senior CS, No, Promotion), which its
+    readers read as they read the Chinese; ladders and outcomes are the policy's names in every
+    language (the rules and the dashboard know a ladder by its id or that name)."""
+    names = Names(lang)
     return {
         "LadderNames": [ld.name for ld in policy.ladders],
-        "LevelNames": list(dict.fromkeys(r.name for ld in policy.ladders for r in ld.rungs)),
-        "YesNo": ["是", "否"],
+        "LevelNames": list(dict.fromkeys(r.called(lang) for ld in policy.ladders for r in ld.rungs)),
+        "YesNo": [names.yes_no(True), names.yes_no(False)],
         "Outcomes": [b.outcome for b in policy.bands] + [policy.dismissal.name],
-        "Decisions": [kind[0] for kind in moves.KINDS],
+        "Decisions": [names.pick(*kind) for kind in moves.KINDS],
     }
 
 
@@ -62,7 +66,7 @@ def list_sheet(wb: Workbook, policy: Policy, names: Names) -> None:
     """A hidden sheet of the dropdown lists, each a defined name the validations point at."""
     ws = wb.create_sheet(list_title(names))
     ws.sheet_state = "hidden"
-    for col, (name, items) in enumerate(dropdown_lists(policy).items(), 1):
+    for col, (name, items) in enumerate(dropdown_lists(policy, names.lang).items(), 1):
         ws.cell(1, col, name)
         for row, item in enumerate(items, 2):
             ws.cell(row, col, item)
