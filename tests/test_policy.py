@@ -112,6 +112,21 @@ def test_a_ladder_name_no_sheet_name_may_hold_is_named_in_the_policy_check():
         "month sheets and templates are named after the ladder"]
 
 
+def test_a_ladder_is_found_by_its_english_name_and_no_name_may_be_another_ladders():
+    """An English workbook names its ladders in English (its month sheets, dropdowns and training
+    list), so HR may type them so: CS grades is cs_grade. One ladder's English name that is another's
+    id or name would leave it to the order of the policy's table which one a roster row is on."""
+    policy = default_policy()
+    assert policy.ladder("CS grades") is policy.ladder("cs_grade") is policy.ladder("ＣＳ ＧＲＡＤＥＳ ")
+    assert policy.role("Customer representative") is policy.role("cs_rep")
+    data = raw()
+    data["ladders"][1]["name_en"] = "cs_grade"  # cs_rep's English name, cs_grade's id
+    data["ladders"][3]["name_en"] = "技术支持"  # reviewer's, tech_support's name
+    assert [p.en for p in problems_of(data)] == [
+        "'cs_grade' names both ladder cs_grade and ladder cs_rep (by id, name or English name)",
+        "'技术支持' names both ladder tech_support and ladder reviewer (by id, name or English name)"]
+
+
 def test_unreadable_numbers_are_named_not_crashed():
     data = copy.deepcopy(raw())
     data["roles"][0]["items"][1]["weight"] = "二十"

@@ -86,12 +86,14 @@ def test_an_empty_ladders_table_is_said():
 def test_rows_naming_a_role_ladder_or_rung_no_table_has_are_named_and_a_ladder_typed_by_its_name_is_read():
     """A KPI item of role cs_repp, a move from 高级VIP客户经里: the code before left such a row
     out, the role's weights short (said as a sum) or the move gone (said nowhere). A rung's
-    ladder typed by its Chinese name, in Traditional characters, is that ladder: the code before
-    left the rung out."""
+    ladder typed by its Chinese name, in Traditional characters, or by its English name, is that
+    ladder: the code before left the rung out."""
     cells = [list(r) for r in policy_sheet.rows(default_data())]
     for row in cells:
         if row[:2] == ["cs_grade", "中级客服"]:
             row[0] = "客服職級"
+        elif row[:2] == ["cs_grade", "高级客服"]:
+            row[0] = "CS Grades"  # its English name, as an English workbook shows it
     assert policy_sheet.read_policy(cells) == default_policy()
     for row in cells:
         if row[:3] == ["vip", "高级VIP客户经理", "培训导师"]:

@@ -17,7 +17,7 @@ from workbook.sheets import month, style
 from workbook.file_book import FileBook
 from xlfuncs import book, schema, values
 from xlfuncs.policy import default_policy
-from workbooks import without_templates
+from workbooks import recalculated_by_libreoffice
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "templates"
@@ -188,14 +188,12 @@ def test_the_dashboard_counts_the_closed_month_in_libreoffice(tmp_path):
     the close stores values it would otherwise show), the month typed into B2 as a day of it
     (every count was 0), A3's count of the month's records, and its five native charts."""
     path = closed_october(tmp_path)
-    wb = openpyxl.load_workbook(path)
-    without_templates(wb)
-    wb.calculation.fullCalcOnLoad = True
-    wb["看板"]["B2"] = dt.datetime(2026, 10, 15)  # HR looks back, typing a day of the month: it shows 2026-10
-    wb.save(path)
-    libreoffice.convert([path], "xlsx", tmp_path / "out")
+
+    def look_back(wb):  # HR looks back, typing a day of the month: it shows 2026-10
+        wb["看板"]["B2"] = dt.datetime(2026, 10, 15)
+    saved = recalculated_by_libreoffice(path, tmp_path / "out", look_back)
     assert len(openpyxl.load_workbook(path)["看板"]._charts) == 5
-    shown = openpyxl.load_workbook(tmp_path / "out" / path.name, data_only=True, read_only=True)["看板"]
+    shown = openpyxl.load_workbook(saved, data_only=True, read_only=True)["看板"]
     assert_dashboard_worked_by_hand(shown)
 
 
@@ -263,13 +261,8 @@ def test_names_a_count_would_read_as_patterns_are_counted_as_they_are_by_the_clo
 @libreoffice.NEEDED
 def test_names_a_count_would_read_as_patterns_are_counted_as_they_are_by_libreoffice(tmp_path):
     """The same counts as LibreOffice computes them, asked to recalculate every formula."""
-    path = names_counting_reads_more_into(tmp_path)
-    wb = openpyxl.load_workbook(path)
-    without_templates(wb)
-    wb.calculation.fullCalcOnLoad = True
-    wb.save(path)
-    libreoffice.convert([path], "xlsx", tmp_path / "out")
-    assert_counted_as_named(openpyxl.load_workbook(tmp_path / "out" / path.name, data_only=True, read_only=True)["看板"])
+    saved = recalculated_by_libreoffice(names_counting_reads_more_into(tmp_path), tmp_path / "out")
+    assert_counted_as_named(openpyxl.load_workbook(saved, data_only=True, read_only=True)["看板"])
 
 
 def test_a_day_typed_into_the_dashboards_month_counts_that_month(tmp_path):

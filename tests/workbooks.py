@@ -93,6 +93,20 @@ def without_templates(wb) -> None:
         wb.remove(ws)
 
 
+def recalculated_by_libreoffice(path, folder, change=lambda wb: None):
+    """The copy LibreOffice saves into `folder` of the workbook at `path`, asked to recalculate
+    every formula on opening (it shows the values stored otherwise), without its ladder templates;
+    `change(wb)` made first."""
+    import libreoffice
+    wb = openpyxl.load_workbook(path)
+    without_templates(wb)
+    wb.calculation.fullCalcOnLoad = True
+    change(wb)
+    wb.save(path)
+    libreoffice.convert([path], "xlsx", folder)
+    return folder / path.name
+
+
 def without_english_name(path, english: str) -> None:
     """The English workbook at `path` with its policy sheet's English name `english` (a ladder's
     or a level's) left blank, as the policy allows."""

@@ -130,16 +130,16 @@ def typed_in(roster: pd.DataFrame, records: pd.DataFrame, lang: str, policy: Pol
              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The sample (in the words `department` and `decide` use) as HR picks it from the
     dropdowns of a workbook in `lang` (`sheets.tables.dropdown_lists`): in an English one the
-    levels by their English names, yes/no as Yes/No, decisions as Promotion/Demotion; ladders
-    by the policy's names in every workbook."""
+    ladders and levels by their English names, yes/no as Yes/No, decisions as Promotion/Demotion."""
     if lang != "en":
         return roster, records
     policy = policy or default_policy()
     names = Names(lang)
-    words = {"是": names.yes_no(True), "否": names.yes_no(False), **{zh: en for zh, en in (PROMOTION, DEMOTION)},
-             **names.levels(policy)}
+    yes_no = {"是": names.yes_no(True), "否": names.yes_no(False)}
+    flags = ("gm_approval", "recommended", "exam_passed", "serious_error", "own_computer")
+    words = {"ladder": {ld.name: ld.called(lang) for ld in policy.ladders}, "level": names.levels(policy),
+             "decision": dict((PROMOTION, DEMOTION)), **dict.fromkeys(flags, yes_no)}
 
-    def said(frame, columns):
-        return frame.assign(**{c: frame[c].map(lambda v: words.get(v, v)) for c in columns if c in frame})
-    return (said(roster, ("level", "gm_approval", "recommended", "exam_passed")),
-            said(records, ("serious_error", "own_computer", "decision")))
+    def said(frame):  # each column by its own words: 客服主管 is a ladder and a level
+        return frame.assign(**{c: frame[c].map(lambda v: words[c].get(v, v)) for c in words if c in frame})
+    return said(roster), said(records)

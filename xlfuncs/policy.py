@@ -153,11 +153,11 @@ class Policy:
         return policy
 
     def role(self, key) -> Role | None:
-        """A role by id or Chinese name, as HR may type it (any case, full-width)."""
+        """A role by id, Chinese or English name, as HR may type it (any case, full-width)."""
         return _find(self.roles, key)
 
     def ladder(self, key) -> Ladder | None:
-        """A ladder by id or Chinese name."""
+        """A ladder by id, Chinese or English name."""
         return _find(self.ladders, key)
 
     def metric(self, metric_id: str) -> Metric:
@@ -192,10 +192,13 @@ def default_policy() -> Policy:
 
 
 def _find(entries, key):
+    """The entry `key` names by its id, its name or its English name (the words an English
+    workbook shows: CS grades), in that order where two could answer."""
     if not isinstance(key, str):
         return None
     key = values.fold(key)
-    return next((e for e in entries if key in (values.fold(e.id), values.fold(e.name))), None)
+    return next((e for attr in ("id", "name", "name_en") for e in entries if values.fold(getattr(e, attr)) == key),
+                None)
 
 
 class _Reader:
@@ -367,6 +370,13 @@ def check(policy: Policy) -> list[Problem]:
                     fail(f"{zh}的{'编号' if attr == 'id' else '名称'}「{key}」重复",
                          f"Duplicate {en} {attr} '{key}'")
                 seen.add(key)
+        named = {}  # each way an entry may be typed (`_find`) → the entry: none may name two
+        for entry in entries:
+            for text in (entry.id, entry.name, entry.name_en):
+                first = named.setdefault(values.fold(text), entry)
+                if first is not entry and first.id != entry.id and first.name != entry.name:  # (said above)
+                    fail(f"「{text}」同时是{zh} {first.id} 与 {entry.id} 的编号或名称",
+                         f"'{text}' names both {en} {first.id} and {en} {entry.id} (by id, name or English name)")
 
     metric_ids = {m.id for m in policy.metrics}
     for m in policy.metrics:

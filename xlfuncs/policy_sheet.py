@@ -197,9 +197,11 @@ def _grouped(rows: list[dict], key: str, at, unplaced: list[Problem], said) -> d
 
 
 def _finder(entries: list[dict]):
-    """Where in `entries` (the roles, the ladders) the one another table names is: by its id or
-    its name, as HR may type either (any case, full-width, Traditional); None where none is."""
-    at = {values.fold(str(e[key])): i for key in ("name", "id") for i, e in enumerate(entries) if key in e}
+    """Where in `entries` (the roles, the ladders) the one another table names is: by its id, its
+    name or its English name, as HR may type any (any case, full-width, Traditional), in that order
+    where two could answer (`Policy.ladder`); None where none is."""
+    at = {values.fold(str(e[key])): i for key in ("name_en", "name", "id") for i, e in enumerate(entries)
+          if e.get(key) not in (None, "")}
     return lambda text: at.get(values.fold(str(text)))
 
 

@@ -159,12 +159,12 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
 
 def _spellings(ladder, rung) -> list[tuple[str, str]]:
     """The (ladder, level) texts a rung's headcount counts: the ways the rules read them as the
-    policy writes them (a ladder by name or id, a level by either of its names; apply-moves
-    writes an English workbook's levels in English), each once as COUNTIFS compares text,
+    policy writes them (a ladder by name, id or English name, a level by either of its names: an
+    English workbook's dropdowns offer the English ones), each once as COUNTIFS compares text,
     without case."""
     def distinct(*texts):
         return list({t.casefold(): t for t in texts if t}.values())
-    return [(a, b) for a in distinct(ladder.name, ladder.id) for b in distinct(rung.name, rung.name_en)]
+    return [(a, b) for a in distinct(ladder.name, ladder.id, ladder.name_en) for b in distinct(rung.name, rung.name_en)]
 
 
 def _headcount(ladder_column: str, ladder, level_column: str, rung) -> str:

@@ -37,13 +37,13 @@ RECORD_FORMATS = {"month": MONTH, "serious_error": "YesNo", "own_computer": "Yes
 
 def dropdown_lists(policy: Policy, lang: str = "zh") -> dict[str, list[str]]:
     """Each dropdown list (its defined name → its items): the policy's ladder, level and
-    outcome names, yes/no and the decisions. A workbook in English offers the levels, yes/no
-    and decisions in the words the month end writes there (Senior CS, No, Promotion), which its
-    readers read as they read the Chinese; ladders and outcomes are the policy's names in every
-    language (the rules and the dashboard know a ladder by its id or that name)."""
+    outcome names, yes/no and the decisions. A workbook in English offers the ladders, levels,
+    yes/no and decisions in its own words, those the month end writes there (CS grades, Senior
+    CS, No, Promotion), which its readers and the dashboard read as they read the Chinese;
+    outcomes are the policy's names in every language (the dashboard counts History's by them)."""
     names = Names(lang)
     return {
-        "LadderNames": [ld.name for ld in policy.ladders],
+        "LadderNames": [ld.called(lang) for ld in policy.ladders],
         "LevelNames": list(dict.fromkeys(r.called(lang) for ld in policy.ladders for r in ld.rungs)),
         "YesNo": [names.yes_no(True), names.yes_no(False)],
         "Outcomes": [b.outcome for b in policy.bands] + [policy.dismissal.name],

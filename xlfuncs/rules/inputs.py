@@ -80,10 +80,10 @@ def read_people(roster: pd.DataFrame, policy: Policy, problems: list[Problem]) -
     at = roster["sheet_row"].to_numpy(object)
     for i in np.flatnonzero(pd.isna(ladder) & pd.notna(raw_ladder)):
         emp, names = roster.index[i], "、".join(ld.name for ld in policy.ladders)
-        ids = ", ".join(ld.id for ld in policy.ladders)
+        names_en = ", ".join(ld.name_en for ld in policy.ladders)
         at_zh, at_en = schema.where(schema.ROSTER, at[i], emp)
         p = Problem(f"{at_zh}：未知序列「{raw_ladder[i]}」（可选：{names}）",
-                    f"{at_en}: unknown ladder '{raw_ladder[i]}' (one of {ids})", emp)
+                    f"{at_en}: unknown ladder '{raw_ladder[i]}' (one of {names_en})", emp)
         problems.append(p)
         problem[i] = p
     for i in np.flatnonzero(pd.notna(ladder) & (row < 0) & pd.notna(raw_level)):
