@@ -374,7 +374,7 @@ def check(policy: Policy) -> list[Problem]:
         for entry in entries:
             for text in (entry.id, entry.name, entry.name_en):
                 first = named.setdefault(values.fold(text), entry)
-                if first is not entry and first.id != entry.id and first.name != entry.name:  # (said above)
+                if first is not entry and first.id != entry.id and first.name != entry.name:  # (else: a duplicate, above)
                     fail(f"「{text}」同时是{zh} {first.id} 与 {entry.id} 的编号或名称",
                          f"'{text}' names both {en} {first.id} and {en} {entry.id} (by id, name or English name)")
 
