@@ -186,11 +186,13 @@ def assert_dashboard_worked_by_hand(ws):
 def test_the_dashboard_counts_the_closed_month_in_libreoffice(tmp_path):
     """The dashboard's formulas as LibreOffice computes them (asked to recalculate every formula:
     the close stores values it would otherwise show), the month typed into B2 as a day of it
-    (every count was 0), A3's count of the month's records, and its five native charts."""
+    (every count was 0), A3's count of the month's records, a ladder typed by its English name
+    (not counted before), and its five native charts."""
     path = closed_october(tmp_path)
 
     def look_back(wb):  # HR looks back, typing a day of the month: it shows 2026-10
         wb["看板"]["B2"] = dt.datetime(2026, 10, 15)
+        wb["员工名册"]["C3"] = "CS grades"  # 1002's ladder, as an English workbook names it
     saved = recalculated_by_libreoffice(path, tmp_path / "out", look_back)
     assert len(openpyxl.load_workbook(path)["看板"]._charts) == 5
     shown = openpyxl.load_workbook(saved, data_only=True, read_only=True)["看板"]
