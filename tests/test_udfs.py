@@ -197,6 +197,7 @@ SCORES = [90, 80, 70, 60, 100]  # 0.2×90 + 0.2×80 + 0.25×70 + 0.25×60 + 0.1�
 def test_kpi_score_for_a_role_or_a_row_of_weights():
     assert shown(udfs.KPI_SCORE, row(*SCORES), "客户代表") == 76.5
     assert shown(udfs.KPI_SCORE, row(*SCORES), cell("cs_rep")) == 76.5
+    assert shown(udfs.KPI_SCORE, row(*SCORES), "Customer representative") == 76.5  # as an English workbook names it
     block = Cells(SCORES, [100] * 5, [None] * 5)
     assert shown(udfs.KPI_SCORE, block, "cs_rep", height=3) == [[76.5], [100.0], [""]]
     assert shown(udfs.KPI_SCORE, row(90, 50), [0.6, 0.4]) == 74.0  # =KPI_SCORE(C2:D2,{0.6,0.4})
@@ -240,6 +241,14 @@ def test_kpi_score_of_a_role_with_a_single_item():
 ])
 def test_kpi_score_refuses_what_it_cannot_score(scores, role, message):
     assert shown(udfs.KPI_SCORE, scores, role).startswith(message)
+
+
+def test_an_unknown_role_is_said_with_the_roles_to_choose_in_both_languages():
+    said = shown(udfs.KPI_SCORE, row(90, 80), "销售")
+    assert "可选：cs_rep（客户代表）、tech_support（技术支持）" in said
+    assert said.endswith("| unknown role '销售' (one of cs_rep (Customer representative), tech_support (Technical "
+                         "support), tech_lead (Technical support lead), reviewer (Content reviewer), supervisor "
+                         "(Supervisor))")
 
 
 def test_kpi_score_per_row_role_and_columns_found_by_their_headers():

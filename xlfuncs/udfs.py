@@ -244,14 +244,15 @@ def _given_weights(cells: list, policy: Policy):
 
 
 def _role_weights(policy: Policy, key):
-    """(item names, weights as fractions) of a role, named by id, Chinese name or a rung's name."""
+    """(item names, weights as fractions) of a role, named by id, Chinese or English name, or a rung's name."""
     found = policy.role(key) if isinstance(key, str) else None
     if found is None and isinstance(key, str):
         rung = next((ld.rungs[i] for ld in policy.ladders if (i := ld.rung_index(key)) is not None), None)
         found = policy.role(rung.role) if rung else None
     if found is None:
         known = "、".join(f"{r.id}（{r.name}）" for r in policy.roles if r.items)
-        return CellError("#N/A", f"未知角色「{key}」，可选：{known}", f"unknown role '{key}'")
+        known_en = ", ".join(f"{r.id} ({r.name_en})" for r in policy.roles if r.items)
+        return CellError("#N/A", f"未知角色「{key}」，可选：{known}", f"unknown role '{key}' (one of {known_en})")
     if not found.items:
         return CellError("#N/A", f"角色「{found.name}」没有考核项", f"role '{found.id}' has no KPI items")
     return [i.name for i in found.items], item_weights(found), metric_bounds(policy, found)
