@@ -88,7 +88,6 @@ def test_demo_does_the_month_end_round(capsys, tmp_path):
     levels = {r[0]: r[3] for r in wb["员工名册"].iter_rows(min_row=2, values_only=True)}
     assert all(levels[r[1]] == r[3] for r in log)
     assert "2026-11 客户代表" in wb.sheetnames and "2026-10 客户代表" not in wb.sheetnames
-    assert off_their_lists(path) == []  # what HR picks and what the month end writes agree
 
 
 def test_demo_in_english(capsys, tmp_path):
