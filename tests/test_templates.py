@@ -190,10 +190,10 @@ def test_the_dashboard_counts_the_closed_month_in_libreoffice(tmp_path):
     (not counted before), and its five native charts."""
     path = closed_october(tmp_path)
 
-    def look_back(wb):  # HR looks back, typing a day of the month: it shows 2026-10
-        wb["看板"]["B2"] = dt.datetime(2026, 10, 15)
+    def typed_by_hr(wb):
+        wb["看板"]["B2"] = dt.datetime(2026, 10, 15)  # looking back, a day of the month: it shows 2026-10
         wb["员工名册"]["C3"] = "CS grades"  # 1002's ladder, as an English workbook names it
-    saved = recalculated_by_libreoffice(path, tmp_path / "out", look_back)
+    saved = recalculated_by_libreoffice(path, tmp_path / "out", typed_by_hr)
     assert len(openpyxl.load_workbook(path)["看板"]._charts) == 5
     shown = openpyxl.load_workbook(saved, data_only=True, read_only=True)["看板"]
     assert_dashboard_worked_by_hand(shown)
