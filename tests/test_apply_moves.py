@@ -179,6 +179,24 @@ def test_a_level_the_policy_gives_no_english_name_is_written_by_its_chinese_one(
     assert [m["To level"] for m in rows(wb["Moves"])] == ["中级客服"]
 
 
+def test_a_level_named_alike_on_two_ladders_is_written_by_its_own_ladders_english_name(tmp_path):
+    """The VIP ladder's first rung renamed 中级客服, in English VIP intermediate, as HR may: the
+    English names were looked up by the Chinese name alone, the VIP ladder's (the later) won, and
+    the promotion to the CS grades' 中级客服 wrote VIP intermediate into the roster, a level the
+    CS grades do not have (the next review said so)."""
+    path = closed_in(tmp_path, "en")
+    wb = openpyxl.load_workbook(path)
+    (row,) = [row for row in wb["Policy"].iter_rows() if [c.value for c in row[:3]] == ["vip", "客服助理", "CS assistant"]]
+    row[1].value, row[2].value = "中级客服", "VIP intermediate"
+    wb.save(path)
+    plan, _ = apply_moves.apply_file(path)
+    assert plan.problems == []
+    wb = openpyxl.load_workbook(path, read_only=True)
+    assert [person["Level"] for person in rows(wb["Roster"])] == ["Intermediate CS"]
+    assert [(m["From level"], m["To level"]) for m in rows(wb["Moves"])] == [("Junior CS", "Intermediate CS")]
+    assert apply_moves.apply_file(path)[0].problems == []  # the roster read back: the level is the ladder's
+
+
 def test_decisions_applied_after_a_later_month_closed_say_that_months_review_is_as_before(tmp_path):
     """October's promotion applied only after November was closed: it takes effect from
     November, whose History rows and review keep the level before it. Applied, and said (the

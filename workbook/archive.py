@@ -86,7 +86,8 @@ def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.D
     shown = {c: review.worded(c, out.lang).loc[t.index] for c in REVIEW_COLUMNS}  # reasons in the workbook's words
     levels = names.levels(policy)  # names, not ids, as the workbook writes them
     shown.update({"ladder": t["ladder"].map(names.ladders(policy)),
-                  **{c: t[c].map(lambda v: levels.get(v, v)) for c in ("level", "next_level")}})
+                  **{c: pd.Series([levels.get((ladder, v), v) for ladder, v in zip(t["ladder"], t[c])], t.index)
+                     for c in ("level", "next_level")}})
     columns = [[id_cell(emp) for emp in t.index]] + [[_plain(v, names) for v in shown[c].tolist()]
                                                       for c in REVIEW_COLUMNS]
     body = [list(row) for row in zip(*columns)]

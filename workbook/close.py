@@ -468,7 +468,7 @@ def _training(out: Plan, source: book.Source, names: list[str], review: Review) 
     ladders, levels = words.ladders(out.policy), words.levels(out.policy)
     out.training_rows, _ = aligned([
         {"month": month, "employee": id_cell(emp), "name": name, "ladder": ladders[ladder],
-         "level": levels.get(level, level), "reasons": why}
+         "level": levels.get((ladder, level), level), "reasons": why}
         for emp, name, ladder, level, why in zip(t.index, t["name"], t["ladder"], t["level"], reasons)],
         {key: pos for pos, key in mapping.items()})
 

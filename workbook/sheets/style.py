@@ -87,10 +87,11 @@ class Names:
     def header(self, zh: str, en: str) -> str:
         return f"{en}\n{zh}" if self.lang == "en" else f"{self.chinese(zh)}\n{en}"
 
-    def levels(self, policy: Policy) -> dict[str, str]:
-        """Each level (by the policy's name) as the workbook writes it (`Named.called`): Junior
-        CS for 初级客服 in an English one."""
-        return {r.name: r.called(self.lang) for ld in policy.ladders for r in ld.rungs}
+    def levels(self, policy: Policy) -> dict[tuple[str, str], str]:
+        """Each level (by its ladder's id and the policy's name) as the workbook writes it
+        (`Named.called`): Junior CS for cs_grade's 初级客服 in an English one. By the ladder too:
+        two ladders may name a rung alike (客服主管) and give it English names of their own."""
+        return {(ld.id, r.name): r.called(self.lang) for ld in policy.ladders for r in ld.rungs}
 
     def ladders(self, policy: Policy) -> dict[str, str]:
         """Each ladder (by its id) as the workbook writes its name (`Named.called`)."""
