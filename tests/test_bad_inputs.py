@@ -185,6 +185,14 @@ def test_a_month_sheet_level_that_is_not_the_rosters_stops_the_close(tmp_path):
     folder.mkdir()
     assert close.close_file(_edited(folder, typed("Standard rep, intermediate"))).plan.problems == []
 
+    def alike(wb):  # the VIP ladder's first rung named 初级客服 too, in English VIP junior
+        (row,) = [row for row in wb["政策"].iter_rows() if [c.value for c in row[:2]] == ["vip", "客服助理"]]
+        row[1].value, row[2].value = "初级客服", "VIP junior"
+        wb["2026-10 客服职级"]["C3"] = "Junior CS"  # 1002, 初级客服 of the CS grades on the roster
+    folder = tmp_path / "alike"
+    folder.mkdir()
+    assert close.close_file(_edited(folder, alike)).plan.problems == []  # was: 'Junior CS' is not the roster's
+
 
 def test_a_total_typed_under_a_month_sheets_records_is_said_as_no_id_not_as_someone_to_add(tmp_path):
     """合计 in the id column under the records, with a SUM beside it, as HR totals a sheet: the

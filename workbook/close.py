@@ -303,10 +303,16 @@ def _reading_closed(source: book.Source, names: list[str], closed: list[str], hi
 
 def _levels_as_on_roster(source: book.Source, sheets: list[str], roster: pd.DataFrame, policy: Policy) -> list[Problem]:
     """Each month-sheet row's 职级 is the roster's: the sheet's KPI_SCORE weighs the items by the
-    sheet's level, the review by the roster's, and one fact is not let to have two values."""
-    rung = {values.fold(name): (ld.id, i) for ld in policy.ladders for i, r in enumerate(ld.rungs)
-            for name in (r.name, r.name_en)}
-    on_roster = dict(zip(roster["employee"], roster["level"]))
+    sheet's level, the review by the roster's, and one fact is not let to have two values. The
+    same rung of the person's ladder by either of its names is the same level (two ladders may
+    name a rung alike and give it English names of their own)."""
+    ladders = {text: policy.ladder(text) for text in set(roster["ladder"].tolist())}
+    on_roster = {emp: (ladders.get(ladder), level) for emp, ladder, level in
+                 zip(roster["employee"], roster["ladder"], roster["level"])}
+
+    def same(typed, listed, ladder) -> bool:
+        at = ladder.rung_index(typed) if ladder is not None else None
+        return at == ladder.rung_index(listed) if at is not None else values.fold(typed) == values.fold(listed)
     level = schema.ROSTER.field("level")
     out = []
     for name in sheets:
@@ -322,9 +328,8 @@ def _levels_as_on_roster(source: book.Source, sheets: list[str], roster: pd.Data
             emp = values.employee_id(row[who]) if who < len(row) else None
             if at is None or emp in (None, values.INVALID) or emp not in on_roster:
                 continue
-            typed, listed = (row[at] if at < len(row) else None), on_roster[emp]
-            if values.is_blank(typed) or rung.get(values.fold(typed), values.fold(typed)) != rung.get(
-                    values.fold(listed), values.fold(listed)):
+            (ladder, listed), typed = on_roster[emp], (row[at] if at < len(row) else None)
+            if values.is_blank(typed) or not same(typed, listed, ladder):
                 at_zh, at_en = schema.where(schema.RECORDS, (name, r), emp)
                 out.append(Problem(f"{at_zh}：「{level.zh}」「{typed or ''}」与员工名册的「{listed}」不一致，请改成一致",
                                    f"{at_en}: '{level.en}' '{typed or ''}' is not the roster's '{listed}'; make them "
