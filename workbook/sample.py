@@ -137,12 +137,12 @@ def typed_in(roster: pd.DataFrame, records: pd.DataFrame, lang: str, policy: Pol
     names = Names(lang)
     yes_no = {"是": names.yes_no(True), "否": names.yes_no(False)}
     flags = ("gm_approval", "recommended", "exam_passed", "serious_error", "own_computer")
-    words = {"ladder": {ld.name: ld.called(lang) for ld in policy.ladders},
-             "decision": dict((PROMOTION, DEMOTION)), **dict.fromkeys(flags, yes_no)}
-    levels = names.levels(policy)
-    ladders = [policy.ladder(name).id for name in roster["ladder"]]
+    words = {"decision": dict((PROMOTION, DEMOTION)), **dict.fromkeys(flags, yes_no)}
+    ladders, levels = names.ladders(policy), names.levels(policy)  # as the month end writes them
+    ids = [policy.ladder(name).id for name in roster["ladder"]]
 
-    def said(frame):  # each column by its own words: 客服主管 is a ladder and a level
+    def said(frame):
         return frame.assign(**{c: frame[c].map(lambda v: words[c].get(v, v)) for c in words if c in frame})
-    roster = said(roster).assign(level=[levels.get(key, key[1]) for key in zip(ladders, roster["level"])])
+    roster = said(roster).assign(ladder=[ladders[i] for i in ids],
+                                 level=[levels[i, level] for i, level in zip(ids, roster["level"])])
     return roster, said(records)

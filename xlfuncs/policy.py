@@ -191,14 +191,17 @@ def default_policy() -> Policy:
     return Policy.from_dict(default_data())
 
 
+# How HR may type a ladder or a role: by its id, its name or its English name (the words an English
+# workbook shows: CS grades), the first of them answering where two could
+NAMED_BY = ("id", "name", "name_en")
+
+
 def _find(entries, key):
-    """The entry `key` names by its id, its name or its English name (the words an English
-    workbook shows: CS grades), in that order where two could answer."""
+    """The entry `key` names (`NAMED_BY`)."""
     if not isinstance(key, str):
         return None
     key = values.fold(key)
-    return next((e for attr in ("id", "name", "name_en") for e in entries if values.fold(getattr(e, attr)) == key),
-                None)
+    return next((e for attr in NAMED_BY for e in entries if values.fold(getattr(e, attr)) == key), None)
 
 
 class _Reader:
@@ -370,11 +373,11 @@ def check(policy: Policy) -> list[Problem]:
                     fail(f"{zh}的{'编号' if attr == 'id' else '名称'}「{key}」重复",
                          f"Duplicate {en} {attr} '{key}'")
                 seen.add(key)
-        named = {}  # each way an entry may be typed (`_find`) → the entry: none may name two
+        named = {}  # each way an entry may be typed (`NAMED_BY`) → the entry: none may name two
         for entry in entries:
-            for text in (entry.id, entry.name, entry.name_en):
+            for text in (getattr(entry, attr) for attr in NAMED_BY):
                 first = named.setdefault(values.fold(text), entry)
-                if first is not entry and first.id != entry.id and first.name != entry.name:  # (else: a duplicate, above)
+                if first is not entry and first.id != entry.id and first.name != entry.name:  # (else said above)
                     fail(f"「{text}」同时是{zh} {first.id} 与 {entry.id} 的编号或名称",
                          f"'{text}' names both {en} {first.id} and {en} {entry.id} (by id, name or English name)")
 

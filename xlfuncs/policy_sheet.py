@@ -10,7 +10,7 @@ from __future__ import annotations
 
 
 from . import values
-from .policy import Policy
+from .policy import NAMED_BY, Policy
 from .problems import PolicyError, Problem
 
 SHEET = ("政策", "Policy")
@@ -197,11 +197,10 @@ def _grouped(rows: list[dict], key: str, at, unplaced: list[Problem], said) -> d
 
 
 def _finder(entries: list[dict]):
-    """Where in `entries` (the roles, the ladders) the one another table names is: by its id, its
-    name or its English name, as HR may type any (any case, full-width, Traditional), in that order
-    where two could answer (`Policy.ladder`); None where none is."""
-    at = {values.fold(str(e[key])): i for key in ("name_en", "name", "id") for i, e in enumerate(entries)
-          if e.get(key) not in (None, "")}
+    """Where in `entries` (the roles, the ladders) the one another table names is, as HR may
+    type it (`NAMED_BY`; any case, full-width, Traditional); None where none is."""
+    at = {values.fold(str(e[key])): i for key in reversed(NAMED_BY) for i, e in enumerate(entries)
+          if e.get(key) not in (None, "")}  # (the first of NAMED_BY written last: it answers)
     return lambda text: at.get(values.fold(str(text)))
 
 

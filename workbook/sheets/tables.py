@@ -43,8 +43,8 @@ def dropdown_lists(policy: Policy, lang: str = "zh") -> dict[str, list[str]]:
     outcomes are the policy's names in every language (the dashboard counts History's by them)."""
     names = Names(lang)
     return {
-        "LadderNames": [ld.called(lang) for ld in policy.ladders],
-        "LevelNames": list(dict.fromkeys(r.called(lang) for ld in policy.ladders for r in ld.rungs)),
+        "LadderNames": list(names.ladders(policy).values()),
+        "LevelNames": list(dict.fromkeys(names.levels(policy).values())),
         "YesNo": [names.yes_no(True), names.yes_no(False)],
         "Outcomes": [b.outcome for b in policy.bands] + [policy.dismissal.name],
         "Decisions": [names.pick(*kind) for kind in moves.KINDS],
