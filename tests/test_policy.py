@@ -127,6 +127,21 @@ def test_a_ladder_is_found_by_its_english_name_and_no_name_may_be_another_ladder
         "'技术支持' names both ladder tech_support and ladder reviewer (by id, name or English name)"]
 
 
+def test_no_name_of_an_outcome_may_be_another_outcomes():
+    """HR's override is read by either name of an outcome (`Policy.outcome`): one outcome's English
+    name that is another's name, or the dismissal named as a band, would leave it to the order of
+    the bands which outcome an override gives."""
+    data = raw()
+    data["bands"][1]["outcome_en"] = "晋升"  # 保持's English name, 晋升's name
+    data["dismissal"]["name"] = "降级"  # the name of a band
+    assert [p.en for p in problems_of(data)] == [
+        "'晋升' names both outcome 'Promote' and outcome '晋升' (by name or English name)",
+        "'降级' names both outcome 'Demote' and outcome 'Advise resignation review' (by name or English name)"]
+    data = raw()
+    data["bands"][2]["outcome_en"] = ""  # an outcome without an English name is read by its name alone
+    assert Policy.from_dict(data).outcome("降級") == "降级"
+
+
 def test_unreadable_numbers_are_named_not_crashed():
     data = copy.deepcopy(raw())
     data["roles"][0]["items"][1]["weight"] = "二十"

@@ -57,11 +57,28 @@ def test_hr_override_wins_and_is_recorded(one):
     assert row.demotion_due is False
 
 
+@pytest.mark.parametrize("typed", ["保持", "Stay", " ｓｔａｙ", "保持 "])
+def test_an_override_is_read_as_hr_may_type_an_outcome(one, typed):
+    """By either of its names, in any case, full-width or Traditional, as a ladder or a level is:
+    an English workbook names its outcomes in English (Stay). The code before took only 保持."""
+    row = one(person(**REP), history("1001", [40, 40, 40], override=["", "", typed]))
+    assert row.outcome == "保持" and row.overridden and row.outcome_move == 0 and row.problem is None
+
+
+def test_an_override_in_traditional_is_read_in_a_simplified_policy(one):
+    """劝退评估 typed as a Traditional workbook's dropdown offers it, 勸退評估."""
+    row = one(person(**REP), history("1001", [80, 80, 80], override=["", "", "勸退評估"]))
+    assert row.outcome == "劝退评估" and row.outcome_move == -1 and row.overridden
+
+
 def test_an_override_that_is_no_outcome_is_a_problem_and_gives_no_verdict():
     result = review(person(**REP), history("1001", [40, 40, 40], override="升职"))
     row = result.table.loc["1001"]
     assert row.outcome == "" and row.demotion_due is None  # not the computed 降级并试用 either
-    assert "「部门审核结果」「升职」不是评审结果" in row.problem.zh and row.problem in result.problems
+    assert "「部门审核结果」「升职」不是评审结果（可选：晋升、保持、降级、降级并试用、劝退评估）" in row.problem.zh
+    assert row.problem.en.endswith("'Review override' '升职' is not an outcome (one of Promote, Stay, Demote, Demote "
+                                   "with probation, Advise resignation review)")
+    assert row.problem in result.problems
 
 
 def test_top_and_bottom_rungs_say_the_level_stays(one):

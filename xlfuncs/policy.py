@@ -160,6 +160,19 @@ class Policy:
         """A ladder by id, Chinese or English name."""
         return _find(self.ladders, key)
 
+    def outcomes(self) -> list[tuple[str, str]]:
+        """Every outcome a review can give, (name, English name): the bands' and the dismissal's."""
+        return [(b.outcome, b.outcome_en or b.outcome) for b in self.bands] + [
+            (self.dismissal.name, self.dismissal.name_en)]
+
+    def outcome(self, key) -> str | None:
+        """The name of the outcome `key` names, typed as HR may type it (either name, any case,
+        full-width, Traditional): HR's override of a review."""
+        if not isinstance(key, str):
+            return None
+        key = values.fold(key)
+        return next((names[0] for at in (0, 1) for names in self.outcomes() if values.fold(names[at]) == key), None)
+
     def metric(self, metric_id: str) -> Metric:
         return next(m for m in self.metrics if m.id == metric_id)
 
@@ -405,6 +418,14 @@ def check(policy: Policy) -> list[Problem]:
             fail(f"角色 {role.id}：考核项「{dup}」重复", f"Role {role.id}: duplicate item '{dup}'")
 
     _check_bands(policy.bands, fail)
+    outcomes, named = policy.outcomes(), {}  # each way an outcome may be typed (`outcome`): none may name two
+    for i, (name, name_en) in enumerate(outcomes):
+        for text in (name, name_en):
+            first = named.setdefault(values.fold(text), i)
+            if first != i and (outcomes[first][0] != name or i == len(outcomes) - 1):  # (else said above)
+                fail(f"「{text}」同时是评审结果「{outcomes[first][0]}」与「{name}」的名称",
+                     f"'{text}' names both outcome '{outcomes[first][1]}' and outcome '{name_en}' (by name or "
+                     f"English name)")
 
     if not policy.ladders:  # everyone's ladder would be unknown
         fail("没有序列：序列表是空的", "There are no ladders: the ladders table is empty")

@@ -119,7 +119,7 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
           names.pick("各职级人数 | Headcount per rung", "Headcount per rung | 各职级人数"))
 
     reviewed = [ld for ld in ladders if any(policy.role(r.role).cycle_months for r in ld.rungs)]
-    outcomes = [b.outcome for b in policy.bands] + [policy.dismissal.name]
+    outcomes = [name for name, _ in policy.outcomes()]
     block(names.pick("评审结果（历史记录，B2 月份）", "Review outcomes (History, month in B2)"),
           [names.header("序列", "Ladder")] + outcomes,
           [[ld.name] + [in_month(f"COUNTIFS({this(ld)},{outcome},{equal_to(o)})") for o in outcomes]

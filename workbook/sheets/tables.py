@@ -46,7 +46,7 @@ def dropdown_lists(policy: Policy, lang: str = "zh") -> dict[str, list[str]]:
         "LadderNames": list(names.ladders(policy).values()),
         "LevelNames": list(dict.fromkeys(names.levels(policy).values())),
         "YesNo": [names.yes_no(True), names.yes_no(False)],
-        "Outcomes": [b.outcome for b in policy.bands] + [policy.dismissal.name],
+        "Outcomes": [name for name, _ in policy.outcomes()],
         "Decisions": [names.pick(*kind) for kind in moves.KINDS],
     }
 

@@ -232,15 +232,16 @@ def read_history(records: pd.DataFrame, found: Found, people: pd.DataFrame,
     now = np.flatnonzero(age == 0)
     this, more = schema.clean(schema.RECORDS, records, keys=THIS_MONTH, rows=rows[now], ids=ids)
     unreadable += more
-    outcomes = [b.outcome for b in policy.bands] + [policy.dismissal.name]
     f = schema.RECORDS.field("override")
-    for at, given in this["override"].dropna().items():
-        if given not in outcomes:
+    for at, given in this["override"].dropna().items():  # an outcome, as HR may type it: read as the policy names it
+        this.at[at, "override"] = policy.outcome(given)
+        if this.at[at, "override"] is None:
             emp = ids.at[at]
             at_zh, at_en = schema.where(schema.RECORDS, at, emp)
-            unreadable.append(Problem(f"{at_zh}：「{f.zh}」「{given}」不是评审结果（可选：{'、'.join(outcomes)}）",
+            names, names_en = zip(*policy.outcomes())
+            unreadable.append(Problem(f"{at_zh}：「{f.zh}」「{given}」不是评审结果（可选：{'、'.join(names)}）",
                                       f"{at_en}: '{f.en}' '{given}' is not an outcome (one of "
-                                      f"{', '.join(outcomes)})", emp))
+                                      f"{', '.join(names_en)})", emp))
 
     score = window["score"].to_numpy(float, copy=True)
     missing = np.flatnonzero(np.isnan(score))
