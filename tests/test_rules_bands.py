@@ -66,7 +66,8 @@ def test_an_override_is_read_as_hr_may_type_an_outcome(one, typed):
 
 
 def test_an_override_in_traditional_is_read_in_a_simplified_policy(one):
-    """劝退评估 typed as a Traditional workbook's dropdown offers it, 勸退評估."""
+    """劝退评估 typed in Traditional, 勸退評估, into a Simplified workbook: the README says a name
+    typed in Traditional is read as its Simplified twin, outcomes among them."""
     row = one(person(**REP), history("1001", [80, 80, 80], override=["", "", "勸退評估"]))
     assert row.outcome == "劝退评估" and row.outcome_move == -1 and row.overridden
 
