@@ -134,9 +134,13 @@ def test_no_name_of_an_outcome_may_be_another_outcomes():
     data = raw()
     data["bands"][1]["outcome_en"] = "晋升"  # 保持's English name, 晋升's name
     data["dismissal"]["name"] = "降级"  # the name of a band
-    assert [p.en for p in problems_of(data)] == [
-        "'晋升' names both outcome 'Promote' and outcome '晋升' (by name or English name)",
-        "'降级' names both outcome 'Demote' and outcome 'Advise resignation review' (by name or English name)"]
+    assert [(p.zh, p.en) for p in problems_of(data)] == [
+        ("「晋升」既是评审档位「晋升」的名称，又是评审档位「保持」的英文名称：一个名称只能指一个评审结果",
+         "'晋升' is the name of the review band '晋升' and the English name of the review band '保持': a name may "
+         "stand for one outcome only"),
+        ("「降级」既是评审档位「降级」的名称，又是试用期内再次不达标之结果的名称：一个名称只能指一个评审结果",
+         "'降级' is the name of the review band '降级' and the name of the outcome of failing again under "
+         "probation: a name may stand for one outcome only")]
     data = raw()
     data["bands"][2]["outcome_en"] = ""  # an outcome without an English name is read by its name alone
     assert Policy.from_dict(data).outcome("降級") == "降级"

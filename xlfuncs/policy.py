@@ -418,14 +418,7 @@ def check(policy: Policy) -> list[Problem]:
             fail(f"角色 {role.id}：考核项「{dup}」重复", f"Role {role.id}: duplicate item '{dup}'")
 
     _check_bands(policy.bands, fail)
-    outcomes, named = policy.outcomes(), {}  # each way an outcome may be typed (`outcome`): none may name two
-    for i, (name, name_en) in enumerate(outcomes):
-        for text in (name, name_en):
-            first = named.setdefault(values.fold(text), i)
-            if first != i and (outcomes[first][0] != name or i == len(outcomes) - 1):  # (else said above)
-                fail(f"「{text}」同时是评审结果「{outcomes[first][0]}」与「{name}」的名称",
-                     f"'{text}' names both outcome '{outcomes[first][1]}' and outcome '{name_en}' (by name or "
-                     f"English name)")
+    _check_outcome_names(policy.outcomes(), fail)
 
     if not policy.ladders:  # everyone's ladder would be unknown
         fail("没有序列：序列表是空的", "There are no ladders: the ladders table is empty")
@@ -473,6 +466,25 @@ def _check_bands(bands: tuple[Band, ...], fail) -> None:
     outcomes = [b.outcome for b in bands]
     for dup in sorted({o for o in outcomes if outcomes.count(o) > 1}):
         fail(f"评审档位：结果「{dup}」重复", f"Review bands: duplicate outcome '{dup}'")
+
+
+def _check_outcome_names(outcomes: list[tuple[str, str]], fail) -> None:
+    """Each way an outcome may be typed (`Policy.outcome`: the bands' and, last, the dismissal's
+    names) names one outcome only, else the order of the bands would decide what an override
+    gives; a band's outcome repeated is said by `_check_bands`."""
+    def which(i: int, spelling: int) -> tuple[str, str]:
+        kind = ("名称", "name") if spelling == 0 else ("英文名称", "English name")
+        if i == len(outcomes) - 1:
+            return f"试用期内再次不达标之结果的{kind[0]}", f"the {kind[1]} of the outcome of failing again under probation"
+        return f"评审档位「{outcomes[i][0]}」的{kind[0]}", f"the {kind[1]} of the review band '{outcomes[i][0]}'"
+    named = {}
+    for i, spellings in enumerate(outcomes):
+        for spelling, text in enumerate(spellings):
+            j, first = named.setdefault(values.fold(text), (i, spelling))
+            if j != i and (outcomes[j][0] != spellings[0] or i == len(outcomes) - 1):
+                (one_zh, one_en), (two_zh, two_en) = which(j, first), which(i, spelling)
+                fail(f"「{text}」既是{one_zh}，又是{two_zh}：一个名称只能指一个评审结果",
+                     f"'{text}' is {one_en} and {two_en}: a name may stand for one outcome only")
 
 
 def _check_rung(policy: Policy, ladder: Ladder, i: int, rung: Rung, fail) -> None:
