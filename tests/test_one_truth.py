@@ -108,6 +108,43 @@ def test_an_item_outside_its_metrics_range_is_no_score_anywhere(tmp_path):
     assert score.isna().all() and outside.to_numpy().tolist() == [[True, False, False, False, False]]
 
 
+def test_a_level_two_ladders_name_alike_is_scored_by_its_own_ladders_role_on_the_month_sheet(tmp_path):
+    """The 技术支持 and 审核员 ladders' rungs named 一级 … 四级 alike, as HR may name them: the
+    审核员 sheet's KPI_SCORE weighed 一级 by the first ladder's role, 技术支持, whose items the
+    sheet has not (#VALUE! on every row) while the close froze the review's score. Now both are
+    the review's: 0.45×90 + 0.45×80 + 0.1×100 = 86.5 and 0.4×90 + 0.4×80 + 0.1×70 + 0.1×100 = 85."""
+    from workbook import recalc
+    from workbook.file_book import FileBook
+    from xlfuncs.policy import default_data
+
+    data = default_data()
+    for ladder in data["ladders"]:
+        if ladder["id"] in ("tech_support", "reviewer"):
+            for rung, name in zip(ladder["rungs"], ("一级", "二级", "三级", "四级")):
+                rung["name"] = name
+    roster = pd.DataFrame([{"employee": 1001, "name": "王芳", "ladder": "审核员", "level": "一级",
+                            "hire_date": pd.Timestamp("2024-01-01")},
+                           {"employee": 1002, "name": "李伟", "ladder": "技术支持", "level": "一级",
+                            "hire_date": pd.Timestamp("2024-01-01")}])
+    october = pd.Timestamp("2026-10-01")
+    records = pd.DataFrame([
+        {"month": october, "employee": 1001, "工作质量(无误删)": 90, "工作效率(审核时长)": 80, "考勤": 100},
+        {"month": october, "employee": 1002, "问题处理时限和准确率": 90, "员工培训反馈": 80, "技能和产品掌握": 70,
+         "考勤": 100}])
+    path = tmp_path / "dept.xlsx"
+    templates.with_department(roster, records, data=data, ladders=["tech_support", "reviewer"]).save(path)
+    recalc.recalc(path)
+    book = FileBook(path)
+    shown = {}
+    for sheet in ("2026-10 审核员", "2026-10 技术支持"):
+        rows = book.values(sheet)
+        heads = [str(h).split("\n")[0] for h in rows[1]]
+        shown[rows[2][0]] = rows[2][heads.index("月度得分(计算)")]
+    assert shown == {1001: 86.5, 1002: 85.0}
+    assert close.close_file(path).plan.problems == []
+    assert {r["工号"]: r["月度得分(计算)"] for r in history_rows(path)} == shown
+
+
 def test_a_rung_is_judged_on_its_own_months_only_so_no_one_is_demoted_twice():
     """After the month end, the new month's sheets showed 降级 again for those just demoted: the
     new month has no scores yet, so the cycle reached back into months served on the old rung."""

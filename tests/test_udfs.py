@@ -265,6 +265,46 @@ def test_kpi_score_per_row_role_and_columns_found_by_their_headers():
     assert "no column is headed '工作效率(审核时长)' (a KPI item on the policy sheet: insert its column among" in missing
 
 
+def test_a_level_is_the_rung_of_the_sheets_ladder_for_kpi_score_and_raise_range():
+    """Ladders may name their rungs alike (一级 … on each, as 客服主管 is on two by default). A month
+    sheet's level is its own ladder's rung: the code before weighed it by the first ladder naming
+    it, 技术支持, so the 审核员 sheet scored by 技术支持's weights (86, not 86.5) and HR's month sheet
+    showed a number the review did not use; RAISE_RANGE between two rungs took the first ladder's
+    range. Off a month sheet, a level naming rungs of two roles, or of two ranges, is said, not
+    guessed."""
+    data = default_data()
+    roles = {r["id"]: r for r in data["roles"]}
+    roles["tech_support"]["items"] = [  # the reviewer's items, weighed otherwise
+        {**item, "weight": weight} for item, weight in zip(roles["reviewer"]["items"], (20, 60, 20))]
+    for ladder in data["ladders"]:
+        if ladder["id"] in ("tech_support", "reviewer"):
+            for rung, n in zip(ladder["rungs"], range(1, 5)):
+                rung["name"], rung["name_en"] = "一二三四"[n - 1] + "级", f"Level {n}"
+            ladder["rungs"][1]["raise_min"], ladder["rungs"][1]["raise_max"] = (
+                (600, 900) if ladder["id"] == "tech_support" else (300, 500))
+    wb = department([person("1", **REP)], history("1", [80]), {"政策": policy_sheet.rows(data)})
+    headers = row("工作质量(无误删)", "工作效率(审核时长)", "考勤")
+
+    def on(sheet):
+        return excel_calls.Cell(wb, sheet, 3, 19)
+    # 审核员: 0.45×90 + 0.45×80 + 0.1×100; 技术支持: 0.2×90 + 0.6×80 + 0.2×100
+    assert shown(udfs.KPI_SCORE, row(90, 80, 100), cell("一级"), headers, caller=on("2026-10 审核员")) == 86.5
+    assert shown(udfs.KPI_SCORE, row(90, 80, 100), cell("一级"), headers, caller=on("2026-10 技术支持")) == 86.0
+    assert shown(udfs.KPI_SCORE, row(90, 80, 100), cell("Level 1"), headers,  # as an English workbook has it
+                 caller=on("2026-10 Content reviewers")) == 86.5
+    said = shown(udfs.KPI_SCORE, row(90, 80, 100), cell("一级"), headers, caller=wb)
+    assert said == ("#N/A 「一级」是技术支持、审核员的职级，各属不同角色：请写角色名称（技术支持、审核员） | '一级' is a "
+                    "rung of Technical support, Content reviewers, each of another role: give the role (Technical "
+                    "support, Content reviewer)")
+    assert shown(udfs.KPI_SCORE, row(90, 80, 100), cell("审核员"), headers, caller=wb) == 86.5  # the role named
+    # RAISE_RANGE between two rungs, the same: the code before gave the 审核员 sheet 技术支持's 600–900
+    assert shown(udfs.RAISE_RANGE, "一级", "二级", caller=on("2026-10 审核员"), width=2) == [[300.0, 500.0]]
+    assert shown(udfs.RAISE_RANGE, "一级", "二级", caller=on("2026-10 技术支持"), width=2) == [[600.0, 900.0]]
+    assert shown(udfs.RAISE_RANGE, "一级", "二级", caller=wb) == (
+        "#N/A 「一级」和「二级」是技术支持、审核员的职级，加薪范围不同：请在该序列的月度表中查询 | '一级' and '二级' are "
+        "rungs of Technical support, Content reviewers, of other raises: ask on that ladder's month sheet")
+
+
 def test_raise_range_between_two_rungs():
     assert shown(udfs.RAISE_RANGE, "中级客服", "高级客服", width=2) == [[1000.0, 1200.0]]
     # a skip: 500–800 to 中级 plus 1000–1200 to 高级, as the decision check takes it too

@@ -19,7 +19,7 @@ import math
 
 import pandas as pd
 
-from . import schema, session, values
+from . import book, schema, session, values
 from .excel import CellError, Column, excel_function
 from .values import is_error
 from .policy import Policy, default_policy
@@ -204,7 +204,7 @@ def KPI_SCORE(scores, role, items=None, caller=None):
             return CellError("#VALUE!", f"职级应为一个单元格或与得分同样行数的一列（得分 {len(rows)} 行）",
                              f"give one role, or a column of roles as tall as the scores ({len(rows)} rows)")
         names = [r[0] for r in roles] * (len(rows) if len(roles) == 1 else 1)
-        policy = None
+        policy = ladder = None
         found = {}
         per_row = []
         for name in names:
@@ -214,8 +214,10 @@ def KPI_SCORE(scores, role, items=None, caller=None):
                 elif values.is_blank(name):
                     found[name] = CellError("#VALUE!", "职级为空", "the role is blank")
                 else:
-                    policy = policy or _policy(caller)
-                    found[name] = policy if isinstance(policy, CellError) else _role_weights(policy, name)
+                    if policy is None:
+                        policy = _policy(caller)
+                        ladder = None if isinstance(policy, CellError) else _sheets_ladder(policy, caller)
+                    found[name] = policy if isinstance(policy, CellError) else _role_weights(policy, name, ladder)
             per_row.append(found[name])
     out = [[""] if all(values.is_blank(c) for c in row) else [weights] if isinstance(weights, CellError)
            else None for row, weights in zip(rows, per_row)]
@@ -243,12 +245,32 @@ def _given_weights(cells: list, policy: Policy):
     return [f"第{i}项" for i in range(1, len(numbers) + 1)], [n / 100 for n in numbers], bounds
 
 
-def _role_weights(policy: Policy, key):
-    """(item names, weights as fractions) of a role, named by id, Chinese or English name, or a rung's name."""
-    found = policy.role(key) if isinstance(key, str) else None
-    if found is None and isinstance(key, str):
-        rung = next((ld.rungs[i] for ld in policy.ladders if (i := ld.rung_index(key)) is not None), None)
-        found = policy.role(rung.role) if rung else None
+def _sheets_ladder(policy: Policy, caller):
+    """The ladder whose month sheet the calling cell is on (2026-10 审核员: its month, then the
+    ladder's name, as the month end names it), or None."""
+    sheet = getattr(getattr(caller, "sheet", None), "name", None)
+    month = book.MONTH_SHEET.match(sheet) if isinstance(sheet, str) else None
+    return policy.ladder(sheet[month.end():]) if month else None
+
+
+def _role_weights(policy: Policy, key, ladder=None):
+    """(item names, weights as fractions) of a role, named by id, Chinese or English name, or a
+    rung's name: a rung of `ladder`, the calling month sheet's, first; else of any ladder, all of
+    them naming it of one role. Ladders may name a rung alike (客服主管, or 一级 on each ladder):
+    the first ladder's role would weigh another ladder's people by items that are not theirs."""
+    def rung(ld):
+        i = ld.rung_index(key) if ld is not None and isinstance(key, str) else None
+        return None if i is None else ld.rungs[i]
+    found = policy.role(rung(ladder).role) if rung(ladder) else policy.role(key) if isinstance(key, str) else None
+    if found is None:
+        ladders = [ld for ld in policy.ladders if rung(ld)]
+        roles = [policy.role(r) for r in dict.fromkeys(rung(ld).role for ld in ladders)]
+        if len(roles) > 1:
+            return CellError("#N/A", f"「{key}」是{'、'.join(ld.name for ld in ladders)}的职级，各属不同角色：请写角色名称"
+                             f"（{'、'.join(r.name for r in roles)}）",
+                             f"'{key}' is a rung of {', '.join(ld.name_en for ld in ladders)}, each of another role: "
+                             f"give the role ({', '.join(r.name_en for r in roles)})")
+        found = roles[0] if roles else None
     if found is None:
         known = "、".join(f"{r.id}（{r.name}）" for r in policy.roles if r.items)
         known_en = ", ".join(f"{r.id} ({r.name_en})" for r in policy.roles if r.items)
@@ -366,25 +388,40 @@ def _raise_between(frm, to, caller) -> list:
     if isinstance(policy, CellError):
         return [policy] * 2
     frm, to = str(frm).strip(), str(to).strip()
-    for ladder in policy.ladders:
-        i, j = ladder.rung_index(frm), ladder.rung_index(to)
-        if i is None or j is None:
-            continue
-        found = policy.raise_range(ladder, i, j)
-        if found:
-            return [float(found[0]), float(found[1])]
-        if j <= i:
-            error = CellError("#N/A", f"「{frm}」到「{to}」不是晋升，没有加薪范围",
-                              f"'{frm}' to '{to}' is not a step up; there is no raise")
-        elif j > i + 1 and policy.settings.skip_raise == "none":
-            error = CellError("#N/A", f"「{frm}」到「{to}」为跨级晋升，加薪由总经理决定（政策设置 skip_raise）",
-                              f"'{frm}' to '{to}' skips a rung; the general manager decides the raise (setting skip_raise)")
-        else:
-            error = CellError("#N/A", f"政策未规定「{frm}」到「{to}」的加薪范围",
-                              f"the policy sets no raise from '{frm}' to '{to}'")
-        return [error] * 2
+
+    def both(ladder):
+        return ladder is not None and None not in (ladder.rung_index(frm), ladder.rung_index(to))
+    mine = _sheets_ladder(policy, caller)  # the calling month sheet's first, as KPI_SCORE reads a level
+    ladders = [mine] if both(mine) else [ld for ld in policy.ladders if both(ld)]
+    answers = {ld.id: _raise_on(policy, ld, frm, to) for ld in ladders}
+    if len(set(map(tuple, answers.values()))) > 1:  # ladders naming their rungs alike, of other ranges
+        names = [policy.ladder(ld) for ld in answers]
+        return [CellError("#N/A", f"「{frm}」和「{to}」是{'、'.join(ld.name for ld in names)}的职级，加薪范围不同："
+                                  f"请在该序列的月度表中查询",
+                          f"'{frm}' and '{to}' are rungs of {', '.join(ld.name_en for ld in names)}, of other "
+                          f"raises: ask on that ladder's month sheet")] * 2
+    if answers:
+        return next(iter(answers.values()))
     return [CellError("#N/A", f"没有同时包含「{frm}」和「{to}」的序列",
                       f"no ladder has both '{frm}' and '{to}'")] * 2
+
+
+def _raise_on(policy: Policy, ladder, frm: str, to: str) -> list:
+    """The raise range from rung `frm` to rung `to` of `ladder`, or why there is none."""
+    i, j = ladder.rung_index(frm), ladder.rung_index(to)
+    found = policy.raise_range(ladder, i, j)
+    if found:
+        return [float(found[0]), float(found[1])]
+    if j <= i:
+        error = CellError("#N/A", f"「{frm}」到「{to}」不是晋升，没有加薪范围",
+                          f"'{frm}' to '{to}' is not a step up; there is no raise")
+    elif j > i + 1 and policy.settings.skip_raise == "none":
+        error = CellError("#N/A", f"「{frm}」到「{to}」为跨级晋升，加薪由总经理决定（政策设置 skip_raise）",
+                          f"'{frm}' to '{to}' skips a rung; the general manager decides the raise (setting skip_raise)")
+    else:
+        error = CellError("#N/A", f"政策未规定「{frm}」到「{to}」的加薪范围",
+                          f"the policy sets no raise from '{frm}' to '{to}'")
+    return [error] * 2
 
 
 @excel_function(employee=EMPLOYEE, as_of=AS_OF, columns=(
