@@ -261,7 +261,8 @@ def _role_weights(policy: Policy, key, ladder=None):
     def rung(ld):
         i = ld.rung_index(key) if ld is not None and isinstance(key, str) else None
         return None if i is None else ld.rungs[i]
-    found = policy.role(rung(ladder).role) if rung(ladder) else policy.role(key) if isinstance(key, str) else None
+    mine = rung(ladder)
+    found = policy.role(mine.role) if mine else policy.role(key) if isinstance(key, str) else None
     if found is None:
         ladders = [ld for ld in policy.ladders if rung(ld)]
         roles = [policy.role(r) for r in dict.fromkeys(rung(ld).role for ld in ladders)]
@@ -393,15 +394,14 @@ def _raise_between(frm, to, caller) -> list:
         return ladder is not None and None not in (ladder.rung_index(frm), ladder.rung_index(to))
     mine = _sheets_ladder(policy, caller)  # the calling month sheet's first, as KPI_SCORE reads a level
     ladders = [mine] if both(mine) else [ld for ld in policy.ladders if both(ld)]
-    answers = {ld.id: _raise_on(policy, ld, frm, to) for ld in ladders}
-    if len(set(map(tuple, answers.values()))) > 1:  # ladders naming their rungs alike, of other ranges
-        names = [policy.ladder(ld) for ld in answers]
-        return [CellError("#N/A", f"「{frm}」和「{to}」是{'、'.join(ld.name for ld in names)}的职级，加薪范围不同："
+    answers = [_raise_on(policy, ld, frm, to) for ld in ladders]
+    if len(set(map(tuple, answers))) > 1:  # ladders naming their rungs alike, of other ranges
+        return [CellError("#N/A", f"「{frm}」和「{to}」是{'、'.join(ld.name for ld in ladders)}的职级，加薪范围不同："
                                   f"请在该序列的月度表中查询",
-                          f"'{frm}' and '{to}' are rungs of {', '.join(ld.name_en for ld in names)}, of other "
+                          f"'{frm}' and '{to}' are rungs of {', '.join(ld.name_en for ld in ladders)}, of other "
                           f"raises: ask on that ladder's month sheet")] * 2
     if answers:
-        return next(iter(answers.values()))
+        return answers[0]
     return [CellError("#N/A", f"没有同时包含「{frm}」和「{to}」的序列",
                       f"no ladder has both '{frm}' and '{to}'")] * 2
 
