@@ -337,9 +337,10 @@ def test_level_and_ladder_columns_are_wide_enough_for_every_name(saved, lang):
                     reason="LibreOffice and poppler-utils (pdfinfo, pdftotext) are not installed")
 def test_what_hr_prints_is_readable_and_history_prints_its_latest_month(tmp_path):
     """A 100-person department closed once, printed by LibreOffice sheet by sheet (the export, so
-    values show). Bounds chosen: a month sheet 3 pages wide with text at least 6 pt high (it was one
-    page at 4.3 pt), the policy 2 wide (one at 4.7 pt), History its latest month only (1,300 rows
-    took 276 of the demo's 330 pages): 4 pages wide × 4 tall at most for 100 people."""
+    values show, yes/no as TRUE or FALSE). Bounds chosen: a month sheet 3 pages wide with text at
+    least 6 pt high (it was one page at 4.3 pt), the policy 2 wide (one at 4.7 pt), History its
+    latest month only (1,300 rows took 276 of the demo's 330 pages): 4 pages wide × 4 tall at most
+    for 100 people."""
     from workbook import close, recalc
     from workbook.sample import department
 
@@ -371,6 +372,11 @@ def test_what_hr_prints_is_readable_and_history_prints_its_latest_month(tmp_path
     assert pages(0) <= 3 * 2 and text_height(0) >= 6  # about 30 people: 3 wide, at most 2 tall
     assert pages(1) <= 4 * 4
     assert pages(2) <= 2 * 3 and text_height(2) >= 7
+    # its yes/no cells (可晋升, 应降级, 需培训) read TRUE or FALSE, as in Excel: LibreOffice showed most as 1 or 0
+    sheet = openpyxl.load_workbook(singles[0]).active
+    yes_no = sum(isinstance(c.value, bool) for row in sheet.iter_rows() for c in row)
+    words = subprocess.run(["pdftotext", str(tmp_path / "pdf" / "0.pdf"), "-"], capture_output=True, text=True).stdout
+    assert yes_no > 60 and sum(w in ("TRUE", "FALSE") for w in words.split()) == yes_no
 
 
 @pytest.mark.parametrize("lang, first", [("zh", "客服部晋升晋级工作簿"), ("en", "CS department promotion workbook"),

@@ -30,6 +30,9 @@ EMPLOYEE = ("工号，或一列工号 | an employee id, or a column of ids", {"n
 AS_OF = "评审月份，如 2026-10；省略则为最近有记录的月份 | review month, e.g. 2026-10; blank: the latest on record"
 LANG = "zh（默认）、zh-Hant（繁体）或 en | zh (default), zh-Hant (Traditional) or en"
 CNY = '"¥"#,##0'
+# LibreOffice's own format for a yes/no: without it, it shows a TRUE/FALSE cell of a sheet as 1 or
+# 0 (the export's, which it reads as values); Excel and WPS show TRUE/FALSE whatever the format
+TRUE_FALSE = '"TRUE";"TRUE";"FALSE"'
 
 
 def _fail(code: str, problem: Problem) -> CellError:
@@ -342,7 +345,7 @@ def REVIEW_OUTCOME(employee, as_of=None, caller=None):
 
 
 @excel_function(employee=EMPLOYEE, as_of=AS_OF, columns=(
-    Column("eligible", "可晋升", "Eligible", "eligible"),))
+    Column("eligible", "可晋升", "Eligible", "eligible", number_format=TRUE_FALSE),))
 def PROMO_ELIGIBLE(employee, as_of=None, caller=None):
     """是否符合晋升到下一职级的条件（TRUE/FALSE）| Whether the employee meets every criterion of the next rung."""
     return _per_employee(employee, caller, as_of, "eligible")
@@ -425,14 +428,14 @@ def _raise_on(policy: Policy, ladder, frm: str, to: str) -> list:
 
 
 @excel_function(employee=EMPLOYEE, as_of=AS_OF, columns=(
-    Column("demotion_due", "应降级", "Demotion due", "demotion_due"),))
+    Column("demotion_due", "应降级", "Demotion due", "demotion_due", number_format=TRUE_FALSE),))
 def DEMOTION_DUE(employee, as_of=None, caller=None):
     """是否应降级（TRUE/FALSE）| Whether a demotion is due (two low coefficients in a row, a serious error, or a down review)."""
     return _per_employee(employee, caller, as_of, "demotion_due")
 
 
 @excel_function(employee=EMPLOYEE, as_of=AS_OF, columns=(
-    Column("training", "需培训", "Training required", "training_required"),))
+    Column("training", "需培训", "Training required", "training_required", number_format=TRUE_FALSE),))
 def TRAINING_REQUIRED(employee, as_of=None, caller=None):
     """是否必须参加差异化培训（TRUE/FALSE）| Whether differentiated training is compulsory this quarter."""
     return _per_employee(employee, caller, as_of, "training_required")
