@@ -311,6 +311,25 @@ def test_the_dashboard_month_is_blank_before_the_first_close(tmp_path):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_dashboards_headers_each_fit_their_two_lines(saved, lang):
+    """Each table header of the dashboard, a Chinese and an English line, is as wide as its
+    longer line (its row is two lines high): the columns took the widths of the last table's
+    headers (<50, 50–70), so 3个月内 / Within 3 months wrapped into three lines, their first and
+    last cut off in Excel and in LibreOffice's print."""
+    from openpyxl.utils import get_column_letter
+
+    from workbook.report import cell_width
+
+    ws = openpyxl.load_workbook(saved / templates.FILES[lang]).worksheets[1]
+    heads = [c for row in ws.iter_rows() for c in row if c.fill.fgColor.rgb == style.HEADER_FILL.fgColor.rgb
+             and isinstance(c.value, str)]
+    assert len(heads) > 20 and "Within 3 months" in {v for c in heads for v in c.value.split("\n")}
+    narrow = [(c.coordinate, c.value) for c in heads if ws.row_dimensions[c.row].height < 33
+              and ws.column_dimensions[get_column_letter(c.column)].width < cell_width(c.value) + 2]
+    assert narrow == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_level_and_ladder_columns_are_wide_enough_for_every_name(saved, lang):
     """The roster, the Moves log and the training list show levels and ladders by the names of
     the workbook's language: the English training list cut Customer representatives and
