@@ -31,7 +31,8 @@ AS_OF = "评审月份，如 2026-10；省略则为最近有记录的月份 | rev
 LANG = "zh（默认）、zh-Hant（繁体）或 en | zh (default), zh-Hant (Traditional) or en"
 CNY = '"¥"#,##0'
 # LibreOffice's own format for a yes/no: without it, it shows a TRUE/FALSE cell of a sheet as 1 or
-# 0 (the export's, which it reads as values); Excel and WPS show TRUE/FALSE whatever the format
+# 0 (the export's, which it reads as values); Excel shows TRUE/FALSE whatever the format, and a
+# program that applies it, the same words
 TRUE_FALSE = '"TRUE";"TRUE";"FALSE"'
 
 
