@@ -17,6 +17,7 @@ from xlfuncs.excel import declared
 from xlfuncs.policy import Ladder, Policy
 
 from ..formula_text import quoted
+from ..report import cell_width
 from .style import (CNY, COMPUTED_FILL, INPUT_FILL, MONTH, OUTCOME_STYLES, TEMPLATE_ROWS, TITLE_FONT, Names,
                     header_row, month_rows, print_setup, typed, validation)
 
@@ -103,6 +104,10 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     ws.cell(1, 3, names.month_title(ladder)).font = TITLE_FONT
     fills = {i: COMPUTED_FILL for key, i in col.items() if key in {c.key for c in computed}}
     header_row(ws, 2, headers(columns, names), fills)
+    widest = 2 + max(cell_width(names.pick(r.name, r.name_en)) for r in ladder.rungs)
+    for key in ("level", "to_level"):  # a level cut off (大客户客服 of 大客户客服代表-中级): the cells beside hold inputs
+        ws.column_dimensions[get_column_letter(col[key])].width = max(
+            ws.column_dimensions[get_column_letter(col[key])].width, widest)
 
     for row, person in enumerate(people if below else people[:1], first):
         for key in PREFILLED:
@@ -159,8 +164,8 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     print_setup(ws, "1:2")
-    ws.page_setup.fitToWidth = 3  # too many columns for one page: three, who is who repeated, about 7 pt
-    ws.print_title_cols = "A:C"
+    ws.page_setup.fitToWidth = 3  # too many columns for one page: three, who is who (id, name) repeated
+    ws.print_title_cols = "A:B"
     return ws
 
 
