@@ -278,6 +278,7 @@ def test_a_level_is_the_rung_of_the_sheets_ladder_for_kpi_score_and_raise_range(
         {**item, "weight": weight} for item, weight in zip(roles["reviewer"]["items"], (20, 60, 20))]
     for ladder in data["ladders"]:
         if ladder["id"] in ("tech_support", "reviewer"):
+            ladder["name_en"] = f"{ladder['name_en']} of the platform"  # its sheet's name cut at 31 characters
             for rung, n in zip(ladder["rungs"], range(1, 5)):
                 rung["name"], rung["name_en"] = "一二三四"[n - 1] + "级", f"Level {n}"
             ladder["rungs"][1]["raise_min"], ladder["rungs"][1]["raise_max"] = (
@@ -290,19 +291,20 @@ def test_a_level_is_the_rung_of_the_sheets_ladder_for_kpi_score_and_raise_range(
     # 审核员: 0.45×90 + 0.45×80 + 0.1×100; 技术支持: 0.2×90 + 0.6×80 + 0.2×100
     assert shown(udfs.KPI_SCORE, row(90, 80, 100), cell("一级"), headers, caller=on("2026-10 审核员")) == 86.5
     assert shown(udfs.KPI_SCORE, row(90, 80, 100), cell("一级"), headers, caller=on("2026-10 技术支持")) == 86.0
-    assert shown(udfs.KPI_SCORE, row(90, 80, 100), cell("Level 1"), headers,  # as an English workbook has it
-                 caller=on("2026-10 Content reviewers")) == 86.5
+    assert shown(udfs.KPI_SCORE, row(90, 80, 100), cell("Level 1"), headers,  # as an English workbook has it,
+                 caller=on("2026-10 Content reviewers of th")) == 86.5  # the sheet's name cut as Excel cuts it
     said = shown(udfs.KPI_SCORE, row(90, 80, 100), cell("一级"), headers, caller=wb)
     assert said == ("#N/A 「一级」是技术支持、审核员的职级，各属不同角色：请写角色名称（技术支持、审核员） | '一级' is a "
-                    "rung of Technical support, Content reviewers, each of another role: give the role (Technical "
-                    "support, Content reviewer)")
+                    "rung of Technical support of the platform, Content reviewers of the platform, each of another "
+                    "role: give the role (Technical support, Content reviewer)")
     assert shown(udfs.KPI_SCORE, row(90, 80, 100), cell("审核员"), headers, caller=wb) == 86.5  # the role named
     # RAISE_RANGE between two rungs, the same: the code before gave the 审核员 sheet 技术支持's 600–900
     assert shown(udfs.RAISE_RANGE, "一级", "二级", caller=on("2026-10 审核员"), width=2) == [[300.0, 500.0]]
     assert shown(udfs.RAISE_RANGE, "一级", "二级", caller=on("2026-10 技术支持"), width=2) == [[600.0, 900.0]]
     assert shown(udfs.RAISE_RANGE, "一级", "二级", caller=wb) == (
         "#N/A 「一级」和「二级」是技术支持、审核员的职级，加薪范围不同：请在该序列的月度表中查询 | '一级' and '二级' are "
-        "rungs of Technical support, Content reviewers, of other raises: ask on that ladder's month sheet")
+        "rungs of Technical support of the platform, Content reviewers of the platform, of other raises: ask on that "
+        "ladder's month sheet")
 
 
 def test_raise_range_between_two_rungs():

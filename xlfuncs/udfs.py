@@ -251,10 +251,18 @@ def _given_weights(cells: list, policy: Policy):
 
 def _sheets_ladder(policy: Policy, caller):
     """The ladder whose month sheet the calling cell is on (2026-10 审核员: its month, then the
-    ladder's name, as the month end names it), or None."""
+    ladder's name, as the month end names it, cut at Excel's 31 characters: 2026-11 Customer
+    representative), or None."""
     sheet = getattr(getattr(caller, "sheet", None), "name", None)
     month = book.MONTH_SHEET.match(sheet) if isinstance(sheet, str) else None
-    return policy.ladder(sheet[month.end():]) if month else None
+    if month is None:
+        return None
+    named = sheet[month.end():]
+    if policy.ladder(named) is not None or len(sheet) < 31:
+        return policy.ladder(named)
+    cut = [ld for ld in policy.ladders
+           if any(values.fold(n).startswith(values.fold(named)) for n in (ld.name, ld.name_en))]
+    return cut[0] if len(cut) == 1 else None
 
 
 def _role_weights(policy: Policy, key, ladder=None):
