@@ -329,6 +329,20 @@ def test_the_dashboards_headers_each_fit_their_two_lines(saved, lang):
     assert narrow == []
 
 
+def test_the_dashboards_rung_labels_are_not_cut_off():
+    """A ladder HR named at length: its rungs' labels (ladder·level) in column A, the counts beside
+    them, were cut at the 30 characters column A had whatever they were."""
+    from workbook.report import cell_width
+    from workbook.sheets.dashboard import dashboard
+    from xlfuncs.policy import Policy, default_data
+
+    data = default_data()
+    data["ladders"][1]["name"] = "客户代表序列（含大客户与高级客服）"
+    ws = dashboard(openpyxl.Workbook(), Policy.from_dict(data), style.Names("zh"))
+    label = "客户代表序列（含大客户与高级客服）·大客户客服代表-高级"
+    assert label in {c.value for c in ws["A"]} and ws.column_dimensions["A"].width >= cell_width(label)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_level_and_ladder_columns_are_wide_enough_for_every_name(saved, lang):
     """The roster, the Moves log, the training list and the month sheets show levels and ladders

@@ -16,6 +16,7 @@ from xlfuncs import book, schema
 from xlfuncs.policy import Policy
 
 from ..formula_text import equal_to, quoted
+from ..report import cell_width
 from .style import INPUT_FILL, MONTH, TITLE_FONT, NOTE_FONT, Names, header_row, print_setup
 from .tables import history_extra
 
@@ -115,10 +116,10 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
         row = last + 3
 
     ladders = list(policy.ladders)
+    rungs = [(f"{ld.name}·{r.name}", ld, r) for ld in ladders for r in ld.rungs]
     block(names.pick("在岗人数（员工名册）", "Headcount (roster)"),
           [names.header("职级", "Level"), names.header("人数", "People")],
-          [[f"{ld.name}·{r.name}", _headcount(column("roster", "ladder"), ld, column("roster", "level"), r)]
-           for ld in ladders for r in ld.rungs],
+          [[label, _headcount(column("roster", "ladder"), ld, column("roster", "level"), r)] for label, ld, r in rungs],
           names.pick("各职级人数 | Headcount per rung", "Headcount per rung | 各职级人数"))
 
     reviewed = [ld for ld in ladders if any(policy.role(r.role).cycle_months for r in ld.rungs)]
@@ -155,7 +156,7 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
         free = at + int(chart.height / 0.5) + 2  # a default row is about half a centimetre
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
-    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["A"].width = max(30, 2 + max(cell_width(label) for label, _, _ in rungs))  # none cut off
     ws.freeze_panes = "A3"
     print_setup(ws, None)
     ws.page_setup.orientation = "portrait"
