@@ -91,14 +91,11 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
     ws["A3"].font = NOTE_FONT
     row = 4
     charts = []
-    widths = {}  # each column as wide as the widest of its tables' headers wants (`header_row` fits one)
 
     def block(title, heads, rows, chart_title, stacked=False):
         nonlocal row
         ws.cell(row, 1, title).font = Font(bold=True)
-        header_row(ws, row + 1, heads)
-        for letter in map(get_column_letter, range(1, len(heads) + 1)):
-            widths[letter] = max(widths.get(letter, 0), ws.column_dimensions[letter].width)
+        header_row(ws, row + 1, heads)  # (each column as wide as the widest of its tables' headers)
         first = row + 2
         for r, cells in enumerate(rows, first):
             for c, value in enumerate(cells, 1):
@@ -154,8 +151,6 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
         at = max(at, free)
         ws.add_chart(chart, f"H{at}")
         free = at + int(chart.height / 0.5) + 2  # a default row is about half a centimetre
-    for letter, width in widths.items():
-        ws.column_dimensions[letter].width = width
     ws.column_dimensions["A"].width = max(30, 2 + max(cell_width(label) for label, _, _ in rungs))  # none cut off
     ws.freeze_panes = "A3"
     print_setup(ws, None)

@@ -125,6 +125,8 @@ def language(sheet_names: list[str]) -> str:
 
 
 def header_row(ws, row: int, headers: list[str], fills=None, widest: int = 48) -> None:
+    """Bold, filled, wrapped headers, each column as wide as its header wants (up to `widest`),
+    and no narrower than a header row above it wanted (the dashboard's tables share columns)."""
     looks = {}  # one look per fill, set once and copied: openpyxl looks up each style object it is given
     for col, text in enumerate(headers, 1):
         cell = ws.cell(row, col, text)
@@ -137,7 +139,9 @@ def header_row(ws, row: int, headers: list[str], fills=None, widest: int = 48) -
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
             cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
             looks[fill] = cell._style
-        ws.column_dimensions[get_column_letter(col)].width = min(max(cell_width(text) + 4, 10), widest)
+        letter = get_column_letter(col)
+        before = ws.column_dimensions[letter].width if letter in ws.column_dimensions else 0
+        ws.column_dimensions[letter].width = max(before, min(max(cell_width(text) + 4, 10), widest))
     ws.row_dimensions[row].height = 32 if widest >= 48 else 48  # narrow columns wrap to 3 lines
 
 
