@@ -258,8 +258,9 @@ def _sheets_ladder(policy: Policy, caller):
     if month is None:
         return None
     named = sheet[month.end():]
-    if policy.ladder(named) is not None or len(sheet) < 31:
-        return policy.ladder(named)
+    found = policy.ladder(named)
+    if found is not None or len(sheet) < 31:
+        return found
     cut = [ld for ld in policy.ladders
            if any(values.fold(n).startswith(values.fold(named)) for n in (ld.name, ld.name_en))]
     return cut[0] if len(cut) == 1 else None
@@ -276,8 +277,8 @@ def _role_weights(policy: Policy, key, ladder=None):
     mine = rung(ladder)
     found = policy.role(mine.role) if mine else policy.role(key) if isinstance(key, str) else None
     if found is None:
-        ladders = [ld for ld in policy.ladders if rung(ld)]
-        roles = [policy.role(r) for r in dict.fromkeys(rung(ld).role for ld in ladders)]
+        on = {ld: r for ld in policy.ladders if (r := rung(ld))}  # the ladders naming such a rung, and it
+        ladders, roles = list(on), [policy.role(r) for r in dict.fromkeys(r.role for r in on.values())]
         if len(roles) > 1:
             return CellError("#N/A", f"「{key}」是{'、'.join(ld.name for ld in ladders)}的职级，各属不同角色：请写角色名称"
                              f"（{'、'.join(r.name for r in roles)}）",
