@@ -318,7 +318,7 @@ def test_the_dashboards_headers_each_fit_their_two_lines(saved, lang):
     last cut off in Excel and in LibreOffice's print."""
     from openpyxl.utils import get_column_letter
 
-    from workbook.report import cell_width
+    from workbook.text_width import cell_width
 
     ws = openpyxl.load_workbook(saved / templates.FILES[lang]).worksheets[1]
     heads = [c for row in ws.iter_rows() for c in row if c.fill.fgColor.rgb == style.HEADER_FILL.fgColor.rgb
@@ -332,7 +332,7 @@ def test_the_dashboards_headers_each_fit_their_two_lines(saved, lang):
 def test_the_dashboards_rung_labels_are_not_cut_off():
     """A ladder HR named at length: its rungs' labels (ladder·level) in column A, the counts beside
     them, were cut at the 30 characters column A had whatever they were."""
-    from workbook.report import cell_width
+    from workbook.text_width import cell_width
     from workbook.sheets.dashboard import dashboard
     from xlfuncs.policy import Policy, default_data
 
@@ -349,7 +349,7 @@ def test_level_and_ladder_columns_are_wide_enough_for_every_name(saved, lang):
     by the names of the workbook's language: the English training list cut Customer representatives and
     Standard rep, intermediate to 14 and 20 characters wide before. (This test read the widths
     of no column before: it took each column's position for its field.)"""
-    from workbook.report import cell_width
+    from workbook.text_width import cell_width
 
     wb = openpyxl.load_workbook(saved / templates.FILES[lang])  # (a read-only sheet has no widths)
     ladders = default_policy().ladders

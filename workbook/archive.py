@@ -31,8 +31,9 @@ from xlfuncs.rules import Review, item_fields
 
 from . import files, sheet_xml, writes
 from .edits import id_cell
-from .report import cell_width, display_width, review_header
+from .report import review_header
 from .sheets.style import DATE, MONTH, Names, print_setup, typed
+from .text_width import cell_width, display_width
 
 if TYPE_CHECKING:  # the close's plan, which the archive is made from
     from .close import Plan

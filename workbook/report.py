@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import pandas as pd
 
 from xlfuncs import schema
 from xlfuncs.excel import computed_columns
 from xlfuncs.policy import Policy
 from xlfuncs.rules import Review
+
+from .text_width import display_width
 
 OWN_HEADERS = {
     "next_level": ("下一职级", "Next level"), "tenure_months": ("司龄(月)", "Tenure (months)"),
@@ -91,17 +91,6 @@ def _section(t, key: str, rows: pd.DataFrame, show_all: bool, limit: int) -> lis
     if len(shown) < len(rows):
         lines.append(t["more"].format(n=len(rows) - len(shown)))
     return lines + [""]
-
-
-def display_width(text: str) -> int:
-    """Columns a terminal gives `text`: two for each wide (CJK) character."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def cell_width(text) -> int:
-    """Columns a cell's text needs as Excel shows it: its widest line (a two-line header
-    wraps)."""
-    return max(map(display_width, str(text).split("\n"))) if text is not None else 0
 
 
 def _text(frame: pd.DataFrame) -> str:

@@ -21,7 +21,7 @@ from xlfuncs.policy import Policy, default_data, default_policy
 from xlfuncs.rules import item_fields
 
 from . import edits, vba, writes
-from .report import cell_width
+from .text_width import cell_width
 from .sheets.dashboard import dashboard
 from .sheets.guide import guide_sheet, xlwings_conf
 from .sheets.month import month_sheet

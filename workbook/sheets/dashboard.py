@@ -16,7 +16,7 @@ from xlfuncs import book, schema
 from xlfuncs.policy import Policy
 
 from ..formula_text import equal_to, quoted
-from ..report import cell_width
+from ..text_width import cell_width
 from .style import INPUT_FILL, MONTH, TITLE_FONT, NOTE_FONT, Names, header_row, print_setup
 from .tables import history_extra
 

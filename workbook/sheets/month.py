@@ -17,7 +17,7 @@ from xlfuncs.excel import declared
 from xlfuncs.policy import Ladder, Policy
 
 from ..formula_text import quoted
-from ..report import cell_width
+from ..text_width import cell_width
 from .style import (CNY, COMPUTED_FILL, INPUT_FILL, MONTH, OUTCOME_STYLES, TEMPLATE_ROWS, TITLE_FONT, Names,
                     header_row, month_rows, print_setup, typed, validation)
 

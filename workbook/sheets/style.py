@@ -15,7 +15,7 @@ from xlfuncs import book, schema
 from xlfuncs.policy import Ladder, Policy
 from xlfuncs.values import traditional
 
-from ..report import cell_width
+from ..text_width import cell_width
 from ..sheet_xml import excel_text
 
 TEMPLATE_ROWS = 100  # blank rows a month-sheet template computes over
