@@ -99,9 +99,13 @@ def test_demo_in_english(capsys, tmp_path):
     out = capsys.readouterr().out
     assert out.startswith("Review month 2026-10 · 60 employees")
     assert "## Eligible for promotion" in out and "applied" in out
+    policy = default_policy()
+    listed = out.split("## Eligible for promotion")[1].split("\n\n2026-10")[0]  # the review's three lists
+    rungs = [r for ld in policy.ladders for r in ld.rungs]
+    assert not [r.name for r in rungs if r.name in listed]  # levels were listed by their Chinese names
+    assert {"Junior CS", "Intermediate CS"} & {r.name_en for r in rungs if r.name_en in listed}
     assert off_their_lists(path) == []
     roster = pd.read_excel(path, sheet_name="Roster", engine="calamine")
-    policy = default_policy()
     assert set(roster.iloc[:, 2]) <= {ld.name_en for ld in policy.ladders}
     assert set(roster.iloc[:, 3]) <= {r.name_en for ld in policy.ladders for r in ld.rungs}
     assert set(roster.iloc[:, 9]) == {"Yes", "No"}

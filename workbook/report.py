@@ -9,6 +9,7 @@ from xlfuncs.excel import computed_columns
 from xlfuncs.policy import Policy
 from xlfuncs.rules import Review
 
+from .sheets.style import Names
 from .text_width import display_width
 
 OWN_HEADERS = {
@@ -55,7 +56,11 @@ def render(review: Review, policy: Policy, lang: str = "zh", show_all: bool = Fa
     table = review.table
     out = [t["title"].format(month=review.month_label, n=len(table)), ""]
 
-    ladder_name = {ld.id: (ld.name_en if lang == "en" else ld.name) for ld in policy.ladders}
+    names = Names(lang)
+    ladder_name = names.ladders(policy)
+    levels = names.levels(policy)  # a level and the next by their ladder's names of them: Junior CS in English
+    table = table.assign(**{column: [levels.get(key, key[1]) for key in zip(table["ladder"], table[column])]
+                            for column in ("level", "next_level")})
     counts = table.assign(headcount=1).groupby("ladder", sort=False)[
         ["headcount", "eligible", "demotion_due", "training_required"]].sum().astype(int)
     counts.index = counts.index.map(ladder_name)
