@@ -430,6 +430,8 @@ def test_the_guide_speaks_the_workbooks_language_first(saved, lang, first):
     assert guide["A1"].value == first
     ladders = [c.value for c in guide["A"] if c.value and "→" in str(c.value)]
     assert ladders and all(("Junior CS" in v) == (lang == "en") for v in ladders[:1])
+    examples = [c.value for c in guide["A"] if c.value and "=PROMO_ELIGIBLE(" in str(c.value)]
+    assert examples and all(("(ID)" in v) == (lang == "en") for v in examples)  # it was (工号) in English too
 
 
 @libreoffice.NEEDED

@@ -50,9 +50,8 @@ def guide_sheet(ws, ladders: list[Ladder], names: Names) -> None:
          None),
         ("", "", None),
         (pick("函数 | Functions", "Functions | 函数"), "", bold),
-        ("例 e.g.  =PROMO_ELIGIBLE(工号)   =PROMO_REASON(工号)   =NEXT_LEVEL(工号)   =RAISE_RANGE(工号)", "", None),
-        ("例 e.g.  =REVIEW_OUTCOME(工号)   =CYCLE_AVG(工号)   =DEMOTION_DUE(工号)   =TRAINING_REQUIRED(工号)", "", None),
-        ("例 e.g.  =KPI_SCORE(得分, 角色)   =POLICY_CHECK()", "", None),
+        *((pick(_examples("例 e.g.", calls, id="工号", scores="得分", role="角色"),
+                _examples("e.g. 例", calls, id="ID", scores="scores", role="role")), "", None) for calls in EXAMPLES),
         ("单元格显示 #N/A 或 #VALUE! 开头的文字时，文字说明了原因和改法。",
          "A cell starting with #N/A or #VALUE! says what is wrong and how to fix it.", None),
         (pick("没有 Excel 时：ladderbook recalc 文件名 | Without Excel: ladderbook recalc FILE",
@@ -76,6 +75,17 @@ def guide_sheet(ws, ladders: list[Ladder], names: Names) -> None:
     print_setup(ws, None)
     ws.page_setup.orientation = "portrait"
     ws.print_options.gridLines = False
+
+
+EXAMPLES = (("PROMO_ELIGIBLE({id})", "PROMO_REASON({id})", "NEXT_LEVEL({id})", "RAISE_RANGE({id})"),
+            ("REVIEW_OUTCOME({id})", "CYCLE_AVG({id})", "DEMOTION_DUE({id})", "TRAINING_REQUIRED({id})"),
+            ("KPI_SCORE({scores}, {role})", "POLICY_CHECK()"))
+
+
+def _examples(lead: str, calls, **words) -> str:
+    """A line of example calls, their arguments in the workbook's language: an English one
+    showed =PROMO_ELIGIBLE(工号)."""
+    return f"{lead}  " + "   ".join(f"={call}" for call in calls).format(**words)
 
 
 def xlwings_conf(wb: Workbook) -> None:
