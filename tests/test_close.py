@@ -1601,34 +1601,75 @@ def test_a_ladder_typed_by_its_english_name_is_read_and_counted(tmp_path):
                                                                           "客户代表·普通客服代表-中级": 1}
 
 
-def older_dashboard(tmp_path):
-    """tests/data/english-dashboard-edb34a9.xlsx, copied to dept.xlsx in `tmp_path`."""
+def older_dashboard(tmp_path, lang="zh"):
+    """tests/data/chinese-dashboard-edb34a9.xlsx (or english-…), copied to dept.xlsx in `tmp_path`."""
     path = tmp_path / "dept.xlsx"
-    shutil.copy(Path(__file__).parent / "data" / "english-dashboard-edb34a9.xlsx", path)
+    shutil.copy(Path(__file__).parent / "data" / f"{'english' if lang == 'en' else 'chinese'}-dashboard-edb34a9.xlsx",
+                path)
     return path
 
 
 def test_a_dashboard_an_older_ladderbook_wrote_gets_todays_formulas_and_keeps_what_hr_typed(tmp_path):
-    """tests/data/english-dashboard-edb34a9.xlsx is the English department of the apply-moves
-    test as ladderbook wrote it at commit edb34a9: its headcount counted the Chinese names only,
-    and HR typed a note into D3 and the month 2026-10 into B2. Its layout is today's, so the
-    close does not lay it out anew; it writes today's formulas into its 95 count cells and the
-    warning over them into the empty A3, and nothing else. After apply-moves promotes 1002 (on
-    the roster as cs_grade, Intermediate CS) the headcount counts him on 中级客服: the old
-    formula counted 0."""
+    """tests/data/chinese-dashboard-edb34a9.xlsx is the department of the apply-moves test, its
+    roster's ladder typed by its id (cs_grade), as ladderbook wrote it at commit edb34a9: its
+    headcount counted the Chinese names only, and HR typed a note into D3 and the month 2026-10
+    into B2. Its layout is today's, so the close does not lay it out anew; it writes today's
+    formulas into its 95 count cells and the warning over them into the empty A3, and nothing
+    else. After apply-moves promotes 1002 (cs_grade, 中级客服) the headcount counts him on
+    中级客服: the old formula counted 0."""
     path = older_dashboard(tmp_path)
     closed = close.close_file(path)
     assert closed.plan.problems == []
-    assert "the dashboard's formulas brought up to this version: Dashboard, 96 cells" in closed.text()
+    assert "the dashboard's formulas brought up to this version: 看板, 96 cells" in closed.text()
     assert "laid out anew" not in closed.text()
     assert apply_moves.apply_file(path)[0].problems == []
-    shown = openpyxl.load_workbook(path, read_only=True, data_only=True)["Dashboard"]
+    shown = openpyxl.load_workbook(path, read_only=True, data_only=True)["看板"]
     counts = {label: n for label, n in shown.iter_rows(min_row=6, max_row=9, max_col=2, values_only=True)}
     assert counts == {"客服职级·初级客服": 0, "客服职级·中级客服": 1, "客服职级·高级客服": 0, "客服职级·客服主管": 0}
-    assert (shown["B2"].value, shown["D3"].value) == (dt.datetime(2026, 10, 1), "Checked by Wang, 2026-11-02")
-    assert shown["A3"].value == "Records of the month in B2 in History: 1 | 历史记录中 B2 月份的记录：1 条"
+    assert (shown["B2"].value, shown["D3"].value) == (dt.datetime(2026, 10, 1), "王经理已核对 2026-11-02")
+    assert shown["A3"].value == "历史记录中 B2 月份的记录：1 条 | Records of the month in B2 in History: 1"
     source = FileBook(path)
     assert next_month.stale_dashboard(source, book.read(source).policy, source.sheet_names()) is None  # once
+
+
+def english_dashboard_laid_out_anew(tmp_path):
+    """tests/data/english-dashboard-edb34a9.xlsx, the English department as ladderbook wrote it at
+    commit edb34a9, closed and its moves applied: its rows and outcomes were labelled by the
+    policy's Chinese names (客服职级·初级客服, 晋升), and the close lays it out anew in English."""
+    path = older_dashboard(tmp_path, "en")
+    closed = close.close_file(path)
+    assert closed.plan.problems == [] and "the dashboard laid out anew to the policy: Dashboard" in closed.text()
+    assert apply_moves.apply_file(path)[0].problems == []
+    return path
+
+
+def assert_english_dashboard_worked_by_hand(shown):
+    """HR's note in D3 and the month in B2 kept; 1002 (on the roster as cs_grade, Junior CS, and
+    promoted) counted on Intermediate CS; his October record counted once in CS grades' pipeline."""
+    counts = {label: n for label, n in shown.iter_rows(min_row=6, max_row=9, max_col=2, values_only=True)}
+    assert counts == {"CS grades·Junior CS": 0, "CS grades·Intermediate CS": 1, "CS grades·Senior CS": 0,
+                      "CS grades·CS supervisor": 0}
+    assert (shown["B2"].value, shown["D3"].value) == (dt.datetime(2026, 10, 1), "Checked by Wang, 2026-11-02")
+    heads = [row for row in shown.iter_rows(values_only=True) if row[0] == "Ladder\n序列"]
+    assert heads[0][:6] == ("Ladder\n序列", "Promote", "Stay", "Demote", "Demote with probation",
+                            "Advise resignation review")
+    pipeline = [row for row in shown.iter_rows(values_only=True) if row[0] == "CS grades"][0]
+    assert sum(pipeline[1:4]) == 1
+
+
+def test_an_english_dashboard_an_older_ladderbook_wrote_is_laid_out_anew_in_english(tmp_path):
+    path = english_dashboard_laid_out_anew(tmp_path)
+    assert_english_dashboard_worked_by_hand(openpyxl.load_workbook(path, read_only=True, data_only=True)["Dashboard"])
+
+
+@libreoffice.NEEDED
+def test_the_english_dashboards_counts_by_the_policys_names_are_libreoffices(tmp_path):
+    """Its ladders' rows count History's 当月序列, which holds the policy's names, by those names
+    written into the formulas (its column A no longer shows them): the same counts, computed by
+    LibreOffice."""
+    from workbooks import recalculated_by_libreoffice
+    saved = recalculated_by_libreoffice(english_dashboard_laid_out_anew(tmp_path), tmp_path / "out")
+    assert_english_dashboard_worked_by_hand(openpyxl.load_workbook(saved, read_only=True, data_only=True)["Dashboard"])
 
 
 def test_start_month_brings_an_older_ladderbooks_dashboard_formulas_up_once(tmp_path, capsys):
@@ -1636,7 +1677,7 @@ def test_start_month_brings_an_older_ladderbooks_dashboard_formulas_up_once(tmp_
     finds nothing to do."""
     path = older_dashboard(tmp_path)
     assert cli.main(["start-month", str(path), "2026-10"]) == 0
-    assert "the dashboard's formulas brought up to this version: Dashboard, 96 cells" in capsys.readouterr().out
+    assert "the dashboard's formulas brought up to this version: 看板, 96 cells" in capsys.readouterr().out
     assert cli.main(["start-month", str(path), "2026-10"]) == 1
     assert "every ladder's staff on one" in capsys.readouterr().err
 

@@ -513,7 +513,7 @@ def test_the_close_macro_brings_the_dropdown_lists_up_to_the_policy_as_the_comma
 
 
 def test_the_close_macro_writes_todays_formulas_into_a_dashboard_an_older_ladderbook_wrote(tmp_path, excel):
-    """tests/data/english-dashboard-edb34a9.xlsx (test_close): Excel's macro writes into the
+    """tests/data/chinese-dashboard-edb34a9.xlsx (test_close): Excel's macro writes into the
     dashboard's 95 count cells and its empty A3 the formulas the command writes, reading the old
     ones through Excel's Formula property; HR's note in D3 and the month typed into B2 stay."""
     path = older_dashboard(tmp_path)
@@ -521,11 +521,11 @@ def test_the_close_macro_writes_todays_formulas_into_a_dashboard_an_older_ladder
     twin.parent.mkdir()
     shutil.copy(path, twin)
     (message,) = excel(macros.LADDERBOOK_CLOSE_MONTH, path)
-    assert "the dashboard's formulas brought up to this version: Dashboard, 96 cells" in message
-    assert "the dashboard's formulas brought up to this version: Dashboard, 96 cells" in close.close_file(twin).text()
-    mine, theirs = (openpyxl.load_workbook(p)["Dashboard"] for p in (path, twin))
+    assert "the dashboard's formulas brought up to this version: 看板, 96 cells" in message
+    assert "the dashboard's formulas brought up to this version: 看板, 96 cells" in close.close_file(twin).text()
+    mine, theirs = (openpyxl.load_workbook(p)["看板"] for p in (path, twin))
     written = [{c.coordinate: c.value for row in ws.iter_rows() for c in row if c.data_type == "f"}
                for ws in (mine, theirs)]
     assert len(written[0]) == 96 and written[0] == written[1]
     assert '"cs_grade"' in mine["B7"].value and "Intermediate CS" in mine["B7"].value  # counted by id and English name
-    assert (mine["B2"].value, mine["D3"].value) == (dt.datetime(2026, 10, 1), "Checked by Wang, 2026-11-02")
+    assert (mine["B2"].value, mine["D3"].value) == (dt.datetime(2026, 10, 1), "王经理已核对 2026-11-02")

@@ -61,9 +61,12 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
     # this row's ladder in the chosen month: History holds each month as its first day, and B2,
     # shown as 2026-10, may hold any day of it that HR typed
     first_day = "DATE(YEAR($B$2),MONTH($B$2),1)"
+    shown = names.ladders(policy)  # a ladder as the workbook names it: CS grades in English
 
-    def this(ladder):  # its name in column A is the criterion, unless COUNTIFS would read more into it
-        name = f"$A{_ROW}" if equal_to(ladder.name) == quoted(ladder.name) else equal_to(ladder.name)
+    def this(ladder):  # its name in column A is the criterion, unless A shows it otherwise (its English
+        # name: History holds the policy's) or COUNTIFS would read more into it
+        shown_as_named = shown[ladder.id] == ladder.name and equal_to(ladder.name) == quoted(ladder.name)
+        name = f"$A{_ROW}" if shown_as_named else equal_to(ladder.name)
         return f"{ladder_col},{name},{month},{first_day}"
 
     def in_month(counts):  # before the first close B2 is blank, which as a criterion matches every
@@ -113,24 +116,25 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
         row = last + 3
 
     ladders = list(policy.ladders)
-    rungs = [(f"{ld.name}·{r.name}", ld, r) for ld in ladders for r in ld.rungs]
+    levels = names.levels(policy)
+    rungs = [(f"{shown[ld.id]}·{levels[ld.id, r.name]}", ld, r) for ld in ladders for r in ld.rungs]
     block(names.pick("在岗人数（员工名册）", "Headcount (roster)"),
           [names.header("职级", "Level"), names.header("人数", "People")],
           [[label, _headcount(column("roster", "ladder"), ld, column("roster", "level"), r)] for label, ld, r in rungs],
           names.pick("各职级人数 | Headcount per rung", "Headcount per rung | 各职级人数"))
 
     reviewed = [ld for ld in ladders if any(policy.role(r.role).cycle_months for r in ld.rungs)]
-    outcomes = [name for name, _ in policy.outcomes()]
+    outcomes = policy.outcomes()  # counted by the policy's names, which History holds; headed in the workbook's
     block(names.pick("评审结果（历史记录，B2 月份）", "Review outcomes (History, month in B2)"),
-          [names.header("序列", "Ladder")] + outcomes,
-          [[ld.name] + [in_month(f"COUNTIFS({this(ld)},{outcome},{equal_to(o)})") for o in outcomes]
+          [names.header("序列", "Ladder")] + [en if names.lang == "en" else o for o, en in outcomes],
+          [[shown[ld.id]] + [in_month(f"COUNTIFS({this(ld)},{outcome},{equal_to(o)})") for o, _ in outcomes]
            for ld in reviewed],
           names.pick("评审结果 | Review outcomes", "Review outcomes | 评审结果"), stacked=True)
 
     block(names.pick("晋升通道（历史记录，B2 月份）", "Promotion pipeline (History, month in B2)"),
           [names.header("序列", "Ladder"), names.header("现可晋升", "Eligible now"),
            names.header("3个月内", "Within 3 months"), names.header("其他", "Not yet")],
-          [[ld.name, in_month(f"COUNTIFS({this(ld)},{soon},0)"),
+          [[shown[ld.id], in_month(f"COUNTIFS({this(ld)},{soon},0)"),
             in_month(f'COUNTIFS({this(ld)},{soon},">0",{soon},"<=3")'),
             in_month(f"COUNTIFS({this(ld)})-B{_ROW}-C{_ROW}")] for ld in ladders],
           names.pick("晋升通道 | Promotion pipeline", "Promotion pipeline | 晋升通道"), stacked=True)
@@ -142,8 +146,8 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
         bins = _bins(policy, metric, mine)
         block(names.pick(f"{metric.name}分布（历史记录，B2 月份）", f"{metric.name_en} distribution (History, month in B2)"),
               [names.header("序列", "Ladder")] + [label for label, _ in bins],
-              [[ld.name] + [in_month(f"COUNTIFS({this(ld)}" + "".join(f',{score},"{c}"' for c in crit) + ")")
-                            for _, crit in bins] for ld in mine],
+              [[shown[ld.id]] + [in_month(f"COUNTIFS({this(ld)}" + "".join(f',{score},"{c}"' for c in crit) + ")")
+                                 for _, crit in bins] for ld in mine],
               names.pick(f"{metric.name}分布 | {metric.name_en}", f"{metric.name_en} | {metric.name}分布"))
 
     free = 1  # charts stacked down column H, each beside its table or below the one before
