@@ -632,6 +632,25 @@ def test_an_english_workbook_gives_the_unmet_criteria_in_english_on_its_sheets_i
         1001: ["Customer representatives", "Standard rep, intermediate", "Standard rep, senior"]}
 
 
+def test_an_english_workbooks_override_dropdown_offers_the_outcomes_english_names(tmp_path):
+    """The review override's list offered 晋升, 保持 … in an English workbook. It offers the
+    policy's English names now, and one picked there is read as that outcome: the rep 1001's
+    'Stay' (cycle average 73.25) overridden as Demote is frozen as 降级, the override kept as
+    typed."""
+    path = small(tmp_path, lang="en")
+    lists = FileBook(path).values("Lists")
+    column = lists[0].index("Outcomes")
+    offered = [row[column] for row in lists[1:] if column < len(row) and row[column] is not None]
+    assert offered == ["Promote", "Stay", "Demote", "Demote with probation", "Advise resignation review"]
+    type_into_file(path, pd.DataFrame([{"employee": 1001, "override": "Demote"}]))
+    assert close.close_file(path).plan.problems == []
+    history = FileBook(path).values("History")
+    override, outcome = (next(i for i, h in enumerate(history[0]) if str(h).startswith(head))
+                         for head in ("Review override", "Review outcome"))
+    assert [(row[override], row[outcome]) for row in history[1:] if row[:2] == [dt.date(2026, 10, 1), 1001]] == [
+        ("Demote", "降级")]
+
+
 def test_an_english_workbooks_training_list_names_ladders_and_levels_in_english(tmp_path):
     """Those ranked in the bottom half over the last three months must train (§5): in an
     English workbook the list the close writes names their ladder and level as the roster does,
@@ -1635,10 +1654,12 @@ def test_a_dashboard_an_older_ladderbook_wrote_gets_todays_formulas_and_keeps_wh
 def english_dashboard_laid_out_anew(tmp_path):
     """tests/data/english-dashboard-edb34a9.xlsx, the English department as ladderbook wrote it at
     commit edb34a9, closed and its moves applied: its rows and outcomes were labelled by the
-    policy's Chinese names (客服职级·初级客服, 晋升), and the close lays it out anew in English."""
+    policy's Chinese names (客服职级·初级客服, 晋升), and the close lays it out anew in English,
+    as it writes its dropdown lists anew in English (the outcomes' too)."""
     path = older_dashboard(tmp_path, "en")
     closed = close.close_file(path)
     assert closed.plan.problems == [] and "the dashboard laid out anew to the policy: Dashboard" in closed.text()
+    assert "dropdown lists brought up to the policy: LadderNames, LevelNames, Outcomes" in closed.text()  # Stay …
     assert apply_moves.apply_file(path)[0].problems == []
     return path
 
