@@ -197,14 +197,14 @@ failed:
     RAISE_RANGE = Err.Description
 End Function
 
-Function REVIEW_OUTCOME(employee, Optional as_of)
+Function REVIEW_OUTCOME(employee, Optional as_of, Optional lang)
     Application.Volatile
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        REVIEW_OUTCOME = XLPy.CallUDF("xlfuncs.udfs", "REVIEW_OUTCOME", Array(employee, as_of, Nothing), ThisWorkbook, Application.Caller)
+        REVIEW_OUTCOME = XLPy.CallUDF("xlfuncs.udfs", "REVIEW_OUTCOME", Array(employee, as_of, lang, Nothing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        REVIEW_OUTCOME = XLPy.CallUDF("xlfuncs.udfs", "REVIEW_OUTCOME", Array(employee, as_of, Nothing))
+        REVIEW_OUTCOME = XLPy.CallUDF("xlfuncs.udfs", "REVIEW_OUTCOME", Array(employee, as_of, lang, Nothing))
         Exit Function
     #End If
 failed:

@@ -635,8 +635,8 @@ def test_an_english_workbook_gives_the_unmet_criteria_in_english_on_its_sheets_i
 def test_an_english_workbooks_override_dropdown_offers_the_outcomes_english_names(tmp_path):
     """The review override's list offered 晋升, 保持 … in an English workbook. It offers the
     policy's English names now, and one picked there is read as that outcome: the rep 1001's
-    'Stay' (cycle average 73.25) overridden as Demote is frozen as 降级, the override kept as
-    typed."""
+    'Stay' (cycle average 73.25) overridden as Demote is frozen as Demote, as REVIEW_OUTCOME
+    shows it in an English workbook, the override kept as typed."""
     path = small(tmp_path, lang="en")
     lists = FileBook(path).values("Lists")
     column = lists[0].index("Outcomes")
@@ -648,7 +648,50 @@ def test_an_english_workbooks_override_dropdown_offers_the_outcomes_english_name
     override, outcome = (next(i for i, h in enumerate(history[0]) if str(h).startswith(head))
                          for head in ("Review override", "Review outcome"))
     assert [(row[override], row[outcome]) for row in history[1:] if row[:2] == [dt.date(2026, 10, 1), 1001]] == [
-        ("Demote", "降级")]
+        ("Demote", "Demote")]
+
+
+def english_outcome_counted(tmp_path):
+    """The English two-person department closed: the rep 1001's 'Stay' (cycle average 73.25) is
+    frozen into History as REVIEW_OUTCOME shows it there, Stay (it was 保持); then that cell
+    made 保持, as a ladderbook before this one froze it, and the values stored anew (recalc)."""
+    path = small(tmp_path, lang="en")
+    assert close.close_file(path).plan.problems == []
+    wb = openpyxl.load_workbook(path)
+    ws = wb["History"]
+    column = next(c.column for c in ws[1] if str(c.value).startswith("Review outcome"))
+    (cell,) = [row[column - 1] for row in ws.iter_rows(min_row=2) if row[1].value == 1001 and row[column - 1].value]
+    assert cell.value == "Stay"
+    shown = dashboard_outcomes(path)
+    cell.value = "保持"
+    wb.save(path)
+    recalc.recalc(path)
+    return path, shown
+
+
+def dashboard_outcomes(path) -> dict:
+    """The dashboard's review outcomes table: {ladder: {outcome: count}}."""
+    ws = openpyxl.load_workbook(path, read_only=True, data_only=True)["Dashboard"]
+    rows = list(ws.iter_rows(values_only=True))
+    at = next(i for i, row in enumerate(rows) if row[0] == "Ladder\n序列")
+    heads = [h for h in rows[at][1:] if h]
+    return {row[0]: dict(zip(heads, row[1:])) for row in itertools.takewhile(lambda r: r[0], rows[at + 1:])}
+
+
+def test_an_english_workbook_freezes_outcomes_in_english_and_its_dashboard_counts_either_name(tmp_path):
+    path, before = english_outcome_counted(tmp_path)
+    stay = {"Promote": 0, "Stay": 1, "Demote": 0, "Demote with probation": 0, "Advise resignation review": 0}
+    after = dashboard_outcomes(path)
+    assert before == after and after.pop("Customer representatives") == stay
+    assert after and all(not any(counts.values()) for counts in after.values())  # the ladders nobody is on
+
+
+@libreoffice.NEEDED
+def test_an_english_dashboard_counts_either_name_of_an_outcome_in_libreoffice(tmp_path):
+    from workbooks import recalculated_by_libreoffice
+    path, _ = english_outcome_counted(tmp_path)
+    saved = recalculated_by_libreoffice(path, tmp_path / "out")
+    assert dashboard_outcomes(saved)["Customer representatives"]["Stay"] == 1
 
 
 def test_an_english_workbooks_training_list_names_ladders_and_levels_in_english(tmp_path):

@@ -105,7 +105,7 @@ def test_month_sheet_array_formulas_protection_and_outcome_colours(saved):
         return cell.ref, cell.text
 
     assert formula("可晋升") == (f"{headers['可晋升']}3:{headers['可晋升']}{last}", f"=PROMO_ELIGIBLE(A3:A{last},$B$1)")
-    assert formula("评审结果")[1] == f"=REVIEW_OUTCOME(A3:A{last},$B$1)"
+    assert formula("评审结果")[1] == f'=REVIEW_OUTCOME(A3:A{last},$B$1,"zh")'
     first_item, last_item = headers["客户回访率"], headers["考勤"]
     assert formula("月度得分(计算)")[1] == (
         f"=KPI_SCORE({first_item}3:{last_item}{last},C3:C{last},{first_item}2:{last_item}2)")
@@ -116,6 +116,15 @@ def test_month_sheet_array_formulas_protection_and_outcome_colours(saved):
     colours = {rule.formula[0]: rule.dxf.fill.fgColor.rgb[-6:] for r in ws.conditional_formatting for rule in r.rules}
     assert colours == {'"晋升"': "C6EFCE", '"降级"': "FFEB9C", '"降级并试用"': "FFC7CE", '"劝退评估"': "FFC7CE"}
     assert ws.print_title_rows == "$1:$2" and ws.page_setup.orientation == "landscape"
+    # an English one asks for the outcomes in English, and colours them so (晋升 was asked and coloured)
+    english = openpyxl.load_workbook(saved / templates.FILES["en"])["Template cs_rep"]
+    (asked,) = [c.value.text for c in english[3]
+                if isinstance(c.value, ArrayFormula) and "REVIEW_OUTCOME" in c.value.text]
+    assert asked == f'=REVIEW_OUTCOME(A3:A{last},$B$1,"en")'
+    colours = {rule.formula[0]: rule.dxf.fill.fgColor.rgb[-6:]
+               for r in english.conditional_formatting for rule in r.rules}
+    assert colours == {'"Promote"': "C6EFCE", '"Demote"': "FFEB9C", '"Demote with probation"': "FFC7CE",
+                       '"Advise resignation review"': "FFC7CE"}
 
     grade = openpyxl.load_workbook(saved / templates.FILES["zh"])["模板-客服职级"]
     heads = {c.value.split("\n")[0]: c.column_letter for c in grade[2] if c.value}

@@ -49,6 +49,11 @@ def test_per_employee_functions_on_one_cell(wb):
     assert shown(udfs.NEXT_LEVEL, cell("1003"), caller=wb) == "大客户客服代表-中级"
     assert shown(udfs.RAISE_RANGE, cell(1001), caller=wb, width=2) == [[500.0, 800.0]]
     assert shown(udfs.REVIEW_OUTCOME, cell(1003), caller=wb) == "晋升"
+    # as an English workbook's month sheet asks: the outcome's English name (it was 晋升 there too), and
+    # why there is none in English; as a Traditional one's, in Traditional
+    assert shown(udfs.REVIEW_OUTCOME, cell(1003), MISSING, "en", caller=wb) == "Promote"
+    assert shown(udfs.REVIEW_OUTCOME, cell(1003), MISSING, "zh-Hant", caller=wb) == "晉升"
+    assert is_error(shown(udfs.REVIEW_OUTCOME, cell(1001), MISSING, "en", caller=wb), "#N/A", "no review cycle")
     assert shown(udfs.CYCLE_AVG, cell(1003), caller=wb) == pytest.approx(241 / 3)
     assert shown(udfs.DEMOTION_DUE, cell(1004), caller=wb) is True
     assert shown(udfs.DEMOTION_DUE, cell(1001), caller=wb) is False

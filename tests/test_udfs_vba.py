@@ -14,7 +14,7 @@ FUNCTIONS = {  # Excel name: arguments as the VBA signature must list them
     "PROMO_REASON": "employee, Optional as_of, Optional lang",
     "NEXT_LEVEL": "employee",
     "RAISE_RANGE": "employee, Optional to_level",
-    "REVIEW_OUTCOME": "employee, Optional as_of",
+    "REVIEW_OUTCOME": "employee, Optional as_of, Optional lang",
     "CYCLE_AVG": "employee, Optional as_of",
     "DEMOTION_DUE": "employee, Optional as_of",
     "TRAINING_REQUIRED": "employee, Optional as_of",

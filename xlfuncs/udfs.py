@@ -160,11 +160,12 @@ def _no_cycle(table: pd.DataFrame, value: pd.Series) -> list:
                                          table["outcome_note_en"])]
 
 
-def _worded(employee, caller, as_of, lang, column: str, problem_text=False):
+def _worded(employee, caller, as_of, lang, column: str, problem_text=False, answer=None):
     """`_per_employee` of a function whose answer is text, in the language `lang` says: the
     review's `column`, its English twin (en), or it in Traditional Chinese (zh-Hant, as a
     Traditional workbook's month sheets ask: `values.traditional`). A language that is none
-    of them (fr, a typo) is an error, not Chinese given silently."""
+    of them (fr, a typo) is an error, not Chinese given silently. `answer(table, words)`: the
+    answers of the column of those words (default: that column)."""
     said = _one(lang, "语言", "the language")
     if not isinstance(said, CellError):
         said = "" if values.is_blank(said) else str(said).strip().lower()
@@ -172,7 +173,8 @@ def _worded(employee, caller, as_of, lang, column: str, problem_text=False):
             said = CellError("#VALUE!", f"语言应为 zh、zh-Hant 或 en，现为「{lang}」",
                              f"the language must be zh, zh-Hant or en, not '{lang}'")
     question = said if isinstance(said, CellError) else f"{column}_en" if said == "en" else column
-    out = _per_employee(employee, caller, as_of, question, problem_text=problem_text)
+    out = _per_employee(employee, caller, as_of, question, answer and (lambda t: answer(t, t[question])),
+                        problem_text=problem_text)
     if said != "zh-hant":
         return out
     shown = [[values.traditional(v) if type(v) is str else v for v in row] for row in _grid(out)[0]]
@@ -347,11 +349,11 @@ def CYCLE_AVG(employee, as_of=None, caller=None):
     return _per_employee(employee, caller, as_of, "cycle_average", lambda t: _no_cycle(t, t["cycle_average"]))
 
 
-@excel_function(employee=EMPLOYEE, as_of=AS_OF, columns=(
+@excel_function(employee=EMPLOYEE, as_of=AS_OF, lang=LANG, columns=(
     Column("outcome", "评审结果", "Review outcome", "outcome", on="cycle"),))
-def REVIEW_OUTCOME(employee, as_of=None, caller=None):
-    """周期评审结果：晋升 / 保持 / 降级 / 降级并试用 / 劝退评估 | The cycle review's outcome."""
-    return _per_employee(employee, caller, as_of, "outcome", lambda t: _no_cycle(t, t["outcome"]))
+def REVIEW_OUTCOME(employee, as_of=None, lang=None, caller=None):
+    """周期评审结果：晋升 / 保持 / 降级 / 降级并试用 / 劝退评估 | The cycle review's outcome (Promote, Stay, … in English)."""
+    return _worded(employee, caller, as_of, lang, "outcome", answer=_no_cycle)
 
 
 @excel_function(employee=EMPLOYEE, as_of=AS_OF, columns=(

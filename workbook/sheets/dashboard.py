@@ -124,11 +124,15 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
           names.pick("各职级人数 | Headcount per rung", "Headcount per rung | 各职级人数"))
 
     reviewed = [ld for ld in ladders if any(policy.role(r.role).cycle_months for r in ld.rungs)]
-    outcomes = policy.outcomes()  # counted by the policy's names, which History holds; headed in the workbook's
+    outcomes = names.outcomes(policy)  # History holds them so (Stay in English), and an English one frozen
+    # by a ladderbook before this one by the policy's names (保持): counted as either there
+
+    def counted(ladder, name):
+        said = dict.fromkeys([outcomes[name], *([name] if names.lang == "en" else [])])
+        return "+".join(f"COUNTIFS({this(ladder)},{outcome},{equal_to(s)})" for s in said)
     block(names.pick("评审结果（历史记录，B2 月份）", "Review outcomes (History, month in B2)"),
-          [names.header("序列", "Ladder")] + [en if names.lang == "en" else o for o, en in outcomes],
-          [[shown[ld.id]] + [in_month(f"COUNTIFS({this(ld)},{outcome},{equal_to(o)})") for o, _ in outcomes]
-           for ld in reviewed],
+          [names.header("序列", "Ladder")] + list(outcomes.values()),
+          [[shown[ld.id]] + [in_month(counted(ld, name)) for name in outcomes] for ld in reviewed],
           names.pick("评审结果 | Review outcomes", "Review outcomes | 评审结果"), stacked=True)
 
     block(names.pick("晋升通道（历史记录，B2 月份）", "Promotion pipeline (History, month in B2)"),

@@ -149,9 +149,10 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
         groups = [[b.outcome for b in policy.bands if b.move > 0], [b.outcome for b in policy.bands
                   if b.move < 0 and not b.probation], [b.outcome for b in policy.bands if b.probation]
                   + [policy.dismissal.name]]
+        shown = names.outcomes(policy)  # as REVIEW_OUTCOME answers in the workbook's language
         for style, outcomes in enumerate(groups):
             fill, font = OUTCOME_STYLES[style]
-            for outcome in outcomes:
+            for outcome in map(shown.get, outcomes):
                 ws.conditional_formatting.add(outcome_cells, CellIsRule(
                     operator="equal", formula=[quoted(outcome)],
                     fill=PatternFill("solid", fgColor=fill, bgColor=fill), font=Font(color=font)))

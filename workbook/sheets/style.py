@@ -93,6 +93,11 @@ class Names:
         two ladders may name a rung alike (客服主管) and give it English names of their own."""
         return {(ld.id, r.name): r.called(self.lang) for ld in policy.ladders for r in ld.rungs}
 
+    def outcomes(self, policy: Policy) -> dict[str, str]:
+        """Each outcome (by the policy's name) as the workbook shows it, as REVIEW_OUTCOME gives
+        it and the close freezes it into History: Stay in English, 晉升 in Traditional Chinese."""
+        return {name: self.pick(name, en) for name, en in policy.outcomes()}
+
     def ladders(self, policy: Policy) -> dict[str, str]:
         """Each ladder (by its id) as the workbook writes its name (`Named.called`)."""
         return {ld.id: ld.called(self.lang) for ld in policy.ladders}

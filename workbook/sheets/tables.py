@@ -38,15 +38,15 @@ RECORD_FORMATS = {"month": MONTH, "serious_error": "YesNo", "own_computer": "Yes
 def dropdown_lists(policy: Policy, lang: str = "zh") -> dict[str, list[str]]:
     """Each dropdown list (its defined name → its items): the policy's ladder, level and
     outcome names, yes/no and the decisions. A workbook in English offers them in its own words,
-    those the month end writes there (CS grades, Senior CS, No, Promotion) and the outcomes'
-    English names (Stay, for the review override), which its readers and the dashboard read as
-    they read the Chinese."""
+    those the month end writes there (CS grades, Senior CS, No, Promotion), and the outcomes as
+    REVIEW_OUTCOME gives them there (Stay, for the review override), which its readers and the
+    dashboard read as they read the Chinese."""
     names = Names(lang)
     return {
         "LadderNames": list(names.ladders(policy).values()),
         "LevelNames": list(dict.fromkeys(names.levels(policy).values())),
         "YesNo": [names.yes_no(True), names.yes_no(False)],
-        "Outcomes": [en if lang == "en" else name for name, en in policy.outcomes()],
+        "Outcomes": list(names.outcomes(policy).values()),
         "Decisions": [names.pick(*kind) for kind in moves.KINDS],
     }
 
