@@ -652,46 +652,55 @@ def test_an_english_workbooks_override_dropdown_offers_the_outcomes_english_name
 
 
 def english_outcome_counted(tmp_path):
-    """The English two-person department closed: the rep 1001's 'Stay' (cycle average 73.25) is
-    frozen into History as REVIEW_OUTCOME shows it there, Stay (it was 保持); then that cell
-    made 保持, as a ladderbook before this one froze it, and the values stored anew (recalc)."""
+    """The English two-person department closed: the rep 1001's October is frozen into History
+    as the workbook shows it, ladder, level and outcome in English (Customer representatives,
+    Standard rep, intermediate, and the cycle average 73.25's Stay: they were 客户代表,
+    普通客服代表-中级 and 保持). Then that row made as a ladderbook before this one froze it, in
+    the policy's names, and the values stored anew (recalc). Returns the file and the dashboard
+    (`dashboard_counts`) before that."""
     path = small(tmp_path, lang="en")
     assert close.close_file(path).plan.problems == []
     wb = openpyxl.load_workbook(path)
     ws = wb["History"]
-    column = next(c.column for c in ws[1] if str(c.value).startswith("Review outcome"))
-    (cell,) = [row[column - 1] for row in ws.iter_rows(min_row=2) if row[1].value == 1001 and row[column - 1].value]
-    assert cell.value == "Stay"
-    shown = dashboard_outcomes(path)
-    cell.value = "保持"
+    at = {head: next(c.column - 1 for c in ws[1] if str(c.value).startswith(head))
+          for head in ("Ladder that month", "Level that month", "Review outcome")}
+    (row,) = [row for row in ws.iter_rows(min_row=2) if row[1].value == 1001 and row[at["Review outcome"]].value]
+    assert [row[i].value for i in at.values()] == ["Customer representatives", "Standard rep, intermediate", "Stay"]
+    shown = dashboard_counts(path)
+    for i, older in zip(at.values(), ("客户代表", "普通客服代表-中级", "保持")):
+        row[i].value = older
     wb.save(path)
     recalc.recalc(path)
     return path, shown
 
 
-def dashboard_outcomes(path) -> dict:
-    """The dashboard's review outcomes table: {ladder: {outcome: count}}."""
+def dashboard_counts(path) -> dict:
+    """The dashboard's counts of Customer representatives, by its tables' headers: the review
+    outcomes, the promotion pipeline (three counts) and the KPI score bins."""
     ws = openpyxl.load_workbook(path, read_only=True, data_only=True)["Dashboard"]
     rows = list(ws.iter_rows(values_only=True))
-    at = next(i for i, row in enumerate(rows) if row[0] == "Ladder\n序列")
-    heads = [h for h in rows[at][1:] if h]
-    return {row[0]: dict(zip(heads, row[1:])) for row in itertools.takewhile(lambda r: r[0], rows[at + 1:])}
+    out = {}
+    for at in (i for i, row in enumerate(rows) if row[0] == "Ladder\n序列"):
+        table = itertools.takewhile(lambda row: row[0], rows[at + 1:])
+        counts = next((row for row in table if row[0] == "Customer representatives"), None)
+        out.update({head: n for head, n in zip(rows[at][1:], counts[1:]) if head} if counts else {})
+    return out
 
 
-def test_an_english_workbook_freezes_outcomes_in_english_and_its_dashboard_counts_either_name(tmp_path):
+def test_an_english_workbook_freezes_its_own_words_and_its_dashboard_counts_either_name(tmp_path):
     path, before = english_outcome_counted(tmp_path)
-    stay = {"Promote": 0, "Stay": 1, "Demote": 0, "Demote with probation": 0, "Advise resignation review": 0}
-    after = dashboard_outcomes(path)
-    assert before == after and after.pop("Customer representatives") == stay
-    assert after and all(not any(counts.values()) for counts in after.values())  # the ladders nobody is on
+    assert before == dashboard_counts(path) == {
+        "Promote": 0, "Stay": 1, "Demote": 0, "Demote with probation": 0, "Advise resignation review": 0,
+        "Eligible now\n现可晋升": 0, "Within 3 months\n3个月内": 0, "Not yet\n其他": 1,  # (its cycle review says Stay)
+        "<50": 0, "50–70": 0, "70–80": 1, ">80": 0}  # October's 76.5
 
 
 @libreoffice.NEEDED
-def test_an_english_dashboard_counts_either_name_of_an_outcome_in_libreoffice(tmp_path):
+def test_an_english_dashboard_counts_either_name_in_libreoffice(tmp_path):
     from workbooks import recalculated_by_libreoffice
-    path, _ = english_outcome_counted(tmp_path)
+    path, before = english_outcome_counted(tmp_path)
     saved = recalculated_by_libreoffice(path, tmp_path / "out")
-    assert dashboard_outcomes(saved)["Customer representatives"]["Stay"] == 1
+    assert dashboard_counts(saved) == before
 
 
 def test_an_english_workbooks_training_list_names_ladders_and_levels_in_english(tmp_path):

@@ -197,7 +197,7 @@ def plan(source: book.Source, month: str | None = None, replace: bool = False) -
     out.problems += [p for p in review.problems if p.employee in closing and p not in review_of_month.problems]
     if out.problems:  # History read wrong beneath someone of the month: nothing frozen empty
         return out
-    results = frozen(review, out.lang)
+    results = frozen(review, policy, out.lang)
     from_history = past.index.get_level_values(0) == history
     _freeze(out, source.values(history), month_records, past[from_history & (past_months == chosen)],
             results, policy, _own_columns(source, out.closed, policy))
@@ -337,14 +337,17 @@ def _levels_as_on_roster(source: book.Source, sheets: list[str], roster: pd.Data
     return out
 
 
-def frozen(review: Review, lang: str = "zh") -> pd.DataFrame:
+def frozen(review: Review, policy: Policy, lang: str = "zh") -> pd.DataFrame:
     """The month's computed results per employee, as values for History (blank: None): the
     same answers the month sheet's formulas give, without their error texts, and yes/no as
     HR reads it (是/否, Yes/No in an English workbook), not TRUE beside 0."""
     t = review.table
     cycled = t["cycle_months"].fillna(0).to_numpy() > 0
-    out = pd.DataFrame({"result:ladder": t["ladder_name"],
-                        "result:level": t["level"], "result:eligible_in": t["eligible_in"]}, index=t.index)
+    names = Names(lang)
+    ladders, levels = names.ladders(policy), names.levels(policy)  # as the roster names them: CS grades in English
+    out = pd.DataFrame({"result:ladder": [ladders.get(ld, name) for ld, name in zip(t["ladder"], t["ladder_name"])],
+                        "result:level": [levels.get(key, key[1]) for key in zip(t["ladder"], t["level"])],
+                        "result:eligible_in": t["eligible_in"]}, index=t.index)
     for column, worded in shown_columns():  # what each month-sheet column's function answered
         value = (review.worded(column.review, lang) if worded else t[column.review]).astype(object)
         if column.on == "cycle":
@@ -353,7 +356,6 @@ def frozen(review: Review, lang: str = "zh") -> pd.DataFrame:
     out = out.astype(object).where(out.notna(), None)
     out["result:reasons"] = out["result:reasons"].where(out["result:reasons"] != "", None)
     out.loc[t["problem"].notna()] = None
-    names = Names(lang)
     return out.map(lambda v: names.yes_no(v) if isinstance(v, (bool, np.bool_)) else v)
 
 

@@ -63,11 +63,16 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
     first_day = "DATE(YEAR($B$2),MONTH($B$2),1)"
     shown = names.ladders(policy)  # a ladder as the workbook names it: CS grades in English
 
-    def this(ladder):  # its name in column A is the criterion, unless A shows it otherwise (its English
-        # name: History holds the policy's) or COUNTIFS would read more into it
-        shown_as_named = shown[ladder.id] == ladder.name and equal_to(ladder.name) == quoted(ladder.name)
-        name = f"$A{_ROW}" if shown_as_named else equal_to(ladder.name)
-        return f"{ladder_col},{name},{month},{first_day}"
+    def counted(ladder, *criteria) -> str:
+        """The ladder's records of the month in B2 that meet `criteria` ("range,criterion"): by its
+        name in column A, the criterion unless COUNTIFS would read more into it, as History holds
+        it; in an English workbook by the policy's name too, which rows an older ladderbook froze
+        hold (客服职级 for CS grades)."""
+        said = shown[ladder.id]
+        in_a = f"$A{_ROW}" if equal_to(said) == quoted(said) else equal_to(said)
+        held = {said: in_a, **({ladder.name: equal_to(ladder.name)} if names.lang == "en" else {})}
+        return "+".join(f"COUNTIFS({ladder_col},{name},{month},{first_day}{''.join(',' + c for c in criteria)})"
+                        for name in held.values())
 
     def in_month(counts):  # before the first close B2 is blank, which as a criterion matches every
         return f'=IF($B$2="",0,{counts})'  # empty cell: LibreOffice would walk whole columns for 0
@@ -127,20 +132,20 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
     outcomes = names.outcomes(policy)  # History holds them so (Stay in English), and an English one frozen
     # by a ladderbook before this one by the policy's names (保持): counted as either there
 
-    def counted(ladder, name):
+    def of_outcome(ladder, name):
         said = dict.fromkeys([outcomes[name], *([name] if names.lang == "en" else [])])
-        return "+".join(f"COUNTIFS({this(ladder)},{outcome},{equal_to(s)})" for s in said)
+        return "+".join(counted(ladder, f"{outcome},{equal_to(s)}") for s in said)
     block(names.pick("评审结果（历史记录，B2 月份）", "Review outcomes (History, month in B2)"),
           [names.header("序列", "Ladder")] + list(outcomes.values()),
-          [[shown[ld.id]] + [in_month(counted(ld, name)) for name in outcomes] for ld in reviewed],
+          [[shown[ld.id]] + [in_month(of_outcome(ld, name)) for name in outcomes] for ld in reviewed],
           names.pick("评审结果 | Review outcomes", "Review outcomes | 评审结果"), stacked=True)
 
     block(names.pick("晋升通道（历史记录，B2 月份）", "Promotion pipeline (History, month in B2)"),
           [names.header("序列", "Ladder"), names.header("现可晋升", "Eligible now"),
            names.header("3个月内", "Within 3 months"), names.header("其他", "Not yet")],
-          [[shown[ld.id], in_month(f"COUNTIFS({this(ld)},{soon},0)"),
-            in_month(f'COUNTIFS({this(ld)},{soon},">0",{soon},"<=3")'),
-            in_month(f"COUNTIFS({this(ld)})-B{_ROW}-C{_ROW}")] for ld in ladders],
+          [[shown[ld.id], in_month(counted(ld, f"{soon},0")),
+            in_month(counted(ld, f'{soon},">0"', f'{soon},"<=3"')),
+            in_month(f"{counted(ld)}-B{_ROW}-C{_ROW}")] for ld in ladders],
           names.pick("晋升通道 | Promotion pipeline", "Promotion pipeline | 晋升通道"), stacked=True)
 
     for metric in policy.metrics:
@@ -150,8 +155,8 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
         bins = _bins(policy, metric, mine)
         block(names.pick(f"{metric.name}分布（历史记录，B2 月份）", f"{metric.name_en} distribution (History, month in B2)"),
               [names.header("序列", "Ladder")] + [label for label, _ in bins],
-              [[shown[ld.id]] + [in_month(f"COUNTIFS({this(ld)}" + "".join(f',{score},"{c}"' for c in crit) + ")")
-                                 for _, crit in bins] for ld in mine],
+              [[shown[ld.id]] + [in_month(counted(ld, *(f'{score},"{c}"' for c in crit))) for _, crit in bins]
+               for ld in mine],
               names.pick(f"{metric.name}分布 | {metric.name_en}", f"{metric.name_en} | {metric.name}分布"))
 
     free = 1  # charts stacked down column H, each beside its table or below the one before
