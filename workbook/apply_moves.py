@@ -137,9 +137,9 @@ def plan(source: book.Source, month: str | None = None) -> MovesPlan:
         return out
     out.moves, out.already = decided.moves, decided.already
     out.policy, out.lang = policy, language(names)
-    levels = Names(out.lang).levels(policy)  # the workbook's own words in its roster, log and month sheets
+    words = Names(out.lang)  # the workbook's own words in its roster, log and month sheets
     ladders = review.table["ladder"].reindex(out.moves["employee"]).to_numpy()  # a move stays on its ladder
-    out.moves = out.moves.assign(**{c: [levels.get((ladder, v), v) for ladder, v in zip(ladders, out.moves[c])]
+    out.moves = out.moves.assign(**{c: words.levels_of(policy, ladders, out.moves[c])
                                     for c in ("from_level", "to_level")})
 
     _roster_cells(out, source.values(roster_sheet), roster_sheet, roster)

@@ -85,9 +85,8 @@ def archive_sheets(source: book.Source, out: Plan, review: Review, results: pd.D
     head = [names.header(zh, en) for zh, en in [(schema.EMPLOYEE.zh, schema.EMPLOYEE.en),
                                                  *map(review_header, REVIEW_COLUMNS)]]
     shown = {c: review.worded(c, out.lang).loc[t.index] for c in REVIEW_COLUMNS}  # reasons in the workbook's words
-    levels = names.levels(policy)  # names, not ids, as the workbook writes them
-    shown.update({"ladder": t["ladder"].map(names.ladders(policy)),
-                  **{c: pd.Series([levels.get((ladder, v), v) for ladder, v in zip(t["ladder"], t[c])], t.index)
+    shown.update({"ladder": t["ladder"].map(names.ladders(policy)),  # names, not ids, as the workbook writes them
+                  **{c: pd.Series(names.levels_of(policy, t["ladder"], t[c]), t.index)
                      for c in ("level", "next_level")}})
     columns = [[id_cell(emp) for emp in t.index]] + [[_plain(v, names) for v in shown[c].tolist()]
                                                       for c in REVIEW_COLUMNS]

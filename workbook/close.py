@@ -344,9 +344,9 @@ def frozen(review: Review, policy: Policy, lang: str = "zh") -> pd.DataFrame:
     t = review.table
     cycled = t["cycle_months"].fillna(0).to_numpy() > 0
     names = Names(lang)
-    ladders, levels = names.ladders(policy), names.levels(policy)  # as the roster names them: CS grades in English
+    ladders = names.ladders(policy)  # as the roster names them: CS grades in English
     out = pd.DataFrame({"result:ladder": [ladders.get(ld, name) for ld, name in zip(t["ladder"], t["ladder_name"])],
-                        "result:level": [levels.get(key, key[1]) for key in zip(t["ladder"], t["level"])],
+                        "result:level": names.levels_of(policy, t["ladder"], t["level"]),
                         "result:eligible_in": t["eligible_in"]}, index=t.index)
     for column, worded in shown_columns():  # what each month-sheet column's function answered
         value = (review.worded(column.review, lang) if worded else t[column.review]).astype(object)
@@ -472,11 +472,11 @@ def _training(out: Plan, source: book.Source, names: list[str], review: Review) 
     out.training, out.training_first = sheet, header + 1
     out.training_old = last_row(cells, header) - header
     words = Names(out.lang)  # ladder and level in the workbook's words, as the roster has them
-    ladders, levels = words.ladders(out.policy), words.levels(out.policy)
+    ladders, levels = words.ladders(out.policy), words.levels_of(out.policy, t["ladder"], t["level"])
     out.training_rows, _ = aligned([
-        {"month": month, "employee": id_cell(emp), "name": name, "ladder": ladders[ladder],
-         "level": levels.get((ladder, level), level), "reasons": why}
-        for emp, name, ladder, level, why in zip(t.index, t["name"], t["ladder"], t["level"], reasons)],
+        {"month": month, "employee": id_cell(emp), "name": name, "ladder": ladders[ladder], "level": level,
+         "reasons": why}
+        for emp, name, ladder, level, why in zip(t.index, t["name"], t["ladder"], levels, reasons)],
         {key: pos for pos, key in mapping.items()})
 
 

@@ -58,8 +58,7 @@ def render(review: Review, policy: Policy, lang: str = "zh", show_all: bool = Fa
 
     names = Names(lang)
     ladder_name = names.ladders(policy)
-    levels = names.levels(policy)  # a level and the next by their ladder's names of them: Junior CS in English
-    table = table.assign(**{column: [levels.get(key, key[1]) for key in zip(table["ladder"], table[column])]
+    table = table.assign(**{column: names.levels_of(policy, table["ladder"], table[column])  # Junior CS in English
                             for column in ("level", "next_level")})
     counts = table.assign(headcount=1).groupby("ladder", sort=False)[
         ["headcount", "eligible", "demotion_due", "training_required"]].sum().astype(int)

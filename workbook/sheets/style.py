@@ -93,6 +93,12 @@ class Names:
         two ladders may name a rung alike (客服主管) and give it English names of their own."""
         return {(ld.id, r.name): r.called(self.lang) for ld in policy.ladders for r in ld.rungs}
 
+    def levels_of(self, policy: Policy, ladders, levels) -> list[str]:
+        """Each level of `levels` (as the policy names it) on the ladder of `ladders` (by id), as
+        the workbook writes it (`levels`); a level the policy does not name, as it is."""
+        called = self.levels(policy)
+        return [called.get(key, key[1]) for key in zip(ladders, levels)]
+
     def outcomes(self, policy: Policy) -> dict[str, str]:
         """Each outcome (by the policy's name) as the workbook shows it, as REVIEW_OUTCOME gives
         it and the close freezes it into History: Stay in English, 晉升 in Traditional Chinese."""
