@@ -696,11 +696,19 @@ def test_an_english_workbook_freezes_its_own_words_and_its_dashboard_counts_eith
 
 
 @libreoffice.NEEDED
-def test_an_english_dashboard_counts_either_name_in_libreoffice(tmp_path):
-    from workbooks import recalculated_by_libreoffice
-    path, before = english_outcome_counted(tmp_path)
-    saved = recalculated_by_libreoffice(path, tmp_path / "out")
-    assert dashboard_counts(saved) == before
+def test_the_english_dashboards_counts_are_libreoffices(tmp_path):
+    """Its formulas count History's rows by a ladder's or an outcome's English name or the
+    policy's (column A shows the English one): the same counts, computed by LibreOffice, on a
+    History holding a row in the policy's names and on the dashboard laid out anew over an older
+    ladderbook's (both in one run of LibreOffice)."""
+    from workbooks import recalculated_together
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    either, before = english_outcome_counted(tmp_path / "a")
+    anew = english_dashboard_laid_out_anew(tmp_path / "b").rename(tmp_path / "b" / "anew.xlsx")
+    saved = recalculated_together([either, anew], tmp_path / "out")
+    assert dashboard_counts(saved[0]) == before
+    shown = openpyxl.load_workbook(saved[1], read_only=True, data_only=True)["Dashboard"]
+    assert_english_dashboard_worked_by_hand(shown)
 
 
 def test_an_english_workbooks_training_list_names_ladders_and_levels_in_english(tmp_path):
@@ -1733,16 +1741,6 @@ def assert_english_dashboard_worked_by_hand(shown):
 def test_an_english_dashboard_an_older_ladderbook_wrote_is_laid_out_anew_in_english(tmp_path):
     path = english_dashboard_laid_out_anew(tmp_path)
     assert_english_dashboard_worked_by_hand(openpyxl.load_workbook(path, read_only=True, data_only=True)["Dashboard"])
-
-
-@libreoffice.NEEDED
-def test_the_english_dashboards_counts_by_the_policys_names_are_libreoffices(tmp_path):
-    """Its ladders' rows count History's 当月序列, which holds the policy's names, by those names
-    written into the formulas (its column A no longer shows them): the same counts, computed by
-    LibreOffice."""
-    from workbooks import recalculated_by_libreoffice
-    saved = recalculated_by_libreoffice(english_dashboard_laid_out_anew(tmp_path), tmp_path / "out")
-    assert_english_dashboard_worked_by_hand(openpyxl.load_workbook(saved, read_only=True, data_only=True)["Dashboard"])
 
 
 def test_start_month_brings_an_older_ladderbooks_dashboard_formulas_up_once(tmp_path, capsys):

@@ -97,14 +97,21 @@ def recalculated_by_libreoffice(path, folder, change=lambda wb: None):
     """The copy LibreOffice saves into `folder` of the workbook at `path`, asked to recalculate
     every formula on opening (it shows the values stored otherwise), without its ladder templates;
     `change(wb)` made first."""
+    return recalculated_together([path], folder, change)[0]
+
+
+def recalculated_together(paths, folder, change=lambda wb: None) -> list:
+    """`recalculated_by_libreoffice` of workbooks named apart, in one run of LibreOffice (its
+    start is most of a test's time)."""
     import libreoffice
-    wb = openpyxl.load_workbook(path)
-    without_templates(wb)
-    wb.calculation.fullCalcOnLoad = True
-    change(wb)
-    wb.save(path)
-    libreoffice.convert([path], "xlsx", folder)
-    return folder / path.name
+    for path in paths:
+        wb = openpyxl.load_workbook(path)
+        without_templates(wb)
+        wb.calculation.fullCalcOnLoad = True
+        change(wb)
+        wb.save(path)
+    libreoffice.convert(paths, "xlsx", folder)
+    return [folder / path.name for path in paths]
 
 
 def without_english_name(path, english: str) -> None:
