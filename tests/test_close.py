@@ -702,7 +702,8 @@ def test_the_english_dashboards_counts_are_libreoffices(tmp_path):
     History holding a row in the policy's names and on the dashboard laid out anew over an older
     ladderbook's (both in one run of LibreOffice)."""
     from workbooks import recalculated_together
-    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
     either, before = english_outcome_counted(tmp_path / "a")
     anew = english_dashboard_laid_out_anew(tmp_path / "b").rename(tmp_path / "b" / "anew.xlsx")
     saved = recalculated_together([either, anew], tmp_path / "out")
