@@ -69,6 +69,15 @@ class Columns:
                 *self.decisions, *owned]
 
 
+def _said(wanted: tuple[str, ...], sheet_args: dict[str, str], lang: str) -> list[str]:
+    """A month sheet's arguments of a function, as `sheet_args` gives them, but its language when
+    Chinese: the default, left out at the end as Excel allows, so that a VBA module imported
+    before the function took a language (REVIEW_OUTCOME, 2026-12) still calls it, not #VALUE!."""
+    if wanted[-1:] == ("lang",) and lang == "zh":
+        wanted = wanted[:-1]
+    return [sheet_args[a] for a in wanted]
+
+
 def headers(columns: list[tuple], names: Names) -> list[str]:
     """The header row's texts of `columns` (`Columns.all`), in the workbook's language."""
     return [names.header(zh, en) if en is not None else zh for _, zh, en, _ in columns]
@@ -132,7 +141,7 @@ def month_sheet(wb: Workbook, policy: Policy, ladder: Ladder, title: str, month=
     for f in functions:  # one array formula per function, over its columns side by side
         left, right = col[f.columns[0].key], col[f.columns[-1].key]
         ref = f"{get_column_letter(left)}{first}:{get_column_letter(right)}{last}"
-        ws.cell(first, left).value = ArrayFormula(ref, f"={f.name}({','.join(sheet_args[a] for a in f.sheet_args)})")
+        ws.cell(first, left).value = ArrayFormula(ref, f"={f.name}({','.join(_said(f.sheet_args, sheet_args, lang))})")
         for c in f.columns:
             cell = ws.cell(first, col[c.key])
             cell.fill, cell.number_format = COMPUTED_FILL, c.number_format
