@@ -63,16 +63,20 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
     first_day = "DATE(YEAR($B$2),MONTH($B$2),1)"
     shown = names.ladders(policy)  # a ladder as the workbook names it: CS grades in English
 
+    def held(said: str, name: str) -> list[str]:
+        """The texts History holds of a ladder or an outcome the workbook shows as `said`: that,
+        and in an English workbook the policy's `name` too, which rows an older ladderbook froze
+        hold (客服职级 for CS grades, 保持 for Stay)."""
+        return list(dict.fromkeys([said, *([name] if names.lang == "en" else [])]))
+
     def counted(ladder, *criteria) -> str:
-        """The ladder's records of the month in B2 that meet `criteria` ("range,criterion"): by its
-        name in column A, the criterion unless COUNTIFS would read more into it, as History holds
-        it; in an English workbook by the policy's name too, which rows an older ladderbook froze
-        hold (客服职级 for CS grades)."""
-        said = shown[ladder.id]
+        """The ladder's records of the month in B2 that meet `criteria` ("range,criterion"), by
+        each text History holds of it: its name in column A the criterion, unless COUNTIFS would
+        read more into it."""
+        said, more = shown[ladder.id], "".join("," + c for c in criteria)
         in_a = f"$A{_ROW}" if equal_to(said) == quoted(said) else equal_to(said)
-        held = {said: in_a, **({ladder.name: equal_to(ladder.name)} if names.lang == "en" else {})}
-        return "+".join(f"COUNTIFS({ladder_col},{name},{month},{first_day}{''.join(',' + c for c in criteria)})"
-                        for name in held.values())
+        return "+".join(f"COUNTIFS({ladder_col},{in_a if text == said else equal_to(text)},{month},{first_day}{more})"
+                        for text in held(said, ladder.name))
 
     def in_month(counts):  # before the first close B2 is blank, which as a criterion matches every
         return f'=IF($B$2="",0,{counts})'  # empty cell: LibreOffice would walk whole columns for 0
@@ -129,12 +133,10 @@ def dashboard(wb: Workbook, policy: Policy, names: Names, index: int | None = No
           names.pick("各职级人数 | Headcount per rung", "Headcount per rung | 各职级人数"))
 
     reviewed = [ld for ld in ladders if any(policy.role(r.role).cycle_months for r in ld.rungs)]
-    outcomes = names.outcomes(policy)  # History holds them so (Stay in English), and an English one frozen
-    # by a ladderbook before this one by the policy's names (保持): counted as either there
+    outcomes = names.outcomes(policy)  # as the workbook shows them: Stay in English
 
     def of_outcome(ladder, name):
-        said = dict.fromkeys([outcomes[name], *([name] if names.lang == "en" else [])])
-        return "+".join(counted(ladder, f"{outcome},{equal_to(s)}") for s in said)
+        return "+".join(counted(ladder, f"{outcome},{equal_to(text)}") for text in held(outcomes[name], name))
     block(names.pick("评审结果（历史记录，B2 月份）", "Review outcomes (History, month in B2)"),
           [names.header("序列", "Ladder")] + list(outcomes.values()),
           [[shown[ld.id]] + [in_month(of_outcome(ld, name)) for name in outcomes] for ld in reviewed],
