@@ -138,11 +138,10 @@ def typed_in(roster: pd.DataFrame, records: pd.DataFrame, lang: str, policy: Pol
     yes_no = {"是": names.yes_no(True), "否": names.yes_no(False)}
     flags = ("gm_approval", "recommended", "exam_passed", "serious_error", "own_computer")
     words = {"decision": dict((PROMOTION, DEMOTION)), **dict.fromkeys(flags, yes_no)}
-    ladders, levels = names.ladders(policy), names.levels(policy)  # as the month end writes them
+    ladders = names.ladders(policy)  # as the month end writes them
     ids = [policy.ladder(name).id for name in roster["ladder"]]
 
     def said(frame):
         return frame.assign(**{c: frame[c].map(lambda v: words[c].get(v, v)) for c in words if c in frame})
-    roster = said(roster).assign(ladder=[ladders[i] for i in ids],
-                                 level=[levels[i, level] for i, level in zip(ids, roster["level"])])
+    roster = said(roster).assign(ladder=[ladders[i] for i in ids], level=names.levels_of(policy, ids, roster["level"]))
     return roster, said(records)
