@@ -54,6 +54,8 @@ def test_per_employee_functions_on_one_cell(wb):
     assert shown(udfs.REVIEW_OUTCOME, cell(1003), MISSING, "en", caller=wb) == "Promote"
     assert shown(udfs.REVIEW_OUTCOME, cell(1003), MISSING, "zh-Hant", caller=wb) == "晉升"
     assert is_error(shown(udfs.REVIEW_OUTCOME, cell(1001), MISSING, "en", caller=wb), "#N/A", "no review cycle")
+    (none,), (promote,) = shown(udfs.REVIEW_OUTCOME, column(1001, 1003), MISSING, "en", caller=wb, height=2)
+    assert is_error(none, "#N/A", "no review cycle") and promote == "Promote"  # a column, as a month sheet asks
     assert shown(udfs.CYCLE_AVG, cell(1003), caller=wb) == pytest.approx(241 / 3)
     assert shown(udfs.DEMOTION_DUE, cell(1004), caller=wb) is True
     assert shown(udfs.DEMOTION_DUE, cell(1001), caller=wb) is False
