@@ -31,10 +31,9 @@ def everyone_on_a_sheet(roster, records, review: Review, policy: Policy, month: 
 def _placed(records, review: Review):
     """(row label, employee id) of each record whose employee holds a known rung: every
     problem of a month is said at once, also of someone another problem holds up already."""
-    table = review.table
-    ids = values.employee_ids(records["employee"])[0].astype(object).to_numpy()
-    return [(at, emp) for at, emp in zip(records.index, ids)
-            if emp in table.index and pd.notna(table.at[emp, "rung"])]
+    ids = values.employee_ids(records["employee"])[0].astype(object)
+    placed = ids.map(review.table["rung"]).notna().to_numpy()  # (an id the review does not hold: none)
+    return [(at, emp) for at, emp, here in zip(records.index, ids.to_numpy(), placed) if here]
 
 
 def metric_filled(roster, records, review: Review, policy: Policy, month: int) -> list[Problem]:
