@@ -85,7 +85,7 @@ class PackageEditor:
         if cells:
             part = self.book.part(sheet)
             last_column = max(max(row) for row in cells.values() if row)
-            self._edit(part, sheet_xml.fit_dimension(sheet_xml.put(self._read(part), sheet, cells), sheet, last_column))
+            self._edit(part, sheet_xml.put(self._read(part), sheet, cells, fit=last_column))
 
     def delete_rows(self, sheet, first, count):
         self._put(sheet)
@@ -278,7 +278,7 @@ class PackageEditor:
         ws.sheet_view.tabSelected = stale.sheet == self.book.active
         writer = WorksheetWriter(ws, BytesIO())
         writer.write()
-        data = sheet_xml.fit_dimension(sheet_xml.put(writer.read(), ws.title, kept), ws.title)
+        data = sheet_xml.put(writer.read(), ws.title, kept, fit=0)
         part = self.book.add_sheet(ws.title, data, after)
         drawing = SpreadsheetDrawing()
         drawing.charts = ws._charts

@@ -103,11 +103,13 @@ def unplaced(sheet: str) -> Refused:
                    f"Excel): open the workbook in Excel or WPS and save it again first")
 
 
-def put(data: bytes, sheet: str, cells: dict[int, dict[int, Make]]) -> bytes:
+def put(data: bytes, sheet: str, cells: dict[int, dict[int, Make]], fit: int | None = None) -> bytes:
     """The sheet with each cell of `cells` (row → column → how to make it) made anew; rows
-    and cells it lacks are added in their order."""
+    and cells it lacks are added in their order. With `fit`, its `<dimension>` fitted as
+    `fit_dimension` fits it (`fit`: the column it reaches at least) in the same copy of the
+    sheet: History is up to 130 MB, and a second copy of it was the close's peak of memory."""
     if not cells:
-        return data
+        return data if fit is None else fit_dimension(data, sheet, fit)
     head, body, tail = _split(data, sheet, min(cells))
     out, pending, at = [], sorted(cells), 0  # the rows and the sheet's rows, merged in one pass
     for number, attrs, inner, whole in _rows(body, sheet):
@@ -120,7 +122,14 @@ def put(data: bytes, sheet: str, cells: dict[int, dict[int, Make]]) -> bytes:
         else:
             out.append(whole)
     out += [_row(sheet, row, "", cells[row]) for row in pending[at:]]
-    return b"".join((head, "".join(out).encode("utf-8"), tail))
+    rows = "".join(out).encode("utf-8")
+    if fit is None:
+        return b"".join((head, rows, tail))
+    if not isinstance(head, memoryview):  # an empty <sheetData/> given its first rows: a small sheet
+        return fit_dimension(b"".join((head, rows, tail)), sheet, fit)
+    start, end = _sheet_data(data)
+    last = max(pending[-1], next((number for _, number in _backwards(data, start, end, sheet)), 0))
+    return b"".join((*_fitted(head, start, last, fit), rows, tail))
 
 
 def append_rows(data: bytes, sheet: str, rows: str) -> bytes:
@@ -220,15 +229,21 @@ def fit_dimension(data: bytes, sheet: str, last_column: int = 0) -> bytes:
     at `last_column` at least (a column just written)."""
     start, end = _sheet_data(data)
     last = next((number for _, number in _backwards(data, start, end, sheet)), None)
-    if last is None:
-        return data
-    found = _DIMENSION.search(data, 0, start)  # before the rows, where the schema puts it
+    pieces = [data] if last is None else _fitted(data, start, last, last_column)
+    return data if len(pieces) == 1 else b"".join(pieces)  # one copy of the sheet
+
+
+def _fitted(data: bytes | memoryview, start: int, last: int, last_column: int) -> list:
+    """`data` in pieces whose join is it with its `<dimension>`, found before offset `start`
+    (where the schema puts it, before the rows), made to end at row `last` and at
+    `last_column` at least; [data] if it has none."""
+    found = _DIMENSION.search(data, 0, start)
     if found is None:
-        return data
+        return [data]
     min_col, min_row, max_col, _ = range_boundaries(found[2].decode())
     ref = f"{get_column_letter(min_col)}{min_row or 1}:{get_column_letter(max(max_col or min_col, last_column))}{last}"
     view = memoryview(data)
-    return b"".join((view[:found.start(2)], ref.encode(), view[found.end(2):]))  # one copy of the sheet
+    return [view[:found.start(2)], ref.encode(), view[found.end(2):]]
 
 
 def widen_like(data: bytes, first: int, count: int) -> bytes:
