@@ -31,9 +31,10 @@ def test_cells_are_put_in_row_and_column_order_beside_those_kept():
                           b'<row r="4"><c r="B4"><v>1</v></c></row></sheetData></worksheet>')
 
 
-@pytest.mark.parametrize("cells, fit, ref", [({5: {5: cell("E5")}}, 5, b"A1:E5"),  # a row appended: to it
-                                               ({2: {1: cell("A2")}}, 4, b"A1:D3"),  # above the last row: to it
-                                               ({}, 2, b"A1:C3")])  # (never narrower)
+@pytest.mark.parametrize("cells, fit, ref", [
+    ({5: {5: cell("E5")}}, 5, b"A1:E5"),  # a row appended: to it
+    ({2: {1: cell("A2")}}, 4, b"A1:D3"),  # above the last row: to that
+    ({}, 2, b"A1:C3")])  # (never narrower)
 def test_cells_put_with_the_dimension_fitted_to_the_last_row_and_the_column_given(cells, fit, ref):
     data = HEAD + (b'<sheetData><row r="1"><c r="A1"/></row><row r="3"><c r="C3"><v>5</v></c></row>'
                    b'</sheetData></worksheet>')
