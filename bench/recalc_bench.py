@@ -99,11 +99,34 @@ def _libreoffice(path):
 
 
 def _build(path, size, months):
-    """The sample department with HR's decisions typed on its latest month, as the demo has it."""
+    """The sample department with HR's decisions typed on its latest month, as the demo has it,
+    and History's rows holding their month's results (`_as_closed`)."""
     from workbook import templates
     from workbook.sample import decide, department
     roster, records = department(size=size, months=months)
-    templates.with_department(roster, decide(roster, records)).save(path)
+    templates.with_department(roster, _as_closed(roster, decide(roster, records))).save(path)
+
+
+def _as_closed(roster, records):
+    """`records` with each month's results, the latest month's aside, as its close froze them
+    into History (`close.frozen` of the month's review): a workbook closed month by month holds
+    them in every row of History, and the dashboard counts them there (the sample's months
+    are reviewed by the roster as it stands)."""
+    import pandas as pd
+
+    from workbook.close import frozen
+    from xlfuncs import values
+    from xlfuncs.policy import default_policy
+    from xlfuncs.rules import evaluate
+    policy = default_policy()
+    months = values.months(records["month"])[0].to_numpy()
+    ids = values.employee_ids(records["employee"])[0].astype(object).to_numpy()
+    closed = []
+    for month in sorted(set(months))[:-1]:
+        review = evaluate(roster, records[months <= month], policy, values.month_label(month))
+        mine = months == month
+        closed.append(frozen(review, policy).reindex(ids[mine]).set_axis(records.index[mine]))
+    return records.join(pd.concat(closed)) if closed else records
 
 
 def measure(fn, *args):

@@ -168,7 +168,8 @@ def with_department(roster, records, data: dict | None = None, lang: str = "zh",
                     ladders: list[str] | None = None) -> Workbook:
     """The department workbook for `ladders` (default: all; `department`) holding a department
     (frames in the schema's field names): the roster, History up to the month before the
-    latest, and the latest month as one month sheet per ladder, with its inputs filled in."""
+    latest (with the results a close froze, where `records` holds them), and the latest month
+    as one month sheet per ladder, with its inputs filled in."""
     data = data or default_data()
     policy = Policy.from_dict(data)
     wb = department(data, ladders, lang=lang)
@@ -178,7 +179,7 @@ def with_department(roster, records, data: dict | None = None, lang: str = "zh",
     latest = int(months.max())
     fill_table(wb[names.pick(schema.ROSTER.zh, schema.ROSTER.en)], schema.ROSTER, roster, first_row=2)
     fill_table(wb[names.pick(schema.RECORDS.zh, schema.RECORDS.en)], schema.RECORDS,
-               records[(months < latest).to_numpy()], first_row=2, extra=items)
+               records[(months < latest).to_numpy()], first_row=2, extra=history_extra(policy))
 
     current = records[(months == latest).to_numpy()]
     current_ids = values.employee_ids(current["employee"])[0].astype(object).to_numpy()
