@@ -535,3 +535,23 @@ def test_a_month_sheet_the_editor_writes_is_the_one_openpyxl_writes_whole(tmp_pa
         return found, re.sub(rb"<sheetData>.*</sheetData>", b"", xml, flags=re.S)
     mine, theirs = cells(written), cells(writer.read())
     assert len(mine[0]) > 4 * 20 and mine == theirs
+
+
+def test_a_history_without_its_dimension_prints_its_closed_month_across_its_columns(tmp_path):
+    """History's part written without its `<dimension>` (optional in the schema: a writer other
+    than Excel's may leave it out): the print area the close sets spans the columns the rows it
+    froze fill, not column A alone."""
+    path = small(tmp_path)
+    with zipfile.ZipFile(path) as z:
+        part = files.sheet_parts(z)["历史记录"]
+        bare = re.sub(rb"<dimension\b[^>]*/>", b"", z.read(part))
+    assert b"<dimension" not in bare
+    package.copy(path, tmp_path / "bare.xlsx", {part: bare})
+    (tmp_path / "bare.xlsx").replace(path)
+    assert close.close_file(path).plan.problems == []
+    history = openpyxl.load_workbook(path)["历史记录"]
+    october = [c.row for c in history["A"] if c.value == dt.datetime(2026, 10, 1)]
+    filled = max(c.column for r in october for c in history[r] if c.value is not None)
+    assert len(october) == 2 and filled > 40  # (History's results, after its 35 inputs)
+    area = f"'历史记录'!$A${october[0]}:${openpyxl.utils.get_column_letter(filled)}${october[-1]}"
+    assert history.print_area == area

@@ -28,10 +28,11 @@ _UTF8 = 0x800
 _LEVEL = 5
 
 
-def copy(source: Path, target: Path, replaced: dict[str, bytes | None]) -> None:
+def copy(source: Path, target: Path, replaced: dict[str, bytes | list | None]) -> None:
     """Write to `target` the package at `source` with the members named in `replaced` holding
-    those bytes instead (None: left out; a name the package lacks: added at its end); every
-    other member is copied byte for byte, compressed as it was."""
+    those bytes instead, or the join of those pieces (`sheet_xml.put_pieces`: deflated one
+    after the other, never joined); None: left out; a name the package lacks: added at its
+    end. Every other member is copied byte for byte, compressed as it was."""
     with zipfile.ZipFile(source) as zin, open(source, "rb") as raw, open(target, "wb") as out:
         central = []
         present = {info.filename for info in zin.infolist()}
@@ -44,10 +45,12 @@ def copy(source: Path, target: Path, replaced: dict[str, bytes | None]) -> None:
             flags = (info.flag_bits | (0 if info.filename.isascii() else _UTF8)) & ~_DESCRIPTOR & 0xFFFF
             if info.filename in replaced:
                 data = replaced[info.filename]
-                crc, size = zlib.crc32(data), len(data)
-                method = zipfile.ZIP_DEFLATED
+                crc, size, method, deflated = 0, 0, zipfile.ZIP_DEFLATED, []
                 packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
-                body = packer.compress(data) + packer.flush()
+                for piece in data if isinstance(data, list) else [data]:
+                    crc, size = zlib.crc32(piece, crc), size + len(piece)
+                    deflated.append(packer.compress(piece))
+                body = b"".join([*deflated, packer.flush()])
             else:
                 crc, size, method = info.CRC, info.file_size, info.compress_type
                 body = _raw(raw, info)

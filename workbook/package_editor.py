@@ -55,7 +55,7 @@ class PackageEditor:
         self.policy, self.names = policy, Names(lang)
         self.book = BookPart(self.zip)
         self.styles = Styles(self.zip)
-        self.edited: dict[str, bytes] = {}
+        self.edited: dict[str, bytes | list] = {}  # a list: the pieces of a sheet (`sheet_xml.put_pieces`)
         self.inflated: dict[str, bytes] = {}  # parts read and not edited yet (`_read`)
         self.cells: dict[str, dict[int, dict]] = defaultdict(lambda: defaultdict(dict))  # put at once, per sheet
         self.removed: set[str] = set()  # sheets
@@ -69,13 +69,15 @@ class PackageEditor:
     def _read(self, part: str) -> bytes:
         """A part as edited so far; one not edited yet inflated once (History is read for its
         first record's styles, then edited)."""
+        if isinstance(self.edited.get(part), list):  # read again after its cells were put: joined
+            self.edited[part] = b"".join(self.edited[part])
         if part in self.edited:
             return self.edited[part]
         if part not in self.inflated:
             self.inflated[part] = package.member(self.zip, part)
         return self.inflated[part]
 
-    def _edit(self, part: str, data: bytes) -> None:
+    def _edit(self, part: str, data: bytes | list) -> None:
         self.edited[part] = data
         self.inflated.pop(part, None)  # as read: not held beside its edit
 
@@ -85,7 +87,7 @@ class PackageEditor:
         if cells:
             part = self.book.part(sheet)
             last_column = max(max(row) for row in cells.values() if row)
-            self._edit(part, sheet_xml.put(self._read(part), sheet, cells, fit=last_column))
+            self._edit(part, sheet_xml.put_pieces(self._read(part), sheet, cells, fit=last_column))
 
     def delete_rows(self, sheet, first, count):
         self._put(sheet)
@@ -185,8 +187,11 @@ class PackageEditor:
         return None if found is None else tables[found]
 
     def print_rows(self, sheet, first, last):
+        """Rows `first` to `last` as the sheet's print area, across the columns its dimension
+        spans once the cells written are put (read before: History is then left in pieces)."""
+        written = [column for row in self.cells.get(sheet, {}).values() for column in row]
+        columns = max([sheet_xml.dimension(self._read(self.book.part(sheet)))[2], *written])
         self._put(sheet)
-        columns = sheet_xml.dimension(self._read(self.book.part(sheet)))[2]
         cells = absolute_coordinate(f"A{first}:{get_column_letter(columns)}{last}")
         self.book.define("Print_Area", sheet, f"{quote_sheetname(sheet)}!{cells}")
 

@@ -106,10 +106,17 @@ def unplaced(sheet: str) -> Refused:
 def put(data: bytes, sheet: str, cells: dict[int, dict[int, Make]], fit: int | None = None) -> bytes:
     """The sheet with each cell of `cells` (row → column → how to make it) made anew; rows
     and cells it lacks are added in their order. With `fit`, its `<dimension>` fitted as
-    `fit_dimension` fits it (`fit`: the column it reaches at least) in the same copy of the
-    sheet: History is up to 130 MB, and a second copy of it was the close's peak of memory."""
+    `fit_dimension` fits it (`fit`: the column it reaches at least)."""
+    pieces = put_pieces(data, sheet, cells, fit)
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+
+def put_pieces(data: bytes, sheet: str, cells: dict[int, dict[int, Make]], fit: int | None = None) -> list:
+    """`put`'s sheet as the pieces whose join it is, most of them views of `data`: History is
+    up to 130 MB, and the package is written from its pieces (`package.copy`) rather than
+    from a copy of it beside `data`, which was the close's peak of memory."""
     if not cells:
-        return data if fit is None else fit_dimension(data, sheet, fit)
+        return [data if fit is None else fit_dimension(data, sheet, fit)]
     head, body, tail = _split(data, sheet, min(cells))
     out, pending, at = [], sorted(cells), 0  # the rows and the sheet's rows, merged in one pass
     for number, attrs, inner, whole in _rows(body, sheet):
@@ -124,12 +131,12 @@ def put(data: bytes, sheet: str, cells: dict[int, dict[int, Make]], fit: int | N
     out += [_row(sheet, row, "", cells[row]) for row in pending[at:]]
     rows = "".join(out).encode("utf-8")
     if fit is None:
-        return b"".join((head, rows, tail))
+        return [head, rows, tail]
     if not isinstance(head, memoryview):  # an empty <sheetData/> given its first rows: a small sheet
-        return fit_dimension(b"".join((head, rows, tail)), sheet, fit)
+        return [fit_dimension(b"".join((head, rows, tail)), sheet, fit)]
     start, end = _sheet_data(data)
     last = max(pending[-1], next((number for _, number in _backwards(data, start, end, sheet)), 0))
-    return b"".join((*_fitted(head, start, last, fit), rows, tail))
+    return [*_fitted(head, start, last, fit), rows, tail]
 
 
 def append_rows(data: bytes, sheet: str, rows: str) -> bytes:
