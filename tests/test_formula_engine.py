@@ -75,8 +75,9 @@ def _staff_workbook() -> bytes:
     return saved.getvalue()
 
 
-def libreoffice_values(path: Path, tmp_path: Path, sheet: str) -> dict:
-    """The sheet's values as LibreOffice computes every formula of `path` on opening."""
+def libreoffice_values(path: Path, tmp_path: Path, sheet: str, addresses=tuple(HR_FORMULAS)) -> dict:
+    """The values of the sheet's cells at `addresses` as LibreOffice computes every formula of
+    `path` on opening."""
     wb = openpyxl.load_workbook(path)
     wb.calculation.fullCalcOnLoad = True  # LibreOffice otherwise shows the values stored
     forced = tmp_path / "forced" / path.name
@@ -84,7 +85,7 @@ def libreoffice_values(path: Path, tmp_path: Path, sheet: str) -> dict:
     wb.save(forced)
     libreoffice.convert([forced], "xlsx", tmp_path / "lo")
     shown = openpyxl.load_workbook(tmp_path / "lo" / path.name, read_only=True, data_only=True)[sheet]
-    return {address: shown[address].value for address in HR_FORMULAS}
+    return {address: shown[address].value for address in addresses}
 
 
 @LIBREOFFICE
@@ -136,6 +137,29 @@ def test_a_sum_over_an_error_is_listed_not_computed_past_it(tmp_path):
     assert "汇总!G2" not in alone and stored["G2"].value == sum(stored[f"A{r}"].value for r in range(2, 14))
     assert "汇总!G3" in alone and stored["G3"].value is None
     assert stored["G4"].value == sum(isinstance(stored[f"D{r}"].value, float) for r in range(2, 14))
+
+
+@LIBREOFFICE
+def test_a_count_whose_every_criterion_an_empty_cell_meets_is_listed_not_counted_over_filled_rows(tmp_path):
+    """COUNTIFS whose criteria an empty cell meets ("<>高级客服"): LibreOffice and Excel count the
+    empty rows of its ranges too, formualizer 0.13 only the rows filled (12 here, not 19). Such a
+    formula is listed and keeps its stored value rather than show a plausible number; one with a
+    criterion no empty cell meets is computed, as LibreOffice computes it."""
+    path = staff_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["汇总"]
+    ws["G1"] = '=COUNTIFS(B2:B20,"<>高级客服")'  # seven empty rows under the twelve answers
+    ws["G2"] = '=COUNTIFS(B2:B20,"<>高级客服",C2:C20,TRUE)'
+    wb.save(path)
+    report = recalc.recalc(path)
+    alone = {address for address, _ in report.left_alone}
+    assert "汇总!G1" in alone and "汇总!G2" not in alone
+    recalc.recalc(path, tmp_path / "export.xlsx", values_only=True)
+    theirs = libreoffice_values(tmp_path / "export.xlsx", tmp_path, "汇总", ("G1", "G2"))
+    stored = openpyxl.load_workbook(path, data_only=True, read_only=True)["汇总"]
+    answers = [(stored[f"B{r}"].value, stored[f"C{r}"].value) for r in range(2, 14)]
+    assert stored["G1"].value is None and theirs["G1"] == 19 - sum(b == "高级客服" for b, _ in answers)
+    assert stored["G2"].value == theirs["G2"] == sum(b != "高级客服" and c is True for b, c in answers) > 0
 
 
 def test_the_formula_engine_is_not_loaded_by_help():

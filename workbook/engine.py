@@ -35,6 +35,10 @@ _NOT_COMPUTED = {"#NAME?", "#N/IMPL!"}  # what formualizer answers for a functio
 # shows both. Such a formula over a range holding an error is not computed.
 _SUMS_PAST_ERRORS = {"SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS"}
 _COUNTS = {"COUNTIF", "COUNTIFS"}
+# formualizer 0.13's COUNTIFS counts the rows its sheets fill only: where every criterion matches
+# an empty cell ("<>x", ""), Excel and LibreOffice count the empty rows of the ranges too
+# (COUNTIFS(A:A,"<>1") over five rows: 1,048,575, not 3). Such a formula is not computed.
+_COUNTS_ROWS = "COUNTIFS"
 # The add-in's answers are handed to the engine as values, in place of their formulas: a formula
 # asking whether a cell holds a formula, or for its text, would be answered wrongly.
 _ASK_FOR_FORMULAS = {"ISFORMULA", "FORMULATEXT"}
@@ -74,7 +78,8 @@ def evaluate(source, formulas: dict[str, dict[str, str]], given: dict[str, list]
         for (sheet, address), value in zip(batch, values):
             value = _cell_value(value)
             text = formulas[sheet][address]
-            if value is _NOT_A_VALUE or called(text) & _ASK_FOR_FORMULAS or _skips_errors(book, sheet, text):
+            if value is _NOT_A_VALUE or called(text) & _ASK_FOR_FORMULAS or _skips_errors(book, sheet, text) \
+                    or _counts_empty_rows(text):
                 failed.append((sheet, address))
             else:
                 results.setdefault(sheet, {})[address] = value
@@ -104,6 +109,39 @@ def _skips_errors(book, sheet: str, text: str) -> bool:
             if any(isinstance(c["value"], dict) and c["value"].get("type") == "Error" for c in cells):
                 return True
     return False
+
+
+def _counts_empty_rows(text: str) -> bool:
+    """Whether the formula calls COUNTIFS with criteria that are all text matching an empty
+    cell: "" or "=", or "<>" and something. A criterion of another kind (a number, a
+    comparison, a cell or an expression) is taken not to match one."""
+    frames = []  # an open call or parenthesis each: the COUNTIFS call's arguments so far, or None
+    for token in tokenized(text):
+        top = frames[-1] if frames else None
+        if token.subtype == Token.CLOSE:
+            frames.pop()
+            if top is not None and len(top) > 1 and all(_matches_empty(arg) for arg in top[1::2]):
+                return True
+        elif top is not None and token.type == Token.SEP and token.subtype == Token.ARG:
+            top.append([])
+            continue
+        if top is not None and token.subtype != Token.CLOSE:
+            top[-1].append(token)  # (an argument holding a call or parenthesis: more than one token)
+        if token.subtype == Token.OPEN:
+            name = token.value[:-1].upper().removeprefix("_XLFN.") if token.type == Token.FUNC else ""
+            frames.append([[]] if name == _COUNTS_ROWS else None)
+    return False
+
+
+def _matches_empty(argument: list) -> bool:
+    """Whether a criterion is text that an empty cell meets: "" and "=", or "<>" and something,
+    also joined on ("<>"&B1: unless B1 is empty, the safe side)."""
+    if not argument or argument[0].type != Token.OPERAND or argument[0].subtype != Token.TEXT:
+        return False
+    criterion = argument[0].value[1:-1].replace('""', '"')
+    if len(argument) > 1:
+        return criterion.startswith("<>") and argument[1].type == Token.OP_IN and argument[1].value == "&"
+    return criterion in ("", "=") or (criterion.startswith("<>") and criterion != "<>")
 
 
 def _engine_value(value):
