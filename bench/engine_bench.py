@@ -39,6 +39,7 @@ CASES = [
     'TEXT(DATE(2026,10,31),"yyyy-mm")', "EDATE(DATE(2024,2,29),12)", "EOMONTH(DATE(2026,1,31),1)",
     'DATEDIF(DATE(2024,2,29),DATE(2026,10,31),"m")', 'VALUE("2026-10-31")', "0.1+0.2=0.3",
     "1.1*3=3.3", 'AVERAGE("a","b")', "ROUND(2.675,2)", "MAX(A:A)", "MEDIAN(A1:A3)",
+    'COUNTIFS(A1:A1000,"<>1")', 'COUNTIF(A1:A1000,"<>1")',  # past every row the sheet uses
 ]
 
 
