@@ -24,7 +24,7 @@ from openpyxl.utils.datetime import to_excel
 
 from xlfuncs.excel import CellError
 
-from .formula_text import called, tokenized
+from .formula_text import called, literal, tokenized
 
 _KINDS = ("Null", "Div", "Value", "Ref", "Name", "Num", "Na", "Spill", "Calc")
 _CODES = {kind: str(formualizer.ExcelError(kind, None, None, None, None, None)) for kind in _KINDS}
@@ -139,7 +139,7 @@ def _matches_empty(argument: list) -> bool:
     also joined on ("<>"&B1: unless B1 is empty, the safe side)."""
     if not argument or argument[0].type != Token.OPERAND or argument[0].subtype != Token.TEXT:
         return False
-    criterion = argument[0].value[1:-1].replace('""', '"')
+    criterion = literal(argument[0].value)
     if len(argument) > 1:
         return criterion.startswith("<>") and argument[1].type == Token.OP_IN and argument[1].value == "&"
     return criterion in ("", "=") or (criterion.startswith("<>") and criterion != "<>")

@@ -169,11 +169,11 @@ class StoredCells:
                 if t.type == Token.SEP:
                     rows += [[]] if t.subtype == Token.ROW else []
                 else:
-                    rows[-1].append(_literal(t.value))
+                    rows[-1].append(literal(t.value))
             value = excel_calls.com_value(rows)
             return value[0] if isinstance(value, tuple) and len(value) == 1 else value
         if tokens[0].subtype != Token.RANGE:
-            return excel_calls.com_value([[_literal(text)]])
+            return excel_calls.com_value([[literal(text)]])
         sheet, (min_col, min_row, max_col, max_row) = cell_reference(text, sheet)
         if sheet not in self.names:
             raise Unreadable(text)
@@ -199,7 +199,7 @@ class StoredCells:
         return self.stored(sheet, *coordinate_to_tuple(address))
 
 
-def _literal(text: str):
+def literal(text: str):
     """A constant as a formula writes it: "text", TRUE/FALSE, an error, or a number."""
     text = text.strip()
     if text.startswith('"'):
@@ -211,7 +211,7 @@ def _literal(text: str):
 
 
 def quoted(text: str) -> str:
-    """A text as a formula writes it (what `_literal` reads): in quotes, each quote in it doubled."""
+    """A text as a formula writes it (what `literal` reads): in quotes, each quote in it doubled."""
     return '"' + text.replace('"', '""') + '"'
 
 
