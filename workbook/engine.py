@@ -79,8 +79,8 @@ def evaluate(source, formulas: dict[str, dict[str, str]], given: dict[str, list]
         for (sheet, address), value in zip(batch, values):
             value = _cell_value(value)
             text = formulas[sheet][address]
-            if value is _NOT_A_VALUE or called(text) & _ASK_FOR_FORMULAS or _skips_errors(book, sheet, text) \
-                    or _counts_empty_rows(text):
+            if value is _NOT_A_VALUE or called(text) & _ASK_FOR_FORMULAS or _counts_empty_rows(text) \
+                    or _skips_errors(book, sheet, text):  # (last: it may list the ranges read)
                 failed.append((sheet, address))
             else:
                 results.setdefault(sheet, {})[address] = value
