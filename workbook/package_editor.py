@@ -81,13 +81,15 @@ class PackageEditor:
         self.edited[part] = data
         self.inflated.pop(part, None)  # as read: not held beside its edit
 
-    def _put(self, sheet: str) -> None:
-        """The cells written to `sheet` so far, put into its XML in one pass."""
+    def _put(self, sheet: str) -> int:
+        """The cells written to `sheet` so far, put into its XML in one pass; the last column
+        they reach (0: none), to which its dimension is fitted."""
         cells = self.cells.pop(sheet, None)
+        last_column = max((max(row) for row in (cells or {}).values() if row), default=0)
         if cells:
             part = self.book.part(sheet)
-            last_column = max(max(row) for row in cells.values() if row)
             self._edit(part, sheet_xml.put_pieces(self._read(part), sheet, cells, fit=last_column))
+        return last_column
 
     def delete_rows(self, sheet, first, count):
         self._put(sheet)
@@ -189,9 +191,8 @@ class PackageEditor:
     def print_rows(self, sheet, first, last):
         """Rows `first` to `last` as the sheet's print area, across the columns its dimension
         spans once the cells written are put (read before: History is then left in pieces)."""
-        written = [column for row in self.cells.get(sheet, {}).values() for column in row]
-        columns = max([sheet_xml.dimension(self._read(self.book.part(sheet)))[2], *written])
-        self._put(sheet)
+        spanned = sheet_xml.dimension(self._read(self.book.part(sheet)))[2]
+        columns = max(spanned, self._put(sheet))
         cells = absolute_coordinate(f"A{first}:{get_column_letter(columns)}{last}")
         self.book.define("Print_Area", sheet, f"{quote_sheetname(sheet)}!{cells}")
 
