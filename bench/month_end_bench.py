@@ -2,9 +2,10 @@
 same department workbook, side by side in one run, each in a fresh process (CPU seconds, peak
 memory its own). Goals (issue 18): each at most 0.1 × openpyxl's load+save, at most the time of
 recalc of the file it starts from, and a peak under that recalc's (apply-moves starts from the
-month just closed, whose History holds a month more).
+month just closed, whose History holds a month more). Each is run --repeat times, in turns, from
+a fresh copy, and its fastest run counts, as in recalc_bench.py.
 
-    python bench/month_end_bench.py [--size 5000] [--months 24]
+    python bench/month_end_bench.py [--size 5000] [--months 24] [--repeat 3]
 """
 
 import resource
@@ -32,18 +33,25 @@ def _apply(path):
 
 
 def main():
-    folder, source = built(options())
-    for name in ("recalc", "openpyxl", "month"):
-        shutil.copy(source, folder / f"{name}.xlsx")
-    results = {"recalc": measure(_recalc, folder / "recalc.xlsx"),
-               "openpyxl load+save": measure(_openpyxl, folder / "openpyxl.xlsx"),
-               "close-month": measure(_close, folder / "month.xlsx")}
-    shutil.copy(folder / "month.xlsx", folder / "closed.xlsx")  # the file apply-moves starts from
-    results["recalc (closed)"] = measure(_recalc, folder / "closed.xlsx")  # its History a month longer
-    results["apply-moves"] = measure(_apply, folder / "month.xlsx")
+    args = options()
+    folder, source = built(args)
+    seen = {name: [] for name in ("recalc", "openpyxl load+save", "close-month", "recalc (closed)", "apply-moves")}
+    for _ in range(args.repeat):  # in turns: a slow minute slows one run of each, not all of one
+        for name in ("recalc", "openpyxl", "month"):
+            shutil.copy(source, folder / f"{name}.xlsx")
+        seen["recalc"].append(measure(_recalc, folder / "recalc.xlsx"))
+        seen["openpyxl load+save"].append(measure(_openpyxl, folder / "openpyxl.xlsx"))
+        seen["close-month"].append(measure(_close, folder / "month.xlsx"))
+        shutil.copy(folder / "month.xlsx", folder / "closed.xlsx")  # the file apply-moves starts from
+        seen["recalc (closed)"].append(measure(_recalc, folder / "closed.xlsx"))  # its History a month longer
+        seen["apply-moves"].append(measure(_apply, folder / "month.xlsx"))
+        shutil.rmtree(folder / "month-archive", ignore_errors=True)  # the next close archives the month anew
+        shutil.rmtree(folder / "month-backups", ignore_errors=True)
+    results = {name: min(runs, key=lambda run: run[0]) for name, runs in seen.items()}
     for name, (seconds, peak_kb, count, collecting) in results.items():
         print(f"{name:20s} {seconds:7.2f} s CPU   peak {peak_kb / 1024:6.0f} MB" + (f"   ({count:,})" if count else "")
-              + (f", {collecting:.2f} s of it collecting cycles" if collecting is not None else ""))
+              + (f", {collecting:.2f} s of it collecting cycles" if collecting is not None else "")
+              + f"   (runs: {' / '.join(f'{run[0]:.2f}' for run in seen[name])})")
     openpyxl = results["openpyxl load+save"]
     for name, recalc in (("close-month", "recalc"), ("apply-moves", "recalc (closed)")):  # each of the same file
         seconds, peak_kb, *_ = results[name]
