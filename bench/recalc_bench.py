@@ -93,11 +93,14 @@ def _libreoffice(path):
 
     profile = tempfile.mkdtemp()
     warm = ["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{profile}"]
-    subprocess.run([*warm, "--terminate_after_init"], check=True, capture_output=True)  # its profile, made once
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([*warm, "--convert-to", "xlsx", "--outdir", str(Path(path).parent / "lo"), str(path)],
-                   check=True, capture_output=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        subprocess.run([*warm, "--terminate_after_init"], check=True, capture_output=True)  # its profile, made once
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run([*warm, "--convert-to", "xlsx", "--outdir", str(Path(path).parent / "lo"), str(path)],
+                       check=True, capture_output=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)  # a profile a run: not left behind, --repeat times
     return (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime), after.ru_maxrss, None, None
 
 
