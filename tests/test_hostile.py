@@ -97,6 +97,16 @@ def _no_cell_references(parts):
     parts[sheet] = (text[:start] + text[start:].replace(' r="', ' rr="')).encode("utf-8")
 
 
+def _shared_text_missing(value: str):
+    """A text cell whose number in the shared texts is missing (`<v/>`, as some exporters write:
+    calamine issue #607) or beyond them, on a sheet recalc reads: xlwings' reader panics."""
+    def change(parts):
+        sheet = next(n for n, d in parts.items() if n.startswith("xl/worksheets/sheet") and b"<f>" in d)
+        parts[sheet] = parts[sheet].replace(b"</sheetData>", f'<row r="60000"><c r="C60000" t="s">{value}</c></row>'
+                                            f"</sheetData>".encode(), 1)
+    return change
+
+
 CASES = {  # how the package is made hostile → what the one line says
     "a DTD after the first 4 KB": (_dtd_late, "carries a DTD"),
     "UTF-16 sheet XML": (_utf16, "is not XML in UTF-8"),
@@ -108,6 +118,9 @@ CASES = {  # how the package is made hostile → what the one line says
     "Strict Open XML": (_strict, "Strict Open XML"),
     "a sheet's relationship id under another prefix": (_relationship_prefix, "cannot be read"),
     "cells without an r attribute": (_no_cell_references, "without their reference"),
+    "a shared text cell without its number": (_shared_text_missing("<v/>"), "cell C60000 refers to a shared text"),
+    "a shared text cell beyond the shared texts": (_shared_text_missing("<v>7</v>"),
+                                                   "cell C60000 refers to a shared text"),
 }
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from openpyxl.cell.cell import ERROR_CODES  # Excel 2007's seven, all the reader knows
+from openpyxl.packaging.relationship import get_dependents, get_rels_path
+from openpyxl.reader.strings import read_string_table
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.styles.stylesheet import Stylesheet
 from openpyxl.utils.cell import coordinate_to_tuple
@@ -148,6 +150,8 @@ def _rust_quiet():
 
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ERROR_CELL = re.compile(r'<c\b[^>]*?\sr="([A-Z]+\d+)"[^>]*?\st="e"[^>]*>\s*<v>([^<]*)</v>')
+_SHARED_CELL = re.compile(r'<c\b[^>]*?\sr="([A-Z]+\d+)"[^>]*?\st="s"[^>]*>\s*<v\s*(?:/>|>([^<]*)</v>)')
+_INDEX = re.compile(r"[0-9]+")
 
 
 def _unreadable_file(path: Path, err: Exception) -> Refused:
@@ -158,10 +162,21 @@ def _unreadable_file(path: Path, err: Exception) -> Refused:
 
 def _unreadable(path: Path, sheet: str, err: BaseException) -> Refused:
     """The reader stops at an error value newer than Excel 2007's seven (#SPILL! where a
-    dynamic array's range is blocked, #CALC!, #GETTING_DATA…): the refusal names the cell."""
+    dynamic array's range is blocked, #CALC!, #GETTING_DATA…), and at a text cell whose number
+    in the shared texts is missing or beyond them (`<v/>`, as some exporters write: calamine
+    issue #607): the refusal names the cell."""
     with zipfile.ZipFile(path) as z:
         xml = z.read(files.sheet_parts(z)[sheet]).decode("utf-8")
-    found = next((m for m in _ERROR_CELL.finditer(xml) if m[2] not in ERROR_CODES), None)
+        found = next((m for m in _ERROR_CELL.finditer(xml) if m[2] not in ERROR_CODES), None)
+        if found is None:
+            texts = _shared_texts(z)
+            broken = next((m[1] for m in _SHARED_CELL.finditer(xml)
+                           if not m[2] or not _INDEX.fullmatch(m[2]) or int(m[2]) >= texts), None)
+            if broken is not None:
+                return Refused(f"工作表「{sheet}」的 {broken} 所引用的共享文本不存在，多为非 Excel 所写：请在 Excel 或 WPS 中"
+                               f"打开并另存后再用 | the sheet '{sheet}' cell {broken} refers to a shared text the "
+                               f"workbook does not have, most likely not written by Excel: open it in Excel or WPS "
+                               f"and save it again first")
     if found is None:
         return Refused(f"工作表「{sheet}」无法读取（{err}）| the sheet '{sheet}' cannot be read ({err})")
     cell, code = found.groups()
@@ -169,6 +184,16 @@ def _unreadable(path: Path, sheet: str, err: BaseException) -> Refused:
                    f"被挡住或计算出错）并保存后再用 | the sheet '{sheet}' cell {cell} holds the error {code}, which the "
                    f"reader does not know: correct that cell in Excel (a blocked spill range or a failed calculation) "
                    f"and save, then try again")
+
+
+def _shared_texts(z: zipfile.ZipFile) -> int:
+    """How many shared texts the package holds, read by openpyxl's reader of them."""
+    part = next((r.target for r in get_dependents(z, get_rels_path("xl/workbook.xml"))
+                 if r.Type.endswith("/sharedStrings") and r.target in z.namelist()), None)
+    if part is None:
+        return 0
+    with z.open(part) as stream:
+        return len(read_string_table(stream))
 
 
 class Deleted(NamedTuple):
