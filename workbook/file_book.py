@@ -168,15 +168,11 @@ def _unreadable(path: Path, sheet: str, err: BaseException) -> Refused:
     with zipfile.ZipFile(path) as z:
         xml = z.read(files.sheet_parts(z)[sheet]).decode("utf-8")
         found = next((m for m in _ERROR_CELL.finditer(xml) if m[2] not in ERROR_CODES), None)
-        if found is None:
-            texts = _shared_texts(z)
-            broken = next((m[1] for m in _SHARED_CELL.finditer(xml)
-                           if not m[2] or not _INDEX.fullmatch(m[2]) or int(m[2]) >= texts), None)
-            if broken is not None:
-                return Refused(f"工作表「{sheet}」的 {broken} 所引用的共享文本不存在，多为非 Excel 所写：请在 Excel 或 WPS 中"
-                               f"打开并另存后再用 | the sheet '{sheet}' cell {broken} refers to a shared text the "
-                               f"workbook does not have, most likely not written by Excel: open it in Excel or WPS "
-                               f"and save it again first")
+        broken = _broken_shared_text(z, xml) if found is None else None
+    if broken is not None:
+        return Refused(f"工作表「{sheet}」的 {broken} 所引用的共享文本不存在，多为非 Excel 所写：请在 Excel 或 WPS 中打开并另存"
+                       f"后再用 | the sheet '{sheet}' cell {broken} refers to a shared text the workbook does not have, "
+                       f"most likely not written by Excel: open it in Excel or WPS and save it again first")
     if found is None:
         return Refused(f"工作表「{sheet}」无法读取（{err}）| the sheet '{sheet}' cannot be read ({err})")
     cell, code = found.groups()
@@ -186,14 +182,18 @@ def _unreadable(path: Path, sheet: str, err: BaseException) -> Refused:
                    f"and save, then try again")
 
 
-def _shared_texts(z: zipfile.ZipFile) -> int:
-    """How many shared texts the package holds, read by openpyxl's reader of them."""
+def _broken_shared_text(z: zipfile.ZipFile, xml: str) -> str | None:
+    """The first text cell of the sheet's XML whose number in the package's shared texts (as
+    openpyxl's reader of them counts them) is missing, not a number, or beyond them."""
     part = next((r.target for r in get_dependents(z, get_rels_path("xl/workbook.xml"))
                  if r.Type.endswith("/sharedStrings") and r.target in z.namelist()), None)
     if part is None:
-        return 0
-    with z.open(part) as stream:
-        return len(read_string_table(stream))
+        texts = 0
+    else:
+        with z.open(part) as stream:
+            texts = len(read_string_table(stream))
+    return next((m[1] for m in _SHARED_CELL.finditer(xml)
+                 if not m[2] or not _INDEX.fullmatch(m[2]) or int(m[2]) >= texts), None)
 
 
 class Deleted(NamedTuple):
