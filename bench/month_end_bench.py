@@ -11,7 +11,8 @@ a fresh copy, and its fastest run counts, as in recalc_bench.py.
 import resource
 import shutil
 
-from recalc_bench import _cpu, _openpyxl, _recalc, as_the_command, built, collected, measure, options
+from recalc_bench import (_cpu, _openpyxl, _recalc, as_the_command, built, collected, fastest, measure, options,
+                          runs_said)
 
 
 @as_the_command
@@ -47,11 +48,11 @@ def main():
         seen["apply-moves"].append(measure(_apply, folder / "month.xlsx"))
         shutil.rmtree(folder / "month-archive", ignore_errors=True)  # the next close archives the month anew
         shutil.rmtree(folder / "month-backups", ignore_errors=True)
-    results = {name: min(runs, key=lambda run: run[0]) for name, runs in seen.items()}
+    results = fastest(seen)
     for name, (seconds, peak_kb, count, collecting) in results.items():
         print(f"{name:20s} {seconds:7.2f} s CPU   peak {peak_kb / 1024:6.0f} MB" + (f"   ({count:,})" if count else "")
               + (f", {collecting:.2f} s of it collecting cycles" if collecting is not None else "")
-              + f"   (runs: {' / '.join(f'{run[0]:.2f}' for run in seen[name])})")
+              + f"   ({runs_said(seen[name])})")
     openpyxl = results["openpyxl load+save"]
     for name, recalc in (("close-month", "recalc"), ("apply-moves", "recalc (closed)")):  # each of the same file
         seconds, peak_kb, *_ = results[name]

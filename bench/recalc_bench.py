@@ -135,6 +135,16 @@ def _as_closed(roster, records):
     return records.join(pd.concat(closed)) if closed else records
 
 
+def fastest(seen: dict[str, list]) -> dict[str, tuple]:
+    """Each measurement's fastest of its runs `seen` (name → [(CPU seconds, …)])."""
+    return {name: min(runs, key=lambda run: run[0]) for name, runs in seen.items()}
+
+
+def runs_said(runs: list) -> str:
+    """Every run's CPU seconds, printed beside the fastest."""
+    return "runs: " + " / ".join(f"{run[0]:.2f}" for run in runs)
+
+
 def measure(fn, *args):
     """fn(*args) in a fresh process: Linux carries a process's peak memory over into the
     processes it starts, so this one stays small and each measurement gets its own peak."""
@@ -177,12 +187,11 @@ def main():
             if fn is _libreoffice:
                 measure(_force_recalculation, copy)
             seen[name].append(measure(fn, copy, *extra))
-    results = {name: min(measured, key=lambda run: run[0]) for name, measured in seen.items()}
+    results = fastest(seen)
     for name, (seconds, peak_kb, computed, collecting) in results.items():
         extra = f", {computed:,} cells computed" if computed else ""
         extra += f", {collecting:.2f} s of it collecting cycles" if collecting is not None else ""
-        every = " / ".join(f"{run[0]:.2f}" for run in seen[name])
-        print(f"{name:28s} {seconds:7.2f} s CPU   peak {peak_kb / 1024:6.0f} MB{extra}   (runs: {every})")
+        print(f"{name:28s} {seconds:7.2f} s CPU   peak {peak_kb / 1024:6.0f} MB{extra}   ({runs_said(seen[name])})")
     recalc, default = results["recalc"][0], results["recalc, Python's collector"][0]
     print(f"recalc / recalc at Python's default collector thresholds = {recalc / default:.2f}")
     for name, goal in (("openpyxl load+save", 1), ("LibreOffice", 0.25)):
