@@ -149,8 +149,9 @@ def _rust_quiet():
 
 
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_ERROR_CELL = re.compile(r'<c\b[^>]*?\sr="([A-Z]+\d+)"[^>]*?\st="e"[^>]*>\s*<v>([^<]*)</v>')
-_SHARED_CELL = re.compile(r'<c\b[^>]*?\sr="([A-Z]+\d+)"[^>]*?\st="s"[^>]*>\s*<v\s*(?:/>|>([^<]*)</v>)')
+_TYPED_CELL = r'<c\b[^>]*?\sr="([A-Z]+\d+)"[^>]*?\st="{}"[^>]*>\s*'  # a cell of type t, by its reference
+_ERROR_CELL = re.compile(_TYPED_CELL.format("e") + r"<v>([^<]*)</v>")
+_SHARED_CELL = re.compile(_TYPED_CELL.format("s") + r"<v\s*(?:/>|>([^<]*)</v>)")  # its number; None: <v/>
 _INDEX = re.compile(r"[0-9]+")
 
 
