@@ -1,6 +1,7 @@
 """Packages built to hurt, or broken: each refused in one line (exit 2) before any reader
 parses it, the file left as it was; never a traceback, never "0 cells computed"."""
 
+import random
 import struct
 import subprocess
 import sys
@@ -107,8 +108,31 @@ def _shared_text_missing(value: str):
     return change
 
 
+def _dtd_across_megabytes(codec: str, before: int):
+    """A DTD whose first `before` bytes end the package check's first megabyte of the part
+    (it inflates each part a megabyte at a time): in a sheet (UTF-8), or in a custom XML part
+    in UTF-16, which Excel may write and the check reads without asking for UTF-8."""
+    def change(parts):
+        if codec == "utf-8":
+            name = first_sheet(parts)
+            head, tail = parts[name].split(b"<sheetData", 1)
+            tail = b"<sheetData" + tail
+        else:
+            name, head, tail = "customXml/item9.xml", '<?xml version="1.0" encoding="UTF-16"?>'.encode(codec), \
+                "<r/>".encode(codec)
+        mark = '<!DOCTYPE x [<!ENTITY a "b">]>'.encode(codec)
+        # whitespace mixed as a zip bomb's is not: a megabyte of one byte would be refused as one
+        pad = bytes(random.Random(0).choices(b" \t\r\n", k=(1 << 20) - before - len(head)))
+        pad = pad.decode("ascii").encode(codec) if codec != "utf-8" else pad
+        parts[name] = head + pad[:(1 << 20) - before - len(head)] + mark + tail
+    return change
+
+
 CASES = {  # how the package is made hostile → what the one line says
     "a DTD after the first 4 KB": (_dtd_late, "carries a DTD"),
+    **{f"a DTD in {codec}, {before} of its bytes before the check's second megabyte":
+       (_dtd_across_megabytes(codec, before), "carries a DTD")
+       for codec, befores in (("utf-8", (1, 5, 8)), ("utf-16-le", (1, 9, 17))) for before in befores},
     "UTF-16 sheet XML": (_utf16, "is not XML in UTF-8"),
     "invalid UTF-8": (_bad_utf8, "is not XML in UTF-8"),
     "broken workbook XML": (_broken_workbook, "is damaged"),

@@ -29,6 +29,7 @@ MAX_UNZIPPED = 256 * 1024 ** 2
 MAX_RATIO = 200  # nor does a real part compress more than this (a zip bomb does)
 
 _DOCTYPE = [text.encode(codec) for text in ["<!DOCTYPE"] for codec in ("utf-8", "utf-16-le", "utf-16-be")]
+_SEAM = len(_DOCTYPE[1])  # the longest mark: what of one chunk's end is searched again with the next's start
 FORMULA = re.compile(rb"<f[\s/>]")  # a cell's formula, in a worksheet's XML
 _STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -105,12 +106,13 @@ def _inspect(z: zipfile.ZipFile, name: str) -> frozenset[str]:
                     except UnicodeDecodeError:
                         raise Refused(f"{name} 的 {info.filename} 不是 UTF-8 编码的 XML，拒绝处理 | "
                                       f"{info.filename} in {name} is not XML in UTF-8; refused") from None
-                window = tail + chunk
-                if any(mark in window for mark in _DOCTYPE):
-                    raise Refused(f"{name} 含有 DTD，拒绝处理 | {name} carries a DTD; refused")
-                if utf8 and FORMULA.search(window):
-                    formulas.add(info.filename)
-                tail = chunk[-2 * len(_DOCTYPE[0]):]
+                for window in (tail + chunk[:_SEAM], chunk):  # a mark across two chunks, then the chunk
+                    # UTF-16's marks hold NULs: looked for only where a NUL is, which no UTF-8 sheet holds
+                    if _DOCTYPE[0] in window or b"\0" in window and any(mark in window for mark in _DOCTYPE[1:]):
+                        raise Refused(f"{name} 含有 DTD，拒绝处理 | {name} carries a DTD; refused")
+                    if utf8 and info.filename not in formulas and FORMULA.search(window):
+                        formulas.add(info.filename)
+                tail = chunk[-_SEAM:]
     workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
     if workbook.tag == f"{{{_STRICT}}}workbook":
         raise Refused(f"{name} 以「Strict Open XML」格式保存：请在 Excel 中另存为「Excel 工作簿 (*.xlsx)」后再用 | "
