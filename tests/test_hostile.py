@@ -111,7 +111,8 @@ def _shared_text_missing(value: str):
 def _dtd_across_megabytes(codec: str, before: int):
     """A DTD whose first `before` bytes end the package check's first megabyte of the part
     (it inflates each part a megabyte at a time): in a sheet (UTF-8), or in a custom XML part
-    in UTF-16, which Excel may write and the check reads without asking for UTF-8."""
+    in UTF-16 (its characters two bytes each from the first), which Excel may write and the
+    check reads without asking for UTF-8."""
     def change(parts):
         if codec == "utf-8":
             name = first_sheet(parts)
@@ -121,10 +122,11 @@ def _dtd_across_megabytes(codec: str, before: int):
             name, head, tail = "customXml/item9.xml", '<?xml version="1.0" encoding="UTF-16"?>'.encode(codec), \
                 "<r/>".encode(codec)
         mark = '<!DOCTYPE x [<!ENTITY a "b">]>'.encode(codec)
+        size = (1 << 20) - before - len(head)  # bytes of whitespace between the head and the mark
         # whitespace mixed as a zip bomb's is not: a megabyte of one byte would be refused as one
-        pad = bytes(random.Random(0).choices(b" \t\r\n", k=(1 << 20) - before - len(head)))
-        pad = pad.decode("ascii").encode(codec) if codec != "utf-8" else pad
-        parts[name] = head + pad[:(1 << 20) - before - len(head)] + mark + tail
+        pad = bytes(random.Random(0).choices(b" \t\r\n", k=size // len(" ".encode(codec)))).decode().encode(codec)
+        assert len(pad) == size
+        parts[name] = head + pad + mark + tail
     return change
 
 
@@ -132,7 +134,7 @@ CASES = {  # how the package is made hostile → what the one line says
     "a DTD after the first 4 KB": (_dtd_late, "carries a DTD"),
     **{f"a DTD in {codec}, {before} of its bytes before the check's second megabyte":
        (_dtd_across_megabytes(codec, before), "carries a DTD")
-       for codec, befores in (("utf-8", (1, 5, 8)), ("utf-16-le", (1, 9, 17))) for before in befores},
+       for codec, befores in (("utf-8", (1, 5, 8)), ("utf-16-le", (2, 10, 16))) for before in befores},
     "UTF-16 sheet XML": (_utf16, "is not XML in UTF-8"),
     "invalid UTF-8": (_bad_utf8, "is not XML in UTF-8"),
     "broken workbook XML": (_broken_workbook, "is damaged"),
