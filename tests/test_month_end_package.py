@@ -342,6 +342,19 @@ def test_rows_written_deleted_and_widened_are_carried_as_the_file_holds_them(tmp
     assert len(fresh["历史记录"]) == last - 1 and len(fresh["历史记录"][0]) < 59
 
 
+def test_rows_appended_to_history_end_its_dimension_at_the_last_holding_a_value(tmp_path):
+    """History's `<dimension>` once rows are appended under it: to the last row written that
+    holds a value (an empty one after it is no row) and across the widest, as Excel says it."""
+    path = department(tmp_path, {})
+    last = len(FileBook(path).values("历史记录"))
+    edited_readers(path, lambda editor: editor.write_rows("历史记录", last + 1, [[None] * 59 + ["x"], [None] * 3], 2),
+                   default_policy(), "zh", FileBook(path))
+    with zipfile.ZipFile(path) as z:
+        data = z.read(files.sheet_parts(z)["历史记录"])
+    assert re.search(rb'<dimension ref="([^"]*)"', data)[1] == f"A1:BH{last + 1}".encode()
+    assert data.count(b"<row ") == last + 1
+
+
 @pytest.mark.parametrize("value", ["a_x0041_b", "x\ry", dt.datetime(2026, 10, 31, 12, 30), ""])
 def test_a_value_whose_reading_back_is_not_certain_has_its_sheet_read_again(tmp_path, value):
     path = department(tmp_path, {})

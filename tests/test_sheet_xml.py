@@ -45,6 +45,17 @@ def test_cells_put_with_the_dimension_fitted_to_the_last_row_and_the_column_give
                         + b"</sheetData></worksheet>")
 
 
+@pytest.mark.parametrize("sheet_data, kept", [
+    (b'<sheetData><row r="1"><c r="A1"/></row><row r="3"><c r="C3"><v>5</v></c></row></sheetData>',
+     b'<row r="1"><c r="A1"/></row><row r="3"><c r="C3"><v>5</v></c></row>'),
+    (b"<sheetData/>", b""), (b"<sheetData />", b"")])
+def test_rows_appended_go_after_the_last_with_the_dimension_fitted_to_them(sheet_data, kept):
+    rows = '<row r="4"><c r="B4"><v>1</v></c></row><row r="6"><c r="B6"><v>2</v></c></row>'
+    out = b"".join(sheet_xml.append_pieces(HEAD + sheet_data + b"<pageMargins/></worksheet>", "S", rows, 6, 5))
+    assert out == (HEAD.replace(b"A1:C3", b"A1:E6") + b"<sheetData>" + kept + rows.encode()
+                   + b"</sheetData><pageMargins/></worksheet>")
+
+
 def test_deleted_rows_take_the_rows_below_up_with_their_formulas():
     data = HEAD + (b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>'
                    b'<row r="3"><c r="A3"><v>3</v></c></row>'

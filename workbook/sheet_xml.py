@@ -132,11 +132,29 @@ def put_pieces(data: bytes, sheet: str, cells: dict[int, dict[int, Make]], fit: 
     rows = "".join(out).encode("utf-8")
     if fit is None:
         return [head, rows, tail]
+    return _fitted_pieces(data, sheet, head, rows, tail, max(pending[-1], last_row(data, sheet)), fit)
+
+
+def append_pieces(data: bytes, sheet: str, rows: str, last: int, fit: int) -> list:
+    """The sheet with `rows` (`<row>` elements numbered after its last, up to row `last`) put
+    after its last row, as `put_pieces` gives it with `fit`: the rows a close appends to
+    History, made at once rather than cell by cell."""
+    head, _, tail = _split(data, sheet, EXCEL_ROWS + 1)  # every row of the sheet is above that
+    return _fitted_pieces(data, sheet, head, rows.encode("utf-8"), tail, last, fit)
+
+
+def _fitted_pieces(data: bytes, sheet: str, head, rows: bytes, tail, last: int, fit: int) -> list:
+    """`head`, `rows` and `tail` of `data`'s sheet (`_split`), its `<dimension>` fitted to end
+    at row `last` and at column `fit` at least."""
     if not isinstance(head, memoryview):  # an empty <sheetData/> given its first rows: a small sheet
         return [fit_dimension(b"".join((head, rows, tail)), sheet, fit)]
+    return [*_fitted(head, _sheet_data(data)[0], last, fit), rows, tail]
+
+
+def last_row(data: bytes, sheet: str) -> int:
+    """The number of the sheet's last row element (0: it has none)."""
     start, end = _sheet_data(data)
-    last = max(pending[-1], next((number for _, number in _backwards(data, start, end, sheet)), 0))
-    return [*_fitted(head, start, last, fit), rows, tail]
+    return next((number for _, number in _backwards(data, start, end, sheet)), 0)
 
 
 def append_rows(data: bytes, sheet: str, rows: str) -> bytes:
@@ -234,9 +252,8 @@ def dimension(data: bytes) -> tuple[int, int, int, int]:
 def fit_dimension(data: bytes, sheet: str, last_column: int = 0) -> bytes:
     """The sheet's `<dimension>` (the cells it says it spans) made to end at its last row, and
     at `last_column` at least (a column just written)."""
-    start, end = _sheet_data(data)
-    last = next((number for _, number in _backwards(data, start, end, sheet)), None)
-    pieces = [data] if last is None else _fitted(data, start, last, last_column)
+    last = last_row(data, sheet)
+    pieces = _fitted(data, _sheet_data(data)[0], last, last_column) if last else [data]
     return data if len(pieces) == 1 else b"".join(pieces)  # one copy of the sheet
 
 
