@@ -23,7 +23,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table
 
-from workbook import apply_moves, archive, cli, close, files, next_month, recalc, sample, templates
+from workbook import apply_moves, archive, cli, close, files, next_month, recalc, sample, templates, text_width
 from workbook.sheets import month
 from workbook.sheets.dashboard import dashboard
 from workbook.sheets.style import Names
@@ -164,7 +164,7 @@ def test_a_header_is_widened_until_it_wraps_into_four_lines():
     word longer than the line breaks); at 12 and 16, 2 and 'Major' / 'complaints' / 'caused';
     at 17, 1 and 'Major complaints' / 'caused'. The column of a 3 under it: 17."""
     head = "引起重大投诉次数\nMajor complaints caused"
-    assert [archive._lines(head, width) for width in (9, 12, 16, 17)] == [6, 5, 5, 3]
+    assert [text_width.line_count(head, width) for width in (9, 12, 16, 17)] == [6, 5, 5, 3]
     assert archive._widths([[head], [3]], header=1) == [17]
 
 
@@ -173,10 +173,10 @@ def test_a_text_wraps_at_spaces_and_anywhere_in_cjk():
     English word moves to the next line whole; '本职级 7 个月 < 12 个月' in 8: '本职级 7' /
     '个月 <' (CJK breaks where it must, so '个月' starts the second line after the space) /
     '12 个月'."""
-    assert archive._lines("长" * 40, 25) == 4
-    assert archive._lines("Handling time and accuracy", 15) == 2
-    assert archive._lines("本职级 7 个月 < 12 个月", 9) == 3
-    assert archive._lines("工号\nEmployee ID", 9) == 3
+    assert text_width.line_count("长" * 40, 25) == 4
+    assert text_width.line_count("Handling time and accuracy", 15) == 2
+    assert text_width.line_count("本职级 7 个月 < 12 个月", 9) == 3
+    assert text_width.line_count("工号\nEmployee ID", 9) == 3
 
 
 def reopen_october(path) -> None:

@@ -33,13 +33,12 @@ from . import files, sheet_xml, writes
 from .edits import id_cell
 from .report import review_header
 from .sheets.style import DATE, MONTH, Names, print_setup, typed
-from .text_width import cell_width, display_width
+from .text_width import LINE_HEIGHT, cell_width, display_width, line_count, wide
 
 if TYPE_CHECKING:  # the close's plan, which the archive is made from
     from .close import Plan
 
 
-LINE_HEIGHT = 15  # points: one line of the default 11-point font
 WRAP_AT = 24  # characters: a longer text (the unmet criteria, the reasons) wraps in its column
 HEADER_LINES = 4  # a header's Chinese and English, each wrapped into two at most
 MANIFEST = "SHA256SUMS"  # the archive folder's checksums, as `sha256sum -c` reads them
@@ -131,7 +130,7 @@ def write_archive(plan: Plan, path: Path) -> None:
         ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3  # one page wide: 7 to 9-point text; on A4, 5 to 6
         ws.page_margins = PageMargins(left=0.25, right=0.25, top=0.75, bottom=0.75)  # Excel's "narrow"
         for number, row in enumerate(rows[:header], 1):
-            lines = [_lines(v, width) if isinstance(v, str) and number == header else 1
+            lines = [line_count(v, width) if isinstance(v, str) and number == header else 1
                      for v, width in zip(row, widths)]
             if max(lines, default=1) > 1:  # as tall as its lines: not drawn over the title above
                 ws.row_dimensions[number].height = LINE_HEIGHT * max(lines)
@@ -168,7 +167,7 @@ class _Body:
 
     def rows(self, rows: list[list], first: int, widths: list[int]) -> str:
         letters = [get_column_letter(c) for c in range(1, max(map(len, rows), default=0) + 1)]
-        lines_of = functools.cache(_lines)  # a column repeats its texts
+        lines_of = functools.cache(line_count)  # a column repeats its texts
         out = []
         for number, row in enumerate(rows, first):
             cells, tallest = [], 1
@@ -240,28 +239,11 @@ def _widths(rows: list[list], header: int) -> list[int]:
     for head, column in zip(heads, zip(*padded[header:]) if len(padded) > header else [()] * count):
         width = max(min(max((shown(v) for v in _distinct(column)), default=0), WRAP_AT), 6)
         if isinstance(head, str):  # no English word of it broken, in HEADER_LINES at most
-            width = max([width, *(display_width(w) for w in head.split() if not _wide(w))])
-            while _lines(head, width + 1) > HEADER_LINES:
+            width = max([width, *(display_width(w) for w in head.split() if not wide(w))])
+            while line_count(head, width + 1) > HEADER_LINES:
                 width += 1
         out.append(width + 1)
     return out
-
-
-def _lines(text: str, width: int) -> int:
-    """Lines a text takes wrapped in a column `width` characters wide (one of them the margin),
-    as a spreadsheet wraps it: at its line breaks, at spaces, and anywhere in CJK text (which
-    has none) or in a word longer than the line."""
-    count, room = 0, width - 1
-    for line in text.split("\n"):
-        count, used = count + 1, 0
-        for word in line.split(" "):
-            size = display_width(word)
-            if used and used + 1 + size > room and not _wide(word):
-                count, used = count + 1, 0  # a word of Latin letters moves to the next line whole
-            used += size + (1 if used else 0)
-            while used > room:
-                count, used = count + 1, used - room
-    return count
 
 
 def _distinct(column) -> list:
@@ -271,10 +253,6 @@ def _distinct(column) -> list:
         return [v for _, v in {(type(v), v) for v in column}]
     except TypeError:  # something unhashable: every value
         return list(column)
-
-
-def _wide(word: str) -> bool:
-    return any(display_width(c) == 2 for c in word)
 
 
 def archive_folder(path: Path) -> Path:
