@@ -143,6 +143,7 @@ def content(wb) -> dict:
             "freeze": ws.freeze_panes,
             "print_titles": ws.print_title_rows,
             "widths": sorted((k, round(d.width, 2)) for k, d in ws.column_dimensions.items() if d.width),
+            "heights": sorted((r, d.height) for r, d in ws.row_dimensions.items() if d.height),
         }
     return out
 
