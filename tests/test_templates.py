@@ -340,6 +340,19 @@ def test_the_dashboards_headers_each_fit_their_two_lines(saved, lang):
     assert narrow == []
 
 
+def test_historys_header_row_is_as_tall_as_its_longest_header_wrapped(saved):
+    """History's columns are narrow (14: it prints several pages wide) and its headers wrap.
+    Worked by hand, in 13 characters of text: 产品及技能培训反馈 (18) takes two lines and
+    'Feedback on product and skills training' four ('Feedback on' / 'product and' / 'skills' /
+    'training'): six lines of 15 points. The row was 48 points high, three lines, and
+    LibreOffice printed its headers cut at the top and bottom."""
+    ws = openpyxl.load_workbook(saved / templates.FILES["zh"])["历史记录"]
+    head = next(c for c in ws[1] if str(c.value).startswith("产品及技能培训反馈"))
+    assert head.value == "产品及技能培训反馈\nFeedback on product and skills training"
+    assert ws.column_dimensions[head.column_letter].width == 14
+    assert ws.row_dimensions[1].height == 6 * 15
+
+
 def test_the_dashboards_rung_labels_are_not_cut_off():
     """A ladder HR named at length: its rungs' labels (ladder·level) in column A, the counts beside
     them, were cut at the 30 characters column A had whatever they were."""

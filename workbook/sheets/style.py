@@ -15,7 +15,7 @@ from xlfuncs import book, schema
 from xlfuncs.policy import Ladder, Policy
 from xlfuncs.values import traditional
 
-from ..text_width import cell_width
+from ..text_width import LINE_HEIGHT, cell_width, line_count
 from ..sheet_xml import excel_text
 
 TEMPLATE_ROWS = 100  # blank rows a month-sheet template computes over
@@ -153,7 +153,12 @@ def header_row(ws, row: int, headers: list[str], fills=None, widest: int = 48) -
         letter = get_column_letter(col)
         before = ws.column_dimensions[letter].width if letter in ws.column_dimensions else 0
         ws.column_dimensions[letter].width = max(before, min(max(cell_width(text) + 4, 10), widest))
-    ws.row_dimensions[row].height = 32 if widest >= 48 else 48  # narrow columns wrap to 3 lines
+    # two lines (Chinese, English) where columns are wide, three where narrow, more where a header
+    # wraps to more in its column: History's "工作效率(审核时长) Efficiency (time per review)" takes
+    # five, and printed cut at three
+    tallest = max((line_count(str(text), ws.column_dimensions[get_column_letter(col)].width)
+                   for col, text in enumerate(headers, 1) if text is not None), default=1)
+    ws.row_dimensions[row].height = max(32 if widest >= 48 else 48, LINE_HEIGHT * tallest)
 
 
 def print_setup(ws, title_rows: str | None) -> None:
