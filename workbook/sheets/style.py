@@ -139,6 +139,7 @@ def header_row(ws, row: int, headers: list[str], fills=None, widest: int = 48) -
     """Bold, filled, wrapped headers, each column as wide as its header wants (up to `widest`),
     and no narrower than a header row above it wanted (the dashboard's tables share columns)."""
     looks = {}  # one look per fill, set once and copied: openpyxl looks up each style object it is given
+    tallest = 1  # the lines of the header that wraps to the most in its column
     for col, text in enumerate(headers, 1):
         cell = ws.cell(row, col, text)
         fill = (fills or {}).get(col, HEADER_FILL)
@@ -152,12 +153,13 @@ def header_row(ws, row: int, headers: list[str], fills=None, widest: int = 48) -
             looks[fill] = cell._style
         letter = get_column_letter(col)
         before = ws.column_dimensions[letter].width if letter in ws.column_dimensions else 0
-        ws.column_dimensions[letter].width = max(before, min(max(cell_width(text) + 4, 10), widest))
+        width = max(before, min(max(cell_width(text) + 4, 10), widest))
+        ws.column_dimensions[letter].width = width
+        if text is not None:
+            tallest = max(tallest, line_count(str(text), width))
     # two lines (Chinese, English) where columns are wide, three where narrow, more where a header
     # wraps to more in its column: History's "工作效率(审核时长) Efficiency (time per review)" takes
     # five, and printed cut at three
-    tallest = max((line_count(str(text), ws.column_dimensions[get_column_letter(col)].width)
-                   for col, text in enumerate(headers, 1) if text is not None), default=1)
     ws.row_dimensions[row].height = max(32 if widest >= 48 else 48, LINE_HEIGHT * tallest)
 
 
