@@ -186,8 +186,8 @@ def find_records(records: pd.DataFrame, months: np.ndarray, month: int, depth: i
     age = month - months[rows].astype(np.int64)
     kept = np.flatnonzero(pos >= 0)
     dup = repeated(pos[kept], age[kept], depth)
-    first = {}
-    for i in kept[~dup]:
+    first = {}  # each repeated pair's first record, looked for only where a pair repeats (rarely)
+    for i in kept[~dup] if dup.any() else ():
         first.setdefault((pos[i], age[i]), i)
     for i in kept[dup]:
         emp, label = ids[codes[i]], values.month_label(month - age[i])
