@@ -187,8 +187,9 @@ def find_records(records: pd.DataFrame, months: np.ndarray, month: int, depth: i
     kept = np.flatnonzero(pos >= 0)
     dup = repeated(pos[kept], age[kept], depth)
     first = {}  # each repeated pair's first record, looked for only where a pair repeats (rarely)
-    for i in kept[~dup] if dup.any() else ():
-        first.setdefault((pos[i], age[i]), i)
+    if dup.any():
+        for i in kept[~dup]:
+            first.setdefault((pos[i], age[i]), i)
     for i in kept[dup]:
         emp, label = ids[codes[i]], values.month_label(month - age[i])
         one, two = records.index[rows[first[(pos[i], age[i])]]], records.index[rows[i]]
