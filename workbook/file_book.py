@@ -5,6 +5,8 @@ Cells are read with xlwings' own reader (calamine, in Rust, shipped inside xlwin
 to Python in Excel (blanks as None, dates as dates or datetimes) and with error cells by name ('#N/A'),
 as `err_to_str` gives them. python-calamine reads error cells as empty text, indistinguishable
 from a blank (python-calamine issue #105), so a review would take a #N/A for a blank.
+The reader parses the shared texts again for every sheet it reads: where they are the rich text
+LibreOffice writes, it reads a copy whose texts are plain (`_reading_copy`).
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import datetime as dt
 import os
 import re
 import sys
+import tempfile
+import weakref
 import zipfile
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
 from openpyxl.cell.cell import ERROR_CODES  # Excel 2007's seven, all the reader knows
-from openpyxl.packaging.relationship import get_dependents, get_rels_path
 from openpyxl.reader.strings import read_string_table
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.styles.stylesheet import Stylesheet
@@ -27,8 +31,13 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.xml.functions import fromstring
 from xlwings import XlwingsError, xlwingslib
 
-from . import files, formula_text, package, sheet_xml
+from . import files, formula_text, package, shared_texts, sheet_xml
 from .files import Refused
+from .writes import PREFIX
+
+# bytes of shared texts from which they are read from a copy with plain texts (`_reading_copy`): LibreOffice's
+# 31 MB cost each sheet read 0.2 s; a copy of the bench workbook costs 0.05 s, the texts' joining 0.15 s
+RICH_TEXTS = 1 << 20
 
 
 class FileBook:
@@ -36,8 +45,11 @@ class FileBook:
 
     def __init__(self, path):
         self.path = Path(path)
+        self._read = _reading_copy(self.path)  # what the reader opens
+        if self._read != self.path:
+            weakref.finalize(self, self._read.unlink, missing_ok=True)
         try:
-            self._names = list(xlwingslib.get_sheet_names(str(self.path)))
+            self._names = list(xlwingslib.get_sheet_names(str(self._read)))
         except XlwingsError as err:  # what the reader cannot follow of a package (a sheet's id under another prefix)
             raise _unreadable_file(self.path, err) from None
         self._values = {}
@@ -53,7 +65,7 @@ class FileBook:
         if sheet not in self._values:
             try:
                 with _rust_quiet():
-                    rows = xlwingslib.get_sheet_values(str(self.path), self._names.index(sheet), True)
+                    rows = xlwingslib.get_sheet_values(str(self._read), self._names.index(sheet), True)
             except XlwingsError as err:
                 raise _unreadable_file(self.path, err) from None
             except BaseException as err:  # pyo3's PanicException, not importable, derives from BaseException
@@ -111,6 +123,33 @@ class FileBook:
                 book._kept[sheet] = {key: (grow(made, book._values[sheet], read), grow)
                                      for key, (made, grow) in kept.items() if grow is not None}
         return book
+
+
+def _reading_copy(path: Path) -> Path:
+    """What the reader opens for `path`: the file itself, or, where its shared texts are
+    rich text of a size the reader's parse of them for each sheet would cost more than a copy
+    (LibreOffice's), a copy beside it (ours: `writes.held` removes one a killed run left)
+    with each text's runs joined (`shared_texts.plain`), removed when the book is let go.
+    The reader's own refusals come from the file itself: where no copy can be made."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            part = shared_texts.part(z)
+            texts = shared_texts.plain(package.member(z, part)) \
+                if part is not None and z.getinfo(part).file_size >= RICH_TEXTS else None
+        if texts is None:
+            return path
+        handle, name = tempfile.mkstemp(prefix=f"{PREFIX}{path.name}-", suffix=path.suffix, dir=path.parent)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, zlib.error):  # a damaged file, a folder not ours
+        return path
+    os.close(handle)
+    try:
+        package.copy(path, Path(name), {part: texts})
+    except BaseException as err:
+        Path(name).unlink(missing_ok=True)
+        if isinstance(err, OSError):  # a full disk: read as before
+            return path
+        raise
+    return Path(name)
 
 
 def _percent_styles(z: zipfile.ZipFile) -> set[str]:
@@ -186,8 +225,7 @@ def _unreadable(path: Path, sheet: str, err: BaseException) -> Refused:
 def _broken_shared_text(z: zipfile.ZipFile, xml: str) -> str | None:
     """The first text cell of the sheet's XML whose number in the package's shared texts (as
     openpyxl's reader of them counts them) is missing, not a number, or beyond them."""
-    part = next((r.target for r in get_dependents(z, get_rels_path("xl/workbook.xml"))
-                 if r.Type.endswith("/sharedStrings") and r.target in z.namelist()), None)
+    part = shared_texts.part(z)
     if part is None:
         texts = 0
     else:
