@@ -129,8 +129,9 @@ def _reading_copy(path: Path) -> Path:
     """What the reader opens for `path`: the file itself, or, where its shared texts are
     rich text of a size the reader's parse of them for each sheet would cost more than a copy
     (LibreOffice's), a copy beside it (ours: `writes.held` removes one a killed run left)
-    with each text's runs joined (`shared_texts.plain`), removed when the book is let go.
-    The reader's own refusals come from the file itself: where no copy can be made."""
+    with each text's runs joined (`shared_texts.plain`), removed when the book is let go. A
+    file that cannot be copied (damaged, in a folder we may not write to) is read where it is,
+    and the reader refuses a damaged one as before."""
     try:
         with zipfile.ZipFile(path) as z:
             part = shared_texts.part(z)
@@ -138,7 +139,8 @@ def _reading_copy(path: Path) -> Path:
                 if part is not None and z.getinfo(part).file_size >= RICH_TEXTS else None
         if texts is None:
             return path
-        handle, name = tempfile.mkstemp(prefix=f"{PREFIX}{path.name}-", suffix=path.suffix, dir=path.parent)
+        real = Path(os.path.realpath(path))  # named as `writes.held` looks for ours beside the file
+        handle, name = tempfile.mkstemp(prefix=f"{PREFIX}{real.name}-", suffix=path.suffix, dir=real.parent)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, zlib.error):  # a damaged file, a folder not ours
         return path
     os.close(handle)
