@@ -37,10 +37,10 @@ def test_a_texts_runs_are_joined_into_one_plain_text_and_every_other_text_left_a
 
 
 @pytest.mark.parametrize("mark", [b'<rPh sb="0" eb="1"><t>\xe3\x81\x82</t></rPh>', b"<phoneticPr fontId=\"1\"/>",
-                                  b"<!-- a comment -->"])
+                                  b"<!-- a comment -->", b"<?pi inside?>"])
 def test_texts_whose_joining_could_change_them_are_left_to_the_reader(mark):
-    """A phonetic run (the reader leaves its text out), a comment: the part is read as it is;
-    and so is one without runs, which has nothing to gain."""
+    """A phonetic run (the reader leaves its text out), a comment, a processing instruction:
+    the part is read as it is; and so is one without runs, which has nothing to gain."""
     assert shared_texts.plain(_SST.replace(b"</si></sst>", b"</si><si><t>x</t>" + mark + b"</si></sst>")) is None
     assert shared_texts.plain(_SST.replace(b"<t>\t</t>", b"<t><![CDATA[<b>]]></t>")) is None
     assert shared_texts.plain(b'<sst><si><t>plain</t></si></sst>') is None

@@ -36,7 +36,7 @@ from .files import Refused
 from .writes import PREFIX
 
 # bytes of shared texts from which they are read from a copy with plain texts (`_reading_copy`): LibreOffice's
-# 31 MB cost each sheet read 0.2 s; a copy of the bench workbook costs 0.05 s, the texts' joining 0.15 s
+# 31 MB cost each sheet read 0.2 s; a copy of the bench workbook costs 0.05 s, the texts' joining 0.15 to 0.25 s
 RICH_TEXTS = 1 << 20
 
 

@@ -16,8 +16,9 @@ from openpyxl.packaging.relationship import get_dependents, get_rels_path
 
 # a text element's content, none for <t/>; a run holds its formatting (<rPr>) and one of these
 _TEXT = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>|<t(?:\s[^>]*)?/>")
-# what joining a text's runs could change: phonetic runs (the reader leaves them out), CDATA and comments
-_UNLIKE = (b"<rPh", b"<phoneticPr", b"<![CDATA[", b"<!--")
+# what joining a text's runs could change: phonetic runs (the reader leaves them out), CDATA, comments and
+# processing instructions (past the XML declaration)
+_UNLIKE = (b"<rPh", b"<phoneticPr", b"<![CDATA[", b"<!--", b"<?")
 
 
 def part(z: zipfile.ZipFile) -> str | None:
@@ -29,8 +30,9 @@ def part(z: zipfile.ZipFile) -> str | None:
 def plain(texts: bytes) -> bytes | None:
     """The shared texts with each text of runs (`<si><r>…</r><r>…</r></si>`) as one plain text of
     their texts joined, every other as it was; None where none is made of runs, or the part
-    holds what joining them could change."""
-    if b"<si><r>" not in texts or any(mark in texts for mark in _UNLIKE):
+    holds what joining them could change (or is not what Excel or LibreOffice write)."""
+    body = texts.find(b"?>") + 2 if texts.startswith((b"<?", b"\xef\xbb\xbf<?")) else 0  # past the declaration
+    if texts.find(b"<si><r>", body) < 0 or any(texts.find(mark, body) >= 0 for mark in _UNLIKE):
         return None
     out, at = [], 0
     while (start := texts.find(b"<si>", at)) >= 0:
