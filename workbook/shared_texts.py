@@ -5,6 +5,8 @@ time. LibreOffice writes each text mixing Chinese and Latin letters as rich text
 its copy of the bench workbook holds 31 MB of shared texts for 21,059 texts, and each of the 18
 sheets a recalc reads cost 0.2 s before its own cells. Joined into one plain text each, the same
 texts are 3.2 MB. A run's formatting is nothing the reader gives: the values read are the same.
+The texts are found in the part's bytes rather than parsed (openpyxl's reader of shared strings
+takes 10 to 14 s over those 31 MB), and copied as written, escapes and all: nothing is escaped here.
 """
 
 from __future__ import annotations
