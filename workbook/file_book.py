@@ -15,7 +15,6 @@ import datetime as dt
 import os
 import re
 import sys
-import tempfile
 import weakref
 import zipfile
 import zlib
@@ -31,9 +30,8 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.xml.functions import fromstring
 from xlwings import XlwingsError, xlwingslib
 
-from . import files, formula_text, package, shared_texts, sheet_xml
+from . import files, formula_text, package, shared_texts, sheet_xml, writes
 from .files import Refused
-from .writes import PREFIX
 
 # bytes of shared texts from which they are read from a copy with plain texts (`_reading_copy`): LibreOffice's
 # 31 MB cost each sheet read 0.2 s; a copy of the bench workbook costs 0.05 s, the texts' joining 0.15 to 0.25 s
@@ -139,19 +137,17 @@ def _reading_copy(path: Path) -> Path:
                 if part is not None and z.getinfo(part).file_size >= RICH_TEXTS else None
         if texts is None:
             return path
-        real = Path(os.path.realpath(path))  # named as `writes.held` looks for ours beside the file
-        handle, name = tempfile.mkstemp(prefix=f"{PREFIX}{real.name}-", suffix=path.suffix, dir=real.parent)
+        copy = writes.temporary_beside(Path(os.path.realpath(path)))  # where `writes.held` looks for ours
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, zlib.error):  # a damaged file, a folder not ours
         return path
-    os.close(handle)
     try:
-        package.copy(path, Path(name), {part: texts})
+        package.copy(path, copy, {part: texts})
     except BaseException as err:
-        Path(name).unlink(missing_ok=True)
+        copy.unlink(missing_ok=True)
         if isinstance(err, OSError):  # a full disk: read as before
             return path
         raise
-    return Path(name)
+    return copy
 
 
 def _percent_styles(z: zipfile.ZipFile) -> set[str]:

@@ -191,16 +191,22 @@ def replace(target: Path, write: Callable[[Path], None], held: Held | None = Non
             os.replace(temp, real)
 
 
-@contextmanager
-def temporary(beside: Path) -> Iterator[Path]:
-    """An empty file of ours beside `beside` (`held` removes one a killed run left), removed
-    at the end unless it was renamed into place."""
+def temporary_beside(beside: Path) -> Path:
+    """A new empty file of ours beside `beside`, named as `held` looks for one a killed run left."""
     handle, name = tempfile.mkstemp(prefix=f"{PREFIX}{beside.name}-", suffix=beside.suffix, dir=beside.parent)
     os.close(handle)
+    return Path(name)
+
+
+@contextmanager
+def temporary(beside: Path) -> Iterator[Path]:
+    """An empty file of ours beside `beside` (`temporary_beside`), removed at the end unless it
+    was renamed into place."""
+    path = temporary_beside(beside)
     try:
-        yield Path(name)
+        yield path
     finally:
-        Path(name).unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
 
 
 def backup_folder(path: Path) -> Path:
